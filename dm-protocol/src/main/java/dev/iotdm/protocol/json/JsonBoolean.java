@@ -1,0 +1,32 @@
+package dev.iotdm.protocol.json;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+
+/**
+ * A JSON {@code true} or {@code false}.
+ *
+ * @param value the value
+ */
+public record JsonBoolean(boolean value) implements JsonValue {
+
+    /** {@code true}. */
+    public static final JsonBoolean TRUE = new JsonBoolean(true);
+    /** {@code false}. */
+    public static final JsonBoolean FALSE = new JsonBoolean(false);
+
+    /** The shared instance for {@code value}. */
+    public static JsonBoolean of(boolean value) {
+        return value ? TRUE : FALSE;
+    }
+
+    @Override
+    public void writeTo(JsonGenerator g) throws IOException {
+        g.writeBoolean(value);
+    }
+
+    @Override
+    public String toString() {
+        return Boolean.toString(value);
+    }
+}

@@ -1,0 +1,141 @@
+package dev.iotdm.protocol.json;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.Objects;
+import java.util.OptionalLong;
+
+/**
+ * A JSON number kept as its exact text, so that big, fractional and exponent forms round-trip
+ * unchanged ({@code 10} and {@code 10.0} are different texts and different values here).
+ *
+ * @param text the number in JSON grammar (RFC 8259 §6)
+ */
+public record JsonNumber(String text) implements JsonValue {
+
+    /** Validates the text against the JSON number grammar. */
+    public JsonNumber {
+        Objects.requireNonNull(text, "text");
+        if (!isJsonNumber(text)) {
+            throw new IllegalArgumentException("text: not a JSON number: '" + text + "'");
+        }
+    }
+
+    /** The number {@code value}. */
+    public static JsonNumber of(long value) {
+        return new JsonNumber(Long.toString(value));
+    }
+
+    /** The number {@code value}, written in plain (not exponent) notation. */
+    public static JsonNumber of(BigDecimal value) {
+        return new JsonNumber(value.toPlainString());
+    }
+
+    /**
+     * The number {@code value}.
+     *
+     * @throws IllegalArgumentException for NaN and infinities, which JSON cannot express
+     */
+    public static JsonNumber of(double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException("value: JSON has no " + value);
+        }
+        return new JsonNumber(Double.toString(value).replace('E', 'e'));
+    }
+
+    /** The exact value. */
+    public BigDecimal bigDecimalValue() {
+        return new BigDecimal(text);
+    }
+
+    /** The value as a double (rounded, possibly infinite for huge texts). */
+    public double doubleValue() {
+        return Double.parseDouble(text);
+    }
+
+    /** The value as a long when it is an integer that fits, whatever its notation. */
+    public OptionalLong longValueExact() {
+        if (isPlainInteger(text) && text.length() <= 18) {
+            return OptionalLong.of(Long.parseLong(text));
+        }
+        try {
+            return OptionalLong.of(bigDecimalValue().longValueExact());
+        } catch (ArithmeticException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    @Override
+    public void writeTo(JsonGenerator g) throws IOException {
+        g.writeNumber(text);
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+
+    private static boolean isPlainInteger(String s) {
+        int i = s.startsWith("-") ? 1 : 0;
+        if (i >= s.length()) {
+            return false;
+        }
+        for (; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The RFC 8259 number grammar, by hand: no regex on a per-message path. */
+    static boolean isJsonNumber(String s) {
+        int i = 0;
+        int n = s.length();
+        if (i < n && s.charAt(i) == '-') {
+            i++;
+        }
+        if (i >= n) {
+            return false;
+        }
+        if (s.charAt(i) == '0') {
+            i++;
+        } else if (isDigit(s.charAt(i))) {
+            while (i < n && isDigit(s.charAt(i))) {
+                i++;
+            }
+        } else {
+            return false;
+        }
+        if (i < n && s.charAt(i) == '.') {
+            i++;
+            int start = i;
+            while (i < n && isDigit(s.charAt(i))) {
+                i++;
+            }
+            if (i == start) {
+                return false;
+            }
+        }
+        if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+            i++;
+            if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+                i++;
+            }
+            int start = i;
+            while (i < n && isDigit(s.charAt(i))) {
+                i++;
+            }
+            if (i == start) {
+                return false;
+            }
+        }
+        return i == n;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+}

@@ -1,0 +1,93 @@
+package dev.iotdm.protocol.json;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A JSON object whose members keep their insertion order. Equality ignores order.
+ *
+ * @param members the members, in order; copied, never null, no null keys or values
+ */
+public record JsonObject(Map<String, JsonValue> members) implements JsonValue {
+
+    /** The empty object {@code {}}. */
+    public static final JsonObject EMPTY = new JsonObject(Map.of());
+
+    /** Copies the members, keeping their iteration order. */
+    public JsonObject {
+        Objects.requireNonNull(members, "members");
+        LinkedHashMap<String, JsonValue> copy = new LinkedHashMap<>(members.size() * 2);
+        members.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "member name"),
+                Objects.requireNonNull(v, () -> "value of member " + k)));
+        members = Collections.unmodifiableMap(copy);
+    }
+
+    /** Takes ownership of a map that nobody else holds (the parser's). */
+    static JsonObject wrap(Map<String, JsonValue> owned) {
+        return new JsonObject(owned);
+    }
+
+    /** Starts an ordered builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The member called {@code name}, if present. */
+    public Optional<JsonValue> get(String name) {
+        return Optional.ofNullable(members.get(name));
+    }
+
+    @Override
+    public void writeTo(JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        for (Map.Entry<String, JsonValue> e : members.entrySet()) {
+            g.writeFieldName(e.getKey());
+            e.getValue().writeTo(g);
+        }
+        g.writeEndObject();
+    }
+
+    @Override
+    public String toString() {
+        return toJson();
+    }
+
+    /** Builds a {@link JsonObject} member by member, in order. Not thread-safe. */
+    public static final class Builder {
+        private final LinkedHashMap<String, JsonValue> members = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /** Adds or replaces a member. */
+        public Builder put(String name, JsonValue value) {
+            members.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** Adds or replaces a string member. */
+        public Builder put(String name, String value) {
+            return put(name, new JsonString(value));
+        }
+
+        /** Adds or replaces a number member. */
+        public Builder put(String name, long value) {
+            return put(name, JsonNumber.of(value));
+        }
+
+        /** Adds or replaces a boolean member. */
+        public Builder put(String name, boolean value) {
+            return put(name, JsonBoolean.of(value));
+        }
+
+        /** The object built so far. */
+        public JsonObject build() {
+            return new JsonObject(members);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.iotdm.protocol.json;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.iotdm.protocol.internal.Jackson;
+import java.io.IOException;
+import java.util.Objects;
+
+/**
+ * A JSON string.
+ *
+ * @param value the text; never null and well-formed UTF-16 (no unpaired surrogate)
+ */
+public record JsonString(String value) implements JsonValue {
+
+    /** Validates the text. */
+    public JsonString {
+        Objects.requireNonNull(value, "value");
+        if (!Jackson.isWellFormedUtf16(value)) {
+            throw new IllegalArgumentException("value: a string with an unpaired surrogate cannot be sent as UTF-8");
+        }
+    }
+
+    @Override
+    public void writeTo(JsonGenerator g) throws IOException {
+        g.writeString(value);
+    }
+
+    @Override
+    public String toString() {
+        return toJson();
+    }
+}

@@ -1,0 +1,14 @@
+/**
+ * The iotdm core: the Watson IoT Platform device-management wire protocol (topics and payloads),
+ * the sans-I/O device session engine, the firmware state machine, the connection supervisor, the
+ * transport SPI, TLS settings and the {@code ManagedClient} facade.
+ *
+ * <p>Only API packages are exported; {@code dev.iotdm.protocol.internal} stays private.
+ */
+module dev.iotdm.protocol {
+    requires com.fasterxml.jackson.core;
+    requires org.slf4j;
+
+    exports dev.iotdm.protocol.json;
+    exports dev.iotdm.protocol.firmware;
+}
