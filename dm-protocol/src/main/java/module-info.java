@@ -10,5 +10,6 @@ module dev.iotdm.protocol {
     requires org.slf4j;
 
     exports dev.iotdm.protocol.json;
+    exports dev.iotdm.protocol.topic;
     exports dev.iotdm.protocol.firmware;
 }
