@@ -11,5 +11,7 @@ module dev.iotdm.protocol {
 
     exports dev.iotdm.protocol.json;
     exports dev.iotdm.protocol.topic;
+    exports dev.iotdm.protocol.message;
+    exports dev.iotdm.protocol.codec;
     exports dev.iotdm.protocol.firmware;
 }

@@ -1,0 +1,44 @@
+package dev.iotdm.protocol.codec;
+
+import dev.iotdm.protocol.message.Rc;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Why a payload could not be decoded, with what the receiver needs to answer it.
+ *
+ * <p>Only requests are answered: a malformed request with a readable reqId gets 400, a request
+ * on an unknown {@code iotdm-1/...} topic 404 (protocol.md §5.1, §12.31). A malformed response
+ * or a request without a readable reqId is dropped and reported, never answered.
+ *
+ * @param topic the topic as received
+ * @param problem the kind of problem
+ * @param detail a one-line explanation naming the field, e.g. {@code d.lifetime: must be 0 or >= 3600}
+ * @param reqId the request id, whenever one could be read
+ * @param request whether the topic carries requests (which expect a response)
+ */
+public record DecodeError(String topic, Problem problem, String detail, Optional<String> reqId, boolean request)
+        implements DecodeResult {
+
+    /** Requires all parts. */
+    public DecodeError {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(problem, "problem");
+        Objects.requireNonNull(detail, "detail");
+        Objects.requireNonNull(reqId, "reqId");
+    }
+
+    /** The rc to answer with: 404 for an unknown topic, 400 otherwise; empty when not to answer. */
+    public Optional<Rc> answerWith() {
+        if (!request || reqId.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(problem == Problem.UNKNOWN_TOPIC ? Rc.NOT_FOUND : Rc.BAD_REQUEST);
+    }
+
+    @Override
+    public String toString() {
+        return "DecodeError[" + topic + ": " + problem + ": " + detail + reqId.map(r -> ", reqId " + r).orElse("")
+                + "]";
+    }
+}

@@ -1,0 +1,61 @@
+package dev.iotdm.protocol.codec;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * An encoded message: the topic to publish on and the UTF-8 payload.
+ *
+ * <p>Thread-safety: immutable; {@link #payload()} returns a copy.
+ */
+public final class Encoded {
+
+    private final String topic;
+    private final byte[] payload;
+
+    Encoded(String topic, byte[] payload) {
+        this.topic = Objects.requireNonNull(topic, "topic");
+        this.payload = Objects.requireNonNull(payload, "payload");
+    }
+
+    /** The MQTT topic name. */
+    public String topic() {
+        return topic;
+    }
+
+    /** A copy of the payload bytes. */
+    public byte[] payload() {
+        return payload.clone();
+    }
+
+    /** The payload size in bytes. */
+    public int size() {
+        return payload.length;
+    }
+
+    /** The payload as text (for transcripts and tests). */
+    public String payloadText() {
+        return new String(payload, StandardCharsets.UTF_8);
+    }
+
+    /** The payload without a copy; callers in this module promise not to modify it. */
+    byte[] payloadUnsafe() {
+        return payload;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Encoded e && topic.equals(e.topic) && Arrays.equals(payload, e.payload);
+    }
+
+    @Override
+    public int hashCode() {
+        return topic.hashCode() * 31 + Arrays.hashCode(payload);
+    }
+
+    @Override
+    public String toString() {
+        return topic + " " + payloadText();
+    }
+}

@@ -1,0 +1,644 @@
+package dev.iotdm.protocol.codec;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import dev.iotdm.protocol.firmware.FirmwareState;
+import dev.iotdm.protocol.firmware.UpdateStatus;
+import dev.iotdm.protocol.internal.Jackson;
+import dev.iotdm.protocol.json.JsonObject;
+import dev.iotdm.protocol.json.JsonValue;
+import dev.iotdm.protocol.message.AddErrorCode;
+import dev.iotdm.protocol.message.AddLog;
+import dev.iotdm.protocol.message.Cancel;
+import dev.iotdm.protocol.message.ClearErrorCodes;
+import dev.iotdm.protocol.message.ClearLog;
+import dev.iotdm.protocol.message.Command;
+import dev.iotdm.protocol.message.CustomAction;
+import dev.iotdm.protocol.message.DeviceInfo;
+import dev.iotdm.protocol.message.DeviceInfoField;
+import dev.iotdm.protocol.message.DeviceResponse;
+import dev.iotdm.protocol.message.DeviceUpdate;
+import dev.iotdm.protocol.message.Event;
+import dev.iotdm.protocol.message.FactoryReset;
+import dev.iotdm.protocol.message.FieldValue;
+import dev.iotdm.protocol.message.FirmwareDownload;
+import dev.iotdm.protocol.message.FirmwareField;
+import dev.iotdm.protocol.message.FirmwareInfo;
+import dev.iotdm.protocol.message.FirmwareUpdate;
+import dev.iotdm.protocol.message.Location;
+import dev.iotdm.protocol.message.LocationField;
+import dev.iotdm.protocol.message.LogEntry;
+import dev.iotdm.protocol.message.LogSeverity;
+import dev.iotdm.protocol.message.Manage;
+import dev.iotdm.protocol.message.Message;
+import dev.iotdm.protocol.message.MetadataField;
+import dev.iotdm.protocol.message.Notify;
+import dev.iotdm.protocol.message.Observe;
+import dev.iotdm.protocol.message.OtherField;
+import dev.iotdm.protocol.message.Parameter;
+import dev.iotdm.protocol.message.Payload;
+import dev.iotdm.protocol.message.PlatformResponse;
+import dev.iotdm.protocol.message.Rc;
+import dev.iotdm.protocol.message.Reboot;
+import dev.iotdm.protocol.message.Supports;
+import dev.iotdm.protocol.message.Timestamp;
+import dev.iotdm.protocol.message.Unmanage;
+import dev.iotdm.protocol.message.UpdateLocation;
+import dev.iotdm.protocol.topic.CommandTopic;
+import dev.iotdm.protocol.topic.CustomActionTopic;
+import dev.iotdm.protocol.topic.DmTopic;
+import dev.iotdm.protocol.topic.EventTopic;
+import dev.iotdm.protocol.topic.Identifiers;
+import dev.iotdm.protocol.topic.Topic;
+import dev.iotdm.protocol.topic.UnknownTopic;
+import java.io.CharConversionException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+
+/**
+ * Decodes one payload for one topic: the envelope ({@code reqId}, {@code rc}, {@code message},
+ * {@code d}) in any key order, then the topic's {@code d} straight from the token stream into
+ * records. Lenient exactly where protocol.md §12 and §14 say so; strict everywhere else.
+ */
+final class PayloadDecoder {
+
+    private PayloadDecoder() {
+    }
+
+    static DecodeResult decode(String topicName, byte[] payload, int maxPayloadBytes) {
+        Topic topic = Topic.parse(topicName);
+        boolean request = isRequestTopic(topic);
+        if (payload.length > maxPayloadBytes) {
+            return new DecodeError(topicName, Problem.PAYLOAD_TOO_LARGE,
+                    payload.length + " bytes is over the limit of " + maxPayloadBytes + " bytes",
+                    Optional.empty(), request);
+        }
+        if (topic instanceof EventTopic t) {
+            return new Decoded(new Event(t, Payload.of(payload)), List.of());
+        }
+        if (topic instanceof CommandTopic t) {
+            return new Decoded(new Command(t, Payload.of(payload)), List.of());
+        }
+        if (topic instanceof UnknownTopic) {
+            return new DecodeError(topicName, Problem.UNKNOWN_TOPIC, "not a topic of the protocol",
+                    scanReqId(payload), request);
+        }
+        try (JsonParser p = Jackson.FACTORY.createParser(payload)) {
+            Reader r = new Reader(p);
+            Message m = envelope(topic, r);
+            if (p.nextToken() != null) {
+                throw new Bad(Problem.MALFORMED_JSON, "trailing content after the JSON object");
+            }
+            return new Decoded(m, List.copyOf(r.normalisations));
+        } catch (Bad b) {
+            return new DecodeError(topicName, b.problem, b.describe(), scanReqId(payload), request);
+        } catch (StreamConstraintsException e) {
+            return new DecodeError(topicName, Problem.LIMIT_EXCEEDED, e.getOriginalMessage(), scanReqId(payload),
+                    request);
+        } catch (JsonParseException e) {
+            return new DecodeError(topicName, classify(e), e.getOriginalMessage(), scanReqId(payload), request);
+        } catch (CharConversionException e) {
+            return new DecodeError(topicName, Problem.INVALID_STRING, e.getMessage(), scanReqId(payload), request);
+        } catch (IOException | RuntimeException e) {
+            // Defensive: the contract is that nothing escapes decode, whatever the input.
+            return new DecodeError(topicName, Problem.MALFORMED_JSON, String.valueOf(e.getMessage()),
+                    scanReqId(payload), request);
+        }
+    }
+
+    /** Whether a message on this topic expects an answer (a request, or an unknown DM topic: 404). */
+    static boolean isRequestTopic(Topic topic) {
+        if (topic instanceof DmTopic t) {
+            return t != DmTopic.DEVICE_RESPONSE && t != DmTopic.PLATFORM_RESPONSE;
+        }
+        if (topic instanceof UnknownTopic u) {
+            return u.isDmNamespace();
+        }
+        return topic instanceof CustomActionTopic;
+    }
+
+    private static Problem classify(JsonParseException e) {
+        String m = String.valueOf(e.getOriginalMessage());
+        if (m.startsWith("Duplicate field")) {
+            return Problem.DUPLICATE_KEY;
+        }
+        if (m.contains("UTF-8") || m.contains("UTF8") || m.contains("surrogate")) {
+            return Problem.INVALID_STRING;
+        }
+        return Problem.MALFORMED_JSON;
+    }
+
+    /**
+     * Best-effort read of a top-level string {@code reqId}, for error reports: tolerates anything,
+     * stops at the first problem. Runs only on the error path.
+     */
+    static Optional<String> scanReqId(byte[] payload) {
+        try (JsonParser p = Jackson.FACTORY.createParser(payload)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return Optional.empty();
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                if ("reqId".equals(name) && t == JsonToken.VALUE_STRING) {
+                    String s = p.getText();
+                    return Jackson.isWellFormedUtf16(s) ? Optional.of(s) : Optional.empty();
+                }
+                p.skipChildren();
+            }
+        } catch (IOException | RuntimeException e) {
+            // whatever we could not read, we do not know
+        }
+        return Optional.empty();
+    }
+
+    /** The parts of an envelope, filled in key order as they come. */
+    private static final class Envelope {
+        Optional<String> reqId = Optional.empty();
+        Rc rc;
+        Optional<String> message = Optional.empty();
+        Object d;
+    }
+
+    private static Message envelope(Topic topic, Reader r) throws Bad, IOException {
+        JsonParser p = r.p;
+        if (p.nextToken() == null) {
+            throw new Bad(Problem.MALFORMED_JSON, "empty payload");
+        }
+        Envelope e = new Envelope();
+        r.object(name -> {
+            switch (name) {
+                case "reqId" -> e.reqId = r.nullableString(Normalisation.NULL_REQ_ID);
+                case "rc" -> e.rc = rc(r);
+                case "message" -> e.message = Optional.of(r.string());
+                case "d" -> e.d = d(topic, r);
+                default -> {
+                    return false;
+                }
+            }
+            return true;
+        });
+        return build(topic, e);
+    }
+
+    private static Rc rc(Reader r) throws Bad, IOException {
+        JsonParser p = r.p;
+        if (p.currentToken() == JsonToken.VALUE_STRING) {
+            String s = p.getText();
+            if (s.length() == 3 && Character.isDigit(s.charAt(0)) && Character.isDigit(s.charAt(1))
+                    && Character.isDigit(s.charAt(2)) && s.charAt(0) != '0') {
+                r.normalised(Normalisation.RC_AS_STRING);
+                return Rc.of(Integer.parseInt(s));
+            }
+            throw new Bad(Problem.INVALID_VALUE, "not a numeric response code: '" + Reader.abbreviate(s) + "'");
+        }
+        return Rc.of((int) r.integer(100, 999));
+    }
+
+    /** Reads {@code d} for the topic; what it returns depends on the topic (see {@link #build}). */
+    private static Object d(Topic topic, Reader r) throws Bad, IOException {
+        if (topic instanceof CustomActionTopic) {
+            return parameters(r);
+        }
+        DmTopic t = (DmTopic) topic;
+        return switch (t) {
+            case MANAGE -> manageData(r);
+            case UPDATE_LOCATION -> location(r);
+            case ADD_ERROR_CODE -> errorCode(r);
+            case ADD_LOG -> logEntry(r);
+            case NOTIFY -> fieldValues(r, Normalisation.NOTIFY_SINGLE_FIELD);
+            case DEVICE_UPDATE -> fieldValues(r, Normalisation.UPDATE_SINGLE_FIELD);
+            case OBSERVE, CANCEL -> fieldNames(r);
+            case DEVICE_RESPONSE, PLATFORM_RESPONSE -> JsonValue.read(r.p);
+            case UNMANAGE, CLEAR_ERROR_CODES, CLEAR_LOG, REBOOT, FACTORY_RESET, FIRMWARE_DOWNLOAD, FIRMWARE_UPDATE -> {
+                // No data is defined for these (§3.2, §3.5, §3.7, §4.5-§4.8): ignore it like an unknown key.
+                r.p.skipChildren();
+                yield null;
+            }
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Message build(Topic topic, Envelope e) throws Bad {
+        if (topic instanceof CustomActionTopic c) {
+            return new CustomAction(requireReqId(e), c, e.d == null ? List.of() : (List<Parameter>) e.d);
+        }
+        DmTopic t = (DmTopic) topic;
+        return switch (t) {
+            case MANAGE -> {
+                ManageData m = e.d == null ? ManageData.NONE : (ManageData) e.d;
+                yield new Manage(requireReqId(e), m.lifetime, m.supports, m.deviceInfo, m.metadata);
+            }
+            case UNMANAGE -> new Unmanage(requireReqId(e));
+            case UPDATE_LOCATION -> new UpdateLocation(requireReqId(e), (Location) requireD(e));
+            case ADD_ERROR_CODE -> new AddErrorCode(requireReqId(e), (Integer) requireD(e));
+            case CLEAR_ERROR_CODES -> new ClearErrorCodes(requireReqId(e));
+            case ADD_LOG -> new AddLog(requireReqId(e), (LogEntry) requireD(e));
+            case CLEAR_LOG -> new ClearLog(requireReqId(e));
+            case NOTIFY -> new Notify(e.reqId, (List<FieldValue>) requireD(e));
+            case DEVICE_UPDATE -> new DeviceUpdate(e.reqId, (List<FieldValue>) requireD(e));
+            case OBSERVE -> new Observe(requireReqId(e), (List<String>) requireD(e));
+            case CANCEL -> new Cancel(requireReqId(e), (List<String>) requireD(e));
+            case REBOOT -> new Reboot(requireReqId(e));
+            case FACTORY_RESET -> new FactoryReset(requireReqId(e));
+            case FIRMWARE_DOWNLOAD -> new FirmwareDownload(requireReqId(e));
+            case FIRMWARE_UPDATE -> new FirmwareUpdate(requireReqId(e));
+            case DEVICE_RESPONSE -> new DeviceResponse(requireRc(e), e.reqId, e.message,
+                    Optional.ofNullable((JsonValue) e.d));
+            case PLATFORM_RESPONSE -> new PlatformResponse(requireRc(e), e.reqId, e.message,
+                    Optional.ofNullable((JsonValue) e.d));
+        };
+    }
+
+    private static String requireReqId(Envelope e) throws Bad {
+        return e.reqId.orElseThrow(() -> Reader.missing("reqId"));
+    }
+
+    private static Rc requireRc(Envelope e) throws Bad {
+        if (e.rc == null) {
+            throw Reader.missing("rc");
+        }
+        return e.rc;
+    }
+
+    private static Object requireD(Envelope e) throws Bad {
+        if (e.d == null) {
+            throw Reader.missing("d");
+        }
+        return e.d;
+    }
+
+    // ---- d of each message ------------------------------------------------------------------
+
+    /** The parts of a manage {@code d} (§3.1). */
+    private record ManageData(OptionalLong lifetime, Optional<Supports> supports, Optional<DeviceInfo> deviceInfo,
+            Optional<JsonObject> metadata) {
+        static final ManageData NONE = new ManageData(OptionalLong.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty());
+    }
+
+    private static ManageData manageData(Reader r) throws Bad, IOException {
+        long[] lifetime = {-1};
+        Object[] parts = new Object[3];
+        r.object(name -> {
+            switch (name) {
+                case "lifetime" -> {
+                    long v = r.integer(0, Integer.MAX_VALUE);
+                    if (v != 0 && v < Manage.MIN_LIFETIME_SECONDS) {
+                        throw new Bad(Problem.OUT_OF_RANGE,
+                                "must be 0 or at least " + Manage.MIN_LIFETIME_SECONDS + " seconds, got " + v);
+                    }
+                    lifetime[0] = v;
+                }
+                case "supports" -> parts[0] = supports(r);
+                case "deviceInfo" -> parts[1] = deviceInfo(r);
+                case "metadata" -> parts[2] = metadata(r);
+                default -> {
+                    return false;
+                }
+            }
+            return true;
+        });
+        return new ManageData(lifetime[0] < 0 ? OptionalLong.empty() : OptionalLong.of(lifetime[0]),
+                Optional.ofNullable((Supports) parts[0]), Optional.ofNullable((DeviceInfo) parts[1]),
+                Optional.ofNullable((JsonObject) parts[2]));
+    }
+
+    private static Supports supports(Reader r) throws Bad, IOException {
+        boolean[] flags = new boolean[2];
+        List<String> bundles = new ArrayList<>();
+        r.object(name -> {
+            boolean value = r.flag();
+            switch (name) {
+                case "deviceActions" -> flags[0] = value;
+                case "firmwareActions" -> flags[1] = value;
+                default -> {
+                    if (Identifiers.checkBundleId(name).isPresent()) {
+                        throw new Bad(Problem.INVALID_VALUE, "not a valid bundle id");
+                    }
+                    if (value) {
+                        bundles.add(name);
+                    }
+                }
+            }
+            return true;
+        });
+        return new Supports(flags[0], flags[1], bundles);
+    }
+
+    private static DeviceInfo deviceInfo(Reader r) throws Bad, IOException {
+        DeviceInfo.Builder b = DeviceInfo.builder();
+        r.object(name -> {
+            if (!DeviceInfo.KEYS.contains(name)) {
+                return false;
+            }
+            b.set(name, r.nullableString(Normalisation.DEVICE_INFO_NULLS).orElse(null));
+            return true;
+        });
+        return b.build();
+    }
+
+    private static JsonObject metadata(Reader r) throws Bad, IOException {
+        if (r.p.currentToken() != JsonToken.START_OBJECT) {
+            throw Reader.wrongType("an object", r.p.currentToken());
+        }
+        return (JsonObject) JsonValue.read(r.p);
+    }
+
+    private static Location location(Reader r) throws Bad, IOException {
+        double[] coords = {Double.NaN, Double.NaN};
+        OptionalDouble[] optional = {OptionalDouble.empty(), OptionalDouble.empty()};
+        Timestamp[] times = new Timestamp[2];
+        r.object(name -> {
+            switch (name) {
+                case "latitude" -> coords[0] = r.number(-90, 90);
+                case "longitude" -> coords[1] = r.number(-180, 180);
+                case "elevation" -> optional[0] = OptionalDouble.of(r.number(-Double.MAX_VALUE, Double.MAX_VALUE));
+                case "accuracy" -> optional[1] = OptionalDouble.of(r.number(0, Double.MAX_VALUE));
+                case "measuredDateTime" -> times[0] = r.timestamp();
+                case "updatedDateTime" -> times[1] = r.timestamp();
+                default -> {
+                    return false;
+                }
+            }
+            return true;
+        });
+        if (Double.isNaN(coords[0])) {
+            throw Reader.missing("latitude");
+        }
+        if (Double.isNaN(coords[1])) {
+            throw Reader.missing("longitude");
+        }
+        return new Location(coords[0], coords[1], optional[0], optional[1], Optional.ofNullable(times[0]),
+                Optional.ofNullable(times[1]));
+    }
+
+    private static Integer errorCode(Reader r) throws Bad, IOException {
+        Integer[] code = {null};
+        r.object(name -> {
+            if (!name.equals("errorCode")) {
+                return false;
+            }
+            code[0] = (int) r.integer(Integer.MIN_VALUE, Integer.MAX_VALUE);
+            return true;
+        });
+        if (code[0] == null) {
+            throw Reader.missing("errorCode");
+        }
+        return code[0];
+    }
+
+    private static LogEntry logEntry(Reader r) throws Bad, IOException {
+        Object[] v = new Object[4];
+        r.object(name -> {
+            switch (name) {
+                case "message" -> v[0] = r.string();
+                case "timestamp" -> v[1] = r.timestamp();
+                case "data" -> v[2] = r.string();
+                case "severity" -> v[3] = LogSeverity.fromCode(r.integer(0, 2)).orElseThrow();
+                default -> {
+                    return false;
+                }
+            }
+            return true;
+        });
+        String[] required = {"message", "timestamp", null, "severity"};
+        for (int i = 0; i < required.length; i++) {
+            if (required[i] != null && v[i] == null) {
+                throw Reader.missing(required[i]);
+            }
+        }
+        return new LogEntry((String) v[0], (Timestamp) v[1], Optional.ofNullable((String) v[2]), (LogSeverity) v[3]);
+    }
+
+    private static FirmwareInfo firmware(Reader r) throws Bad, IOException {
+        Object[] v = new Object[7];
+        r.object(name -> {
+            switch (name) {
+                case "version" -> v[0] = r.string();
+                case "name" -> v[1] = r.string();
+                case "uri" -> v[2] = r.string();
+                case "verifier" -> v[3] = r.string();
+                case "state" -> v[4] = FirmwareState.fromCode(r.integer(0, 2)).orElseThrow();
+                case "updateStatus" -> v[5] = UpdateStatus.fromCode(r.integer(0, 6)).orElseThrow();
+                case "updatedDateTime" -> {
+                    if (r.p.currentToken() == JsonToken.VALUE_STRING && r.p.getTextLength() == 0) {
+                        r.normalised(Normalisation.EMPTY_TIMESTAMP);
+                    } else {
+                        v[6] = r.timestamp();
+                    }
+                }
+                default -> {
+                    return false;
+                }
+            }
+            return true;
+        });
+        return new FirmwareInfo(Optional.ofNullable((String) v[0]), Optional.ofNullable((String) v[1]),
+                Optional.ofNullable((String) v[2]), Optional.ofNullable((String) v[3]),
+                Optional.ofNullable((FirmwareState) v[4]), Optional.ofNullable((UpdateStatus) v[5]),
+                Optional.ofNullable((Timestamp) v[6]));
+    }
+
+    /**
+     * {@code d} of notify and device/update: {@code {"fields": [{"field", "value"}...]}}, or the
+     * old single {@code {"field", "value"}} form recorded as {@code singleForm}.
+     */
+    private static List<FieldValue> fieldValues(Reader r, Normalisation singleForm) throws Bad, IOException {
+        List<FieldValue> out = new ArrayList<>();
+        FieldEntry single = new FieldEntry();
+        r.object(name -> {
+            switch (name) {
+                case "fields" -> r.array(i -> out.add(fieldEntry(r)));
+                case "field", "value" -> single.member(r, name);
+                default -> {
+                    return false;
+                }
+            }
+            return true;
+        });
+        if (single.seen()) {
+            if (!out.isEmpty()) {
+                throw new Bad(Problem.INVALID_VALUE, "both a fields array and a single field");
+            }
+            r.normalised(singleForm);
+            out.add(single.finish(r));
+        }
+        if (out.isEmpty()) {
+            throw new Bad(Problem.MISSING_FIELD, "no field in fields");
+        }
+        return out;
+    }
+
+    private static FieldValue fieldEntry(Reader r) throws Bad, IOException {
+        FieldEntry entry = new FieldEntry();
+        r.object(name -> {
+            if (!name.equals("field") && !name.equals("value")) {
+                return false;
+            }
+            entry.member(r, name);
+            return true;
+        });
+        return entry.finish(r);
+    }
+
+    /**
+     * One {@code {"field": name, "value": v}} in either key order. The value's type depends on the
+     * name, so when the value comes first it is held as JSON and read again once the name is
+     * known; every real client sends the name first, so that path is rare.
+     */
+    private static final class FieldEntry {
+        String field;
+        FieldValue typed;
+        JsonValue pending;
+        boolean valueSeen;
+
+        boolean seen() {
+            return field != null || valueSeen;
+        }
+
+        void member(Reader r, String name) throws Bad, IOException {
+            if (name.equals("field")) {
+                field = r.string();
+                if (field.isEmpty()) {
+                    throw new Bad(Problem.INVALID_VALUE, "field name must not be empty");
+                }
+                return;
+            }
+            valueSeen = true;
+            if (field != null) {
+                typed = typedValue(field, r);
+            } else {
+                pending = JsonValue.read(r.p);
+            }
+        }
+
+        FieldValue finish(Reader r) throws Bad, IOException {
+            if (field == null) {
+                throw Reader.missing("field");
+            }
+            if (!valueSeen) {
+                throw Reader.missing("value");
+            }
+            if (typed != null) {
+                return typed;
+            }
+            try (JsonParser again = Jackson.FACTORY.createParser(pending.toJsonBytes())) {
+                again.nextToken();
+                Reader sub = new Reader(again);
+                FieldValue v = typedValue(field, sub);
+                r.normalisations.addAll(sub.normalisations);
+                return v;
+            } catch (Bad b) {
+                throw b.at("value");
+            }
+        }
+    }
+
+    private static FieldValue typedValue(String field, Reader r) throws Bad, IOException {
+        return switch (field) {
+            case FieldValue.FIRMWARE -> new FirmwareField(firmware(r));
+            case FieldValue.LOCATION -> new LocationField(location(r));
+            case FieldValue.DEVICE_INFO -> new DeviceInfoField(deviceInfo(r));
+            case FieldValue.METADATA -> new MetadataField(metadata(r));
+            default -> new OtherField(field, JsonValue.read(r.p));
+        };
+    }
+
+    /** Reads a response's {@code d} for a view: {@code fields} as values, or as names. */
+    static <T> T view(dev.iotdm.protocol.json.JsonValue d, boolean values) throws Bad {
+        try (JsonParser p = Jackson.FACTORY.createParser(d.toJsonBytes())) {
+            p.nextToken();
+            Reader r = new Reader(p);
+            @SuppressWarnings("unchecked")
+            T result = (T) (values ? fieldValues(r, Normalisation.NOTIFY_SINGLE_FIELD) : failedNames(r));
+            return result;
+        } catch (IOException e) {
+            throw new Bad(Problem.MALFORMED_JSON, String.valueOf(e.getMessage()));
+        }
+    }
+
+    /** {@code d.fields} of a failure response: names as strings or as {@code {"field": n}} (§4.2, §4.3). */
+    private static List<String> failedNames(Reader r) throws Bad, IOException {
+        return fieldNames(r);
+    }
+
+    /** {@code d} of observe and cancel: names as {@code {"field": n}} objects or plain strings (§12.4). */
+    private static List<String> fieldNames(Reader r) throws Bad, IOException {
+        List<String> names = new ArrayList<>();
+        boolean[] seen = {false};
+        r.object(name -> {
+            if (!name.equals("fields")) {
+                return false;
+            }
+            seen[0] = true;
+            r.array(i -> {
+                String n;
+                if (r.p.currentToken() == JsonToken.VALUE_STRING) {
+                    r.normalised(Normalisation.FIELD_NAMES_AS_STRINGS);
+                    n = r.string();
+                } else {
+                    String[] holder = {null};
+                    r.object(member -> {
+                        if (!member.equals("field")) {
+                            return false;
+                        }
+                        holder[0] = r.string();
+                        return true;
+                    });
+                    if (holder[0] == null) {
+                        throw Reader.missing("field");
+                    }
+                    n = holder[0];
+                }
+                if (n.isEmpty()) {
+                    throw new Bad(Problem.INVALID_VALUE, "field name must not be empty");
+                }
+                names.add(n);
+            });
+            return true;
+        });
+        if (!seen[0]) {
+            throw Reader.missing("fields");
+        }
+        return names;
+    }
+
+    /** {@code d} of a custom action: {@code {"fields": [{"field": name, "value": v}...]}} (§8.3). */
+    private static List<Parameter> parameters(Reader r) throws Bad, IOException {
+        List<Parameter> out = new ArrayList<>();
+        r.object(name -> {
+            if (!name.equals("fields")) {
+                return false;
+            }
+            r.array(i -> {
+                Object[] nv = new Object[2];
+                r.object(member -> {
+                    switch (member) {
+                        case "field" -> nv[0] = r.string();
+                        case "value" -> nv[1] = JsonValue.read(r.p);
+                        default -> {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
+                if (nv[0] == null) {
+                    throw Reader.missing("field");
+                }
+                if (nv[1] == null) {
+                    throw Reader.missing("value");
+                }
+                out.add(new Parameter((String) nv[0], (JsonValue) nv[1]));
+            });
+            return true;
+        });
+        return out;
+    }
+}

@@ -1,0 +1,173 @@
+package dev.iotdm.protocol.codec;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import dev.iotdm.protocol.internal.Jackson;
+import dev.iotdm.protocol.message.Timestamp;
+import java.io.IOException;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+
+/**
+ * Reads typed values straight from the streaming parser, for one payload: owns the parser and
+ * the normalisations found so far. Every method expects the parser on the value's first token
+ * and leaves it on the value's last token.
+ */
+final class Reader {
+
+    /** Handles one member of an object; returns false to have the value skipped. */
+    interface Members {
+        boolean member(String name) throws Bad, IOException;
+    }
+
+    /** Handles one element of an array. */
+    interface Elements {
+        void element(int index) throws Bad, IOException;
+    }
+
+    final JsonParser p;
+    final LinkedHashSet<Normalisation> normalisations = new LinkedHashSet<>(2);
+
+    Reader(JsonParser p) {
+        this.p = p;
+    }
+
+    void normalised(Normalisation n) {
+        normalisations.add(n);
+    }
+
+    static Bad wrongType(String expected, JsonToken got) {
+        return new Bad(Problem.WRONG_TYPE, "expected " + expected + ", got " + describe(got));
+    }
+
+    static String describe(JsonToken t) {
+        if (t == null) {
+            return "nothing";
+        }
+        return switch (t) {
+            case START_OBJECT -> "an object";
+            case START_ARRAY -> "an array";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT -> "an integer";
+            case VALUE_NUMBER_FLOAT -> "a fractional number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            default -> t.toString();
+        };
+    }
+
+    void object(Members members) throws Bad, IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            throw wrongType("an object", p.currentToken());
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            p.nextToken();
+            try {
+                if (!members.member(name)) {
+                    p.skipChildren();
+                }
+            } catch (Bad b) {
+                throw b.at(name);
+            }
+        }
+    }
+
+    void array(Elements elements) throws Bad, IOException {
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            throw wrongType("an array", p.currentToken());
+        }
+        int i = 0;
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            try {
+                elements.element(i);
+            } catch (Bad b) {
+                throw b.at(i);
+            }
+            i++;
+        }
+    }
+
+    String string() throws Bad, IOException {
+        if (p.currentToken() != JsonToken.VALUE_STRING) {
+            throw wrongType("a string", p.currentToken());
+        }
+        String s = p.getText();
+        if (!Jackson.isWellFormedUtf16(s)) {
+            throw new Bad(Problem.INVALID_STRING, "string with an unpaired surrogate escape");
+        }
+        return s;
+    }
+
+    /** A string, or empty for JSON null, recording {@code ifNull} when null is met. */
+    Optional<String> nullableString(Normalisation ifNull) throws Bad, IOException {
+        if (p.currentToken() == JsonToken.VALUE_NULL) {
+            normalised(ifNull);
+            return Optional.empty();
+        }
+        return Optional.of(string());
+    }
+
+    long integer(long min, long max) throws Bad, IOException {
+        if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) {
+            throw wrongType("an integer", p.currentToken());
+        }
+        long v;
+        try {
+            v = p.getLongValue();
+        } catch (InputCoercionException e) {
+            throw new Bad(Problem.OUT_OF_RANGE, p.getText() + " is outside [" + min + ", " + max + "]");
+        }
+        if (v < min || v > max) {
+            throw new Bad(Problem.OUT_OF_RANGE, v + " is outside [" + min + ", " + max + "]");
+        }
+        return v;
+    }
+
+    double number(double min, double max) throws Bad, IOException {
+        JsonToken t = p.currentToken();
+        if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
+            throw wrongType("a number", t);
+        }
+        double v = p.getDoubleValue();
+        if (!(v >= min && v <= max)) {
+            throw new Bad(Problem.OUT_OF_RANGE, p.getText() + " is outside [" + min + ", " + max + "]");
+        }
+        return v;
+    }
+
+    /** A boolean; integers 0 and 1 are accepted from old C clients (§12.19). */
+    boolean flag() throws Bad, IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
+            return t == JsonToken.VALUE_TRUE;
+        }
+        if (t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
+            int v = p.getIntValue();
+            if (v == 0 || v == 1) {
+                normalised(Normalisation.SUPPORTS_AS_INTEGERS);
+                return v == 1;
+            }
+        }
+        throw wrongType("a boolean", t);
+    }
+
+    Timestamp timestamp() throws Bad, IOException {
+        String s = string();
+        Timestamp ts = Timestamp.parseText(s)
+                .orElseThrow(() -> new Bad(Problem.INVALID_VALUE, "not an ISO 8601 date-time: '" + abbreviate(s) + "'"));
+        if (ts.isZoneless()) {
+            normalised(Normalisation.ZONELESS_TIMESTAMP);
+        }
+        return ts;
+    }
+
+    static Bad missing(String member) {
+        return new Bad(Problem.MISSING_FIELD, "missing").at(member);
+    }
+
+    static String abbreviate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 61) + "...";
+    }
+}

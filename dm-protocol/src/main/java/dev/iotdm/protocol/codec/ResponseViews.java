@@ -1,0 +1,52 @@
+package dev.iotdm.protocol.codec;
+
+import dev.iotdm.protocol.message.FieldValue;
+import dev.iotdm.protocol.message.Response;
+import java.util.List;
+
+/**
+ * Typed views of a response's {@code d}, applied by the receiver once it has matched the
+ * response to its request by reqId and so knows what {@code d} should hold.
+ *
+ * <p>Thread-safety: stateless.
+ */
+public final class ResponseViews {
+
+    private ResponseViews() {
+    }
+
+    /**
+     * The current values of a 200 answer to observe (protocol.md §4.3):
+     * {@code d.fields[] = {"field", "value"}}; empty when the response has no {@code d}.
+     *
+     * @throws InvalidResponseDataException when {@code d} is not of that shape
+     */
+    public static List<FieldValue> observedValues(Response response) {
+        if (response.d().isEmpty()) {
+            return List.of();
+        }
+        try {
+            return PayloadDecoder.view(response.d().get(), true);
+        } catch (Bad b) {
+            throw new InvalidResponseDataException("d." + b.describe());
+        }
+    }
+
+    /**
+     * The names of the fields that failed, from a 404/500 answer to device/update or observe
+     * (protocol.md §4.2, §4.3): {@code d.fields} as strings or {@code {"field": name}} objects;
+     * empty when the response has no {@code d}.
+     *
+     * @throws InvalidResponseDataException when {@code d} is not of that shape
+     */
+    public static List<String> failedFieldNames(Response response) {
+        if (response.d().isEmpty()) {
+            return List.of();
+        }
+        try {
+            return PayloadDecoder.view(response.d().get(), false);
+        } catch (Bad b) {
+            throw new InvalidResponseDataException("d." + b.describe());
+        }
+    }
+}

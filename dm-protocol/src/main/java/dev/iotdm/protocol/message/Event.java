@@ -1,0 +1,46 @@
+package dev.iotdm.protocol.message;
+
+import dev.iotdm.protocol.json.JsonValue;
+import dev.iotdm.protocol.topic.EventTopic;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A device event on {@code iot-2/evt/<eventId>/fmt/<format>} (protocol.md §10.1).
+ *
+ * @param topic the eventId and format
+ * @param payload the raw payload
+ */
+public record Event(EventTopic topic, Payload payload) implements DeviceMessage {
+
+    /** Requires both parts. */
+    public Event {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(payload, "payload");
+    }
+
+    /** A JSON Event (format {@code json}). */
+    public static Event json(String eventId, JsonValue value) {
+        return new Event(new EventTopic(eventId, "json"), Payload.ofJson(value));
+    }
+
+    /** A Event with raw bytes in the given format. */
+    public static Event of(String eventId, String format, byte[] bytes) {
+        return new Event(new EventTopic(eventId, format), Payload.of(bytes));
+    }
+
+    /** The eventId. */
+    public String eventId() {
+        return topic.eventId();
+    }
+
+    /** The payload format. */
+    public String format() {
+        return topic.format();
+    }
+
+    @Override
+    public Optional<String> requestId() {
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,21 @@
+package dev.iotdm.protocol.message;
+
+import java.util.Objects;
+
+/**
+ * The {@code mgmt.firmware} field, whole or partial.
+ *
+ * @param value the firmware object
+ */
+public record FirmwareField(FirmwareInfo value) implements FieldValue {
+
+    /** Requires a value. */
+    public FirmwareField {
+        Objects.requireNonNull(value, "value");
+    }
+
+    @Override
+    public String field() {
+        return FIRMWARE;
+    }
+}

@@ -1,0 +1,67 @@
+package dev.iotdm.protocol.message;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * A location (protocol.md §3.3, §11). Each update is a complete set: an optional value left out
+ * deletes the one sent before, so optional values go on the wire iff they are present, even when
+ * zero (§12.22).
+ *
+ * @param latitude decimal degrees, -90 to 90
+ * @param longitude decimal degrees, -180 to 180
+ * @param elevation metres, if known
+ * @param accuracy metres, if known; not negative
+ * @param measuredDateTime when it was measured; the receipt time when absent
+ * @param updatedDateTime set by the platform only (§12.23); devices leave it empty
+ */
+public record Location(
+        double latitude,
+        double longitude,
+        OptionalDouble elevation,
+        OptionalDouble accuracy,
+        Optional<Timestamp> measuredDateTime,
+        Optional<Timestamp> updatedDateTime) {
+
+    /** Validates the ranges. */
+    public Location {
+        if (!(latitude >= -90 && latitude <= 90)) {
+            throw new IllegalArgumentException("latitude must be within [-90, 90], got " + latitude);
+        }
+        if (!(longitude >= -180 && longitude <= 180)) {
+            throw new IllegalArgumentException("longitude must be within [-180, 180], got " + longitude);
+        }
+        Objects.requireNonNull(elevation, "elevation");
+        Objects.requireNonNull(accuracy, "accuracy");
+        if (elevation.isPresent() && !Double.isFinite(elevation.getAsDouble())) {
+            throw new IllegalArgumentException("elevation must be a finite number, got " + elevation.getAsDouble());
+        }
+        if (accuracy.isPresent() && !(accuracy.getAsDouble() >= 0 && Double.isFinite(accuracy.getAsDouble()))) {
+            throw new IllegalArgumentException("accuracy must be a finite number >= 0, got " + accuracy.getAsDouble());
+        }
+        Objects.requireNonNull(measuredDateTime, "measuredDateTime");
+        Objects.requireNonNull(updatedDateTime, "updatedDateTime");
+    }
+
+    /** A location with only latitude and longitude. */
+    public static Location of(double latitude, double longitude) {
+        return new Location(latitude, longitude, OptionalDouble.empty(), OptionalDouble.empty(),
+                Optional.empty(), Optional.empty());
+    }
+
+    /** This location with an elevation. */
+    public Location withElevation(double metres) {
+        return new Location(latitude, longitude, OptionalDouble.of(metres), accuracy, measuredDateTime, updatedDateTime);
+    }
+
+    /** This location with an accuracy. */
+    public Location withAccuracy(double metres) {
+        return new Location(latitude, longitude, elevation, OptionalDouble.of(metres), measuredDateTime, updatedDateTime);
+    }
+
+    /** This location with a measurement time. */
+    public Location withMeasuredDateTime(Timestamp when) {
+        return new Location(latitude, longitude, elevation, accuracy, Optional.of(when), updatedDateTime);
+    }
+}

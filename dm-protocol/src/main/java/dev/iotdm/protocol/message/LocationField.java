@@ -1,0 +1,21 @@
+package dev.iotdm.protocol.message;
+
+import java.util.Objects;
+
+/**
+ * The {@code location} field.
+ *
+ * @param value the location
+ */
+public record LocationField(Location value) implements FieldValue {
+
+    /** Requires a value. */
+    public LocationField {
+        Objects.requireNonNull(value, "value");
+    }
+
+    @Override
+    public String field() {
+        return LOCATION;
+    }
+}

@@ -1,0 +1,34 @@
+package dev.iotdm.protocol.message;
+
+import java.util.Optional;
+
+/** The severity of a diagnostic log entry (protocol.md §3.6). */
+public enum LogSeverity {
+    /** 0: informational. */
+    INFORMATIONAL(0),
+    /** 1: warning. */
+    WARNING(1),
+    /** 2: error. */
+    ERROR(2);
+
+    private final int code;
+
+    LogSeverity(int code) {
+        this.code = code;
+    }
+
+    /** The wire value. */
+    public int code() {
+        return code;
+    }
+
+    /** The severity for a wire value, or empty outside 0-2. */
+    public static Optional<LogSeverity> fromCode(long code) {
+        for (LogSeverity s : values()) {
+            if (s.code == code) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,23 @@
+package dev.iotdm.protocol.message;
+
+import dev.iotdm.protocol.json.JsonValue;
+import java.util.Objects;
+
+/**
+ * Any other field, such as {@code deviceInfo.fwVersion} or an attribute the device does not
+ * model; kept as JSON.
+ *
+ * @param field the field name (not one of the four typed names)
+ * @param value the value
+ */
+public record OtherField(String field, JsonValue value) implements FieldValue {
+
+    /** Requires a name that is not typed elsewhere, so that every field has one representation. */
+    public OtherField {
+        Objects.requireNonNull(field, "field");
+        Objects.requireNonNull(value, "value");
+        if (FieldValue.isTyped(field)) {
+            throw new IllegalArgumentException("field '" + field + "' has a typed record; use it instead of OtherField");
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.iotdm.protocol.message;
+
+import dev.iotdm.protocol.json.JsonValue;
+import dev.iotdm.protocol.topic.DmTopic;
+import dev.iotdm.protocol.topic.Topic;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The platform's answer to a device request, on {@code iotdm-1/response} (protocol.md §4.1).
+ *
+ * @param rc the response code
+ * @param reqId the reqId of the request answered
+ * @param message optional explanation
+ * @param d optional data
+ */
+public record PlatformResponse(Rc rc, Optional<String> reqId, Optional<String> message, Optional<JsonValue> d)
+        implements Response, PlatformMessage {
+
+    /** Requires non-null parts. */
+    public PlatformResponse {
+        Objects.requireNonNull(rc, "rc");
+        Objects.requireNonNull(reqId, "reqId");
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(d, "d");
+    }
+
+    /** A response with only an rc. */
+    public static PlatformResponse of(String reqId, Rc rc) {
+        return new PlatformResponse(rc, Optional.of(reqId), Optional.empty(), Optional.empty());
+    }
+
+    /** A response with an rc and a message. */
+    public static PlatformResponse of(String reqId, Rc rc, String message) {
+        return new PlatformResponse(rc, Optional.of(reqId), Optional.ofNullable(message), Optional.empty());
+    }
+
+    /** This response with data. */
+    public PlatformResponse withD(JsonValue data) {
+        return new PlatformResponse(rc, reqId, message, Optional.of(data));
+    }
+
+    @Override
+    public Optional<String> requestId() {
+        return reqId;
+    }
+
+    @Override
+    public Topic topic() {
+        return DmTopic.PLATFORM_RESPONSE;
+    }
+}

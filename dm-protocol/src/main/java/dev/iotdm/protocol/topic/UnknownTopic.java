@@ -1,0 +1,32 @@
+package dev.iotdm.protocol.topic;
+
+import java.util.Objects;
+
+/**
+ * A topic that is not one of the protocol's, kept verbatim so the receiver can report it (a
+ * device answers a request on an unknown {@code iotdm-1/...} topic with 404, protocol.md §12.31).
+ *
+ * @param topicName the topic as received
+ */
+public record UnknownTopic(String topicName) implements Topic {
+
+    /** Requires a non-null name. */
+    public UnknownTopic {
+        Objects.requireNonNull(topicName, "topicName");
+    }
+
+    /** Whether the topic is in the platform's DM namespace ({@code iotdm-1/...}). */
+    public boolean isDmNamespace() {
+        return topicName.startsWith("iotdm-1/");
+    }
+
+    @Override
+    public Direction direction() {
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        return topicName;
+    }
+}
