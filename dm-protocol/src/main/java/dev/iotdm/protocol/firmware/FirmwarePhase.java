@@ -1,0 +1,49 @@
+package dev.iotdm.protocol.firmware;
+
+/**
+ * Where the device's firmware work stands: the wire {@link FirmwareState} plus "installing",
+ * which the wire shows as {@code DOWNLOADED} with {@code updateStatus} IN_PROGRESS (§6.3 step 4).
+ *
+ * <pre>
+ *            download (usable image) / 202
+ *   +------+ ------------------------------&gt; +-------------+
+ *   | IDLE |                                   | DOWNLOADING |
+ *   +------+ &lt;------------------------------ +-------------+
+ *    ^   ^       download failed (status)            |
+ *    |   |                                           | download succeeded
+ *    |   |   new image / discard               +------------+
+ *    |   +---------------------------------- | DOWNLOADED | &lt;--+
+ *    |                                         +------------+    |
+ *    |  install succeeded                          |             | install failed (status)
+ *    |  (fwVersion := version)        update / 202 |             |
+ *    |                                             v             |
+ *    |                                      +------------+       |
+ *    +------------------------------------- | INSTALLING | ------+
+ *                                           +------------+
+ * </pre>
+ *
+ * <p>Requests in any other state are refused with 400 and change nothing (protocol.md §12.7,
+ * §12.8); {@link FirmwareTable} holds every transition, and a test checks this diagram
+ * against it.
+ */
+public enum FirmwarePhase {
+    /** Nothing downloaded or being downloaded; the only phase that accepts a download. */
+    IDLE(FirmwareState.IDLE),
+    /** A download is running. */
+    DOWNLOADING(FirmwareState.DOWNLOADING),
+    /** A verified image waits to be installed; the only phase that accepts an update. */
+    DOWNLOADED(FirmwareState.DOWNLOADED),
+    /** The image is being installed. */
+    INSTALLING(FirmwareState.DOWNLOADED);
+
+    private final FirmwareState wireState;
+
+    FirmwarePhase(FirmwareState wireState) {
+        this.wireState = wireState;
+    }
+
+    /** The {@code mgmt.firmware.state} reported for this phase. */
+    public FirmwareState wireState() {
+        return wireState;
+    }
+}

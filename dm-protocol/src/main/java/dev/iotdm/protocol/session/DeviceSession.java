@@ -1,0 +1,1181 @@
+package dev.iotdm.protocol.session;
+
+import dev.iotdm.protocol.codec.Codec;
+import dev.iotdm.protocol.codec.DecodeError;
+import dev.iotdm.protocol.codec.DecodeResult;
+import dev.iotdm.protocol.codec.Decoded;
+import dev.iotdm.protocol.codec.Encoded;
+import dev.iotdm.protocol.codec.MessageTooLargeException;
+import dev.iotdm.protocol.firmware.FirmwareInput;
+import dev.iotdm.protocol.firmware.FirmwarePhase;
+import dev.iotdm.protocol.firmware.FirmwareTable;
+import dev.iotdm.protocol.firmware.UpdateStatus;
+import dev.iotdm.protocol.json.JsonArray;
+import dev.iotdm.protocol.json.JsonNumber;
+import dev.iotdm.protocol.json.JsonObject;
+import dev.iotdm.protocol.json.JsonString;
+import dev.iotdm.protocol.json.JsonValue;
+import dev.iotdm.protocol.message.AddErrorCode;
+import dev.iotdm.protocol.message.AddLog;
+import dev.iotdm.protocol.message.Cancel;
+import dev.iotdm.protocol.message.ClearErrorCodes;
+import dev.iotdm.protocol.message.ClearLog;
+import dev.iotdm.protocol.message.Command;
+import dev.iotdm.protocol.message.CustomAction;
+import dev.iotdm.protocol.message.DeviceInfo;
+import dev.iotdm.protocol.message.DeviceInfoField;
+import dev.iotdm.protocol.message.DeviceMessage;
+import dev.iotdm.protocol.message.DeviceRequest;
+import dev.iotdm.protocol.message.DeviceResponse;
+import dev.iotdm.protocol.message.DeviceUpdate;
+import dev.iotdm.protocol.message.Event;
+import dev.iotdm.protocol.message.FactoryReset;
+import dev.iotdm.protocol.message.FieldValue;
+import dev.iotdm.protocol.message.FirmwareDownload;
+import dev.iotdm.protocol.message.FirmwareField;
+import dev.iotdm.protocol.message.FirmwareInfo;
+import dev.iotdm.protocol.message.FirmwareUpdate;
+import dev.iotdm.protocol.message.Location;
+import dev.iotdm.protocol.message.LocationField;
+import dev.iotdm.protocol.message.LogEntry;
+import dev.iotdm.protocol.message.Manage;
+import dev.iotdm.protocol.message.Message;
+import dev.iotdm.protocol.message.MetadataField;
+import dev.iotdm.protocol.message.Notify;
+import dev.iotdm.protocol.message.Observe;
+import dev.iotdm.protocol.message.OtherField;
+import dev.iotdm.protocol.message.PlatformRequest;
+import dev.iotdm.protocol.message.PlatformResponse;
+import dev.iotdm.protocol.message.Rc;
+import dev.iotdm.protocol.message.Reboot;
+import dev.iotdm.protocol.message.Unmanage;
+import dev.iotdm.protocol.message.UpdateLocation;
+import dev.iotdm.protocol.topic.CommandTopic;
+import dev.iotdm.protocol.topic.DmTopic;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * The device side of the protocol as a sans-I/O engine: it never blocks, owns no socket, reads
+ * no clock and starts no thread. Every input carries the current time; every output is a
+ * {@link SessionAction} the driver collects with {@link #pollActions()} and performs in order
+ * (model: python-hyper h11). Transports, the in-memory test kit and users' own MQTT stacks drive
+ * the same engine.
+ *
+ * <p>It implements protocol.md §13 with the §12 rules: one subscription to {@code iotdm-1/#}
+ * and the commands before anything else; exactly one manage per connection with the configured
+ * parameters and a re-manage before lifetime expiry; device requests correlated by reqId with a
+ * timeout; exactly one response per platform request, the same one again for a redelivery; the
+ * firmware state machine of {@link FirmwareTable}; notifies only for observed fields, one per
+ * logical change.
+ *
+ * <p>Following one firmware download: {@link #messageArrived} decodes the request and calls
+ * {@code firmwareRequest}, which asks {@link FirmwareTable} for the transition, answers 202,
+ * notifies the state change ({@code notifyChanges}) and emits
+ * {@link SessionEvent.FirmwareDownloadRequested}; the application later reports with
+ * {@link #reportFirmware}, which goes through the same table and notifies again.
+ *
+ * <p>Thread-safety: not thread-safe. One owner drives it serially (the facade's serial executor).
+ */
+public final class DeviceSession {
+
+    /** The subscriptions every connection makes, in this order (§1.10, §12.18). */
+    public static final List<String> SUBSCRIPTIONS = List.of(DmTopic.DEVICE_SUBSCRIPTION,
+            CommandTopic.DEVICE_SUBSCRIPTION);
+
+    private static final int QOS_1 = 1;
+
+    private enum Link { OFFLINE, SUBSCRIBING, READY, CLOSED }
+
+    /** A device request waiting for the platform's response. */
+    private record Pending(String reqId, long token, Instant deadline, boolean manage, String reason) {
+    }
+
+    /** An application call waiting for the outcome of the next manage. */
+    private record ManageWaiter(long token, Instant deadline) {
+    }
+
+    /** An event on its way out. */
+    private record OutEvent(long token, Encoded encoded, int qos) {
+    }
+
+    private final SessionConfig config;
+    private final Codec codec;
+    private final ArrayDeque<SessionAction> out = new ArrayDeque<>();
+
+    private Link link = Link.OFFLINE;
+    private boolean sessionPresent;
+    private long nextId = 1;
+
+    // The device's own model (§11): what observe reads and notify reports.
+    private DeviceInfo deviceInfo;
+    private Optional<JsonObject> metadata;
+    private Optional<Location> location = Optional.empty();
+    private FirmwareInfo firmware;
+    private FirmwarePhase phase;
+    private final LinkedHashSet<String> observed = new LinkedHashSet<>();
+    private final LinkedHashSet<String> changedWhileOffline = new LinkedHashSet<>();
+
+    // Manage (§9, §12.13-§12.15).
+    private Optional<ManageParams> wanted;
+    private Pending manageInFlight;
+    private boolean manageAgain;
+    private final List<ManageWaiter> manageWaiters = new ArrayList<>();
+    private Instant remanageAt;
+    private Instant manageRetryAt;
+    private Duration manageRetryDelay;
+
+    // Device requests by reqId, and which publish carries which request.
+    private final Map<String, Pending> pending = new LinkedHashMap<>();
+    private final Map<Long, String> requestPublishes = new LinkedHashMap<>();
+
+    // Platform requests: answered ones (reqId -> response JSON), and those the application holds.
+    private final LinkedHashMap<String, String> answered = new LinkedHashMap<>();
+    private final Set<String> inProgress = new LinkedHashSet<>();
+    private final ArrayDeque<Encoded> offlineResponses = new ArrayDeque<>();
+
+    // Events: published and not yet acknowledged, and waiting for a connection.
+    private final Map<Long, OutEvent> eventsInFlight = new LinkedHashMap<>();
+    private final ArrayDeque<OutEvent> eventsWaiting = new ArrayDeque<>();
+
+    /**
+     * A session starting from a saved state (or {@link DeviceState#INITIAL}).
+     *
+     * <p>A download that was running when the device stopped has failed (CONNECTION_LOST); an
+     * install that was running has succeeded when the device now runs the target version, and
+     * failed (UNSUPPORTED_IMAGE) otherwise (§12.29). The outcome is reported to the platform
+     * when it observes {@code mgmt.firmware}.
+     */
+    public DeviceSession(SessionConfig config, DeviceState saved) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.codec = config.codec();
+        this.deviceInfo = config.deviceInfo();
+        this.metadata = config.metadata();
+        this.firmware = saved.firmware();
+        this.phase = saved.phase();
+        this.wanted = saved.manage();
+        this.manageRetryDelay = config.manageRetryMin();
+        for (DeviceState.Answer a : saved.answered()) {
+            answered.put(a.reqId(), a.response());
+        }
+        if (phase == FirmwarePhase.DOWNLOADING) {
+            applyFirmware(FirmwareInput.DOWNLOAD_FAILED, UpdateStatus.CONNECTION_LOST, null);
+        } else if (phase == FirmwarePhase.INSTALLING) {
+            boolean installed = firmware.version().isPresent() && firmware.version().equals(deviceInfo.fwVersion());
+            applyFirmware(installed ? FirmwareInput.INSTALL_SUCCEEDED : FirmwareInput.INSTALL_FAILED,
+                    UpdateStatus.UNSUPPORTED_IMAGE, null);
+        }
+    }
+
+    // ---- driver side ---------------------------------------------------------------------------
+
+    /** Takes the actions produced so far, in order. */
+    public List<SessionAction> pollActions() {
+        List<SessionAction> actions = new ArrayList<>(out);
+        out.clear();
+        return actions;
+    }
+
+    /** When {@link #tick} must next be called, if any timer is set. */
+    public Optional<Instant> nextTimer() {
+        Instant next = null;
+        for (Pending p : pending.values()) {
+            next = min(next, p.deadline());
+        }
+        if (manageInFlight != null) {
+            next = min(next, manageInFlight.deadline());
+        }
+        for (ManageWaiter w : manageWaiters) {
+            next = min(next, w.deadline());
+        }
+        if (wanted.isPresent()) {
+            next = min(next, remanageAt);
+            next = min(next, manageRetryAt);
+        }
+        return Optional.ofNullable(next);
+    }
+
+    /** The transport connected (CONNACK accepted): subscribe first (§13.2). */
+    public void connected(Instant now, boolean sessionPresent) {
+        if (link == Link.CLOSED) {
+            return;
+        }
+        this.link = Link.SUBSCRIBING;
+        this.sessionPresent = sessionPresent;
+        out.add(new SessionAction.Subscribe(SUBSCRIPTIONS));
+    }
+
+    /**
+     * The broker answered the subscription, one flag per filter of {@link #SUBSCRIPTIONS}. A
+     * refused {@code iotdm-1/#} makes the connection useless for DM: the session asks to
+     * disconnect.
+     */
+    public void subscribed(Instant now, List<Boolean> accepted) {
+        if (link != Link.SUBSCRIBING) {
+            return;
+        }
+        if (accepted.isEmpty() || !accepted.get(0)) {
+            emit(new SessionEvent.SubscriptionRefused(SUBSCRIPTIONS.get(0)));
+            out.add(new SessionAction.Disconnect("the broker refused the subscription to " + SUBSCRIPTIONS.get(0)));
+            link = Link.OFFLINE;
+            return;
+        }
+        if (accepted.size() < 2 || !accepted.get(1)) {
+            emit(new SessionEvent.ProtocolProblem("the broker refused the subscription to "
+                    + SUBSCRIPTIONS.get(1) + "; commands will not arrive"));
+        }
+        link = Link.READY;
+        emit(new SessionEvent.Ready(sessionPresent));
+        if (wanted.isPresent()) {
+            sendManage(now, "connected"); // the first DM request of a connection (§3.1)
+        }
+        flushOffline();
+        if (!changedWhileOffline.isEmpty()) {
+            List<FieldValue> current = new ArrayList<>();
+            for (String f : changedWhileOffline) {
+                if (observed.contains(f)) {
+                    currentValue(f).ifPresent(current::add);
+                }
+            }
+            changedWhileOffline.clear();
+            if (!current.isEmpty()) {
+                publishNotify(current);
+            }
+        }
+    }
+
+    /** The connection was lost. Requests keep waiting until their timeout (a kept session may still answer). */
+    public void connectionLost(Instant now) {
+        if (link == Link.CLOSED) {
+            return;
+        }
+        link = Link.OFFLINE;
+        manageInFlight = null;
+        requestPublishes.clear();
+        // At-least-once for QoS 1 events: unacknowledged ones go out again, first (§5 of the issue).
+        List<OutEvent> again = new ArrayList<>();
+        for (OutEvent e : eventsInFlight.values()) {
+            if (e.qos() == QOS_1) {
+                again.add(e);
+            } else {
+                complete(e.token(), new RequestOutcome.Failed(
+                        new NotConnectedException("the connection was lost before the QoS 0 event was written")));
+            }
+        }
+        eventsInFlight.clear();
+        for (int i = again.size() - 1; i >= 0; i--) {
+            eventsWaiting.addFirst(again.get(i));
+        }
+    }
+
+    /** A publish the session asked for was acknowledged (QoS 1) or written (QoS 0). */
+    public void publishCompleted(Instant now, long publishId) {
+        requestPublishes.remove(publishId);
+        OutEvent e = eventsInFlight.remove(publishId);
+        if (e != null) {
+            complete(e.token(), new RequestOutcome.Delivered());
+        }
+    }
+
+    /** A publish the session asked for failed. */
+    public void publishFailed(Instant now, long publishId, Throwable cause) {
+        String reqId = requestPublishes.remove(publishId);
+        if (reqId != null) {
+            Pending p = pending.remove(reqId);
+            if (p != null) {
+                complete(p.token(), new RequestOutcome.Failed(cause));
+            }
+        }
+        OutEvent e = eventsInFlight.remove(publishId);
+        if (e != null) {
+            complete(e.token(), new RequestOutcome.Failed(cause));
+        }
+    }
+
+    /** Time passed: expire requests, re-manage before lifetime expiry, retry a failed manage. */
+    public void tick(Instant now) {
+        if (link == Link.CLOSED) {
+            return;
+        }
+        for (Iterator<Pending> it = pending.values().iterator(); it.hasNext();) {
+            Pending p = it.next();
+            if (!p.deadline().isAfter(now)) {
+                it.remove();
+                complete(p.token(), new RequestOutcome.TimedOut(config.requestTimeout()));
+            }
+        }
+        for (Iterator<ManageWaiter> it = manageWaiters.iterator(); it.hasNext();) {
+            ManageWaiter w = it.next();
+            if (!w.deadline().isAfter(now)) {
+                it.remove();
+                complete(w.token(), new RequestOutcome.TimedOut(config.requestTimeout()));
+            }
+        }
+        if (manageInFlight != null && !manageInFlight.deadline().isAfter(now)) {
+            String reason = manageInFlight.reason();
+            manageInFlight = null;
+            manageFailed(now, "no response to manage (" + reason + ") within " + config.requestTimeout());
+        }
+        if (link != Link.READY || wanted.isEmpty() || manageInFlight != null) {
+            return;
+        }
+        if (remanageAt != null && !remanageAt.isAfter(now)) {
+            remanageAt = null;
+            sendManage(now, "lifetime");
+        } else if (manageRetryAt != null && !manageRetryAt.isAfter(now)) {
+            manageRetryAt = null;
+            sendManage(now, "retry");
+        }
+    }
+
+    /** A message arrived on a subscribed topic. Never throws for any payload. */
+    public void messageArrived(Instant now, String topic, byte[] payload) {
+        if (link == Link.CLOSED) {
+            return;
+        }
+        DecodeResult result = codec.decode(topic, payload);
+        if (result instanceof DecodeError e) {
+            // A malformed request is answered (400/404, §5.1, §12.31); a malformed response only reported.
+            if (e.answerWith().isPresent() && !answered.containsKey(e.reqId().get())) {
+                respond(e.reqId().get(), e.answerWith().get(), Optional.of(e.detail()), Optional.empty());
+            }
+            emit(new SessionEvent.ProtocolProblem(e.toString()));
+            return;
+        }
+        Message m = ((Decoded) result).message();
+        if (m instanceof PlatformResponse r) {
+            responseArrived(now, r);
+        } else if (m instanceof Command c) {
+            emit(new SessionEvent.CommandReceived(c));
+        } else if (m instanceof PlatformRequest req) {
+            requestArrived(now, req);
+        } else if (m instanceof DeviceMessage) {
+            emit(new SessionEvent.ProtocolProblem("a device message arrived on " + topic + "; ignored"));
+        }
+    }
+
+    /** Stops the session: every pending request and event fails; later inputs are ignored. Does not unmanage. */
+    public void close(Instant now) {
+        if (link == Link.CLOSED) {
+            return;
+        }
+        link = Link.CLOSED;
+        SessionClosedException closed = new SessionClosedException("the client was closed");
+        for (Pending p : pending.values()) {
+            complete(p.token(), new RequestOutcome.Failed(closed));
+        }
+        pending.clear();
+        for (ManageWaiter w : manageWaiters) {
+            complete(w.token(), new RequestOutcome.Failed(closed));
+        }
+        manageWaiters.clear();
+        for (OutEvent e : eventsInFlight.values()) {
+            complete(e.token(), new RequestOutcome.Failed(closed));
+        }
+        eventsInFlight.clear();
+        for (OutEvent e : eventsWaiting) {
+            complete(e.token(), new RequestOutcome.Failed(closed));
+        }
+        eventsWaiting.clear();
+        manageInFlight = null;
+    }
+
+    // ---- application side ----------------------------------------------------------------------
+
+    /**
+     * Asks to be managed with these parameters, now and after every reconnect, until
+     * {@link #unmanage}. The token completes with the outcome of the next manage sent (at once
+     * when connected, else after connecting), or times out.
+     */
+    public long manage(Instant now, ManageParams params) {
+        requireOpen();
+        Objects.requireNonNull(params, "params");
+        wanted = Optional.of(params);
+        persist();
+        long token = nextId++;
+        manageWaiters.add(new ManageWaiter(token, now.plus(config.requestTimeout())));
+        manageRetryAt = null;
+        if (link == Link.READY) {
+            if (manageInFlight == null) {
+                sendManage(now, "requested");
+            } else {
+                manageAgain = true; // never two manages in flight (§12.15)
+            }
+        }
+        return token;
+    }
+
+    /** Whether the application wants the device managed. */
+    public boolean wantsManaged() {
+        return wanted.isPresent();
+    }
+
+    /**
+     * Stops being managed: clears the manage parameters and observations and sends unmanage
+     * (§3.2). Managing calls still waiting fail.
+     */
+    public long unmanage(Instant now) {
+        requireOpen();
+        wanted = Optional.empty();
+        remanageAt = null;
+        manageRetryAt = null;
+        manageAgain = false;
+        IllegalStateException cancelled = new IllegalStateException("unmanage was called before the manage completed");
+        for (ManageWaiter w : manageWaiters) {
+            complete(w.token(), new RequestOutcome.Failed(cancelled));
+        }
+        manageWaiters.clear();
+        if (!observed.isEmpty()) {
+            observed.clear();
+            changedWhileOffline.clear();
+            emit(new SessionEvent.ObservationsChanged(Set.of()));
+        }
+        persist();
+        return request(now, reqId -> new Unmanage(reqId));
+    }
+
+    /** Reports the location (§3.3); the device model keeps it for observe. */
+    public long updateLocation(Instant now, Location newLocation) {
+        requireOpen();
+        Objects.requireNonNull(newLocation, "location");
+        location = Optional.of(newLocation);
+        notifyChanges(FieldValue.LOCATION, Set.of());
+        return request(now, reqId -> new UpdateLocation(reqId, newLocation));
+    }
+
+    /** Appends an error code (§3.4). */
+    public long addErrorCode(Instant now, int errorCode) {
+        requireOpen();
+        return request(now, reqId -> new AddErrorCode(reqId, errorCode));
+    }
+
+    /** Clears the error codes (§3.5). */
+    public long clearErrorCodes(Instant now) {
+        requireOpen();
+        return request(now, ClearErrorCodes::new);
+    }
+
+    /** Appends a log entry (§3.6). */
+    public long addLog(Instant now, LogEntry entry) {
+        requireOpen();
+        Objects.requireNonNull(entry, "entry");
+        return request(now, reqId -> new AddLog(reqId, entry));
+    }
+
+    /** Clears the log (§3.7). */
+    public long clearLog(Instant now) {
+        requireOpen();
+        return request(now, ClearLog::new);
+    }
+
+    /** Replaces the local deviceInfo; notified if observed, and sent with the next manage. */
+    public void setDeviceInfo(Instant now, DeviceInfo info) {
+        requireOpen();
+        Objects.requireNonNull(info, "info");
+        Set<String> changed = changedKeys(deviceInfo, info);
+        deviceInfo = info;
+        notifyChanges(FieldValue.DEVICE_INFO, changed);
+    }
+
+    /** Replaces the local metadata; notified if observed, and sent with the next manage. */
+    public void setMetadata(Instant now, JsonObject newMetadata) {
+        requireOpen();
+        metadata = Optional.of(Objects.requireNonNull(newMetadata, "metadata"));
+        notifyChanges(FieldValue.METADATA, Set.of());
+    }
+
+    /**
+     * Publishes an event. Offline, it waits (up to the configured limit) and goes out after the
+     * next connect; QoS 1 events not yet acknowledged when a connection drops go out again
+     * (at-least-once).
+     */
+    public long publishEvent(Instant now, Event event, int qos) {
+        requireOpen();
+        Objects.requireNonNull(event, "event");
+        if (qos != 0 && qos != 1) {
+            throw new IllegalArgumentException("qos must be 0 or 1, got " + qos);
+        }
+        Encoded encoded = codec.encode(event);
+        long token = nextId++;
+        OutEvent e = new OutEvent(token, encoded, qos);
+        if (link == Link.READY) {
+            publishEvent(e);
+        } else if (eventsWaiting.size() >= config.offlineEventLimit()) {
+            complete(token, new RequestOutcome.Failed(new OfflineQueueFullException(config.offlineEventLimit() == 0
+                    ? "not connected, and offline queueing of events is off"
+                    : "not connected, and " + config.offlineEventLimit() + " events are already waiting")));
+        } else {
+            eventsWaiting.add(e);
+        }
+        return token;
+    }
+
+    /**
+     * Answers a reboot or factory reset handed to the application (§7): 202 before acting, 500
+     * when the attempt failed, 501 when not supported.
+     *
+     * @throws IllegalStateException when no device action with this reqId is waiting for an answer
+     * @throws IllegalArgumentException for any other rc
+     */
+    public void respondDeviceAction(Instant now, String reqId, Rc rc, String message) {
+        requireOpen();
+        if (!rc.equals(Rc.ACCEPTED) && !rc.equals(Rc.INTERNAL_ERROR) && !rc.equals(Rc.NOT_IMPLEMENTED)) {
+            throw new IllegalArgumentException("a device action is answered 202, 500 or 501, not " + rc.code());
+        }
+        answerHeld(reqId, rc, message, "device action");
+    }
+
+    /**
+     * Answers a custom action handed to the application (§8.4, §12.26): 200 done, 500 failed,
+     * 501 not supported.
+     *
+     * @throws IllegalStateException when no custom action with this reqId is waiting for an answer
+     * @throws IllegalArgumentException for any other rc
+     */
+    public void respondCustomAction(Instant now, String reqId, Rc rc, String message) {
+        requireOpen();
+        if (!rc.equals(Rc.OK) && !rc.equals(Rc.INTERNAL_ERROR) && !rc.equals(Rc.NOT_IMPLEMENTED)) {
+            throw new IllegalArgumentException("a custom action is answered 200, 500 or 501, not " + rc.code());
+        }
+        answerHeld(reqId, rc, message, "custom action");
+    }
+
+    /**
+     * The application reports firmware progress: {@code DOWNLOAD_SUCCEEDED},
+     * {@code DOWNLOAD_FAILED}, {@code INSTALL_SUCCEEDED} or {@code INSTALL_FAILED}, with the
+     * failure status for failures. Notifies the change when observed.
+     *
+     * @throws IllegalStateException when the report does not fit the current phase
+     * @throws IllegalArgumentException for a request input or a failure without a failure status
+     */
+    public void reportFirmware(Instant now, FirmwareInput report, UpdateStatus failure) {
+        requireOpen();
+        switch (report) {
+            case DOWNLOAD_SUCCEEDED, INSTALL_SUCCEEDED -> {
+            }
+            case DOWNLOAD_FAILED, INSTALL_FAILED -> {
+                if (failure == null || failure == UpdateStatus.SUCCESS || failure == UpdateStatus.IN_PROGRESS) {
+                    throw new IllegalArgumentException(report + " needs a failure status, got " + failure);
+                }
+            }
+            case DOWNLOAD_REQUESTED, DOWNLOAD_REQUESTED_UNUSABLE_IMAGE, UPDATE_REQUESTED, NEW_IMAGE ->
+                    throw new IllegalArgumentException(report + " comes from the platform, not the application");
+        }
+        if (FirmwareTable.transition(phase, report).isEmpty()) {
+            throw new IllegalStateException("cannot report " + report + " while the firmware is " + phase);
+        }
+        applyFirmwareAndNotify(report, failure, null);
+    }
+
+    /** The firmware phase. */
+    public FirmwarePhase firmwarePhase() {
+        return phase;
+    }
+
+    /** The {@code mgmt.firmware} object. */
+    public FirmwareInfo firmware() {
+        return firmware;
+    }
+
+    /** The device's current deviceInfo. */
+    public DeviceInfo deviceInfo() {
+        return deviceInfo;
+    }
+
+    /** The fields the platform observes. */
+    public Set<String> observed() {
+        return Set.copyOf(observed);
+    }
+
+    /** Whether the connection is subscribed and ready. */
+    public boolean isReady() {
+        return link == Link.READY;
+    }
+
+    /** The state to persist now. */
+    public DeviceState state() {
+        List<DeviceState.Answer> answers = new ArrayList<>();
+        answered.forEach((k, v) -> answers.add(new DeviceState.Answer(k, v)));
+        return new DeviceState(firmware, phase, wanted, answers);
+    }
+
+    // ---- device requests -----------------------------------------------------------------------
+
+    private interface RequestFactory {
+        DeviceRequest create(String reqId);
+    }
+
+    private long request(Instant now, RequestFactory factory) {
+        long token = nextId++;
+        if (link != Link.READY) {
+            complete(token, new RequestOutcome.Failed(new NotConnectedException(
+                    "not connected: the request was not sent")));
+            return token;
+        }
+        String reqId = config.reqIds().get();
+        Encoded encoded;
+        try {
+            encoded = codec.encode(factory.create(reqId));
+        } catch (MessageTooLargeException e) {
+            complete(token, new RequestOutcome.Failed(e));
+            return token;
+        }
+        // The pending entry exists before the publish, so no response can beat it.
+        pending.put(reqId, new Pending(reqId, token, now.plus(config.requestTimeout()), false, "request"));
+        long id = publish(encoded);
+        requestPublishes.put(id, reqId);
+        return token;
+    }
+
+    private void sendManage(Instant now, String reason) {
+        ManageParams p = wanted.orElseThrow();
+        String reqId = config.reqIds().get();
+        Manage m = new Manage(reqId, OptionalLong.of(p.lifetimeSeconds()), Optional.of(p.supports()),
+                deviceInfo.equals(DeviceInfo.EMPTY) ? Optional.empty() : Optional.of(deviceInfo), metadata);
+        Encoded encoded;
+        try {
+            encoded = codec.encode(m);
+        } catch (MessageTooLargeException e) {
+            for (ManageWaiter w : manageWaiters) {
+                complete(w.token(), new RequestOutcome.Failed(e));
+            }
+            manageWaiters.clear();
+            return;
+        }
+        manageInFlight = new Pending(reqId, 0, now.plus(config.requestTimeout()), true, reason);
+        manageAgain = false;
+        publish(encoded);
+    }
+
+    private void responseArrived(Instant now, PlatformResponse r) {
+        if (r.reqId().isEmpty()) {
+            emit(new SessionEvent.ProtocolProblem("a platform response without reqId; ignored"));
+            return;
+        }
+        String reqId = r.reqId().get();
+        if (manageInFlight != null && manageInFlight.reqId().equals(reqId)) {
+            String reason = manageInFlight.reason();
+            manageInFlight = null;
+            manageAnswered(now, r, reason);
+            return;
+        }
+        Pending p = pending.remove(reqId);
+        if (p == null) {
+            return; // late, duplicate, or the answer to a notify: ignored (§12.3, §13.3)
+        }
+        complete(p.token(), new RequestOutcome.Answered(r));
+    }
+
+    private void manageAnswered(Instant now, PlatformResponse r, String reason) {
+        for (ManageWaiter w : manageWaiters) {
+            complete(w.token(), new RequestOutcome.Answered(r));
+        }
+        boolean waited = !manageWaiters.isEmpty();
+        manageWaiters.clear();
+        if (r.rc().equals(Rc.OK)) {
+            manageRetryDelay = config.manageRetryMin();
+            manageRetryAt = null;
+            long lifetime = wanted.map(ManageParams::lifetimeSeconds).orElse(0L);
+            // Re-manage well before expiry: a tenth of the lifetime early, at least two minutes (§9.2).
+            remanageAt = lifetime > 0 ? now.plusSeconds(lifetime - Math.max(120, lifetime / 10)) : null;
+            if (!waited) {
+                emit(new SessionEvent.AutoManageSucceeded(reason));
+            }
+        } else if (!waited) {
+            manageFailed(now, "manage (" + reason + ") answered " + r.rc().code()
+                    + r.message().map(msg -> ": " + msg).orElse(""));
+        }
+        if (manageAgain && wanted.isPresent() && link == Link.READY) {
+            sendManage(now, "requested");
+        }
+    }
+
+    private void manageFailed(Instant now, String detail) {
+        if (wanted.isEmpty()) {
+            return;
+        }
+        Duration delay = manageRetryDelay;
+        manageRetryAt = now.plus(delay);
+        Duration doubled = delay.multipliedBy(2);
+        manageRetryDelay = doubled.compareTo(config.manageRetryMax()) > 0 ? config.manageRetryMax() : doubled;
+        emit(new SessionEvent.AutoManageFailed(detail, delay));
+    }
+
+    // ---- platform requests ---------------------------------------------------------------------
+
+    private void requestArrived(Instant now, PlatformRequest req) {
+        Optional<String> id = req.requestId();
+        if (id.isPresent()) {
+            String previous = answered.get(id.get());
+            if (previous != null) {
+                // A redelivery: the same answer again, the handler never runs twice (§12.25).
+                publishRaw(DmTopic.DEVICE_RESPONSE.topicName(),
+                        previous.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return;
+            }
+            if (inProgress.contains(id.get())) {
+                return; // the application holds it; its one answer will follow
+            }
+        }
+        if (req instanceof DeviceUpdate u) {
+            deviceUpdate(u);
+        } else if (req instanceof Observe o) {
+            observe(o);
+        } else if (req instanceof Cancel c) {
+            for (String f : c.fields()) {
+                observed.remove(f);
+                changedWhileOffline.remove(f);
+            }
+            emit(new SessionEvent.ObservationsChanged(Set.copyOf(observed)));
+            respond(c.reqId(), Rc.OK, Optional.empty(), Optional.empty()); // always 200 (§12.27)
+        } else if (req instanceof Reboot r) {
+            deviceAction(r.reqId(), DeviceActionKind.REBOOT);
+        } else if (req instanceof FactoryReset r) {
+            deviceAction(r.reqId(), DeviceActionKind.FACTORY_RESET);
+        } else if (req instanceof FirmwareDownload d) {
+            firmwareRequest(d.reqId(), usableImage(firmware).isEmpty()
+                    ? FirmwareInput.DOWNLOAD_REQUESTED : FirmwareInput.DOWNLOAD_REQUESTED_UNUSABLE_IMAGE);
+        } else if (req instanceof FirmwareUpdate u) {
+            firmwareRequest(u.reqId(), FirmwareInput.UPDATE_REQUESTED);
+        } else if (req instanceof CustomAction c) {
+            customAction(c);
+        }
+    }
+
+    private void deviceUpdate(DeviceUpdate u) {
+        List<FieldValue> applied = new ArrayList<>();
+        List<String> notFound = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        for (FieldValue f : u.fields()) {
+            if (f instanceof LocationField l) {
+                location = Optional.of(l.value());
+                applied.add(f);
+            } else if (f instanceof MetadataField m) {
+                metadata = Optional.of(m.value());
+                applied.add(f);
+            } else if (f instanceof DeviceInfoField d) {
+                deviceInfo = d.value();
+                applied.add(f);
+            } else if (f instanceof FirmwareField fw) {
+                // The device owns state and updateStatus: only the image parameters are taken (§4.2).
+                FirmwareInfo image = fw.value();
+                if (image.sameImageAs(firmware)) {
+                    applied.add(f);
+                } else if (applyFirmwareAndNotify(FirmwareInput.NEW_IMAGE, null, image)
+                        == FirmwareTable.Effect.REFUSE_IMAGE) {
+                    failed.add(f.field());
+                } else {
+                    applied.add(f);
+                }
+            } else {
+                notFound.add(f.field());
+            }
+        }
+        if (!applied.isEmpty()) {
+            emit(new SessionEvent.AttributesUpdated(applied));
+        }
+        if (u.reqId().isEmpty()) {
+            return; // a push: no response (§12.12)
+        }
+        if (notFound.isEmpty() && failed.isEmpty()) {
+            respond(u.reqId().get(), Rc.CHANGED, Optional.empty(), Optional.empty());
+            return;
+        }
+        List<JsonValue> names = new ArrayList<>();
+        notFound.forEach(n -> names.add(new JsonString(n)));
+        failed.forEach(n -> names.add(new JsonString(n)));
+        Rc rc = failed.isEmpty() ? Rc.NOT_FOUND : Rc.INTERNAL_ERROR;
+        String message = failed.isEmpty() ? "unknown field" : "cannot change the firmware image while "
+                + phase.name().toLowerCase(java.util.Locale.ROOT);
+        respond(u.reqId().get(), rc, Optional.of(message),
+                Optional.of(JsonObject.builder().put("fields", new JsonArray(names)).build()));
+    }
+
+    private void observe(Observe o) {
+        List<JsonValue> values = new ArrayList<>();
+        List<JsonValue> missing = new ArrayList<>();
+        for (String f : o.fields()) {
+            Optional<FieldValue> v = currentValue(f);
+            if (v.isPresent()) {
+                observed.add(f);
+                values.add(fieldJson(v.get()));
+            } else {
+                missing.add(JsonObject.builder().put("field", f).build());
+            }
+        }
+        emit(new SessionEvent.ObservationsChanged(Set.copyOf(observed)));
+        if (missing.isEmpty()) {
+            // Always with the current value of each field (§12.5).
+            respond(o.reqId(), Rc.OK, Optional.empty(),
+                    Optional.of(JsonObject.builder().put("fields", new JsonArray(values)).build()));
+        } else {
+            respond(o.reqId(), Rc.NOT_FOUND, Optional.of("no such field"),
+                    Optional.of(JsonObject.builder().put("fields", new JsonArray(missing)).build()));
+        }
+    }
+
+    private void deviceAction(String reqId, DeviceActionKind kind) {
+        boolean declared = wanted.map(p -> p.supports().deviceActions()).orElse(false);
+        if (!declared || !config.deviceActionHandler()) {
+            respond(reqId, Rc.NOT_IMPLEMENTED, Optional.of(!declared
+                    ? "device actions were not declared in manage" : "no device action handler"), Optional.empty());
+            return;
+        }
+        inProgress.add(reqId);
+        emit(new SessionEvent.DeviceActionRequested(reqId, kind));
+    }
+
+    private void customAction(CustomAction c) {
+        boolean declared = wanted.map(p -> p.supports().bundleIds().contains(c.bundleId())).orElse(false);
+        boolean handled = config.anyCustomAction() || config.customActionBundles().contains(c.bundleId());
+        if (!declared || !handled) {
+            respond(c.reqId(), Rc.NOT_IMPLEMENTED, Optional.of(!declared
+                    ? "bundle " + c.bundleId() + " was not declared in manage"
+                    : "no handler for bundle " + c.bundleId()), Optional.empty());
+            return;
+        }
+        inProgress.add(c.reqId());
+        emit(new SessionEvent.CustomActionRequested(c));
+    }
+
+    private void firmwareRequest(String reqId, FirmwareInput input) {
+        boolean declared = wanted.map(p -> p.supports().firmwareActions()).orElse(false);
+        if (!declared || !config.firmwareHandler()) {
+            respond(reqId, Rc.NOT_IMPLEMENTED, Optional.of(!declared
+                    ? "firmware actions were not declared in manage" : "no firmware handler"), Optional.empty());
+            return;
+        }
+        FirmwarePhase before = phase;
+        FirmwareTable.Transition t = FirmwareTable.transition(phase, input).orElseThrow();
+        Rc rc = t.answer().orElseThrow();
+        if (!rc.equals(Rc.ACCEPTED)) {
+            respond(reqId, rc, Optional.of(refusal(input, before)), Optional.empty());
+            return;
+        }
+        // 202 first, then the state change, then the handler: the handler runs only for accepted requests.
+        respond(reqId, rc, Optional.empty(), Optional.empty());
+        applyFirmwareAndNotify(input, null, null);
+        emit(t.effect() == FirmwareTable.Effect.START_DOWNLOAD
+                ? new SessionEvent.FirmwareDownloadRequested(firmware)
+                : new SessionEvent.FirmwareInstallRequested(firmware));
+    }
+
+    private String refusal(FirmwareInput input, FirmwarePhase before) {
+        if (input == FirmwareInput.DOWNLOAD_REQUESTED_UNUSABLE_IMAGE && before == FirmwarePhase.IDLE) {
+            return usableImage(firmware).orElse("the firmware image is not usable");
+        }
+        return switch (input) {
+            case DOWNLOAD_REQUESTED, DOWNLOAD_REQUESTED_UNUSABLE_IMAGE ->
+                    "Cannot download as the device is not in idle state (" + before.name().toLowerCase() + ")";
+            default -> "Firmware is still not successfully downloaded (" + before.name().toLowerCase() + ")";
+        };
+    }
+
+    /** Why the firmware parameters cannot be downloaded, or empty when they can (§12.8). */
+    static Optional<String> usableImage(FirmwareInfo f) {
+        if (f.uri().isEmpty() || f.uri().get().isBlank()) {
+            return Optional.of("no firmware uri is set");
+        }
+        try {
+            URI uri = new URI(f.uri().get());
+            String scheme = uri.getScheme();
+            if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                    || uri.getHost() == null) {
+                return Optional.of("the firmware uri is not an http or https URL: " + f.uri().get());
+            }
+        } catch (URISyntaxException e) {
+            return Optional.of("the firmware uri is not valid: " + e.getMessage());
+        }
+        String v = f.verifier().orElse("");
+        if (!v.isEmpty() && !((v.length() == 32 || v.length() == 64) && isHex(v))) {
+            return Optional.of("the verifier is neither an MD5 (32 hex digits) nor a SHA-256 (64 hex digits) digest");
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isHex(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.digit(s.charAt(i), 16) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void answerHeld(String reqId, Rc rc, String message, String what) {
+        if (!inProgress.remove(reqId)) {
+            throw new IllegalStateException("no " + what + " with reqId " + reqId + " is waiting for an answer"
+                    + (answered.containsKey(reqId) ? " (it was answered already)" : ""));
+        }
+        respond(reqId, rc, Optional.ofNullable(message), Optional.empty());
+    }
+
+    // ---- firmware ------------------------------------------------------------------------------
+
+    /** Applies a transition and notifies what changed; returns the transition's effect. */
+    private FirmwareTable.Effect applyFirmwareAndNotify(FirmwareInput input, UpdateStatus failure, FirmwareInfo image) {
+        FirmwareInfo fwBefore = firmware;
+        DeviceInfo infoBefore = deviceInfo;
+        FirmwareTable.Effect effect = applyFirmware(input, failure, image);
+        Set<String> fwChanged = changedKeys(fwBefore, firmware);
+        Set<String> infoChanged = changedKeys(infoBefore, deviceInfo);
+        List<FieldValue> fields = new ArrayList<>();
+        fields.addAll(notifyFields(FieldValue.FIRMWARE, fwChanged));
+        fields.addAll(notifyFields(FieldValue.DEVICE_INFO, infoChanged));
+        if (!fields.isEmpty()) {
+            publishNotify(fields);
+        }
+        return effect;
+    }
+
+    private FirmwareTable.Effect applyFirmware(FirmwareInput input, UpdateStatus failure, FirmwareInfo image) {
+        FirmwareTable.Transition t = FirmwareTable.transition(phase, input).orElseThrow(
+                () -> new IllegalStateException("no firmware transition for " + input + " in " + phase));
+        if (t.effect() == FirmwareTable.Effect.REFUSE_IMAGE) {
+            return t.effect();
+        }
+        phase = t.next();
+        FirmwareInfo f = firmware.withState(phase.wireState());
+        f = switch (t.status()) {
+            case KEEP -> f;
+            case RESET -> f.withUpdateStatus(UpdateStatus.SUCCESS);
+            case IN_PROGRESS -> f.withUpdateStatus(UpdateStatus.IN_PROGRESS);
+            case FROM_INPUT -> f.withUpdateStatus(failure);
+        };
+        switch (t.effect()) {
+            case STORE_IMAGE, DISCARD_IMAGE_AND_STORE -> f = f.withImageOf(image);
+            case INSTALL_VERSION -> f.version().ifPresent(v -> deviceInfo = deviceInfo.withFwVersion(v));
+            case NONE, START_DOWNLOAD, START_INSTALL, REFUSE_IMAGE -> {
+            }
+        }
+        firmware = f;
+        persist();
+        return t.effect();
+    }
+
+    // ---- observe and notify ---------------------------------------------------------------------
+
+    /** Notifies a change of one attribute (sub-keys for the structured ones; empty = whole). */
+    private void notifyChanges(String attribute, Set<String> changedSubKeys) {
+        List<FieldValue> fields = notifyFields(attribute, changedSubKeys);
+        if (!fields.isEmpty()) {
+            publishNotify(fields);
+        }
+    }
+
+    /**
+     * The fields to notify for a change: an observation of the attribute gets the changed
+     * sub-fields (§3.8), one of a sub-field (e.g. {@code mgmt.firmware.state}) its new value.
+     * Offline, the observed fields are remembered and their current values sent after reconnect.
+     */
+    private List<FieldValue> notifyFields(String attribute, Set<String> changedSubKeys) {
+        boolean whole = attribute.equals(FieldValue.LOCATION) || attribute.equals(FieldValue.METADATA);
+        if (!whole && changedSubKeys.isEmpty()) {
+            return List.of();
+        }
+        List<FieldValue> fields = new ArrayList<>();
+        for (String f : observed) {
+            boolean hit = f.equals(attribute)
+                    || (!whole && f.startsWith(attribute + ".") && changedSubKeys.contains(f.substring(attribute.length() + 1)));
+            if (!hit) {
+                continue;
+            }
+            if (link != Link.READY) {
+                changedWhileOffline.add(f);
+                continue;
+            }
+            if (f.equals(FieldValue.FIRMWARE)) {
+                fields.add(new FirmwareField(partialFirmware(changedSubKeys)));
+            } else if (f.equals(FieldValue.DEVICE_INFO)) {
+                DeviceInfo.Builder b = DeviceInfo.builder();
+                changedSubKeys.forEach(k -> b.set(k, deviceInfo.get(k).orElse(null)));
+                fields.add(new DeviceInfoField(b.build()));
+            } else {
+                currentValue(f).ifPresent(fields::add);
+            }
+        }
+        return fields;
+    }
+
+    private FirmwareInfo partialFirmware(Set<String> keys) {
+        FirmwareInfo f = firmware;
+        return new FirmwareInfo(keys.contains("version") ? f.version() : Optional.empty(),
+                keys.contains("name") ? f.name() : Optional.empty(),
+                keys.contains("uri") ? f.uri() : Optional.empty(),
+                keys.contains("verifier") ? f.verifier() : Optional.empty(),
+                keys.contains("state") ? f.state() : Optional.empty(),
+                keys.contains("updateStatus") ? f.updateStatus() : Optional.empty(),
+                Optional.empty());
+    }
+
+    /** The current value of an observable field, if the device has one. */
+    private Optional<FieldValue> currentValue(String field) {
+        switch (field) {
+            case FieldValue.FIRMWARE:
+                return Optional.of(new FirmwareField(firmware));
+            case FieldValue.DEVICE_INFO:
+                return Optional.of(new DeviceInfoField(deviceInfo));
+            case FieldValue.LOCATION:
+                return location.map(LocationField::new);
+            case FieldValue.METADATA:
+                return metadata.map(MetadataField::new);
+            default:
+                break;
+        }
+        if (field.startsWith(FieldValue.FIRMWARE + ".")) {
+            String key = field.substring(FieldValue.FIRMWARE.length() + 1);
+            return firmwareValue(key).map(v -> new OtherField(field, v));
+        }
+        if (field.startsWith(FieldValue.DEVICE_INFO + ".")) {
+            return deviceInfo.get(field.substring(FieldValue.DEVICE_INFO.length() + 1))
+                    .map(v -> new OtherField(field, new JsonString(v)));
+        }
+        return Optional.empty();
+    }
+
+    private Optional<JsonValue> firmwareValue(String key) {
+        return switch (key) {
+            case "version" -> firmware.version().map(JsonString::new);
+            case "name" -> firmware.name().map(JsonString::new);
+            case "uri" -> firmware.uri().map(JsonString::new);
+            case "verifier" -> firmware.verifier().map(JsonString::new);
+            case "state" -> firmware.state().map(s -> JsonNumber.of(s.code()));
+            case "updateStatus" -> firmware.updateStatus().map(s -> JsonNumber.of(s.code()));
+            default -> Optional.empty();
+        };
+    }
+
+    /**
+     * A field as the {@code {"field", "value"}} JSON of an observe response (§4.3). The codec
+     * owns the one JSON form of every field, so we take it from there rather than write it twice.
+     */
+    private JsonValue fieldJson(FieldValue v) {
+        Encoded e = codec.encode(new Notify(Optional.empty(), List.of(v)));
+        JsonObject d = (JsonObject) ((JsonObject) JsonValue.parse(e.payloadText())).get("d").orElseThrow();
+        return ((JsonArray) d.get("fields").orElseThrow()).elements().get(0);
+    }
+
+    private void publishNotify(List<FieldValue> fields) {
+        publish(codec.encode(new Notify(Optional.of(config.reqIds().get()), fields)));
+    }
+
+    private static Set<String> changedKeys(FirmwareInfo a, FirmwareInfo b) {
+        Set<String> keys = new LinkedHashSet<>();
+        if (!a.version().equals(b.version())) {
+            keys.add("version");
+        }
+        if (!a.name().equals(b.name())) {
+            keys.add("name");
+        }
+        if (!a.uri().equals(b.uri())) {
+            keys.add("uri");
+        }
+        if (!a.verifier().equals(b.verifier())) {
+            keys.add("verifier");
+        }
+        if (!a.state().equals(b.state())) {
+            keys.add("state");
+        }
+        if (!a.updateStatus().equals(b.updateStatus())) {
+            keys.add("updateStatus");
+        }
+        return keys;
+    }
+
+    private static Set<String> changedKeys(DeviceInfo a, DeviceInfo b) {
+        Set<String> keys = new LinkedHashSet<>();
+        for (String k : DeviceInfo.KEYS) {
+            if (!a.get(k).equals(b.get(k))) {
+                keys.add(k);
+            }
+        }
+        return keys;
+    }
+
+    // ---- output --------------------------------------------------------------------------------
+
+    /** Sends (or, offline, queues or drops) the one response to a platform request, and remembers it. */
+    private void respond(String reqId, Rc rc, Optional<String> message, Optional<JsonValue> d) {
+        Encoded e = codec.encode(new DeviceResponse(rc, Optional.of(reqId), message, d));
+        answered.put(reqId, e.payloadText());
+        while (answered.size() > config.reqIdMemory()) {
+            answered.remove(answered.keySet().iterator().next());
+        }
+        persist();
+        if (link == Link.READY) {
+            publish(e);
+        } else if (config.keepsSession()) {
+            offlineResponses.add(e); // the platform may still be waiting if the broker keeps our session
+        } else {
+            emit(new SessionEvent.ResponsesDropped(1));
+        }
+    }
+
+    private void flushOffline() {
+        if (!offlineResponses.isEmpty()) {
+            if (sessionPresent) {
+                offlineResponses.forEach(this::publish);
+            } else {
+                emit(new SessionEvent.ResponsesDropped(offlineResponses.size()));
+            }
+            offlineResponses.clear();
+        }
+        while (!eventsWaiting.isEmpty()) {
+            publishEvent(eventsWaiting.poll());
+        }
+    }
+
+    private void publishEvent(OutEvent e) {
+        long id = nextId++;
+        eventsInFlight.put(id, e);
+        out.add(new SessionAction.Publish(id, e.encoded().topic(), e.encoded().payload(), e.qos()));
+    }
+
+    private long publish(Encoded e) {
+        return publishRaw(e.topic(), e.payload());
+    }
+
+    private long publishRaw(String topic, byte[] payload) {
+        long id = nextId++;
+        out.add(new SessionAction.Publish(id, topic, payload, QOS_1));
+        return id;
+    }
+
+    private void persist() {
+        out.add(new SessionAction.Persist(state()));
+    }
+
+    private void emit(SessionEvent event) {
+        out.add(new SessionAction.Emit(event));
+    }
+
+    private void complete(long token, RequestOutcome outcome) {
+        emit(new SessionEvent.RequestCompleted(token, outcome));
+    }
+
+    private void requireOpen() {
+        if (link == Link.CLOSED) {
+            throw new SessionClosedException("the session is closed");
+        }
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.isBefore(b) ? a : b;
+    }
+}

@@ -1,0 +1,38 @@
+package dev.iotdm.protocol.session;
+
+import java.util.Optional;
+
+/**
+ * Keeps a device's {@link DeviceState} across restarts. The session asks for a save (a
+ * {@link SessionAction.Persist}) before the actions that depend on it; implementations must make
+ * the write durable and atomic before returning.
+ *
+ * <p>Thread-safety: called from the session's serial executor only; implementations need not
+ * be thread-safe unless shared.
+ */
+public interface DeviceStateStore {
+
+    /**
+     * The saved state, or empty for a device that never saved one.
+     *
+     * @throws StateStoreException when the saved state cannot be read
+     */
+    Optional<DeviceState> load();
+
+    /**
+     * Saves the state, replacing the previous one.
+     *
+     * @throws StateStoreException when it cannot be written
+     */
+    void save(DeviceState state);
+
+    /** A store that keeps the state in memory only (lost with the process). */
+    static DeviceStateStore inMemory() {
+        return new InMemoryStateStore();
+    }
+
+    /** A store that keeps the state in one JSON file, written atomically. */
+    static DeviceStateStore file(java.nio.file.Path path) {
+        return new FileStateStore(path);
+    }
+}

@@ -1,0 +1,187 @@
+package dev.iotdm.protocol.session;
+
+import dev.iotdm.protocol.codec.Codec;
+import dev.iotdm.protocol.json.JsonObject;
+import dev.iotdm.protocol.message.DeviceInfo;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * How a {@link DeviceSession} behaves. Build with {@link #builder()}.
+ *
+ * @param codec the codec (payload limits)
+ * @param requestTimeout how long a device request waits for the platform's response
+ * @param manageRetryMin first delay before an automatic manage is retried
+ * @param manageRetryMax cap of the automatic manage retry delay
+ * @param reqIdMemory how many answered platform requests are remembered to answer redeliveries
+ * @param offlineEventLimit how many events may wait while offline (0 = fail fast)
+ * @param keepsSession whether the connection keeps its broker session (clean session false), so
+ *     responses made while offline may still reach the platform
+ * @param deviceInfo the device's deviceInfo at start
+ * @param metadata the device's metadata at start, if any
+ * @param firmwareHandler whether the application handles firmware download and update
+ * @param deviceActionHandler whether the application handles reboot and factory reset
+ * @param customActionBundles bundles whose custom actions the application handles; the bundle
+ *     must also be declared in manage
+ * @param anyCustomAction whether a catch-all custom action handler is registered
+ * @param reqIds source of fresh request ids (UUIDs by default, §2.1)
+ */
+public record SessionConfig(
+        Codec codec,
+        Duration requestTimeout,
+        Duration manageRetryMin,
+        Duration manageRetryMax,
+        int reqIdMemory,
+        int offlineEventLimit,
+        boolean keepsSession,
+        DeviceInfo deviceInfo,
+        Optional<JsonObject> metadata,
+        boolean firmwareHandler,
+        boolean deviceActionHandler,
+        Set<String> customActionBundles,
+        boolean anyCustomAction,
+        Supplier<String> reqIds) {
+
+    /** Validates. */
+    public SessionConfig {
+        Objects.requireNonNull(codec, "codec");
+        positive("requestTimeout", requestTimeout);
+        positive("manageRetryMin", manageRetryMin);
+        positive("manageRetryMax", manageRetryMax);
+        if (manageRetryMax.compareTo(manageRetryMin) < 0) {
+            throw new IllegalArgumentException("manageRetryMax must not be below manageRetryMin");
+        }
+        if (reqIdMemory < 1) {
+            throw new IllegalArgumentException("reqIdMemory must be at least 1, got " + reqIdMemory);
+        }
+        if (offlineEventLimit < 0) {
+            throw new IllegalArgumentException("offlineEventLimit must not be negative, got " + offlineEventLimit);
+        }
+        Objects.requireNonNull(deviceInfo, "deviceInfo");
+        Objects.requireNonNull(metadata, "metadata");
+        customActionBundles = Set.copyOf(customActionBundles);
+        Objects.requireNonNull(reqIds, "reqIds");
+    }
+
+    private static void positive(String name, Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be a positive duration, got " + d);
+        }
+    }
+
+    /** A builder with the defaults: 30 s requests, retries 5 s to 5 min, 256 reqIds, 1000 offline events. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link SessionConfig}. Not thread-safe. */
+    public static final class Builder {
+        private Codec codec = Codec.standard();
+        private Duration requestTimeout = Duration.ofSeconds(30);
+        private Duration manageRetryMin = Duration.ofSeconds(5);
+        private Duration manageRetryMax = Duration.ofMinutes(5);
+        private int reqIdMemory = 256;
+        private int offlineEventLimit = 1000;
+        private boolean keepsSession;
+        private DeviceInfo deviceInfo = DeviceInfo.EMPTY;
+        private JsonObject metadata;
+        private boolean firmwareHandler;
+        private boolean deviceActionHandler;
+        private Set<String> customActionBundles = Set.of();
+        private boolean anyCustomAction;
+        private Supplier<String> reqIds = () -> UUID.randomUUID().toString();
+
+        private Builder() {
+        }
+
+        /** Sets the codec. */
+        public Builder codec(Codec v) {
+            codec = v;
+            return this;
+        }
+
+        /** Sets the device request timeout. */
+        public Builder requestTimeout(Duration v) {
+            requestTimeout = v;
+            return this;
+        }
+
+        /** Sets the automatic manage retry delays. */
+        public Builder manageRetry(Duration min, Duration max) {
+            manageRetryMin = min;
+            manageRetryMax = max;
+            return this;
+        }
+
+        /** Sets how many answered requests are remembered. */
+        public Builder reqIdMemory(int v) {
+            reqIdMemory = v;
+            return this;
+        }
+
+        /** Sets how many events may wait while offline (0 = fail fast). */
+        public Builder offlineEventLimit(int v) {
+            offlineEventLimit = v;
+            return this;
+        }
+
+        /** Sets whether the broker session is kept across reconnects (clean session false). */
+        public Builder keepsSession(boolean v) {
+            keepsSession = v;
+            return this;
+        }
+
+        /** Sets the starting deviceInfo. */
+        public Builder deviceInfo(DeviceInfo v) {
+            deviceInfo = v;
+            return this;
+        }
+
+        /** Sets the starting metadata. */
+        public Builder metadata(JsonObject v) {
+            metadata = v;
+            return this;
+        }
+
+        /** Declares that the application handles firmware actions. */
+        public Builder firmwareHandler(boolean v) {
+            firmwareHandler = v;
+            return this;
+        }
+
+        /** Declares that the application handles device actions. */
+        public Builder deviceActionHandler(boolean v) {
+            deviceActionHandler = v;
+            return this;
+        }
+
+        /** Declares the bundles whose custom actions the application handles. */
+        public Builder customActionBundles(Set<String> v) {
+            customActionBundles = v;
+            return this;
+        }
+
+        /** Declares a catch-all custom action handler. */
+        public Builder anyCustomAction(boolean v) {
+            anyCustomAction = v;
+            return this;
+        }
+
+        /** Sets the source of request ids. */
+        public Builder reqIds(Supplier<String> v) {
+            reqIds = v;
+            return this;
+        }
+
+        /** The configuration. */
+        public SessionConfig build() {
+            return new SessionConfig(codec, requestTimeout, manageRetryMin, manageRetryMax, reqIdMemory,
+                    offlineEventLimit, keepsSession, deviceInfo, Optional.ofNullable(metadata), firmwareHandler,
+                    deviceActionHandler, customActionBundles, anyCustomAction, reqIds);
+        }
+    }
+}
