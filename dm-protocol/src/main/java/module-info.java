@@ -12,4 +12,5 @@ module dev.iotdm.protocol {
     exports dev.iotdm.protocol.json;
     exports dev.iotdm.protocol.topic;
     exports dev.iotdm.protocol.firmware;
+    exports dev.iotdm.protocol.supervisor;
 }
