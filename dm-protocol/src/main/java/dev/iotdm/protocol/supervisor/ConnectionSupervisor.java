@@ -199,7 +199,7 @@ public final class ConnectionSupervisor {
 
     private List<SupervisorAction> failedTransient(String detail, boolean flag) {
         failures++;
-        LOG.info("Connection attempt failed: {}", detail);
+        LOG.debug("Connection attempt failed: {}", detail);
         return waitBeforeRetry(new ArrayList<>());
     }
 
