@@ -8,6 +8,7 @@
 module dev.iotdm.protocol {
     requires com.fasterxml.jackson.core;
     requires org.slf4j;
+    requires java.net.http;
 
     exports dev.iotdm.protocol.json;
     exports dev.iotdm.protocol.topic;
