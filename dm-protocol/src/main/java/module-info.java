@@ -8,10 +8,12 @@
 module dev.iotdm.protocol {
     requires com.fasterxml.jackson.core;
     requires org.slf4j;
+    requires java.net.http;
 
     exports dev.iotdm.protocol.json;
     exports dev.iotdm.protocol.topic;
     exports dev.iotdm.protocol.message;
     exports dev.iotdm.protocol.codec;
     exports dev.iotdm.protocol.firmware;
+    exports dev.iotdm.protocol.supervisor;
 }
