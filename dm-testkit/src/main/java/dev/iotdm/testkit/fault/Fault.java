@@ -22,7 +22,7 @@ public sealed interface Fault
         permits Fault.Stall, Fault.DropConnections, Fault.Delay, Fault.HalfOpen,
         Fault.CutOneDirection, Fault.RefuseNewConnections {
 
-    /** Whether this fault is a condition lasting until cleared ({@code false}: a one-shot action). */
+    /** Whether this fault is a condition lasting until cleared; false for a one-shot action. */
     boolean persistent();
 
     /**
@@ -117,8 +117,8 @@ public sealed interface Fault
 
     /**
      * Action: one direction of every open connection is cut for good, the other keeps working.
-     * {@link Direction#DOWNSTREAM}: the device's socket is shut down for output, so the device reads
-     * end of stream while its own writes still reach the broker; later broker bytes are
+     * {@link Direction#DOWNSTREAM}: the device's socket is shut down for output, so the device
+     * reads end of stream while its own writes still reach the broker; later broker bytes are
      * discarded. {@link Direction#UPSTREAM}: the proxy stops reading from the device (its input is
      * shut down) and the broker sees neither more bytes nor an end of stream, while broker bytes
      * still reach the device. {@link Direction#BOTH}: both.

@@ -153,11 +153,12 @@ public final class FaultProxy implements AutoCloseable {
 
     private static void checkPort(String name, int port, int min) {
         if (port < min || port > 65535) {
-            throw new IllegalArgumentException(name + " must be in " + min + "..65535, was " + port);
+            throw new IllegalArgumentException(
+                    name + " must be in " + min + "..65535, was " + port);
         }
     }
 
-    /** The port this proxy listens on; it stays the same across {@link #stop()} and {@link #start()}. */
+    /** The port this proxy listens on; {@link #stop()} and {@link #start()} keep it. */
     public int port() {
         lock.lock();
         try {
@@ -408,7 +409,7 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    /** Bytes the proxy read in {@code direction} ({@code BOTH}: the sum), whatever became of them. */
+    /** Bytes the proxy read in {@code direction} ({@code BOTH}: the sum), whatever their fate. */
     public long bytesReceived(Direction direction) {
         return sum(received, direction);
     }
@@ -531,7 +532,7 @@ public final class FaultProxy implements AutoCloseable {
                 changed.await();
                 action = modes.action(direction);
             }
-            return action;
+            return closed ? Modes.Action.DISCARD : action;
         } finally {
             lock.unlock();
         }

@@ -53,7 +53,7 @@ final class ProxyConnection {
         this.deviceOut = device.getOutputStream();
     }
 
-    /** Starts the connection's tasks: a discarding reader for a black hole, else connect + pumps. */
+    /** Starts the tasks: a discarding reader for a black hole, else connect and pumps. */
     void start() {
         if (blackHole) {
             submit(this::blackHoleLoop);
@@ -101,9 +101,13 @@ final class ProxyConnection {
                 proxy.countReceived(Direction.UPSTREAM, n);
             }
         } catch (IOException e) {
-            // Closed under us or reset by the device: either way the connection is over.
+            // Closed under us, reset by the device, or input shut down by a cut.
         }
-        close(CloseMode.FIN);
+        if (!upstream.cut) {
+            // A cut must not look like a close to the device: the socket stays open until a
+            // drop, stop() or close().
+            close(CloseMode.FIN);
+        }
     }
 
     /** Cuts one or both directions for good, see {@link Fault.CutOneDirection}. */
@@ -143,7 +147,8 @@ final class ProxyConnection {
         if (b != null) {
             closeQuietly(b, mode);
         }
-        // Interrupts writers waiting in their queue or on a stall; readers end on the closed socket.
+        // Interrupts writers waiting in their queue or on a stall; readers end on the closed
+        // socket.
         toCancel.forEach(f -> f.cancel(true));
         proxy.connectionClosed(this);
     }

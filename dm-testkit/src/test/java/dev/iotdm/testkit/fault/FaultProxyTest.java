@@ -256,6 +256,21 @@ class FaultProxyTest {
     }
 
     @Test
+    void cutting_a_black_hole_upstream_does_not_close_it() throws Exception {
+        proxyTo(LoopbackServer.echo());
+        proxy.apply(new Fault.HalfOpen());
+        try (Socket client = connect(proxy.port())) {
+            write(client, "x");
+            proxy.awaitBytesReceived(Direction.UPSTREAM, 1, PATIENCE);
+
+            proxy.apply(new Fault.CutOneDirection(Direction.UPSTREAM));
+
+            assertSilent(client);
+            assertThat(proxy.openConnections()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void refused_connections_are_closed_at_once_and_open_ones_keep_working() throws Exception {
         proxyTo(LoopbackServer.echo());
         try (Socket existing = connect(proxy.port())) {
