@@ -227,7 +227,7 @@ public final class TestCertificates {
 
     /**
      * The paths {@link #writeTo(Path, char[])} wrote; PKCS#12 stores use the password given
-     * there, PEM keys are unencrypted PKCS#8.
+     * there, PEM keys are unencrypted PKCS#8. Immutable and thread-safe.
      *
      * @param caPem          the CA certificate, PEM
      * @param otherCaPem     the unrelated CA certificate, PEM
