@@ -12,4 +12,9 @@ module dev.iotdm.protocol {
     exports dev.iotdm.protocol.json;
     exports dev.iotdm.protocol.topic;
     exports dev.iotdm.protocol.firmware;
+    exports dev.iotdm.protocol.transport;
+    exports dev.iotdm.protocol.tls;
+    exports dev.iotdm.protocol.config;
+
+    uses dev.iotdm.protocol.transport.MqttTransportProvider;
 }
