@@ -66,7 +66,7 @@ public final class Transports {
     }
 
     private static String noProviderHint() {
-        return "put a transport module (e.g. dm-transport-paho or dm-transport-netty) on the class path or module path";
+        return "put a transport module (e.g. transport-paho or transport-netty) on the class path or module path";
     }
 
     private static Map<String, MqttTransportProvider> providers() {
