@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
@@ -105,13 +106,17 @@ public final class TlsSettings {
      * identification {@code HTTPS} when host name verification is on, and the SNI server name
      * when {@code host} is a DNS name (not an IP literal).
      *
-     * @param host the host name the connection was opened to, as the user configured it
+     * @param host the host name the connection was opened to, as the user configured it; null
+     *        leaves the server names to the JDK
      */
     public SSLParameters sslParameters(String host) {
         SSLParameters p = context.getDefaultSSLParameters();
         p.setProtocols(protocols.toArray(String[]::new));
         p.setEndpointIdentificationAlgorithm(hostnameVerification ? "HTTPS" : null);
-        sniName(host).ifPresent(n -> p.setServerNames(List.of(n)));
+        if (host != null) {
+            // An empty list for an IP literal: SNI carries DNS names only (RFC 6066 §3).
+            p.setServerNames(sniName(host).<List<SNIServerName>>map(List::of).orElse(List.of()));
+        }
         return p;
     }
 
