@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Test certificates made with the JDK's keytool in a temporary directory: two CAs and identities
- * signed by the first one (EC keys where the key type does not matter: they are quick to make). Each identity ends up as a PKCS#12 file with its full chain, a PEM
+ * Test certificates made with the JDK's keytool in a temporary directory: a CA, identities it
+ * signed, and an unrelated CA (EC keys where the key type does not matter: they are quick to make). Each identity ends up as a PKCS#12 file with its full chain, a PEM
  * certificate chain and a PKCS#8 PEM private key.
  */
 final class TestPki {
@@ -27,12 +27,16 @@ final class TestPki {
 
     final Path dir;
     final Path caPem;
-    final Path otherCaPem;
 
+    /** Makes the CA that {@link #issue} signs with. */
     TestPki(Path dir) throws Exception {
         this.dir = dir;
         this.caPem = newCa("ca", "CN=iotdm test CA");
-        this.otherCaPem = newCa("other-ca", "CN=iotdm other CA");
+    }
+
+    /** Makes an unrelated CA and returns its PEM certificate. */
+    Path otherCa() throws Exception {
+        return newCa("other-ca", "CN=iotdm other CA");
     }
 
     /** An identity issued by {@code ca}, with its files. */
