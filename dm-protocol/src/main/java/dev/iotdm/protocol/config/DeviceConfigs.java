@@ -113,7 +113,7 @@ public final class DeviceConfigs {
         v.optional("WIOTP_OPTIONS_DOMAIN").ifPresent(d -> b.domain(hostName(v, "WIOTP_OPTIONS_DOMAIN", d)));
         v.optional("WIOTP_OPTIONS_LOGLEVEL").ifPresent(level -> {
             if (!Set.of("error", "warning", "info", "debug").contains(level)) {
-                throw v.fail("WIOTP_OPTIONS_LOGLEVEL", "must be one of error, warning, info, debug, was '" + level + "'");
+                throw v.fail("WIOTP_OPTIONS_LOGLEVEL", "must be one of error, warning, info, debug, was " + quote(level));
             }
             LOG.debug("WIOTP_OPTIONS_LOGLEVEL={} is not applied: configure levels in the slf4j backend", level);
         });
@@ -122,7 +122,7 @@ public final class DeviceConfigs {
                 throw v.fail("WIOTP_OPTIONS_MQTT_TRANSPORT", "'websockets' is not supported yet; use 'tcp'");
             }
             if (!t.equals("tcp")) {
-                throw v.fail("WIOTP_OPTIONS_MQTT_TRANSPORT", "must be 'tcp' or 'websockets', was '" + t + "'");
+                throw v.fail("WIOTP_OPTIONS_MQTT_TRANSPORT", "must be 'tcp' or 'websockets', was " + quote(t));
             }
         });
         Optional<TlsSettings> ca = v.optional("WIOTP_OPTIONS_MQTT_CAFILE").map(f -> caFile(v, f));
@@ -212,7 +212,7 @@ public final class DeviceConfigs {
         v.optional("Domain").ifPresent(d -> b.domain(hostName(v, "Domain", d)));
         v.optional("mqtt-server").ifPresent(h -> {
             if (h.contains("://")) {
-                throw v.fail("mqtt-server", "must be a host name, not a URI, was '" + h + "'");
+                throw v.fail("mqtt-server", "must be a host name, not a URI, was " + quote(h));
             }
             b.host(hostName(v, "mqtt-server", h));
         });
@@ -239,18 +239,18 @@ public final class DeviceConfigs {
             String tokenKey) {
         String org = v.required(orgKey);
         Identifiers.checkOrgId(org).ifPresent(p -> {
-            throw v.fail(orgKey, p + ", was '" + org + "'");
+            throw v.fail(orgKey, p + ", was " + quote(org));
         });
         if (org.equalsIgnoreCase("quickstart")) {
             throw v.fail(orgKey, DeviceOptions.quickstartProblem());
         }
         String type = v.required(typeKey);
         Identifiers.checkDeviceId(type).ifPresent(p -> {
-            throw v.fail(typeKey, p + ", was '" + type + "'");
+            throw v.fail(typeKey, p + ", was " + quote(type));
         });
         String id = v.required(idKey);
         Identifiers.checkDeviceId(id).ifPresent(p -> {
-            throw v.fail(idKey, p + ", was '" + id + "'");
+            throw v.fail(idKey, p + ", was " + quote(id));
         });
         String token = v.required(tokenKey); // never echoed in messages
         return DeviceOptions.builder().org(org).typeId(type).deviceId(id).token(Secret.of(token));
@@ -259,13 +259,13 @@ public final class DeviceConfigs {
     private static void requireTokenMethod(Values v, String key) {
         String method = v.required(key);
         if (!method.equals("token")) {
-            throw v.fail(key, "must be 'token' (the only authentication method for devices), was '" + method + "'");
+            throw v.fail(key, "must be 'token' (the only authentication method for devices), was " + quote(method));
         }
     }
 
     private static String hostName(Values v, String key, String value) {
         DeviceOptions.checkHostName(value).ifPresent(p -> {
-            throw v.fail(key, p + ", was '" + value + "'");
+            throw v.fail(key, p + ", was " + quote(value));
         });
         return value;
     }
@@ -282,7 +282,7 @@ public final class DeviceConfigs {
                 b.withoutTls();
             }
             case 8883, 443 -> b.tls(ca.orElseGet(TlsSettings::defaults));
-            default -> throw v.fail(key, "must be 1883 or 80 (plain) or 8883 or 443 (TLS), was '" + text.get() + "'");
+            default -> throw v.fail(key, "must be 1883 or 80 (plain) or 8883 or 443 (TLS), was " + quote(text.get()));
         }
         b.port(port);
     }
@@ -303,7 +303,7 @@ public final class DeviceConfigs {
         return switch (text) {
             case "True", "true", "1" -> true;
             case "False", "false", "0" -> false;
-            default -> throw v.fail(key, "must be True, true or 1, or False, false or 0, was '" + text + "'");
+            default -> throw v.fail(key, "must be True, true or 1, or False, false or 0, was " + quote(text));
         };
     }
 
@@ -315,7 +315,7 @@ public final class DeviceConfigs {
         if (text.equalsIgnoreCase("false")) {
             return false;
         }
-        throw v.fail(key, "must be true or false, was '" + text + "'");
+        throw v.fail(key, "must be true or false, was " + quote(text));
     }
 
     private static long integer(Values v, String key, String text, long min, long max) {
@@ -323,12 +323,22 @@ public final class DeviceConfigs {
         try {
             n = Long.parseLong(text);
         } catch (NumberFormatException e) {
-            throw v.fail(key, "must be an integer, was '" + text + "'");
+            throw v.fail(key, "must be an integer, was " + quote(text));
         }
         if (n < min || n > max) {
             throw v.fail(key, "must be from " + min + " to " + max + ", was " + n);
         }
         return n;
+    }
+
+    /** A value for an error message: quoted, on one line, and short. */
+    private static String quote(String value) {
+        StringBuilder b = new StringBuilder("'");
+        for (int i = 0; i < value.length() && i < 80; i++) {
+            char c = value.charAt(i);
+            b.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+        }
+        return b.append(value.length() > 80 ? "...'" : "'").toString();
     }
 
     /** Owns looking values up in one source and turning problems into messages that name it. */

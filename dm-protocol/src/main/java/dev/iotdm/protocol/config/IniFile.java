@@ -14,7 +14,8 @@ import java.util.Optional;
  * <p>Rules, as configparser's defaults: {@code [section]} headers (case-sensitive names);
  * {@code key=value} or {@code key: value}, split at the first {@code =} or {@code :}; keys are
  * lower-cased; keys and values are trimmed; lines whose first non-blank character is {@code #}
- * or {@code ;} are comments (no inline comments); an indented line continues the previous value;
+ * or {@code ;} are comments (no inline comments); a line indented deeper than the previous key
+ * continues its value (even one that looks like a section header, as in configparser);
  * duplicate sections or keys are errors; {@code [DEFAULT]} values apply to every section.
  * Interpolation: {@code %%} reads as {@code %}; {@code %(name)s} references are not supported.
  */
@@ -34,6 +35,7 @@ final class IniFile {
         Map<String, Map<String, String>> sections = new LinkedHashMap<>();
         Map<String, String> current = null;
         String lastKey = null;
+        int lastKeyIndent = 0;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             String where = "line " + (i + 1);
@@ -41,8 +43,8 @@ final class IniFile {
             if (stripped.isEmpty() || stripped.startsWith("#") || stripped.startsWith(";")) {
                 continue;
             }
-            boolean indented = Character.isWhitespace(line.charAt(0));
-            if (indented && current != null && lastKey != null) {
+            int indent = line.length() - line.stripLeading().length();
+            if (indent > lastKeyIndent && current != null && lastKey != null) {
                 current.put(lastKey, current.get(lastKey) + "\n" + stripped);
                 continue;
             }
@@ -75,6 +77,7 @@ final class IniFile {
             }
             current.put(key, value);
             lastKey = key;
+            lastKeyIndent = indent;
         }
         return new IniFile(source, sections);
     }

@@ -71,6 +71,24 @@ class DeviceConfigsIniTest {
     }
 
     @Test
+    void a_line_indented_deeper_than_its_key_continues_the_value() throws Exception {
+        assertRefused("""
+                [device]
+                  org=abc123
+                    more
+                """, "org: may contain only letters and digits, was 'abc123\\u000amore'");
+        DeviceOptions o = read("""
+                [device]
+                  org=abc123
+                  type=t
+                  id=d
+                  auth-method=token
+                  auth-token=x
+                """);
+        assertThat(o.typeId()).isEqualTo("t");
+    }
+
+    @Test
     void values_in_the_default_section_apply_to_device() throws Exception {
         DeviceOptions o = read("""
                 [DEFAULT]
