@@ -15,5 +15,12 @@ module dev.iotdm.protocol {
     exports dev.iotdm.protocol.message;
     exports dev.iotdm.protocol.codec;
     exports dev.iotdm.protocol.firmware;
+    exports dev.iotdm.protocol.session;
     exports dev.iotdm.protocol.supervisor;
+    exports dev.iotdm.protocol.transport;
+    exports dev.iotdm.protocol.tls;
+    exports dev.iotdm.protocol.config;
+    exports dev.iotdm.protocol.client;
+
+    uses dev.iotdm.protocol.transport.MqttTransportProvider;
 }
