@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -456,13 +457,15 @@ public final class RawMqttClient implements AutoCloseable {
             packetId = readShort(body, position);
             position += 2;
         }
-        byte[] payload = java.util.Arrays.copyOfRange(body, position, body.length);
+        byte[] payload = Arrays.copyOfRange(body, position, body.length);
         MqttPublish publish = new MqttPublish(topic, payload, qos, (flags & 0x01) != 0, (flags & 0x08) != 0, packetId);
         record(publish.toString());
-        publishes.add(publish);
         if (qos == 1 && autoPuback) {
-            puback(packetId); // §4.3.2: the receiver answers a QoS 1 PUBLISH with PUBACK
+            // §4.3.2: the receiver answers a QoS 1 PUBLISH with PUBACK; sent before the publish is
+            // handed out, so a caller that took it knows it was acknowledged.
+            puback(packetId);
         }
+        publishes.add(publish);
     }
 
     private static <T> void complete(CompletableFuture<T> future, T value) {
