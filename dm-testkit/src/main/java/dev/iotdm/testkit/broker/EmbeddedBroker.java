@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
@@ -130,6 +129,8 @@ public final class EmbeddedBroker implements AutoCloseable {
             if (firstStart) {
                 // A free port is found by binding port 0 and releasing it; another process may take
                 // it before HiveMQ binds it. That tiny race is handled by retrying with new ports.
+                // Limitation: HiveMQ starts if at least one listener binds, so when only one of the
+                // two ports was taken the start succeeds without that listener.
                 port = requestedPort > 0 ? requestedPort : freePort();
                 tlsPort = tls == null ? -1 : requestedTlsPort > 0 ? requestedTlsPort : freePort();
             }
@@ -175,7 +176,11 @@ public final class EmbeddedBroker implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             closeQuietly(candidate);
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw new BrokerStartException(String.valueOf(cause), cause, isBindFailure(cause));
+            // HiveMQ reports an unbindable port only in its log ("Could not bind any listener") and
+            // fails with a bare UnrecoverableException; a port someone else holds now tells why.
+            boolean taken = !isFree(port) || (tls != null && !isFree(tlsPort));
+            throw new BrokerStartException(cause + (taken ? " (a port is in use by another process)" : ""),
+                    cause, taken);
         } catch (InterruptedException e) {
             closeQuietly(candidate);
             Thread.currentThread().interrupt();
@@ -269,17 +274,18 @@ public final class EmbeddedBroker implements AutoCloseable {
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, was " + timeout);
         }
+        if (!isRunning()) {
+            return CompletableFuture.failedFuture(new IllegalStateException(
+                    "the broker is not running: cannot send to " + clientId + " on " + topic));
+        }
         Publish publish;
         try {
             publish = Builders.publish().topic(topic).qos(Qos.valueOf(qos))
                     .payload(ByteBuffer.wrap(payload.clone())).build();
         } catch (RuntimeException e) {
-            // Builders need a running broker; report that instead of HiveMQ's internal error.
-            if (!isRunning()) {
-                return CompletableFuture.failedFuture(new IllegalStateException(
-                        "the broker is not running: cannot send to " + clientId + " on " + topic));
-            }
-            throw e;
+            // The broker stopped meanwhile (Builders need a running broker), or HiveMQ refused the topic.
+            return CompletableFuture.failedFuture(new IllegalStateException(
+                    "cannot send to " + clientId + " on " + topic + ": " + e.getMessage(), e));
         }
         return pendingSends.send(clientId, publish, timeout);
     }
@@ -347,13 +353,12 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
     }
 
-    private static boolean isBindFailure(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof BindException || String.valueOf(t.getMessage()).contains("Address already in use")) {
-                return true;
-            }
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName(BIND_ADDRESS))) {
+            return socket.isBound();
+        } catch (IOException e) {
+            return false;
         }
-        return false;
     }
 
     private static void closeQuietly(EmbeddedHiveMQ broker) {
