@@ -73,6 +73,14 @@ class RawMqttClientTest {
         return future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Starts a clean-session CONNECT of client "x" and checks its bytes (defaults: keep-alive 60 s). */
+    private CompletableFuture<Connack> connectAsX() throws IOException {
+        CompletableFuture<Connack> connack = CompletableFuture.supplyAsync(
+                () -> client.connect(ConnectOptions.of("x"), WAIT));
+        expect(0x10, 0x0D, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0x02, 0x00, 0x3C, 0x00, 0x01, 'x');
+        return connack;
+    }
+
     @Test
     void connect_writes_the_exact_connect_packet_and_returns_the_connack() throws Exception {
         ConnectOptions options = new ConnectOptions("c1", "u", "p", false, 30);
@@ -93,10 +101,8 @@ class RawMqttClientTest {
 
     @Test
     void refused_connack_is_returned_with_its_return_code() throws Exception {
-        CompletableFuture<Connack> connack = CompletableFuture.supplyAsync(
-                () -> client.connect(ConnectOptions.of("x"), WAIT));
+        CompletableFuture<Connack> connack = connectAsX();
 
-        expect(0x10, 0x0D, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0x02, 0x00, 0x3C, 0x00, 0x01, 'x');
         reply(0x20, 0x02, 0x00, 0x05);
         assertThat(result(connack)).isEqualTo(new Connack(false, Connack.NOT_AUTHORIZED));
     }
@@ -166,9 +172,7 @@ class RawMqttClientTest {
 
     @Test
     void broker_closing_the_connection_fails_the_waiting_call_and_is_detected() throws Exception {
-        CompletableFuture<Connack> connack = CompletableFuture.supplyAsync(
-                () -> client.connect(ConnectOptions.of("x"), WAIT));
-        expect(0x10, 0x0D, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0x02, 0x00, 0x3C, 0x00, 0x01, 'x');
+        CompletableFuture<Connack> connack = connectAsX();
 
         peer.close();
 
@@ -180,9 +184,7 @@ class RawMqttClientTest {
 
     @Test
     void take_publish_timeout_lists_what_was_received_instead() throws Exception {
-        CompletableFuture<Connack> connack = CompletableFuture.supplyAsync(
-                () -> client.connect(ConnectOptions.of("x"), WAIT));
-        expect(0x10, 0x0D, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0x02, 0x00, 0x3C, 0x00, 0x01, 'x');
+        CompletableFuture<Connack> connack = connectAsX();
         reply(0x20, 0x02, 0x00, 0x00);
         result(connack);
 
