@@ -6,7 +6,8 @@
  * <p>Only API packages are exported; {@code dev.iotdm.protocol.internal} stays private.
  */
 module dev.iotdm.protocol {
-    requires com.fasterxml.jackson.core;
+    // JsonValue.writeTo and JsonValue.read take Jackson's generator and parser.
+    requires transitive com.fasterxml.jackson.core;
     requires org.slf4j;
     requires java.net.http;
 
