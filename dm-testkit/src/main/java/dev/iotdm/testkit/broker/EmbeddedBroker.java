@@ -47,7 +47,7 @@ import java.util.stream.Stream;
  * <p>Thread-safe: lifecycle methods are synchronized; {@link #sendToDevice} may be called from any
  * thread while the broker runs.
  */
-public final class EmbeddedBroker implements AutoCloseable {
+public final class EmbeddedBroker implements DeviceBroker, AutoCloseable {
 
     /** Largest payload the platform accepted (protocol.md §1.9). */
     public static final int DEFAULT_MAX_PAYLOAD_BYTES = 131072;
@@ -259,6 +259,7 @@ public final class EmbeddedBroker implements AutoCloseable {
      * @param qos 0, 1 or 2 (the platform uses 1 for DM, protocol.md §1.11)
      * @throws IllegalArgumentException if an argument is invalid (the future is not created)
      */
+    @Override
     public CompletableFuture<Void> sendToDevice(String clientId, String topic, byte[] payload, int qos,
                                                 Duration timeout) {
         if (clientId == null || clientId.isEmpty()) {

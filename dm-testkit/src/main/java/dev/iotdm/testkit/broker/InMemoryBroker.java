@@ -11,6 +11,7 @@ import dev.iotdm.protocol.transport.Qos;
 import dev.iotdm.protocol.transport.SubscribeResult;
 import dev.iotdm.protocol.transport.Subscription;
 import dev.iotdm.protocol.transport.TransportListener;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,7 +35,7 @@ import java.util.concurrent.Executor;
  *
  * <p>Thread-safety: all methods may be called from any thread.
  */
-public final class InMemoryBroker {
+public final class InMemoryBroker implements DeviceBroker {
 
     private final DeviceRegistry registry;
     private final DevicePublishListener publishListener;
@@ -84,19 +85,31 @@ public final class InMemoryBroker {
 
     /**
      * Sends to one device: delivered now when it is subscribed, queued when it is offline with a
-     * kept session, and otherwise held until it subscribes (the caller bounds the wait).
+     * kept session, and otherwise held until it subscribes or {@code timeout} (real time) passes.
      */
-    public CompletableFuture<Void> sendToDevice(String clientId, String topic, byte[] payload, int qos) {
+    @Override
+    public CompletableFuture<Void> sendToDevice(String clientId, String topic, byte[] payload, int qos,
+            Duration timeout) {
         CompletableFuture<Void> done = new CompletableFuture<>();
+        PendingSend pending = new PendingSend(topic, payload.clone(), qos, done);
         synchronized (lock) {
-            if (!route(clientId, topic, payload.clone(), qos)) {
-                waitingForSubscription.computeIfAbsent(clientId, k -> new ArrayList<>())
-                        .add(new PendingSend(topic, payload.clone(), qos, done));
+            if (route(clientId, topic, pending.payload(), qos)) {
+                done.complete(null);
                 return done;
             }
+            waitingForSubscription.computeIfAbsent(clientId, k -> new ArrayList<>()).add(pending);
         }
-        done.complete(null);
-        return done;
+        return done.orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .whenComplete((ok, err) -> {
+                    if (err != null) {
+                        synchronized (lock) {
+                            List<PendingSend> waiting = waitingForSubscription.get(clientId);
+                            if (waiting != null) {
+                                waiting.remove(pending);
+                            }
+                        }
+                    }
+                });
     }
 
     /** Cuts a device's connection, as a network failure would. */

@@ -111,11 +111,19 @@ class InMemoryBrokerTest {
         Inbox inbox = new Inbox();
         MqttTransport t = broker.newTransport();
         get(t.connect(options(id, "tok", true), inbox));
-        CompletableFuture<Void> send = broker.sendToDevice(id, "iotdm-1/observe", "{}".getBytes(StandardCharsets.UTF_8), 1);
+        CompletableFuture<Void> send = broker.sendToDevice(id, "iotdm-1/observe", "{}".getBytes(StandardCharsets.UTF_8), 1, Duration.ofSeconds(5));
         assertThat(send).isNotDone();
         get(t.subscribe(List.of(new Subscription("iotdm-1/#", Qos.AT_LEAST_ONCE))));
         get(send);
         assertThat(inbox.messages).containsExactly("iotdm-1/observe {} q1");
+    }
+
+    @Test
+    void a_send_to_a_device_that_never_subscribes_times_out() {
+        String id = registry.register("org1", "t", "a", "tok");
+        CompletableFuture<Void> send = broker.sendToDevice(id, "iotdm-1/observe", new byte[0], 1, Duration.ofMillis(50));
+        assertThatThrownBy(() -> get(send)).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(java.util.concurrent.TimeoutException.class);
     }
 
     @Test
@@ -126,7 +134,7 @@ class InMemoryBrokerTest {
         Inbox inboxB = new Inbox();
         connected(a, inboxA, true);
         connected(b, inboxB, true);
-        get(broker.sendToDevice(a, "iotdm-1/mgmt/initiate/device/reboot", "{\"reqId\":\"r\"}".getBytes(StandardCharsets.UTF_8), 1));
+        get(broker.sendToDevice(a, "iotdm-1/mgmt/initiate/device/reboot", "{\"reqId\":\"r\"}".getBytes(StandardCharsets.UTF_8), 1, Duration.ofSeconds(5)));
         assertThat(inboxA.messages).hasSize(1);
         assertThat(inboxB.messages).isEmpty();
     }
@@ -136,7 +144,7 @@ class InMemoryBrokerTest {
         String id = registry.register("org1", "t", "a", "tok");
         MqttTransport t = connected(id, new Inbox(), false);
         get(t.disconnect());
-        get(broker.sendToDevice(id, "iotdm-1/cancel", "{}".getBytes(StandardCharsets.UTF_8), 1));
+        get(broker.sendToDevice(id, "iotdm-1/cancel", "{}".getBytes(StandardCharsets.UTF_8), 1, Duration.ofSeconds(5)));
         Inbox later = new Inbox();
         ConnectResult r = get(broker.newTransport().connect(options(id, "tok", false), later));
         assertThat(r.sessionPresent()).isTrue();
