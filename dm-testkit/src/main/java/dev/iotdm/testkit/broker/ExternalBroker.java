@@ -1,0 +1,126 @@
+package dev.iotdm.testkit.broker;
+
+import dev.iotdm.protocol.transport.MqttConnectOptions;
+import dev.iotdm.protocol.transport.MqttTransport;
+import dev.iotdm.protocol.transport.Qos;
+import dev.iotdm.protocol.transport.SubscribeResult;
+import dev.iotdm.protocol.transport.Subscription;
+import dev.iotdm.protocol.transport.TransportListener;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The platform on an external broker (mosquitto, for one): the platform connects as an ordinary
+ * MQTT client through one of our transports, chosen at run time (for example with
+ * {@code Transports.load("paho")}: dm-testkit depends on no transport), and serves the one device
+ * under test. A plain broker has no per-device routing, so every {@code iotdevice-1/...} and
+ * {@code iot-2/evt/...} publish is taken to come from that device, and nothing can tell whether
+ * the device has subscribed yet: {@link #sendToDevice} publishes at once.
+ *
+ * <p>Thread-safety: thread-safe; listener calls come from the transport's thread.
+ */
+public final class ExternalBroker implements DeviceBroker, AutoCloseable {
+
+    /** What the platform subscribes to on the device's behalf (the device's outbound topics). */
+    public static final List<String> PLATFORM_SUBSCRIPTIONS = List.of("iotdevice-1/#", "iot-2/evt/+/fmt/+");
+
+    private final MqttTransport transport;
+    private final String deviceClientId;
+
+    private ExternalBroker(MqttTransport transport, String deviceClientId) {
+        this.transport = transport;
+        this.deviceClientId = deviceClientId;
+    }
+
+    /**
+     * Connects the platform to the broker and subscribes to the device's topics.
+     *
+     * @param transport an unconnected transport; closed with this object
+     * @param platformOptions the platform's own client id and credentials on that broker
+     * @param deviceClientId the {@code d:org:type:id} of the device under test
+     * @param listener receives the device's publishes
+     * @param timeout how long to wait for the connection and subscription
+     * @throws IllegalStateException when the broker cannot be reached or refuses the subscription
+     */
+    public static ExternalBroker connect(MqttTransport transport, MqttConnectOptions platformOptions,
+            String deviceClientId, DevicePublishListener listener, Duration timeout) {
+        Objects.requireNonNull(listener, "listener");
+        if (!DeviceClientIds.isDevice(deviceClientId)) {
+            throw new IllegalArgumentException("deviceClientId must be d:<org>:<type>:<id>, got " + deviceClientId);
+        }
+        ExternalBroker broker = new ExternalBroker(transport, deviceClientId);
+        TransportListener relay = new TransportListener() {
+            @Override
+            public void messageArrived(String topic, byte[] payload, Qos qos, boolean duplicate) {
+                listener.onPublish(new DevicePublish(deviceClientId, topic, payload, qos.code(), false));
+            }
+
+            @Override
+            public void connectionLost(Throwable cause) {
+                // The platform's own connection: the next sendToDevice fails with NotConnected.
+            }
+        };
+        try {
+            await(transport.connect(platformOptions, relay), timeout);
+            List<SubscribeResult> results = await(transport.subscribe(PLATFORM_SUBSCRIPTIONS.stream()
+                    .map(f -> new Subscription(f, Qos.AT_LEAST_ONCE)).toList()), timeout);
+            for (int i = 0; i < results.size(); i++) {
+                if (!results.get(i).isGranted()) {
+                    throw new IllegalStateException("the broker refused the platform's subscription to "
+                            + PLATFORM_SUBSCRIPTIONS.get(i));
+                }
+            }
+        } catch (RuntimeException e) {
+            transport.close();
+            throw e;
+        }
+        return broker;
+    }
+
+    private static <T> T await(CompletableFuture<T> f, Duration timeout) {
+        try {
+            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while connecting the platform", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the platform could not connect to the broker: " + e.getCause(), e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the platform could not connect to the broker within " + timeout, e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> sendToDevice(String clientId, String topic, byte[] payload, int qos,
+            Duration timeout) {
+        if (!deviceClientId.equals(clientId)) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "this platform serves only " + deviceClientId + ", not " + clientId));
+        }
+        Qos q = Qos.fromCode(qos).orElseThrow(() -> new IllegalArgumentException("qos must be 0 or 1, got " + qos));
+        return transport.publish(topic, payload, q).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The device this platform serves. */
+    public String deviceClientId() {
+        return deviceClientId;
+    }
+
+    @Override
+    public void close() {
+        try {
+            transport.disconnect().get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // closing anyway
+        } finally {
+            transport.close();
+        }
+    }
+}
