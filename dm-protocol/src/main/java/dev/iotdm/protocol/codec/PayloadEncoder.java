@@ -94,13 +94,13 @@ final class PayloadEncoder {
             g.writeStringField("reqId", x.reqId());
         } else if (m instanceof Notify x) {
             g.writeObjectFieldStart("d");
-            fieldValues(x.fields(), g);
+            fieldValues(x.fields(), g, false);
             g.writeEndObject();
             optionalString(g, "reqId", x.reqId());
         } else if (m instanceof DeviceUpdate x) {
             optionalString(g, "reqId", x.reqId());
             g.writeObjectFieldStart("d");
-            fieldValues(x.fields(), g);
+            fieldValues(x.fields(), g, true);
             g.writeEndObject();
         } else if (m instanceof Observe x) {
             fieldNames(x.reqId(), x.fields(), g);
@@ -203,7 +203,12 @@ final class PayloadEncoder {
         g.writeEndObject();
     }
 
-    private static void firmware(FirmwareInfo f, JsonGenerator g) throws IOException {
+    /**
+     * Writes {@code mgmt.firmware}. A platform write always carries {@code updatedDateTime},
+     * {@code ""} until the platform has a time (§4.2, §6.2): ibmiotf and wiotp-sdk read all seven
+     * keys of a device/update firmware value and fail on a missing one (§4.2 SDK behaviour).
+     */
+    private static void firmware(FirmwareInfo f, JsonGenerator g, boolean platformWrite) throws IOException {
         g.writeStartObject();
         optionalString(g, "version", f.version());
         optionalString(g, "name", f.name());
@@ -217,18 +222,21 @@ final class PayloadEncoder {
         }
         if (f.updatedDateTime().isPresent()) {
             g.writeStringField("updatedDateTime", f.updatedDateTime().get().text());
+        } else if (platformWrite) {
+            g.writeStringField("updatedDateTime", "");
         }
         g.writeEndObject();
     }
 
-    private static void fieldValues(List<FieldValue> fields, JsonGenerator g) throws IOException {
+    private static void fieldValues(List<FieldValue> fields, JsonGenerator g, boolean platformWrite)
+            throws IOException {
         g.writeArrayFieldStart("fields");
         for (FieldValue f : fields) {
             g.writeStartObject();
             g.writeStringField("field", f.field());
             g.writeFieldName("value");
             if (f instanceof FirmwareField x) {
-                firmware(x.value(), g);
+                firmware(x.value(), g, platformWrite);
             } else if (f instanceof LocationField x) {
                 location(x.value(), g);
             } else if (f instanceof DeviceInfoField x) {

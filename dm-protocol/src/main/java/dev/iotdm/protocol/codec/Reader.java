@@ -117,7 +117,7 @@ final class Reader {
         try {
             v = p.getLongValue();
         } catch (InputCoercionException e) {
-            throw new Bad(Problem.OUT_OF_RANGE, p.getText() + " is outside [" + min + ", " + max + "]");
+            throw new Bad(Problem.OUT_OF_RANGE, abbreviate(p.getText()) + " is outside [" + min + ", " + max + "]");
         }
         if (v < min || v > max) {
             throw new Bad(Problem.OUT_OF_RANGE, v + " is outside [" + min + ", " + max + "]");
@@ -125,16 +125,29 @@ final class Reader {
         return v;
     }
 
+    /** A finite number within {@code [min, max]}; either bound may be infinite (unbounded). */
     double number(double min, double max) throws Bad, IOException {
         JsonToken t = p.currentToken();
         if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
             throw wrongType("a number", t);
         }
         double v = p.getDoubleValue();
-        if (!(v >= min && v <= max)) {
-            throw new Bad(Problem.OUT_OF_RANGE, p.getText() + " is outside [" + min + ", " + max + "]");
+        String text = abbreviate(p.getText());
+        if (!Double.isFinite(v)) {
+            throw new Bad(Problem.OUT_OF_RANGE, text + " is too large for a double");
+        }
+        if (v < min || v > max) {
+            String range = Double.isInfinite(max) ? "at least " + plain(min)
+                    : Double.isInfinite(min) ? "at most " + plain(max)
+                    : "within [" + plain(min) + ", " + plain(max) + "]";
+            throw new Bad(Problem.OUT_OF_RANGE, text + " is not " + range);
         }
         return v;
+    }
+
+    /** A bound as people write it: {@code 90}, not {@code 90.0}. */
+    private static String plain(double bound) {
+        return bound == Math.rint(bound) ? Long.toString((long) bound) : Double.toString(bound);
     }
 
     /** A boolean; integers 0 and 1 are accepted from old C clients (§12.19). */

@@ -28,7 +28,7 @@ public final class ResponseViews {
         try {
             return PayloadDecoder.view(response.d().get(), true);
         } catch (Bad b) {
-            throw new InvalidResponseDataException("d." + b.describe());
+            throw new InvalidResponseDataException(b.at("d").describe());
         }
     }
 
@@ -46,7 +46,7 @@ public final class ResponseViews {
         try {
             return PayloadDecoder.view(response.d().get(), false);
         } catch (Bad b) {
-            throw new InvalidResponseDataException("d." + b.describe());
+            throw new InvalidResponseDataException(b.at("d").describe());
         }
     }
 }

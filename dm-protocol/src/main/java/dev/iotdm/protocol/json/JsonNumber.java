@@ -44,9 +44,18 @@ public record JsonNumber(String text) implements JsonValue {
         return new JsonNumber(Double.toString(value).replace('E', 'e'));
     }
 
-    /** The exact value. */
+    /**
+     * The exact value.
+     *
+     * @throws ArithmeticException when the exponent is beyond what {@link BigDecimal} holds
+     *     (e.g. {@code 1e9999999999}, valid JSON nonetheless)
+     */
     public BigDecimal bigDecimalValue() {
-        return new BigDecimal(text);
+        try {
+            return new BigDecimal(text);
+        } catch (NumberFormatException e) {
+            throw new ArithmeticException("JSON number " + text + " is beyond the range of BigDecimal");
+        }
     }
 
     /** The value as a double (rounded, possibly infinite for huge texts). */
