@@ -38,6 +38,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -58,13 +59,7 @@ final class PayloadEncoder {
         if (m instanceof Command c) {
             return c.payload().bytes();
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-        try (JsonGenerator g = Jackson.FACTORY.createGenerator(out)) {
-            write(m, g);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // cannot happen writing to memory
-        }
-        return out.toByteArray();
+        return write(g -> write(m, g));
     }
 
     private static void write(Message m, JsonGenerator g) throws IOException {
@@ -130,6 +125,42 @@ final class PayloadEncoder {
             throw new IllegalStateException("no encoding for " + m.getClass().getName());
         }
         g.writeEndObject();
+    }
+
+    /** {@code {"fields": [{"field", "value"}...]}} as a response {@code d}. */
+    static byte[] fieldValuesData(List<FieldValue> values) {
+        return write(g -> {
+            g.writeStartObject();
+            fieldValues(values, g, false);
+            g.writeEndObject();
+        });
+    }
+
+    /** {@code {"fields": [name...]}} as a response {@code d}. */
+    static byte[] fieldNamesData(List<String> names) {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("fields");
+            for (String n : names) {
+                g.writeString(Objects.requireNonNull(n, "field name"));
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+
+    private interface Writing {
+        void to(JsonGenerator g) throws IOException;
+    }
+
+    private static byte[] write(Writing writing) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        try (JsonGenerator g = Jackson.FACTORY.createGenerator(out)) {
+            writing.to(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // cannot happen writing to memory
+        }
+        return out.toByteArray();
     }
 
     private static void optionalString(JsonGenerator g, String name, Optional<String> value) throws IOException {

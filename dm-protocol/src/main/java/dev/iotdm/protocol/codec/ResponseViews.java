@@ -1,8 +1,10 @@
 package dev.iotdm.protocol.codec;
 
+import dev.iotdm.protocol.json.JsonValue;
 import dev.iotdm.protocol.message.FieldValue;
 import dev.iotdm.protocol.message.Response;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Typed views of a response's {@code d}, applied by the receiver once it has matched the
@@ -48,5 +50,22 @@ public final class ResponseViews {
         } catch (Bad b) {
             throw new InvalidResponseDataException(b.at("d").describe());
         }
+    }
+
+    /**
+     * The {@code d} of a 200 answer to observe (protocol.md §4.3, §12.5):
+     * {@code {"fields": [{"field": name, "value": current value}...]}}, written as the codec
+     * writes notify values.
+     */
+    public static JsonValue observedValuesData(List<FieldValue> values) {
+        return JsonValue.parse(PayloadEncoder.fieldValuesData(Objects.requireNonNull(values, "values")));
+    }
+
+    /**
+     * The {@code d} of a 404/500 answer to device/update (protocol.md §4.2, §12.11):
+     * {@code {"fields": [name...]}} with the names of the fields that could not be updated.
+     */
+    public static JsonValue failedFieldNamesData(List<String> names) {
+        return JsonValue.parse(PayloadEncoder.fieldNamesData(Objects.requireNonNull(names, "names")));
     }
 }
