@@ -89,6 +89,11 @@ final class PayloadDecoder {
             return new DecodeError(topicName, Problem.UNKNOWN_TOPIC, "not a topic of the protocol",
                     scanReqId(payload), request);
         }
+        int invalid = Jackson.firstInvalidUtf8(payload);
+        if (invalid >= 0) {
+            return new DecodeError(topicName, Problem.INVALID_STRING, notUtf8(payload, invalid), scanReqId(payload),
+                    request);
+        }
         try (JsonParser p = Jackson.FACTORY.createParser(payload)) {
             Reader r = new Reader(p);
             Message m = envelope(topic, r);
@@ -147,6 +152,12 @@ final class PayloadDecoder {
             m = end < 0 ? m.substring(0, from) : m.substring(0, from) + m.substring(end + 1);
         }
         return m;
+    }
+
+    /** Names the offending byte; a NUL is the sign of UTF-16 or UTF-32 input. */
+    static String notUtf8(byte[] payload, int offset) {
+        return payload[offset] == 0 ? "NUL at byte " + offset + ": payloads are UTF-8 JSON"
+                : String.format("invalid UTF-8 at byte %d (0x%02x)", offset, payload[offset] & 0xff);
     }
 
     private static String where(JsonParseException e) {
@@ -362,8 +373,9 @@ final class PayloadDecoder {
                 case "deviceActions" -> flags[0] = value;
                 case "firmwareActions" -> flags[1] = value;
                 default -> {
-                    if (Identifiers.checkBundleId(name).isPresent()) {
-                        throw new Bad(Problem.INVALID_VALUE, "not a valid bundle id");
+                    Optional<String> problem = Identifiers.checkBundleId(name);
+                    if (problem.isPresent()) {
+                        throw new Bad(Problem.INVALID_VALUE, "not a valid bundle id: " + problem.get());
                     }
                     if (value) {
                         bundles.add(name);

@@ -134,13 +134,13 @@ final class Reader {
         double v = p.getDoubleValue();
         String text = abbreviate(p.getText());
         if (!Double.isFinite(v)) {
-            throw new Bad(Problem.OUT_OF_RANGE, text + " is too large for a double");
+            throw new Bad(Problem.OUT_OF_RANGE, text + " is beyond the range of a double");
         }
         if (v < min || v > max) {
-            String range = Double.isInfinite(max) ? "at least " + plain(min)
-                    : Double.isInfinite(min) ? "at most " + plain(max)
-                    : "within [" + plain(min) + ", " + plain(max) + "]";
-            throw new Bad(Problem.OUT_OF_RANGE, text + " is not " + range);
+            String range = Double.isInfinite(max) ? "below " + plain(min)
+                    : Double.isInfinite(min) ? "above " + plain(max)
+                    : "outside [" + plain(min) + ", " + plain(max) + "]";
+            throw new Bad(Problem.OUT_OF_RANGE, text + " is " + range);
         }
         return v;
     }
@@ -180,7 +180,23 @@ final class Reader {
         return new Bad(Problem.MISSING_FIELD, "missing").at(member);
     }
 
+    /**
+     * Text from the peer made fit for a one-line detail: control characters escaped, at most 64
+     * characters kept.
+     */
     static String abbreviate(String s) {
-        return s.length() <= 64 ? s : s.substring(0, 61) + "...";
+        StringBuilder b = new StringBuilder(Math.min(s.length(), 68));
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+            if (b.length() > 64) {
+                return b.substring(0, 61) + "...";
+            }
+        }
+        return b.toString();
     }
 }

@@ -65,6 +65,10 @@ public sealed interface JsonValue permits JsonObject, JsonArray, JsonString, Jso
      * @throws IllegalArgumentException if the bytes are not exactly one well-formed JSON value
      */
     static JsonValue parse(byte[] utf8) {
+        int invalid = Jackson.firstInvalidUtf8(utf8);
+        if (invalid >= 0) {
+            throw new IllegalArgumentException("malformed JSON: not UTF-8 at byte " + invalid);
+        }
         try (JsonParser p = Jackson.FACTORY.createParser(utf8)) {
             if (p.nextToken() == null) {
                 throw new IllegalArgumentException("no JSON value in the input");
