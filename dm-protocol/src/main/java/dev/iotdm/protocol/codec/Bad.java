@@ -22,7 +22,8 @@ final class Bad extends Exception {
 
     /** Prefixes an object member name. */
     Bad at(String member) {
-        path = path.isEmpty() || path.startsWith("[") ? member + path : member + "." + path;
+        String name = Reader.abbreviate(member); // names come from the peer
+        path = path.isEmpty() || path.startsWith("[") ? name + path : name + "." + path;
         return this;
     }
 

@@ -89,11 +89,10 @@ final class PayloadDecoder {
             return new DecodeError(topicName, Problem.UNKNOWN_TOPIC, "not a topic of the protocol",
                     scanReqId(payload), request);
         }
-        // Jackson accepts overlong UTF-8 forms and guesses UTF-16/32 from NUL bytes; we do not.
-        int badByte = Jackson.firstInvalidUtf8Offset(payload);
-        if (badByte >= 0) {
-            return new DecodeError(topicName, Problem.INVALID_STRING, "invalid UTF-8 at byte offset " + badByte,
-                    scanReqId(payload), request);
+        int invalid = Jackson.firstInvalidUtf8(payload);
+        if (invalid >= 0) {
+            return new DecodeError(topicName, Problem.INVALID_STRING, notUtf8(payload, invalid), scanReqId(payload),
+                    request);
         }
         try (JsonParser p = Jackson.FACTORY.createParser(payload)) {
             Reader r = new Reader(p);
@@ -105,10 +104,11 @@ final class PayloadDecoder {
         } catch (Bad b) {
             return new DecodeError(topicName, b.problem, b.describe(), scanReqId(payload), request);
         } catch (StreamConstraintsException e) {
-            return new DecodeError(topicName, Problem.LIMIT_EXCEEDED, e.getOriginalMessage(), scanReqId(payload),
-                    request);
+            return new DecodeError(topicName, Problem.LIMIT_EXCEEDED, jacksonDetail(e.getOriginalMessage()),
+                    scanReqId(payload), request);
         } catch (JsonParseException e) {
-            return new DecodeError(topicName, classify(e), e.getOriginalMessage(), scanReqId(payload), request);
+            return new DecodeError(topicName, classify(e), jacksonDetail(e.getOriginalMessage()) + where(e),
+                    scanReqId(payload), request);
         } catch (CharConversionException e) {
             return new DecodeError(topicName, Problem.INVALID_STRING, e.getMessage(), scanReqId(payload), request);
         } catch (IOException | RuntimeException e) {
@@ -118,15 +118,51 @@ final class PayloadDecoder {
         }
     }
 
-    /** Whether a message on this topic expects an answer (a request, or an unknown DM topic: 404). */
+    /**
+     * Whether a message on this topic expects an answer: a request, or a message on an unknown
+     * topic of either DM namespace, which is answered 404 (protocol.md §3, §5.1, §12.31).
+     */
     static boolean isRequestTopic(Topic topic) {
         if (topic instanceof DmTopic t) {
-            return t != DmTopic.DEVICE_RESPONSE && t != DmTopic.PLATFORM_RESPONSE;
+            return !isResponseTopic(t);
         }
         if (topic instanceof UnknownTopic u) {
-            return u.isDmNamespace();
+            return u.isDmNamespace() || u.isDeviceDmNamespace();
         }
         return topic instanceof CustomActionTopic;
+    }
+
+    private static boolean isResponseTopic(Topic topic) {
+        return topic == DmTopic.DEVICE_RESPONSE || topic == DmTopic.PLATFORM_RESPONSE;
+    }
+
+    /**
+     * Jackson's message without its pointers into Jackson's own configuration and source, which
+     * say nothing to whoever reads a decode error.
+     */
+    static String jacksonDetail(String message) {
+        String m = String.valueOf(message);
+        int marker = m.indexOf(" (start marker at ");
+        if (marker >= 0) {
+            m = m.substring(0, marker);
+        }
+        int from = m.indexOf(", from `");
+        if (from >= 0) {
+            int end = m.indexOf('`', from + 8);
+            m = end < 0 ? m.substring(0, from) : m.substring(0, from) + m.substring(end + 1);
+        }
+        return m;
+    }
+
+    /** Names the offending byte; a NUL is the sign of UTF-16 or UTF-32 input. */
+    static String notUtf8(byte[] payload, int offset) {
+        return payload[offset] == 0 ? "NUL at byte " + offset + ": payloads are UTF-8 JSON"
+                : String.format("invalid UTF-8 at byte %d (0x%02x)", offset, payload[offset] & 0xff);
+    }
+
+    private static String where(JsonParseException e) {
+        return e.getLocation() == null || e.getLocation().getLineNr() < 0 ? ""
+                : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
     }
 
     private static Problem classify(JsonParseException e) {
@@ -178,12 +214,24 @@ final class PayloadDecoder {
             throw new Bad(Problem.MALFORMED_JSON, "empty payload");
         }
         Envelope e = new Envelope();
+        boolean response = isResponseTopic(topic);
         r.object(name -> {
             switch (name) {
                 case "reqId" -> e.reqId = r.nullableString(Normalisation.NULL_REQ_ID);
-                case "rc" -> e.rc = rc(r);
-                case "message" -> e.message = Optional.of(r.string());
                 case "d" -> e.d = d(topic, r);
+                // rc and message belong to responses; on a request they are unknown keys (§2.1, §12.35).
+                case "rc" -> {
+                    if (!response) {
+                        return false;
+                    }
+                    e.rc = rc(r);
+                }
+                case "message" -> {
+                    if (!response) {
+                        return false;
+                    }
+                    e.message = Optional.of(r.string());
+                }
                 default -> {
                     return false;
                 }
@@ -218,8 +266,8 @@ final class PayloadDecoder {
             case UPDATE_LOCATION -> location(r);
             case ADD_ERROR_CODE -> errorCode(r);
             case ADD_LOG -> logEntry(r);
-            case NOTIFY -> fieldValues(r, Normalisation.NOTIFY_SINGLE_FIELD);
-            case DEVICE_UPDATE -> fieldValues(r, Normalisation.UPDATE_SINGLE_FIELD);
+            case NOTIFY -> fieldValues(r, Normalisation.NOTIFY_SINGLE_FIELD, false);
+            case DEVICE_UPDATE -> fieldValues(r, Normalisation.UPDATE_SINGLE_FIELD, true);
             case OBSERVE, CANCEL -> fieldNames(r);
             case DEVICE_RESPONSE, PLATFORM_RESPONSE -> JsonValue.read(r.p);
             case UNMANAGE, CLEAR_ERROR_CODES, CLEAR_LOG, REBOOT, FACTORY_RESET, FIRMWARE_DOWNLOAD, FIRMWARE_UPDATE -> {
@@ -325,8 +373,9 @@ final class PayloadDecoder {
                 case "deviceActions" -> flags[0] = value;
                 case "firmwareActions" -> flags[1] = value;
                 default -> {
-                    if (Identifiers.checkBundleId(name).isPresent()) {
-                        throw new Bad(Problem.INVALID_VALUE, "not a valid bundle id");
+                    Optional<String> problem = Identifiers.checkBundleId(name);
+                    if (problem.isPresent()) {
+                        throw new Bad(Problem.INVALID_VALUE, "not a valid bundle id: " + problem.get());
                     }
                     if (value) {
                         bundles.add(name);
@@ -365,8 +414,9 @@ final class PayloadDecoder {
             switch (name) {
                 case "latitude" -> coords[0] = r.number(-90, 90);
                 case "longitude" -> coords[1] = r.number(-180, 180);
-                case "elevation" -> optional[0] = OptionalDouble.of(r.number(-Double.MAX_VALUE, Double.MAX_VALUE));
-                case "accuracy" -> optional[1] = OptionalDouble.of(r.number(0, Double.MAX_VALUE));
+                case "elevation" -> optional[0] = OptionalDouble.of(
+                        r.number(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY));
+                case "accuracy" -> optional[1] = OptionalDouble.of(r.number(0, Double.POSITIVE_INFINITY));
                 case "measuredDateTime" -> times[0] = r.timestamp();
                 case "updatedDateTime" -> times[1] = r.timestamp();
                 default -> {
@@ -423,7 +473,11 @@ final class PayloadDecoder {
         return new LogEntry((String) v[0], (Timestamp) v[1], Optional.ofNullable((String) v[2]), (LogSeverity) v[3]);
     }
 
-    private static FirmwareInfo firmware(Reader r) throws Bad, IOException {
+    /**
+     * Reads {@code mgmt.firmware}. In a device/update the platform sends {@code updatedDateTime: ""}
+     * until it has a time (§4.2, §6.1, §6.2): canonical there, a leniency anywhere else.
+     */
+    private static FirmwareInfo firmware(Reader r, boolean platformWrite) throws Bad, IOException {
         Object[] v = new Object[7];
         r.object(name -> {
             switch (name) {
@@ -435,7 +489,9 @@ final class PayloadDecoder {
                 case "updateStatus" -> v[5] = UpdateStatus.fromCode(r.integer(0, 6)).orElseThrow();
                 case "updatedDateTime" -> {
                     if (r.p.currentToken() == JsonToken.VALUE_STRING && r.p.getTextLength() == 0) {
-                        r.normalised(Normalisation.EMPTY_TIMESTAMP);
+                        if (!platformWrite) {
+                            r.normalised(Normalisation.EMPTY_TIMESTAMP);
+                        }
                     } else {
                         v[6] = r.timestamp();
                     }
@@ -455,13 +511,22 @@ final class PayloadDecoder {
     /**
      * {@code d} of notify and device/update: {@code {"fields": [{"field", "value"}...]}}, or the
      * old single {@code {"field", "value"}} form recorded as {@code singleForm}.
+     * {@code platformWrite} marks a device/update, whose firmware values read differently.
      */
-    private static List<FieldValue> fieldValues(Reader r, Normalisation singleForm) throws Bad, IOException {
+    private static List<FieldValue> fieldValues(Reader r, Normalisation singleForm, boolean platformWrite)
+            throws Bad, IOException {
         List<FieldValue> out = new ArrayList<>();
-        FieldEntry single = new FieldEntry();
+        FieldEntry single = new FieldEntry(platformWrite);
+        boolean[] arraySeen = {false};
         r.object(name -> {
             switch (name) {
-                case "fields" -> r.array(i -> out.add(fieldEntry(r)));
+                case "fields" -> {
+                    arraySeen[0] = true;
+                    r.array(i -> out.add(fieldEntry(r, platformWrite)));
+                    if (out.isEmpty()) {
+                        throw new Bad(Problem.MISSING_FIELD, "must hold at least one field");
+                    }
+                }
                 case "field", "value" -> single.member(r, name);
                 default -> {
                     return false;
@@ -470,20 +535,20 @@ final class PayloadDecoder {
             return true;
         });
         if (single.seen()) {
-            if (!out.isEmpty()) {
+            if (arraySeen[0]) {
                 throw new Bad(Problem.INVALID_VALUE, "both a fields array and a single field");
             }
             r.normalised(singleForm);
             out.add(single.finish(r));
         }
         if (out.isEmpty()) {
-            throw new Bad(Problem.MISSING_FIELD, "no field in fields");
+            throw Reader.missing("fields");
         }
         return out;
     }
 
-    private static FieldValue fieldEntry(Reader r) throws Bad, IOException {
-        FieldEntry entry = new FieldEntry();
+    private static FieldValue fieldEntry(Reader r, boolean platformWrite) throws Bad, IOException {
+        FieldEntry entry = new FieldEntry(platformWrite);
         r.object(name -> {
             if (!name.equals("field") && !name.equals("value")) {
                 return false;
@@ -500,10 +565,15 @@ final class PayloadDecoder {
      * known; every real client sends the name first, so that path is rare.
      */
     private static final class FieldEntry {
+        final boolean platformWrite;
         String field;
         FieldValue typed;
         JsonValue pending;
         boolean valueSeen;
+
+        FieldEntry(boolean platformWrite) {
+            this.platformWrite = platformWrite;
+        }
 
         boolean seen() {
             return field != null || valueSeen;
@@ -519,7 +589,7 @@ final class PayloadDecoder {
             }
             valueSeen = true;
             if (field != null) {
-                typed = typedValue(field, r);
+                typed = typedValue(field, r, platformWrite);
             } else {
                 pending = JsonValue.read(r.p);
             }
@@ -538,7 +608,7 @@ final class PayloadDecoder {
             try (JsonParser again = Jackson.FACTORY.createParser(pending.toJsonBytes())) {
                 again.nextToken();
                 Reader sub = new Reader(again);
-                FieldValue v = typedValue(field, sub);
+                FieldValue v = typedValue(field, sub, platformWrite);
                 r.normalisations.addAll(sub.normalisations);
                 return v;
             } catch (Bad b) {
@@ -547,9 +617,9 @@ final class PayloadDecoder {
         }
     }
 
-    private static FieldValue typedValue(String field, Reader r) throws Bad, IOException {
+    private static FieldValue typedValue(String field, Reader r, boolean platformWrite) throws Bad, IOException {
         return switch (field) {
-            case FieldValue.FIRMWARE -> new FirmwareField(firmware(r));
+            case FieldValue.FIRMWARE -> new FirmwareField(firmware(r, platformWrite));
             case FieldValue.LOCATION -> new LocationField(location(r));
             case FieldValue.DEVICE_INFO -> new DeviceInfoField(deviceInfo(r));
             case FieldValue.METADATA -> new MetadataField(metadata(r));
@@ -563,7 +633,7 @@ final class PayloadDecoder {
             p.nextToken();
             Reader r = new Reader(p);
             @SuppressWarnings("unchecked")
-            T result = (T) (values ? fieldValues(r, Normalisation.NOTIFY_SINGLE_FIELD) : failedNames(r));
+            T result = (T) (values ? fieldValues(r, Normalisation.NOTIFY_SINGLE_FIELD, false) : failedNames(r));
             return result;
         } catch (IOException e) {
             throw new Bad(Problem.MALFORMED_JSON, String.valueOf(e.getMessage()));
@@ -589,6 +659,8 @@ final class PayloadDecoder {
                 if (r.p.currentToken() == JsonToken.VALUE_STRING) {
                     r.normalised(Normalisation.FIELD_NAMES_AS_STRINGS);
                     n = r.string();
+                } else if (r.p.currentToken() != JsonToken.START_OBJECT) {
+                    throw Reader.wrongType("an object or a string", r.p.currentToken());
                 } else {
                     String[] holder = {null};
                     r.object(member -> {

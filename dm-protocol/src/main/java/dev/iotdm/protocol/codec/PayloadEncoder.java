@@ -38,6 +38,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -58,13 +59,7 @@ final class PayloadEncoder {
         if (m instanceof Command c) {
             return c.payload().bytes();
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-        try (JsonGenerator g = Jackson.FACTORY.createGenerator(out)) {
-            write(m, g);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // cannot happen writing to memory
-        }
-        return out.toByteArray();
+        return write(g -> write(m, g));
     }
 
     private static void write(Message m, JsonGenerator g) throws IOException {
@@ -94,13 +89,13 @@ final class PayloadEncoder {
             g.writeStringField("reqId", x.reqId());
         } else if (m instanceof Notify x) {
             g.writeObjectFieldStart("d");
-            fieldValues(x.fields(), g);
+            fieldValues(x.fields(), g, false);
             g.writeEndObject();
             optionalString(g, "reqId", x.reqId());
         } else if (m instanceof DeviceUpdate x) {
             optionalString(g, "reqId", x.reqId());
             g.writeObjectFieldStart("d");
-            fieldValues(x.fields(), g);
+            fieldValues(x.fields(), g, true);
             g.writeEndObject();
         } else if (m instanceof Observe x) {
             fieldNames(x.reqId(), x.fields(), g);
@@ -130,6 +125,42 @@ final class PayloadEncoder {
             throw new IllegalStateException("no encoding for " + m.getClass().getName());
         }
         g.writeEndObject();
+    }
+
+    /** {@code {"fields": [{"field", "value"}...]}} as a response {@code d}. */
+    static byte[] fieldValuesData(List<FieldValue> values) {
+        return write(g -> {
+            g.writeStartObject();
+            fieldValues(values, g, false);
+            g.writeEndObject();
+        });
+    }
+
+    /** {@code {"fields": [name...]}} as a response {@code d}. */
+    static byte[] fieldNamesData(List<String> names) {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("fields");
+            for (String n : names) {
+                g.writeString(Objects.requireNonNull(n, "field name"));
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+
+    private interface Writing {
+        void to(JsonGenerator g) throws IOException;
+    }
+
+    private static byte[] write(Writing writing) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        try (JsonGenerator g = Jackson.FACTORY.createGenerator(out)) {
+            writing.to(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // cannot happen writing to memory
+        }
+        return out.toByteArray();
     }
 
     private static void optionalString(JsonGenerator g, String name, Optional<String> value) throws IOException {
@@ -203,7 +234,12 @@ final class PayloadEncoder {
         g.writeEndObject();
     }
 
-    private static void firmware(FirmwareInfo f, JsonGenerator g) throws IOException {
+    /**
+     * Writes {@code mgmt.firmware}. A platform write always carries {@code updatedDateTime},
+     * {@code ""} until the platform has a time (§4.2, §6.2): ibmiotf and wiotp-sdk read all seven
+     * keys of a device/update firmware value and fail on a missing one (§4.2 SDK behaviour).
+     */
+    private static void firmware(FirmwareInfo f, JsonGenerator g, boolean platformWrite) throws IOException {
         g.writeStartObject();
         optionalString(g, "version", f.version());
         optionalString(g, "name", f.name());
@@ -217,18 +253,21 @@ final class PayloadEncoder {
         }
         if (f.updatedDateTime().isPresent()) {
             g.writeStringField("updatedDateTime", f.updatedDateTime().get().text());
+        } else if (platformWrite) {
+            g.writeStringField("updatedDateTime", "");
         }
         g.writeEndObject();
     }
 
-    private static void fieldValues(List<FieldValue> fields, JsonGenerator g) throws IOException {
+    private static void fieldValues(List<FieldValue> fields, JsonGenerator g, boolean platformWrite)
+            throws IOException {
         g.writeArrayFieldStart("fields");
         for (FieldValue f : fields) {
             g.writeStartObject();
             g.writeStringField("field", f.field());
             g.writeFieldName("value");
             if (f instanceof FirmwareField x) {
-                firmware(x.value(), g);
+                firmware(x.value(), g, platformWrite);
             } else if (f instanceof LocationField x) {
                 location(x.value(), g);
             } else if (f instanceof DeviceInfoField x) {

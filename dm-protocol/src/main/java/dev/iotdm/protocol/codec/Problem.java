@@ -8,7 +8,7 @@ public enum Problem {
     UNKNOWN_TOPIC,
     /** The bytes are not well-formed JSON (including truncation and trailing content). */
     MALFORMED_JSON,
-    /** A string is not valid UTF-8 or has an unpaired surrogate escape. */
+    /** The payload is not UTF-8 (protocol.md §2.1), or a string has an unpaired surrogate escape. */
     INVALID_STRING,
     /** Nesting, a number or a string exceeds the parser's limits. */
     LIMIT_EXCEEDED,

@@ -117,7 +117,7 @@ final class Reader {
         try {
             v = p.getLongValue();
         } catch (InputCoercionException e) {
-            throw new Bad(Problem.OUT_OF_RANGE, p.getText() + " is outside [" + min + ", " + max + "]");
+            throw new Bad(Problem.OUT_OF_RANGE, abbreviate(p.getText()) + " is outside [" + min + ", " + max + "]");
         }
         if (v < min || v > max) {
             throw new Bad(Problem.OUT_OF_RANGE, v + " is outside [" + min + ", " + max + "]");
@@ -125,16 +125,29 @@ final class Reader {
         return v;
     }
 
+    /** A finite number within {@code [min, max]}; either bound may be infinite (unbounded). */
     double number(double min, double max) throws Bad, IOException {
         JsonToken t = p.currentToken();
         if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
             throw wrongType("a number", t);
         }
         double v = p.getDoubleValue();
-        if (!(v >= min && v <= max)) {
-            throw new Bad(Problem.OUT_OF_RANGE, p.getText() + " is outside [" + min + ", " + max + "]");
+        String text = abbreviate(p.getText());
+        if (!Double.isFinite(v)) {
+            throw new Bad(Problem.OUT_OF_RANGE, text + " is beyond the range of a double");
+        }
+        if (v < min || v > max) {
+            String range = Double.isInfinite(max) ? "below " + plain(min)
+                    : Double.isInfinite(min) ? "above " + plain(max)
+                    : "outside [" + plain(min) + ", " + plain(max) + "]";
+            throw new Bad(Problem.OUT_OF_RANGE, text + " is " + range);
         }
         return v;
+    }
+
+    /** A bound as people write it: {@code 90}, not {@code 90.0}. */
+    private static String plain(double bound) {
+        return bound == Math.rint(bound) ? Long.toString((long) bound) : Double.toString(bound);
     }
 
     /** A boolean; integers 0 and 1 are accepted from old C clients (§12.19). */
@@ -167,7 +180,23 @@ final class Reader {
         return new Bad(Problem.MISSING_FIELD, "missing").at(member);
     }
 
+    /**
+     * Text from the peer made fit for a one-line detail: control characters escaped, at most 64
+     * characters kept.
+     */
     static String abbreviate(String s) {
-        return s.length() <= 64 ? s : s.substring(0, 61) + "...";
+        StringBuilder b = new StringBuilder(Math.min(s.length(), 68));
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+            if (b.length() > 64) {
+                return b.substring(0, 61) + "...";
+            }
+        }
+        return b.toString();
     }
 }

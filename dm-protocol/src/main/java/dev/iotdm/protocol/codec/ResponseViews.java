@@ -1,8 +1,10 @@
 package dev.iotdm.protocol.codec;
 
+import dev.iotdm.protocol.json.JsonValue;
 import dev.iotdm.protocol.message.FieldValue;
 import dev.iotdm.protocol.message.Response;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Typed views of a response's {@code d}, applied by the receiver once it has matched the
@@ -28,7 +30,7 @@ public final class ResponseViews {
         try {
             return PayloadDecoder.view(response.d().get(), true);
         } catch (Bad b) {
-            throw new InvalidResponseDataException("d." + b.describe());
+            throw new InvalidResponseDataException(b.at("d").describe());
         }
     }
 
@@ -46,7 +48,24 @@ public final class ResponseViews {
         try {
             return PayloadDecoder.view(response.d().get(), false);
         } catch (Bad b) {
-            throw new InvalidResponseDataException("d." + b.describe());
+            throw new InvalidResponseDataException(b.at("d").describe());
         }
+    }
+
+    /**
+     * The {@code d} of a 200 answer to observe (protocol.md §4.3, §12.5):
+     * {@code {"fields": [{"field": name, "value": current value}...]}}, written as the codec
+     * writes notify values.
+     */
+    public static JsonValue observedValuesData(List<FieldValue> values) {
+        return JsonValue.parse(PayloadEncoder.fieldValuesData(Objects.requireNonNull(values, "values")));
+    }
+
+    /**
+     * The {@code d} of a 404/500 answer to device/update (protocol.md §4.2, §12.11):
+     * {@code {"fields": [name...]}} with the names of the fields that could not be updated.
+     */
+    public static JsonValue failedFieldNamesData(List<String> names) {
+        return JsonValue.parse(PayloadEncoder.fieldNamesData(Objects.requireNonNull(names, "names")));
     }
 }

@@ -34,12 +34,69 @@ public final class Jackson {
                     .maxNestingDepth(MAX_NESTING_DEPTH)
                     .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            // Without it Jackson writes every astral character as a "\\uD83D\\uDE00" escape pair:
-            // valid, but three times the bytes of plain UTF-8.
+            // Characters beyond the BMP go out as 4-byte UTF-8, not as a pair of \\u escapes.
             .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
             .build();
 
     private Jackson() {
+    }
+
+    /**
+     * The offset of the first byte that makes {@code bytes} not a UTF-8 JSON text, or -1 when it
+     * is one. Strict RFC 3629: no overlong forms, no encoded surrogates, nothing above U+10FFFF.
+     * NUL is refused too: it cannot occur in JSON text, and refusing it stops the parser from
+     * reading UTF-16 or UTF-32 input (protocol.md §2.1: payloads are UTF-8).
+     */
+    public static int firstInvalidUtf8(byte[] bytes) {
+        int i = 0;
+        int n = bytes.length;
+        while (i < n) {
+            int b = bytes[i] & 0xff;
+            if (b < 0x80) {
+                if (b == 0) {
+                    return i;
+                }
+                i++;
+                continue;
+            }
+            int length;
+            int min2 = 0x80;
+            int max2 = 0xbf;
+            if (b >= 0xc2 && b <= 0xdf) {
+                length = 2;
+            } else if (b >= 0xe0 && b <= 0xef) {
+                length = 3;
+                if (b == 0xe0) {
+                    min2 = 0xa0; // shorter forms are overlong
+                } else if (b == 0xed) {
+                    max2 = 0x9f; // above are the surrogates
+                }
+            } else if (b >= 0xf0 && b <= 0xf4) {
+                length = 4;
+                if (b == 0xf0) {
+                    min2 = 0x90; // shorter forms are overlong
+                } else if (b == 0xf4) {
+                    max2 = 0x8f; // above is beyond U+10FFFF
+                }
+            } else {
+                return i; // continuation byte without a lead, 0xc0/0xc1 (overlong) or 0xf5-0xff
+            }
+            if (i + length > n) {
+                return i;
+            }
+            int second = bytes[i + 1] & 0xff;
+            if (second < min2 || second > max2) {
+                return i;
+            }
+            for (int k = 2; k < length; k++) {
+                int c = bytes[i + k] & 0xff;
+                if (c < 0x80 || c > 0xbf) {
+                    return i;
+                }
+            }
+            i += length;
+        }
+        return -1;
     }
 
     /**
@@ -61,67 +118,4 @@ public final class Jackson {
         return true;
     }
 
-    /**
-     * The offset of the first byte that keeps {@code utf8} from being strict UTF-8 JSON text, or
-     * -1 if there is none.
-     *
-     * <p>Jackson's byte parser decodes leniently: it accepts overlong forms (so {@code C0 AF}
-     * becomes {@code /}) and guesses UTF-16 or UTF-32 from NUL bytes near the start. All DM
-     * payloads are UTF-8 (protocol.md §2.1), so we check first: overlong forms, encoded surrogates,
-     * code points above U+10FFFF, stray or missing continuation bytes (RFC 3629 §4) and NUL bytes
-     * (never part of JSON text, RFC 8259 §2 and §7) are refused. A leading byte order mark is
-     * valid UTF-8 and left to the parser, which skips it (RFC 8259 §8.1 allows that).
-     */
-    public static int firstInvalidUtf8Offset(byte[] utf8) {
-        int i = 0;
-        int n = utf8.length;
-        while (i < n) {
-            int b = utf8[i] & 0xFF;
-            if (b < 0x80) {
-                if (b == 0) {
-                    return i;
-                }
-                i++;
-                continue;
-            }
-            int trailing;
-            int lo = 0x80;
-            int hi = 0xBF;
-            if (b >= 0xC2 && b <= 0xDF) {
-                trailing = 1;
-            } else if (b == 0xE0) {
-                trailing = 2;
-                lo = 0xA0; // below is overlong
-            } else if (b == 0xED) {
-                trailing = 2;
-                hi = 0x9F; // above encodes a UTF-16 surrogate
-            } else if (b >= 0xE1 && b <= 0xEF) {
-                trailing = 2;
-            } else if (b == 0xF0) {
-                trailing = 3;
-                lo = 0x90; // below is overlong
-            } else if (b >= 0xF1 && b <= 0xF3) {
-                trailing = 3;
-            } else if (b == 0xF4) {
-                trailing = 3;
-                hi = 0x8F; // above is beyond U+10FFFF
-            } else {
-                return i; // continuation byte without a lead, C0, C1 or F5..FF
-            }
-            if (i + trailing >= n) {
-                return i;
-            }
-            int second = utf8[i + 1] & 0xFF;
-            if (second < lo || second > hi) {
-                return i;
-            }
-            for (int k = 2; k <= trailing; k++) {
-                if ((utf8[i + k] & 0xC0) != 0x80) {
-                    return i;
-                }
-            }
-            i += trailing + 1;
-        }
-        return -1;
-    }
 }

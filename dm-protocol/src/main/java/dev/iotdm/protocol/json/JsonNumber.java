@@ -47,11 +47,15 @@ public record JsonNumber(String text) implements JsonValue {
     /**
      * The exact value.
      *
-     * @throws NumberFormatException if the exponent is beyond what {@link BigDecimal} can hold
-     *     (for example {@code 1e9999999999})
+     * @throws ArithmeticException when the exponent is beyond what {@link BigDecimal} holds
+     *     (e.g. {@code 1e9999999999}, valid JSON nonetheless)
      */
     public BigDecimal bigDecimalValue() {
-        return new BigDecimal(text);
+        try {
+            return new BigDecimal(text);
+        } catch (NumberFormatException e) {
+            throw new ArithmeticException("JSON number " + text + " is beyond the range of BigDecimal");
+        }
     }
 
     /** The value as a double (rounded, possibly infinite for huge texts). */

@@ -85,7 +85,7 @@ public sealed interface JsonValue permits JsonObject, JsonArray, JsonString, Jso
      */
     static JsonValue parse(byte[] utf8) {
         Objects.requireNonNull(utf8, "utf8");
-        int bad = Jackson.firstInvalidUtf8Offset(utf8);
+        int bad = Jackson.firstInvalidUtf8(utf8);
         if (bad >= 0) {
             throw new IllegalArgumentException(utf8[bad] == 0
                     ? "malformed JSON: NUL byte at offset " + bad

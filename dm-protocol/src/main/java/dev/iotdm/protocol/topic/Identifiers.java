@@ -109,10 +109,11 @@ public final class Identifiers {
     /** Keeps error messages on one line and short, whatever the input. */
     static String printable(String value) {
         StringBuilder b = new StringBuilder();
-        for (int i = 0; i < value.length() && b.length() < 80; i++) {
+        int i = 0;
+        for (; i < value.length() && b.length() < 80; i++) {
             char c = value.charAt(i);
             b.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c));
         }
-        return value.length() > 80 ? b + "..." : b.toString();
+        return i < value.length() ? b + "..." : b.toString();
     }
 }

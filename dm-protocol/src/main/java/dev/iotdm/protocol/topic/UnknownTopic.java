@@ -20,6 +20,14 @@ public record UnknownTopic(String topicName) implements Topic {
         return topicName.startsWith("iotdm-1/");
     }
 
+    /**
+     * Whether the topic is in the device's DM namespace ({@code iotdevice-1/...}); the platform
+     * answers a request published there with 404 (protocol.md §3, §5.1).
+     */
+    public boolean isDeviceDmNamespace() {
+        return topicName.startsWith("iotdevice-1/");
+    }
+
     @Override
     public Direction direction() {
         return null;
