@@ -250,6 +250,7 @@ public final class RuleChecker implements TranscriptListener {
     private final Set<String> exercised = new TreeSet<>();
     private final Map<String, ClientState> clients = new HashMap<>();
     private final List<Consumer<Violation>> listeners = new CopyOnWriteArrayList<>();
+    private int internalFailures;
 
     /** A checker for the project's rule book. */
     public RuleChecker() {
@@ -375,11 +376,17 @@ public final class RuleChecker implements TranscriptListener {
         return List.copyOf(violations);
     }
 
+    /** How many inputs failed inside the checker (a bug in the checker, logged); 0 normally. */
+    synchronized int internalFailures() {
+        return internalFailures;
+    }
+
     private void guarded(String clientId, Runnable step) {
         try {
             step.run();
         } catch (RuntimeException e) {
             // The checker reports; it must never take the platform down with it.
+            internalFailures++;
             LOG.error("rule checker failed on input for {}; continuing", clientId, e);
         }
     }
