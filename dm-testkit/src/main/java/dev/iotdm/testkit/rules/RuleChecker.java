@@ -127,7 +127,7 @@ public final class RuleChecker implements TranscriptListener {
     static final String NULL_REQID = "I14-NULL-REQID";
 
     /** Every rule id this checker checks; the rule book marks exactly these as checkable. */
-    public static final Set<String> CHECKED_RULE_IDS = Set.copyOf(new TreeSet<>(List.of(ENV_DECODES,
+    public static final Set<String> CHECKED_RULE_IDS = Set.of(ENV_DECODES,
             ENV_UNIQUE_REQID, TOPIC_OWN, PLATFORM_ANSWERS_ONCE, PLATFORM_RC, MANAGE_FIRST, NO_REQUESTS_AFTER_UNMANAGE,
             LOG_DATA_BASE64, RESPONSE_HAS_REQID, RESPONSE_KNOWN_REQID, UPDATE_WRITABLE_FIELDS, UPDATE_FIELDS_ARRAY,
             CANCEL_MESSAGE, RC_FOR_CONTEXT, FW_DOWNLOAD_RC, FW_UPDATE_RC, FW_UPDATED_TIME, ACTION_ANSWERED,
@@ -135,7 +135,7 @@ public final class RuleChecker implements TranscriptListener {
             NO_REPLY_WITHOUT_REQID, LIFETIME_BOUNDS, REMANAGE_ON_RECONNECT, ONE_MANAGE, DM_QOS_1, SUPPORTS_BOOLEAN,
             UTC_TIMESTAMPS, NO_LOCATION_UPDATED_TIME, DEVICE_INFO_VALUES, ONE_RESPONSE, CUSTOM_ACTION_RC, CANCEL_200,
             NOTIFY_ONLY_OBSERVED, UNSUPPORTED_ACTIONS, UNKNOWN_TOPIC_404, REMANAGE_BEFORE_EXPIRY, NO_RETAIN,
-            PAYLOAD_LIMIT, NULL_REQID)));
+            PAYLOAD_LIMIT, NULL_REQID);
 
     /** The rule each codec leniency breaks: one rule per {@link Normalisation}. */
     public static String ruleFor(Normalisation n) {
@@ -664,9 +664,10 @@ public final class RuleChecker implements TranscriptListener {
         exercise(LIFETIME_BOUNDS);
         if (s.lastManage != null && sameExceptLifetime(s.lastManage, m)) {
             long before = s.lastManage.lifetime().orElse(0);
-            long now2 = m.lifetime().orElse(0);
-            if (before > 0 && now2 != before && (now2 == 0 ? m.lifetime().isPresent() : now2 < before)) {
-                violation(LIFETIME_BOUNDS, e, "re-manage with lifetime " + now2 + " s instead of the " + before
+            long sent = m.lifetime().orElse(0);
+            // J-old re-manages with the time left (§9.2): a smaller or explicit-0 lifetime, all else equal.
+            if (before > 0 && sent != before && (sent == 0 ? m.lifetime().isPresent() : sent < before)) {
+                violation(LIFETIME_BOUNDS, e, "re-manage with lifetime " + sent + " s instead of the " + before
                         + " s sent before: looks like the remaining time, not the configured lifetime");
             }
         }
