@@ -11,7 +11,7 @@ import java.util.Objects;
  *
  * <p>Thread-safety: immutable (the payload is copied in and out).
  */
-public final class TranscriptEntry {
+public final class TranscriptEntry implements TranscriptItem {
 
     private final Instant time;
     private final Direction direction;
@@ -44,6 +44,7 @@ public final class TranscriptEntry {
     }
 
     /** When. */
+    @Override
     public Instant time() {
         return time;
     }
@@ -54,6 +55,7 @@ public final class TranscriptEntry {
     }
 
     /** The device's client id. */
+    @Override
     public String clientId() {
         return clientId;
     }

@@ -1,0 +1,37 @@
+package dev.iotdm.testkit.rules;
+
+import dev.iotdm.testkit.transcript.Transcript;
+import dev.iotdm.testkit.transcript.TranscriptEntry;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A rule broken in a transcript.
+ *
+ * <p>Thread-safety: immutable.
+ *
+ * @param ruleId the id of the rule in the {@link RuleBook}
+ * @param clientId the device client whose conversation broke it
+ * @param time when
+ * @param detail what exactly was wrong, one line
+ * @param entry the message that broke it; empty when a connection event revealed it (e.g. a
+ *     disconnect with an unanswered reboot)
+ */
+public record Violation(String ruleId, String clientId, Instant time, String detail, Optional<TranscriptEntry> entry) {
+
+    /** Requires every part. */
+    public Violation {
+        Objects.requireNonNull(ruleId, "ruleId");
+        Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(detail, "detail");
+        Objects.requireNonNull(entry, "entry");
+    }
+
+    @Override
+    public String toString() {
+        return ruleId + " " + clientId + " at " + time + ": " + detail
+                + entry.map(e -> "\n    " + Transcript.textLine(e)).orElse("");
+    }
+}
