@@ -100,8 +100,12 @@ public final class DeviceSession {
 
     private enum Link { OFFLINE, SUBSCRIBING, READY, CLOSED }
 
-    /** A device request waiting for the platform's response. */
-    private record Pending(String reqId, long token, Instant deadline, boolean manage, String reason) {
+    /**
+     * A device request waiting for the platform's response. For a manage, {@code requested} says
+     * whether application calls wait on it (their tokens report the outcome) or it was sent
+     * automatically (the session reports and retries it).
+     */
+    private record Pending(String reqId, long token, Instant deadline, boolean requested, String reason) {
     }
 
     /** An application call waiting for the outcome of the next manage. */
@@ -133,7 +137,10 @@ public final class DeviceSession {
     private Optional<ManageParams> wanted;
     private Pending manageInFlight;
     private boolean manageAgain;
+    // Application calls waiting for the next manage to be sent, and for the one in flight: a
+    // token gets the answer to a manage sent after the call, i.e. with its parameters.
     private final List<ManageWaiter> manageWaiters = new ArrayList<>();
+    private final List<ManageWaiter> manageInFlightWaiters = new ArrayList<>();
     private Instant remanageAt;
     private Instant manageRetryAt;
     private Duration manageRetryDelay;
@@ -201,7 +208,13 @@ public final class DeviceSession {
         for (ManageWaiter w : manageWaiters) {
             next = min(next, w.deadline());
         }
-        if (wanted.isPresent()) {
+        for (ManageWaiter w : manageInFlightWaiters) {
+            next = min(next, w.deadline());
+        }
+        // The manage timers count only when tick can act on them: a due timer that tick must
+        // ignore (offline, or a manage in flight) would make a driver spin. The manage sent on
+        // the next connect supersedes them anyway.
+        if (link == Link.READY && manageInFlight == null && wanted.isPresent()) {
             next = min(next, remanageAt);
             next = min(next, manageRetryAt);
         }
@@ -264,6 +277,9 @@ public final class DeviceSession {
         }
         link = Link.OFFLINE;
         manageInFlight = null;
+        // Its answer may never come: the waiting calls wait for the manage after reconnect.
+        manageWaiters.addAll(0, manageInFlightWaiters);
+        manageInFlightWaiters.clear();
         requestPublishes.clear();
         // At-least-once for QoS 1 events: unacknowledged ones go out again, first (§5 of the issue).
         List<OutEvent> again = new ArrayList<>();
@@ -317,17 +333,15 @@ public final class DeviceSession {
                 complete(p.token(), new RequestOutcome.TimedOut(config.requestTimeout()));
             }
         }
-        for (Iterator<ManageWaiter> it = manageWaiters.iterator(); it.hasNext();) {
-            ManageWaiter w = it.next();
-            if (!w.deadline().isAfter(now)) {
-                it.remove();
-                complete(w.token(), new RequestOutcome.TimedOut(config.requestTimeout()));
-            }
-        }
+        expireWaiters(now, manageWaiters);
+        expireWaiters(now, manageInFlightWaiters);
         if (manageInFlight != null && !manageInFlight.deadline().isAfter(now)) {
-            String reason = manageInFlight.reason();
+            Pending lost = manageInFlight;
             manageInFlight = null;
-            manageFailed(now, "no response to manage (" + reason + ") within " + config.requestTimeout());
+            if (!lost.requested()) {
+                // A requested manage reports its timeout through the tokens, like a non-200.
+                manageFailed(now, "no response to manage (" + lost.reason() + ") within " + config.requestTimeout());
+            }
         }
         if (link != Link.READY || wanted.isEmpty() || manageInFlight != null) {
             return;
@@ -338,6 +352,16 @@ public final class DeviceSession {
         } else if (manageRetryAt != null && !manageRetryAt.isAfter(now)) {
             manageRetryAt = null;
             sendManage(now, "retry");
+        }
+    }
+
+    private void expireWaiters(Instant now, List<ManageWaiter> waiters) {
+        for (Iterator<ManageWaiter> it = waiters.iterator(); it.hasNext();) {
+            ManageWaiter w = it.next();
+            if (!w.deadline().isAfter(now)) {
+                it.remove();
+                complete(w.token(), new RequestOutcome.TimedOut(config.requestTimeout()));
+            }
         }
     }
 
@@ -378,10 +402,7 @@ public final class DeviceSession {
             complete(p.token(), new RequestOutcome.Failed(closed));
         }
         pending.clear();
-        for (ManageWaiter w : manageWaiters) {
-            complete(w.token(), new RequestOutcome.Failed(closed));
-        }
-        manageWaiters.clear();
+        failWaiters(closed);
         for (OutEvent e : eventsInFlight.values()) {
             complete(e.token(), new RequestOutcome.Failed(closed));
         }
@@ -391,6 +412,19 @@ public final class DeviceSession {
         }
         eventsWaiting.clear();
         manageInFlight = null;
+        remanageAt = null;
+        manageRetryAt = null;
+    }
+
+    private void failWaiters(Throwable cause) {
+        for (ManageWaiter w : manageInFlightWaiters) {
+            complete(w.token(), new RequestOutcome.Failed(cause));
+        }
+        manageInFlightWaiters.clear();
+        for (ManageWaiter w : manageWaiters) {
+            complete(w.token(), new RequestOutcome.Failed(cause));
+        }
+        manageWaiters.clear();
     }
 
     // ---- application side ----------------------------------------------------------------------
@@ -433,11 +467,7 @@ public final class DeviceSession {
         remanageAt = null;
         manageRetryAt = null;
         manageAgain = false;
-        IllegalStateException cancelled = new IllegalStateException("unmanage was called before the manage completed");
-        for (ManageWaiter w : manageWaiters) {
-            complete(w.token(), new RequestOutcome.Failed(cancelled));
-        }
-        manageWaiters.clear();
+        failWaiters(new IllegalStateException("unmanage was called before the manage completed"));
         if (!observed.isEmpty()) {
             observed.clear();
             changedWhileOffline.clear();
@@ -649,14 +679,17 @@ public final class DeviceSession {
         try {
             encoded = codec.encode(m);
         } catch (MessageTooLargeException e) {
-            for (ManageWaiter w : manageWaiters) {
-                complete(w.token(), new RequestOutcome.Failed(e));
-            }
-            manageWaiters.clear();
+            failWaiters(e);
             return;
         }
-        manageInFlight = new Pending(reqId, 0, now.plus(config.requestTimeout()), true, reason);
+        manageInFlightWaiters.addAll(manageWaiters);
+        manageWaiters.clear();
+        manageInFlight = new Pending(reqId, 0, now.plus(config.requestTimeout()), !manageInFlightWaiters.isEmpty(),
+                reason);
         manageAgain = false;
+        // Any manage sent supersedes the lifetime and retry timers; its answer sets them anew.
+        remanageAt = null;
+        manageRetryAt = null;
         publish(encoded);
     }
 
@@ -667,9 +700,9 @@ public final class DeviceSession {
         }
         String reqId = r.reqId().get();
         if (manageInFlight != null && manageInFlight.reqId().equals(reqId)) {
-            String reason = manageInFlight.reason();
+            Pending answered = manageInFlight;
             manageInFlight = null;
-            manageAnswered(now, r, reason);
+            manageAnswered(now, r, answered);
             return;
         }
         Pending p = pending.remove(reqId);
@@ -679,23 +712,25 @@ public final class DeviceSession {
         complete(p.token(), new RequestOutcome.Answered(r));
     }
 
-    private void manageAnswered(Instant now, PlatformResponse r, String reason) {
-        for (ManageWaiter w : manageWaiters) {
+    private void manageAnswered(Instant now, PlatformResponse r, Pending manage) {
+        for (ManageWaiter w : manageInFlightWaiters) {
             complete(w.token(), new RequestOutcome.Answered(r));
         }
-        boolean waited = !manageWaiters.isEmpty();
-        manageWaiters.clear();
+        manageInFlightWaiters.clear();
+        // A requested manage reports through its tokens (even ones that timed out meanwhile);
+        // an automatic one through events, and a failed one is retried.
+        boolean automatic = !manage.requested() && wanted.isPresent();
         if (r.rc().equals(Rc.OK)) {
             manageRetryDelay = config.manageRetryMin();
             manageRetryAt = null;
             long lifetime = wanted.map(ManageParams::lifetimeSeconds).orElse(0L);
             // Re-manage well before expiry: a tenth of the lifetime early, at least two minutes (§9.2).
             remanageAt = lifetime > 0 ? now.plusSeconds(lifetime - Math.max(120, lifetime / 10)) : null;
-            if (!waited) {
-                emit(new SessionEvent.AutoManageSucceeded(reason));
+            if (automatic) {
+                emit(new SessionEvent.AutoManageSucceeded(manage.reason()));
             }
-        } else if (!waited) {
-            manageFailed(now, "manage (" + reason + ") answered " + r.rc().code()
+        } else if (automatic) {
+            manageFailed(now, "manage (" + manage.reason() + ") answered " + r.rc().code()
                     + r.message().map(msg -> ": " + msg).orElse(""));
         }
         if (manageAgain && wanted.isPresent() && link == Link.READY) {
