@@ -97,6 +97,8 @@ public final class DeviceSession {
             CommandTopic.DEVICE_SUBSCRIPTION);
 
     private static final int QOS_1 = 1;
+    private static final String DEVICE_ACTION = "device action";
+    private static final String CUSTOM_ACTION = "custom action";
 
     private enum Link { OFFLINE, SUBSCRIBING, READY, CLOSED }
 
@@ -151,7 +153,8 @@ public final class DeviceSession {
 
     // Platform requests: answered ones (reqId -> response JSON), and those the application holds.
     private final LinkedHashMap<String, String> answered = new LinkedHashMap<>();
-    private final Set<String> inProgress = new LinkedHashSet<>();
+    // reqId -> what it is ("device action", "custom action"), so each is answered by its own call.
+    private final Map<String, String> inProgress = new LinkedHashMap<>();
     private final ArrayDeque<Encoded> offlineResponses = new ArrayDeque<>();
 
     // Events: published and not yet acknowledged, and waiting for a connection.
@@ -372,8 +375,9 @@ public final class DeviceSession {
         }
         DecodeResult result = codec.decode(topic, payload);
         if (result instanceof DecodeError e) {
-            // A malformed request is answered (400/404, §5.1, §12.31); a malformed response only reported.
-            if (e.answerWith().isPresent() && !answered.containsKey(e.reqId().get())) {
+            // A malformed request is answered (400/404, §5.1, §12.31), a redelivery the same way
+            // as any other; a malformed response is only reported.
+            if (e.answerWith().isPresent() && !seenBefore(e.reqId().get())) {
                 respond(e.reqId().get(), e.answerWith().get(), Optional.of(e.detail()), Optional.empty());
             }
             emit(new SessionEvent.ProtocolProblem(e.toString()));
@@ -565,7 +569,7 @@ public final class DeviceSession {
         if (!rc.equals(Rc.ACCEPTED) && !rc.equals(Rc.INTERNAL_ERROR) && !rc.equals(Rc.NOT_IMPLEMENTED)) {
             throw new IllegalArgumentException("a device action is answered 202, 500 or 501, not " + rc.code());
         }
-        answerHeld(reqId, rc, message, "device action");
+        answerHeld(reqId, rc, message, DEVICE_ACTION);
     }
 
     /**
@@ -580,7 +584,7 @@ public final class DeviceSession {
         if (!rc.equals(Rc.OK) && !rc.equals(Rc.INTERNAL_ERROR) && !rc.equals(Rc.NOT_IMPLEMENTED)) {
             throw new IllegalArgumentException("a custom action is answered 200, 500 or 501, not " + rc.code());
         }
-        answerHeld(reqId, rc, message, "custom action");
+        answerHeld(reqId, rc, message, CUSTOM_ACTION);
     }
 
     /**
@@ -753,17 +757,8 @@ public final class DeviceSession {
 
     private void requestArrived(Instant now, PlatformRequest req) {
         Optional<String> id = req.requestId();
-        if (id.isPresent()) {
-            String previous = answered.get(id.get());
-            if (previous != null) {
-                // A redelivery: the same answer again, the handler never runs twice (§12.25).
-                publishRaw(DmTopic.DEVICE_RESPONSE.topicName(),
-                        previous.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                return;
-            }
-            if (inProgress.contains(id.get())) {
-                return; // the application holds it; its one answer will follow
-            }
+        if (id.isPresent() && seenBefore(id.get())) {
+            return;
         }
         if (req instanceof DeviceUpdate u) {
             deviceUpdate(u);
@@ -788,6 +783,21 @@ public final class DeviceSession {
         } else if (req instanceof CustomAction c) {
             customAction(c);
         }
+    }
+
+    /**
+     * Handles a redelivery: an answered request gets the same answer again, one the application
+     * holds gets nothing now (its one answer follows); the handler never runs twice (§12.25).
+     *
+     * @return whether the request was seen before and is dealt with
+     */
+    private boolean seenBefore(String reqId) {
+        String previous = answered.get(reqId);
+        if (previous != null) {
+            publishRaw(DmTopic.DEVICE_RESPONSE.topicName(), previous.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return true;
+        }
+        return inProgress.containsKey(reqId);
     }
 
     private void deviceUpdate(DeviceUpdate u) {
@@ -869,7 +879,7 @@ public final class DeviceSession {
                     ? "device actions were not declared in manage" : "no device action handler"), Optional.empty());
             return;
         }
-        inProgress.add(reqId);
+        inProgress.put(reqId, DEVICE_ACTION);
         emit(new SessionEvent.DeviceActionRequested(reqId, kind));
     }
 
@@ -882,7 +892,7 @@ public final class DeviceSession {
                     : "no handler for bundle " + c.bundleId()), Optional.empty());
             return;
         }
-        inProgress.add(c.reqId());
+        inProgress.put(c.reqId(), CUSTOM_ACTION);
         emit(new SessionEvent.CustomActionRequested(c));
     }
 
@@ -951,10 +961,13 @@ public final class DeviceSession {
     }
 
     private void answerHeld(String reqId, Rc rc, String message, String what) {
-        if (!inProgress.remove(reqId)) {
+        String held = inProgress.get(reqId);
+        if (!what.equals(held)) {
             throw new IllegalStateException("no " + what + " with reqId " + reqId + " is waiting for an answer"
+                    + (held != null ? " (it is a " + held + ")" : "")
                     + (answered.containsKey(reqId) ? " (it was answered already)" : ""));
         }
+        inProgress.remove(reqId);
         respond(reqId, rc, Optional.ofNullable(message), Optional.empty());
     }
 
