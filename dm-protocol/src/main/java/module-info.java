@@ -6,12 +6,22 @@
  * <p>Only API packages are exported; {@code dev.iotdm.protocol.internal} stays private.
  */
 module dev.iotdm.protocol {
-    requires com.fasterxml.jackson.core;
+    // JsonValue.writeTo and JsonValue.read take Jackson's generator and parser.
+    requires transitive com.fasterxml.jackson.core;
     requires org.slf4j;
+    requires java.net.http;
 
     exports dev.iotdm.protocol.json;
     exports dev.iotdm.protocol.topic;
     exports dev.iotdm.protocol.message;
     exports dev.iotdm.protocol.codec;
     exports dev.iotdm.protocol.firmware;
+    exports dev.iotdm.protocol.session;
+    exports dev.iotdm.protocol.supervisor;
+    exports dev.iotdm.protocol.transport;
+    exports dev.iotdm.protocol.tls;
+    exports dev.iotdm.protocol.config;
+    exports dev.iotdm.protocol.client;
+
+    uses dev.iotdm.protocol.transport.MqttTransportProvider;
 }

@@ -89,6 +89,12 @@ final class PayloadDecoder {
             return new DecodeError(topicName, Problem.UNKNOWN_TOPIC, "not a topic of the protocol",
                     scanReqId(payload), request);
         }
+        // Jackson accepts overlong UTF-8 forms and guesses UTF-16/32 from NUL bytes; we do not.
+        int badByte = Jackson.firstInvalidUtf8Offset(payload);
+        if (badByte >= 0) {
+            return new DecodeError(topicName, Problem.INVALID_STRING, "invalid UTF-8 at byte offset " + badByte,
+                    scanReqId(payload), request);
+        }
         try (JsonParser p = Jackson.FACTORY.createParser(payload)) {
             Reader r = new Reader(p);
             Message m = envelope(topic, r);

@@ -44,7 +44,12 @@ public record JsonNumber(String text) implements JsonValue {
         return new JsonNumber(Double.toString(value).replace('E', 'e'));
     }
 
-    /** The exact value. */
+    /**
+     * The exact value.
+     *
+     * @throws NumberFormatException if the exponent is beyond what {@link BigDecimal} can hold
+     *     (for example {@code 1e9999999999})
+     */
     public BigDecimal bigDecimalValue() {
         return new BigDecimal(text);
     }
@@ -61,7 +66,8 @@ public record JsonNumber(String text) implements JsonValue {
         }
         try {
             return OptionalLong.of(bigDecimalValue().longValueExact());
-        } catch (ArithmeticException e) {
+        } catch (ArithmeticException | NumberFormatException e) {
+            // NumberFormatException: an exponent too big for BigDecimal is too big for a long too.
             return OptionalLong.empty();
         }
     }

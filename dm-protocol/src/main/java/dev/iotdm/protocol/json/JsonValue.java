@@ -1,7 +1,10 @@
 package dev.iotdm.protocol.json;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.iotdm.protocol.internal.Jackson;
@@ -13,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * An immutable JSON value: the free-form parts of the protocol (metadata, custom-action
@@ -38,11 +42,19 @@ public sealed interface JsonValue permits JsonObject, JsonArray, JsonString, Jso
         return new String(toJsonBytes(), StandardCharsets.UTF_8);
     }
 
-    /** This value as compact UTF-8 JSON. */
+    /**
+     * This value as compact UTF-8 JSON.
+     *
+     * @throws IllegalArgumentException if the value nests deeper than
+     *     {@link Jackson#MAX_NESTING_DEPTH}, which no parser here would accept back
+     */
     default byte[] toJsonBytes() {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64);
         try (JsonGenerator g = Jackson.FACTORY.createGenerator(out)) {
             writeTo(g);
+        } catch (StreamConstraintsException e) {
+            throw new IllegalArgumentException("value nests deeper than " + Jackson.MAX_NESTING_DEPTH
+                    + " levels and cannot be written: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // cannot happen writing to memory
         }
@@ -53,18 +65,32 @@ public sealed interface JsonValue permits JsonObject, JsonArray, JsonString, Jso
      * Parses JSON text.
      *
      * @throws IllegalArgumentException if the text is not exactly one well-formed JSON value
-     *     within the limits of the shared parser (nesting, lengths, no duplicate keys)
+     *     within the limits of the shared parser (nesting, lengths, no duplicate keys), or holds
+     *     an unpaired surrogate character
      */
     static JsonValue parse(String json) {
+        Objects.requireNonNull(json, "json");
+        // getBytes would silently turn an unpaired surrogate into '?'.
+        if (!Jackson.isWellFormedUtf16(json)) {
+            throw new IllegalArgumentException("malformed JSON: the text holds an unpaired surrogate character");
+        }
         return parse(json.getBytes(StandardCharsets.UTF_8));
     }
 
     /**
      * Parses UTF-8 JSON.
      *
-     * @throws IllegalArgumentException if the bytes are not exactly one well-formed JSON value
+     * @throws IllegalArgumentException if the bytes are not strict UTF-8 or not exactly one
+     *     well-formed JSON value within the limits of the shared parser
      */
     static JsonValue parse(byte[] utf8) {
+        Objects.requireNonNull(utf8, "utf8");
+        int bad = Jackson.firstInvalidUtf8Offset(utf8);
+        if (bad >= 0) {
+            throw new IllegalArgumentException(utf8[bad] == 0
+                    ? "malformed JSON: NUL byte at offset " + bad
+                    : "malformed JSON: invalid UTF-8 at byte offset " + bad);
+        }
         try (JsonParser p = Jackson.FACTORY.createParser(utf8)) {
             if (p.nextToken() == null) {
                 throw new IllegalArgumentException("no JSON value in the input");
@@ -76,6 +102,11 @@ public sealed interface JsonValue permits JsonObject, JsonArray, JsonString, Jso
             return v;
         } catch (StreamConstraintsException e) {
             throw new IllegalArgumentException("JSON exceeds a limit: " + e.getOriginalMessage(), e);
+        } catch (JsonProcessingException e) {
+            // getMessage() would append a "[Source: REDACTED ...]" blob; line and column suffice.
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+            throw new IllegalArgumentException("malformed JSON: " + e.getOriginalMessage() + where, e);
         } catch (IOException e) {
             throw new IllegalArgumentException("malformed JSON: " + e.getMessage(), e);
         }
@@ -132,7 +163,7 @@ public sealed interface JsonValue permits JsonObject, JsonArray, JsonString, Jso
 
     private static void requireWellFormed(String s, JsonParser p) throws IOException {
         if (!Jackson.isWellFormedUtf16(s)) {
-            throw new com.fasterxml.jackson.core.JsonParseException(p, "string with an unpaired surrogate escape");
+            throw new JsonParseException(p, "string with an unpaired surrogate escape");
         }
     }
 }

@@ -10,6 +10,7 @@ import dev.iotdm.protocol.firmware.FirmwareInput;
 import dev.iotdm.protocol.firmware.FirmwarePhase;
 import dev.iotdm.protocol.firmware.FirmwareTable;
 import dev.iotdm.protocol.firmware.UpdateStatus;
+import dev.iotdm.protocol.firmware.Verifier;
 import dev.iotdm.protocol.json.JsonArray;
 import dev.iotdm.protocol.json.JsonNumber;
 import dev.iotdm.protocol.json.JsonObject;
@@ -944,20 +945,10 @@ public final class DeviceSession {
         } catch (URISyntaxException e) {
             return Optional.of("the firmware uri is not valid: " + e.getMessage());
         }
-        String v = f.verifier().orElse("");
-        if (!v.isEmpty() && !((v.length() == 32 || v.length() == 64) && isHex(v))) {
+        if (Verifier.parse(f.verifier().orElse("")).isEmpty()) {
             return Optional.of("the verifier is neither an MD5 (32 hex digits) nor a SHA-256 (64 hex digits) digest");
         }
         return Optional.empty();
-    }
-
-    private static boolean isHex(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (Character.digit(s.charAt(i), 16) < 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private void answerHeld(String reqId, Rc rc, String message, String what) {

@@ -1,0 +1,21 @@
+package dev.iotdm.testkit.broker;
+
+/**
+ * The broker's view of the platform's device registry: which device client ids exist and which
+ * authentication token each one has (protocol.md §1.4, §1.5).
+ *
+ * <p>The broker has already checked the client id format ({@code d:<org>:<type>:<id>}) and the
+ * username ({@code use-token-auth}) before it asks. Implementations are called on broker threads,
+ * concurrently for different clients, so they must be thread-safe and must not block.
+ */
+@FunctionalInterface
+public interface DeviceRegistry {
+
+    /**
+     * Whether {@code clientId} is a registered device whose authentication token is {@code token}.
+     *
+     * @param clientId a well-formed device client id {@code d:<org>:<type>:<id>}
+     * @param token the MQTT password as UTF-8 text; compare it in constant time
+     */
+    boolean hasToken(String clientId, String token);
+}

@@ -1,0 +1,32 @@
+package dev.iotdm.testkit.fault;
+
+import java.util.concurrent.Delayed;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Bytes read from one side of a connection, waiting in a {@link java.util.concurrent.DelayQueue}
+ * until they are due for the other side; {@code bytes == null} marks end of stream. Ordered by due
+ * time, then by sequence number, so equal due times keep arrival order.
+ */
+record Chunk(byte[] bytes, long dueNanos, long sequence) implements Delayed {
+
+    boolean isEndOfStream() {
+        return bytes == null;
+    }
+
+    @Override
+    public long getDelay(TimeUnit unit) {
+        return unit.convert(dueNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public int compareTo(Delayed other) {
+        Chunk o = (Chunk) other;
+        // Subtraction, not Long.compare: nanoTime values may wrap (System.nanoTime contract).
+        long byDue = dueNanos - o.dueNanos;
+        if (byDue != 0) {
+            return byDue < 0 ? -1 : 1;
+        }
+        return Long.compare(sequence, o.sequence);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.iotdm.testkit.fault;
+
+/**
+ * Which way through a {@link FaultProxy} a fault or a counter applies to.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public enum Direction {
+    /** Device to broker: bytes the device writes. */
+    UPSTREAM,
+    /** Broker to device: bytes the broker writes. */
+    DOWNSTREAM,
+    /** Both ways at once. */
+    BOTH;
+
+    /**
+     * Whether this direction includes {@code other}: {@code BOTH} covers every direction, the
+     * others cover themselves.
+     */
+    public boolean covers(Direction other) {
+        if (other == null) {
+            throw new IllegalArgumentException("direction must not be null");
+        }
+        return this == BOTH || this == other;
+    }
+}

@@ -1,0 +1,292 @@
+package dev.iotdm.testkit.fault;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.DelayQueue;
+import java.util.concurrent.Future;
+
+/**
+ * One device connection through a {@link FaultProxy}: owns the device socket, the broker socket
+ * (absent for a black hole accepted while {@link Fault.HalfOpen} was active) and the tasks that
+ * move bytes between them.
+ *
+ * <p>Each direction is a {@link Pump}: a reader task that reads chunks and queues them with a due
+ * time, and a writer task that takes due chunks from a {@link DelayQueue} and, depending on the
+ * proxy's {@link Modes}, writes, holds or discards them. Keeping reading and writing apart is
+ * what lets delays run without sleeping and stalls hold bytes without stopping the reader.
+ * Thread-safe: closing may race with the I/O tasks and is idempotent.
+ */
+final class ProxyConnection {
+
+    private static final int BUFFER_SIZE = 16 * 1024;
+
+    private final FaultProxy proxy;
+    private final Socket device;
+    private final boolean blackHole;
+    private final InputStream deviceIn;
+    private final OutputStream deviceOut;
+    private final Pump upstream = new Pump(Direction.UPSTREAM);
+    private final Pump downstream = new Pump(Direction.DOWNSTREAM);
+    // Guarded by this.
+    private Socket broker;
+    private final List<Future<?>> tasks = new ArrayList<>();
+    private boolean closed;
+    private int finishedWriters;
+
+    /**
+     * Takes over an accepted device socket.
+     *
+     * @throws IOException if the device socket is already unusable
+     */
+    ProxyConnection(FaultProxy proxy, Socket device, boolean blackHole) throws IOException {
+        this.proxy = proxy;
+        this.device = device;
+        this.blackHole = blackHole;
+        // Taken now, before any cut can shut the socket down: getInputStream/getOutputStream
+        // refuse a socket whose input or output is already shut down.
+        this.deviceIn = device.getInputStream();
+        this.deviceOut = device.getOutputStream();
+    }
+
+    /** Starts the tasks: a discarding reader for a black hole, else connect and pumps. */
+    void start() {
+        if (blackHole) {
+            submit(this::blackHoleLoop);
+        } else {
+            submit(this::connectAndPump);
+        }
+    }
+
+    private void connectAndPump() {
+        Socket s = new Socket();
+        try {
+            s.setTcpNoDelay(true);
+            s.connect(proxy.target(), (int) FaultProxy.CONNECT_TIMEOUT.toMillis());
+        } catch (IOException e) {
+            // The broker is not there: the device sees what a refused connection looks like.
+            closeQuietly(s, CloseMode.FIN);
+            close(CloseMode.RESET);
+            return;
+        }
+        synchronized (this) {
+            if (closed) {
+                closeQuietly(s, CloseMode.FIN);
+                return;
+            }
+            broker = s;
+        }
+        try {
+            upstream.attach(deviceIn, s, s.getOutputStream());
+            downstream.attach(s.getInputStream(), device, deviceOut);
+        } catch (IOException e) {
+            close(CloseMode.RESET);
+            return;
+        }
+        submit(upstream::readLoop);
+        submit(upstream::writeLoop);
+        submit(downstream::readLoop);
+        submit(downstream::writeLoop);
+    }
+
+    private void blackHoleLoop() {
+        byte[] buf = new byte[BUFFER_SIZE];
+        try {
+            int n;
+            while ((n = deviceIn.read(buf)) >= 0) {
+                proxy.countReceived(Direction.UPSTREAM, n);
+            }
+        } catch (IOException e) {
+            // Closed under us, reset by the device, or input shut down by a cut.
+        }
+        if (!upstream.cut) {
+            // A cut must not look like a close to the device: the socket stays open until a
+            // drop, stop() or close().
+            close(CloseMode.FIN);
+        }
+    }
+
+    /** Cuts one or both directions for good, see {@link Fault.CutOneDirection}. */
+    void cut(Direction direction) {
+        if (direction.covers(Direction.UPSTREAM)) {
+            upstream.cut = true;
+            try {
+                device.shutdownInput();
+            } catch (IOException e) {
+                // Already closed: nothing left to cut.
+            }
+        }
+        if (direction.covers(Direction.DOWNSTREAM)) {
+            downstream.cut = true;
+            try {
+                device.shutdownOutput();
+            } catch (IOException e) {
+                // Already closed: nothing left to cut.
+            }
+        }
+        proxy.signalChanged();
+    }
+
+    /** Closes both sockets and stops every task; idempotent. */
+    void close(CloseMode mode) {
+        List<Future<?>> toCancel;
+        Socket b;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            toCancel = List.copyOf(tasks);
+            b = broker;
+        }
+        closeQuietly(device, mode);
+        if (b != null) {
+            closeQuietly(b, mode);
+        }
+        // Interrupts writers waiting in their queue or on a stall; readers end on the closed
+        // socket.
+        toCancel.forEach(f -> f.cancel(true));
+        proxy.connectionClosed(this);
+    }
+
+    private void submit(Runnable task) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            Future<?> f = proxy.submit(task);
+            if (f != null) {
+                tasks.add(f);
+                return;
+            }
+        }
+        // The proxy is shutting down.
+        close(CloseMode.FIN);
+    }
+
+    private void writerFinished() {
+        boolean both;
+        synchronized (this) {
+            both = ++finishedWriters == 2;
+        }
+        if (both) {
+            close(CloseMode.FIN);
+        }
+    }
+
+    private static void closeQuietly(Socket s, CloseMode mode) {
+        try {
+            if (mode == CloseMode.RESET && !s.isClosed()) {
+                s.setSoLinger(true, 0);
+            }
+        } catch (IOException e) {
+            // Not connected: a plain close is all there is.
+        }
+        try {
+            s.close();
+        } catch (IOException e) {
+            // Nothing more to release.
+        }
+    }
+
+    /** One direction of the connection: owns its queue, its ordering state and its cut flag. */
+    private final class Pump {
+        private final Direction direction;
+        private final DelayQueue<Chunk> queue = new DelayQueue<>();
+        private volatile InputStream from;
+        /** The socket written to, for shutdownOutput(). */
+        private volatile Socket to;
+        private volatile OutputStream out;
+        volatile boolean cut;
+        // Reader thread only.
+        private long lastDue;
+        private long sequence;
+
+        Pump(Direction direction) {
+            this.direction = direction;
+        }
+
+        void attach(InputStream from, Socket to, OutputStream out) {
+            this.from = from;
+            this.to = to;
+            this.out = out;
+        }
+
+        void readLoop() {
+            byte[] buf = new byte[BUFFER_SIZE];
+            try {
+                while (true) {
+                    int n = from.read(buf);
+                    if (n < 0) {
+                        enqueue(null);
+                        return;
+                    }
+                    proxy.countReceived(direction, n);
+                    if (!cut) {
+                        enqueue(Arrays.copyOf(buf, n));
+                    }
+                    // When cut, keep reading so the sender never blocks on a full window.
+                }
+            } catch (IOException e) {
+                if (cut) {
+                    // Our own shutdownInput() may surface as an exception rather than -1.
+                    enqueue(null);
+                    return;
+                }
+                close(CloseMode.FIN);
+            }
+        }
+
+        private void enqueue(byte[] bytes) {
+            long now = System.nanoTime();
+            long due = now + proxy.modes().delayNanos(direction);
+            // A shorter delay must not let a chunk overtake an earlier one.
+            if (sequence > 0 && due - lastDue < 0) {
+                due = lastDue;
+            }
+            lastDue = due;
+            queue.add(new Chunk(bytes, due, sequence++));
+        }
+
+        void writeLoop() {
+            try {
+                while (true) {
+                    Chunk c = queue.take();
+                    Modes.Action action = proxy.awaitAction(direction, () -> cut);
+                    boolean discard = cut || action == Modes.Action.DISCARD;
+                    if (c.isEndOfStream()) {
+                        if (!discard && !to.isOutputShutdown()) {
+                            to.shutdownOutput();
+                        }
+                        break;
+                    }
+                    if (discard) {
+                        continue;
+                    }
+                    proxy.countForwarded(direction, c.bytes().length);
+                    try {
+                        out.write(c.bytes());
+                        out.flush();
+                    } catch (IOException e) {
+                        if (!cut) {
+                            throw e;
+                        }
+                        // Cut while writing: the shut-down output is expected to fail.
+                    }
+                }
+            } catch (InterruptedException e) {
+                // Cancelled by close(): the connection is gone.
+                Thread.currentThread().interrupt();
+                return;
+            } catch (IOException e) {
+                close(CloseMode.FIN);
+                return;
+            }
+            writerFinished();
+        }
+    }
+}

@@ -1,0 +1,651 @@
+package dev.iotdm.testkit.tls;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * Real X.509 test material, generated with the JDK alone (a small DER encoder, {@link
+ * KeyPairGenerator} and {@link Signature}; no BouncyCastle, no {@code sun.*}, no keytool):
+ * <ul>
+ *   <li>a CA ({@link #ca()});</li>
+ *   <li>a server certificate for {@code localhost}, {@code 127.0.0.1} and {@code ::1} signed by the
+ *       CA ({@link #server()}), usable with endpoint identification "HTTPS";</li>
+ *   <li>a client certificate whose CN is, for example, a device's client id, signed by the CA
+ *       ({@link #client()});</li>
+ *   <li>a second, unrelated CA for "wrong CA" tests ({@link #otherCa()}).</li>
+ * </ul>
+ * Certificates are valid from one day before to thirty days after the builder's clock, and are
+ * parsed back with {@link CertificateFactory} and verified before they are returned.
+ *
+ * <pre>{@code
+ * TestCertificates certs = TestCertificates.generate();
+ * TestCertificates.WrittenFiles files = certs.writeTo(tempDir, "changeit".toCharArray());
+ * SSLServerSocket server = (SSLServerSocket) certs.serverSslContext(true)
+ *         .getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe; every key store or SSL context method returns a new object.
+ */
+public final class TestCertificates {
+
+    /** The alias of the key entry in the server and client key stores, in memory and on disk. */
+    public static final String KEY_ALIAS = "key";
+    /** The alias of the CA certificate entry in the trust stores. */
+    public static final String CA_ALIAS = "ca";
+
+    private static final String OID_CN = "2.5.4.3";
+    private static final String OID_O = "2.5.4.10";
+    private static final String OID_SUBJECT_KEY_ID = "2.5.29.14";
+    private static final String OID_KEY_USAGE = "2.5.29.15";
+    private static final String OID_SUBJECT_ALT_NAME = "2.5.29.17";
+    private static final String OID_BASIC_CONSTRAINTS = "2.5.29.19";
+    private static final String OID_AUTHORITY_KEY_ID = "2.5.29.35";
+    private static final String OID_EXT_KEY_USAGE = "2.5.29.37";
+    private static final String OID_SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
+    private static final String OID_CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+    // KeyUsage bit numbers, RFC 5280 §4.2.1.3.
+    private static final int DIGITAL_SIGNATURE = 0;
+    private static final int KEY_ENCIPHERMENT = 2;
+    private static final int KEY_CERT_SIGN = 5;
+    private static final int CRL_SIGN = 6;
+
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final KeyAlgorithm keyAlgorithm;
+    private final CertifiedKey ca;
+    private final CertifiedKey server;
+    private final CertifiedKey client;
+    private final CertifiedKey otherCa;
+
+    private TestCertificates(Builder b) {
+        this.keyAlgorithm = b.keyAlgorithm;
+        Instant now = b.clock.instant();
+        Instant notBefore = now.minus(Duration.ofDays(1));
+        Instant notAfter = now.plus(Duration.ofDays(30));
+        this.ca = selfSignedCa("iotdm test CA", notBefore, notAfter);
+        this.otherCa = selfSignedCa("iotdm unrelated test CA", notBefore, notAfter);
+        this.server = leaf(ca, b.serverCommonName, b.serverNames, OID_SERVER_AUTH,
+                notBefore, notAfter);
+        this.client = leaf(ca, b.clientCommonName, List.of(), OID_CLIENT_AUTH,
+                notBefore, notAfter);
+    }
+
+    /** Generates the default material: EC P-256 keys, client CN {@code test-device}, now. */
+    public static TestCertificates generate() {
+        return builder().build();
+    }
+
+    /** A builder for non-default material. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The key algorithm of every key in this bundle. */
+    public KeyAlgorithm keyAlgorithm() {
+        return keyAlgorithm;
+    }
+
+    /** The CA that signed {@link #server()} and {@link #client()} (self-signed, chain of one). */
+    public CertifiedKey ca() {
+        return ca;
+    }
+
+    /** A self-signed CA that signed nothing here: trusting it must fail every handshake. */
+    public CertifiedKey otherCa() {
+        return otherCa;
+    }
+
+    /** The server certificate and key; the chain is server then CA. */
+    public CertifiedKey server() {
+        return server;
+    }
+
+    /** The client certificate and key; the chain is client then CA. */
+    public CertifiedKey client() {
+        return client;
+    }
+
+    // ------------------------------------------------------------- in memory
+
+    /** A new PKCS#12 trust store holding the CA certificate under {@link #CA_ALIAS}. */
+    public KeyStore trustStore() {
+        return trustStoreOf(ca.certificate());
+    }
+
+    /** A new PKCS#12 key store holding the server key and chain under {@link #KEY_ALIAS}. */
+    public KeyStore serverKeyStore(char[] password) {
+        return keyStoreOf(server, requirePassword(password));
+    }
+
+    /** A new PKCS#12 key store holding the client key and chain under {@link #KEY_ALIAS}. */
+    public KeyStore clientKeyStore(char[] password) {
+        return keyStoreOf(client, requirePassword(password));
+    }
+
+    /**
+     * A server context presenting {@link #server()} and trusting the CA for client certificates,
+     * which are not required (a server may still ask for them on its sockets or engines).
+     */
+    public SSLContext serverSslContext() {
+        return serverSslContext(false);
+    }
+
+    /**
+     * A server context presenting {@link #server()} and trusting the CA for client certificates;
+     * with {@code requireClientAuth} every server socket and engine it creates needs a client
+     * certificate.
+     */
+    public SSLContext serverSslContext(boolean requireClientAuth) {
+        SSLContext context = sslContext(server, List.of(ca.certificate()));
+        return requireClientAuth ? new NeedClientAuthSslContext(context) : context;
+    }
+
+    /** A client context presenting {@link #client()} when asked and trusting only the CA. */
+    public SSLContext clientSslContext() {
+        return sslContext(client, List.of(ca.certificate()));
+    }
+
+    /**
+     * A TLS context presenting {@code identity} and trusting only {@code trustAnchors}.
+     *
+     * @throws IllegalArgumentException if an argument is null or {@code trustAnchors} is empty
+     */
+    public static SSLContext sslContext(CertifiedKey identity, List<X509Certificate> trustAnchors) {
+        if (identity == null) {
+            throw new IllegalArgumentException("identity must not be null");
+        }
+        return buildContext(identity, trustAnchors);
+    }
+
+    /**
+     * A TLS context with no key of its own that trusts only {@code trustAnchors}.
+     *
+     * @throws IllegalArgumentException if {@code trustAnchors} is null or empty
+     */
+    public static SSLContext trustingSslContext(List<X509Certificate> trustAnchors) {
+        return buildContext(null, trustAnchors);
+    }
+
+    private static SSLContext buildContext(CertifiedKey identity,
+                                           List<X509Certificate> trustAnchors) {
+        if (trustAnchors == null || trustAnchors.isEmpty()) {
+            throw new IllegalArgumentException("trustAnchors must not be empty");
+        }
+        try {
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+            tmf.init(trustStoreOf(trustAnchors.toArray(X509Certificate[]::new)));
+            KeyManagerFactory kmf = null;
+            if (identity != null) {
+                // The password only protects an in-memory store that never leaves this method.
+                char[] password = "in-memory".toCharArray();
+                // PKIX (not SunX509) so that keyUsage and extendedKeyUsage are checked as in real
+                // deployments.
+                kmf = KeyManagerFactory.getInstance("PKIX");
+                kmf.init(keyStoreOf(identity, password), password);
+            }
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build an SSL context: " + e.getMessage(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- on disk
+
+    /**
+     * The paths {@link #writeTo(Path, char[])} wrote; PKCS#12 stores use the password given
+     * there, PEM keys are unencrypted PKCS#8. Immutable and thread-safe.
+     *
+     * @param caPem          the CA certificate, PEM
+     * @param otherCaPem     the unrelated CA certificate, PEM
+     * @param caTrustStore   a PKCS#12 trust store with the CA under {@link #CA_ALIAS}
+     * @param serverKeyStore a PKCS#12 key store with the server key and chain under
+     *                       {@link #KEY_ALIAS}
+     * @param serverKeyPem   the server private key, "BEGIN PRIVATE KEY"
+     * @param serverChainPem the server certificate then the CA certificate, PEM
+     * @param clientKeyStore a PKCS#12 key store with the client key and chain under
+     *                       {@link #KEY_ALIAS}
+     * @param clientKeyPem   the client private key, "BEGIN PRIVATE KEY"
+     * @param clientChainPem the client certificate then the CA certificate, PEM
+     */
+    public record WrittenFiles(Path caPem, Path otherCaPem, Path caTrustStore,
+                               Path serverKeyStore, Path serverKeyPem, Path serverChainPem,
+                               Path clientKeyStore, Path clientKeyPem, Path clientChainPem) {
+    }
+
+    /**
+     * Writes the material into {@code directory} (created if missing; existing files of the same
+     * names are replaced): {@code ca.pem}, {@code other-ca.pem}, {@code ca-truststore.p12},
+     * {@code server.p12}, {@code server-key.pem}, {@code server-chain.pem}, {@code client.p12},
+     * {@code client-key.pem}, {@code client-chain.pem}.
+     *
+     * @throws IllegalArgumentException if an argument is null or the password is empty
+     * @throws UncheckedIOException     naming the file that could not be written
+     */
+    public WrittenFiles writeTo(Path directory, char[] password) {
+        if (directory == null) {
+            throw new IllegalArgumentException("directory must not be null");
+        }
+        requirePassword(password);
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create directory " + directory, e);
+        }
+        WrittenFiles files = new WrittenFiles(
+                directory.resolve("ca.pem"), directory.resolve("other-ca.pem"),
+                directory.resolve("ca-truststore.p12"), directory.resolve("server.p12"),
+                directory.resolve("server-key.pem"), directory.resolve("server-chain.pem"),
+                directory.resolve("client.p12"), directory.resolve("client-key.pem"),
+                directory.resolve("client-chain.pem"));
+        writeText(files.caPem(), ca.chainPem());
+        writeText(files.otherCaPem(), otherCa.chainPem());
+        writeStore(files.caTrustStore(), trustStore(), password);
+        writeStore(files.serverKeyStore(), keyStoreOf(server, password), password);
+        writeText(files.serverKeyPem(), server.privateKeyPem());
+        writeText(files.serverChainPem(), server.chainPem());
+        writeStore(files.clientKeyStore(), keyStoreOf(client, password), password);
+        writeText(files.clientKeyPem(), client.privateKeyPem());
+        writeText(files.clientChainPem(), client.chainPem());
+        return files;
+    }
+
+    private static void writeText(Path file, String text) {
+        try {
+            Files.writeString(file, text, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    private static void writeStore(Path file, KeyStore store, char[] password) {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            store.store(out, password);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot encode " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** PEM armour around DER: 64-column Base64 between BEGIN and END lines (RFC 7468). */
+    static String pem(String label, byte[] der) {
+        String body = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der);
+        return "-----BEGIN " + label + "-----\n" + body + "\n-----END " + label + "-----\n";
+    }
+
+    // ------------------------------------------------------------- key stores
+
+    private static KeyStore trustStoreOf(X509Certificate... anchors) {
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            for (int i = 0; i < anchors.length; i++) {
+                ks.setCertificateEntry(i == 0 ? CA_ALIAS : CA_ALIAS + i, anchors[i]);
+            }
+            return ks;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot build a trust store: " + e.getMessage(), e);
+        }
+    }
+
+    private static KeyStore keyStoreOf(CertifiedKey key, char[] password) {
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setKeyEntry(KEY_ALIAS, key.privateKey(), password,
+                    key.chain().toArray(X509Certificate[]::new));
+            return ks;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot build a key store: " + e.getMessage(), e);
+        }
+    }
+
+    private static char[] requirePassword(char[] password) {
+        if (password == null || password.length == 0) {
+            throw new IllegalArgumentException("password must not be empty");
+        }
+        return password;
+    }
+
+    // ------------------------------------------------------------ certificates
+
+    private CertifiedKey selfSignedCa(String cn, Instant notBefore, Instant notAfter) {
+        KeyPair keys = keyAlgorithm.generate();
+        byte[] name = name(cn);
+        byte[] keyId = keyIdentifier(keys.getPublic());
+        List<byte[]> extensions = List.of(
+                // pathLenConstraint 0: this CA signs end-entity certificates only.
+                extension(OID_BASIC_CONSTRAINTS, true,
+                        Der.sequence(Der.bool(true), Der.integer(0))),
+                extension(OID_KEY_USAGE, true, Der.namedBits(KEY_CERT_SIGN, CRL_SIGN)),
+                extension(OID_SUBJECT_KEY_ID, false, Der.octetString(keyId)));
+        X509Certificate cert = sign(name, name, keys.getPublic(), keys.getPrivate(),
+                keys.getPublic(), notBefore, notAfter, extensions);
+        return new CertifiedKey(keys.getPrivate(), List.of(cert));
+    }
+
+    private CertifiedKey leaf(CertifiedKey issuer, String cn, List<String> altNames,
+                              String extendedKeyUsage, Instant notBefore, Instant notAfter) {
+        KeyPair keys = keyAlgorithm.generate();
+        X509Certificate issuerCert = issuer.certificate();
+        List<byte[]> extensions = new ArrayList<>();
+        // An empty SEQUENCE: cA defaults to FALSE and DER omits defaults.
+        extensions.add(extension(OID_BASIC_CONSTRAINTS, true, Der.sequence()));
+        extensions.add(extension(OID_KEY_USAGE, true, keyAlgorithm == KeyAlgorithm.RSA_2048
+                ? Der.namedBits(DIGITAL_SIGNATURE, KEY_ENCIPHERMENT)
+                : Der.namedBits(DIGITAL_SIGNATURE)));
+        extensions.add(extension(OID_EXT_KEY_USAGE, false,
+                Der.sequence(Der.oid(extendedKeyUsage))));
+        if (!altNames.isEmpty()) {
+            extensions.add(extension(OID_SUBJECT_ALT_NAME, false, subjectAltNames(altNames)));
+        }
+        extensions.add(extension(OID_SUBJECT_KEY_ID, false,
+                Der.octetString(keyIdentifier(keys.getPublic()))));
+        extensions.add(extension(OID_AUTHORITY_KEY_ID, false,
+                Der.sequence(Der.contextPrimitive(0, keyIdentifier(issuerCert.getPublicKey())))));
+        X509Certificate cert = sign(name(cn), issuerCert.getSubjectX500Principal().getEncoded(),
+                keys.getPublic(), issuer.privateKey(), issuerCert.getPublicKey(),
+                notBefore, notAfter, extensions);
+        return new CertifiedKey(keys.getPrivate(), List.of(cert, issuerCert));
+    }
+
+    /** Builds the TBSCertificate (RFC 5280 §4.1), signs it and parses the result back. */
+    private X509Certificate sign(byte[] subject, byte[] issuer, PublicKey subjectKey,
+                                 PrivateKey issuerKey, PublicKey issuerPublicKey,
+                                 Instant notBefore, Instant notAfter, List<byte[]> extensions) {
+        byte[] algorithm = keyAlgorithm.signatureAlgorithmIdentifier();
+        byte[] tbs = Der.sequence(
+                Der.explicit(0, Der.integer(2)), // version v3
+                Der.integer(serialNumber()),
+                algorithm,
+                issuer,
+                Der.sequence(Der.time(notBefore), Der.time(notAfter)),
+                subject,
+                // getEncoded() of a JDK public key is already a DER SubjectPublicKeyInfo.
+                subjectKey.getEncoded(),
+                Der.explicit(3, Der.sequence(extensions.toArray(byte[][]::new))));
+        try {
+            Signature signer = Signature.getInstance(keyAlgorithm.signatureAlgorithm());
+            signer.initSign(issuerKey);
+            signer.update(tbs);
+            byte[] der = Der.sequence(tbs, algorithm, Der.bitString(signer.sign()));
+            X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(der));
+            cert.verify(issuerPublicKey);
+            return cert;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot issue a certificate: " + e.getMessage(), e);
+        }
+    }
+
+    /** A random positive serial of 127 bits, under the 20-octet cap of RFC 5280 §4.1.2.2. */
+    private static BigInteger serialNumber() {
+        return new BigInteger(126, RANDOM).setBit(126);
+    }
+
+    /** {@code O=iotdm test, CN=cn}, one attribute per RDN. */
+    private static byte[] name(String cn) {
+        return Der.sequence(
+                Der.set(Der.sequence(Der.oid(OID_O), Der.utf8String("iotdm test"))),
+                Der.set(Der.sequence(Der.oid(OID_CN), Der.utf8String(cn))));
+    }
+
+    private static byte[] extension(String oid, boolean critical, byte[] value) {
+        return critical
+                ? Der.sequence(Der.oid(oid), Der.bool(true), Der.octetString(value))
+                : Der.sequence(Der.oid(oid), Der.octetString(value));
+    }
+
+    private static byte[] subjectAltNames(List<String> names) {
+        List<byte[]> generalNames = new ArrayList<>();
+        for (String n : names) {
+            if (isIpLiteral(n)) {
+                try {
+                    // A literal is parsed, never looked up.
+                    byte[] address = InetAddress.getByName(n).getAddress();
+                    generalNames.add(Der.contextPrimitive(7, address)); // iPAddress
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("server name " + n
+                            + " is not a valid IP address", e);
+                }
+            } else {
+                generalNames.add(Der.contextPrimitive(2, // dNSName, an IA5String
+                        n.getBytes(StandardCharsets.US_ASCII)));
+            }
+        }
+        return Der.sequence(generalNames.toArray(byte[][]::new));
+    }
+
+    private static boolean isIpLiteral(String name) {
+        return name.indexOf(':') >= 0 || IPV4.matcher(name).matches();
+    }
+
+    /**
+     * A key identifier: the first 160 bits of SHA-256 over the SubjectPublicKeyInfo (RFC 7093 §2
+     * allows any such method; only uniqueness matters).
+     */
+    private static byte[] keyIdentifier(PublicKey key) {
+        try {
+            return Arrays.copyOf(MessageDigest.getInstance("SHA-256").digest(key.getEncoded()), 20);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TestCertificates[" + keyAlgorithm + ", server="
+                + server.certificate().getSubjectX500Principal() + ", client="
+                + client.certificate().getSubjectX500Principal() + "]";
+    }
+
+    // ------------------------------------------------------------------ types
+
+    /**
+     * The key and signature algorithm of a bundle.
+     *
+     * <p>Immutable and thread-safe.
+     */
+    public enum KeyAlgorithm {
+        /** EC keys on P-256 (secp256r1), signed with SHA256withECDSA; the default, and fast. */
+        EC_P256("SHA256withECDSA",
+                Der.sequence(Der.oid("1.2.840.10045.4.3.2"))),
+        /** 2048-bit RSA keys, signed with SHA256withRSA. */
+        RSA_2048("SHA256withRSA",
+                Der.sequence(Der.oid("1.2.840.113549.1.1.11"), Der.nul()));
+
+        private final String signatureAlgorithm;
+        private final byte[] algorithmIdentifier;
+
+        KeyAlgorithm(String signatureAlgorithm, byte[] algorithmIdentifier) {
+            this.signatureAlgorithm = signatureAlgorithm;
+            this.algorithmIdentifier = algorithmIdentifier;
+        }
+
+        /** The JCA name of the signature algorithm, such as {@code SHA256withECDSA}. */
+        public String signatureAlgorithm() {
+            return signatureAlgorithm;
+        }
+
+        byte[] signatureAlgorithmIdentifier() {
+            return algorithmIdentifier.clone();
+        }
+
+        KeyPair generate() {
+            try {
+                KeyPairGenerator g;
+                if (this == EC_P256) {
+                    g = KeyPairGenerator.getInstance("EC");
+                    g.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+                } else {
+                    g = KeyPairGenerator.getInstance("RSA");
+                    g.initialize(2048, RANDOM);
+                }
+                return g.generateKeyPair();
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot generate " + this + " keys", e);
+            }
+        }
+    }
+
+    /**
+     * A private key and its certificate chain, leaf first.
+     *
+     * <p>Immutable and thread-safe; {@link #toString()} never shows the key.
+     *
+     * @param privateKey the private key of {@code chain.get(0)}
+     * @param chain      the leaf certificate, then its issuers up to and including the CA
+     */
+    public record CertifiedKey(PrivateKey privateKey, List<X509Certificate> chain) {
+        /** Validates and copies the chain. */
+        public CertifiedKey {
+            if (privateKey == null) {
+                throw new IllegalArgumentException("privateKey must not be null");
+            }
+            if (chain == null || chain.isEmpty()) {
+                throw new IllegalArgumentException("chain must not be empty");
+            }
+            chain = List.copyOf(chain);
+        }
+
+        /** The leaf certificate. */
+        public X509Certificate certificate() {
+            return chain.get(0);
+        }
+
+        /** The private key as unencrypted PKCS#8 PEM ({@code -----BEGIN PRIVATE KEY-----}). */
+        public String privateKeyPem() {
+            return pem("PRIVATE KEY", privateKey.getEncoded());
+        }
+
+        /** The chain as concatenated {@code -----BEGIN CERTIFICATE-----} blocks, leaf first. */
+        public String chainPem() {
+            return chain.stream().map(c -> {
+                try {
+                    return pem("CERTIFICATE", c.getEncoded());
+                } catch (GeneralSecurityException e) {
+                    throw new IllegalStateException("cannot encode " + c.getSubjectX500Principal(),
+                            e);
+                }
+            }).collect(Collectors.joining());
+        }
+
+        @Override
+        public String toString() {
+            return "CertifiedKey[" + certificate().getSubjectX500Principal() + ", key="
+                    + privateKey.getAlgorithm() + " (redacted), chain of " + chain.size() + "]";
+        }
+    }
+
+    /**
+     * Options for {@link TestCertificates}; defaults: {@link KeyAlgorithm#EC_P256}, client CN
+     * {@code test-device}, server CN {@code localhost} with names {@code localhost},
+     * {@code 127.0.0.1} and {@code ::1}, the system clock.
+     *
+     * <p>Not thread-safe; build on one thread.
+     */
+    public static final class Builder {
+        private KeyAlgorithm keyAlgorithm = KeyAlgorithm.EC_P256;
+        private String clientCommonName = "test-device";
+        private String serverCommonName = "localhost";
+        private List<String> serverNames = List.of("localhost", "127.0.0.1", "::1");
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /** The algorithm of every key and signature. */
+        public Builder keyAlgorithm(KeyAlgorithm keyAlgorithm) {
+            if (keyAlgorithm == null) {
+                throw new IllegalArgumentException("keyAlgorithm must not be null");
+            }
+            this.keyAlgorithm = keyAlgorithm;
+            return this;
+        }
+
+        /** The CN of the client certificate, for example a device's MQTT client id. */
+        public Builder clientCommonName(String cn) {
+            this.clientCommonName = requireName("clientCommonName", cn);
+            return this;
+        }
+
+        /** The CN of the server certificate (host checks use the names, not the CN). */
+        public Builder serverCommonName(String cn) {
+            this.serverCommonName = requireName("serverCommonName", cn);
+            return this;
+        }
+
+        /**
+         * The subjectAltName entries of the server certificate: IP literals become iPAddress
+         * entries, anything else a dNSName.
+         */
+        public Builder serverNames(List<String> names) {
+            if (names == null || names.isEmpty()) {
+                throw new IllegalArgumentException("serverNames must not be empty");
+            }
+            for (String n : names) {
+                requireName("serverNames entry", n);
+                if (!StandardCharsets.US_ASCII.newEncoder().canEncode(n)) {
+                    throw new IllegalArgumentException("serverNames entry must be ASCII: " + n);
+                }
+            }
+            this.serverNames = List.copyOf(names);
+            return this;
+        }
+
+        /** The clock giving "now"; certificates are valid from now-1 day to now+30 days. */
+        public Builder clock(Clock clock) {
+            if (clock == null) {
+                throw new IllegalArgumentException("clock must not be null");
+            }
+            this.clock = clock;
+            return this;
+        }
+
+        /** Generates the keys and certificates. */
+        public TestCertificates build() {
+            return new TestCertificates(this);
+        }
+
+        private static String requireName(String field, String value) {
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException(field + " must not be blank");
+            }
+            return value;
+        }
+    }
+}

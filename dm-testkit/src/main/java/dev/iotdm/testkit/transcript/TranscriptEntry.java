@@ -1,0 +1,103 @@
+package dev.iotdm.testkit.transcript;
+
+import dev.iotdm.protocol.topic.Direction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One message the platform saw or sent: the unit of transcripts and of the rule checker.
+ *
+ * <p>Thread-safety: immutable (the payload is copied in and out).
+ */
+public final class TranscriptEntry {
+
+    private final Instant time;
+    private final Direction direction;
+    private final String clientId;
+    private final String topic;
+    private final byte[] payload;
+    private final int qos;
+    private final boolean retain;
+
+    /**
+     * An entry.
+     *
+     * @param time when the platform saw or sent it
+     * @param direction device to platform, or platform to device
+     * @param clientId the device's MQTT client id
+     * @param topic the topic
+     * @param payload the payload (copied)
+     * @param qos the QoS of the publish
+     * @param retain the retain flag as the device sent it
+     */
+    public TranscriptEntry(Instant time, Direction direction, String clientId, String topic, byte[] payload, int qos,
+            boolean retain) {
+        this.time = Objects.requireNonNull(time, "time");
+        this.direction = Objects.requireNonNull(direction, "direction");
+        this.clientId = Objects.requireNonNull(clientId, "clientId");
+        this.topic = Objects.requireNonNull(topic, "topic");
+        this.payload = Objects.requireNonNull(payload, "payload").clone();
+        this.qos = qos;
+        this.retain = retain;
+    }
+
+    /** When. */
+    public Instant time() {
+        return time;
+    }
+
+    /** Which way. */
+    public Direction direction() {
+        return direction;
+    }
+
+    /** The device's client id. */
+    public String clientId() {
+        return clientId;
+    }
+
+    /** The topic. */
+    public String topic() {
+        return topic;
+    }
+
+    /** A copy of the payload. */
+    public byte[] payload() {
+        return payload.clone();
+    }
+
+    /** The payload as UTF-8 text (malformed bytes replaced). */
+    public String payloadText() {
+        return new String(payload, StandardCharsets.UTF_8);
+    }
+
+    /** The QoS. */
+    public int qos() {
+        return qos;
+    }
+
+    /** The retain flag as sent. */
+    public boolean retain() {
+        return retain;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TranscriptEntry e && time.equals(e.time) && direction == e.direction
+                && clientId.equals(e.clientId) && topic.equals(e.topic) && Arrays.equals(payload, e.payload)
+                && qos == e.qos && retain == e.retain;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(time, direction, clientId, topic, Arrays.hashCode(payload), qos, retain);
+    }
+
+    @Override
+    public String toString() {
+        return time + " " + (direction == Direction.DEVICE_TO_PLATFORM ? "D->P " : "P->D ") + clientId + " " + topic
+                + " q" + qos + (retain ? " retain" : "") + " " + payloadText();
+    }
+}
