@@ -437,7 +437,11 @@ public final class DeviceSession {
     /**
      * Asks to be managed with these parameters, now and after every reconnect, until
      * {@link #unmanage}. The token completes with the outcome of the next manage sent (at once
-     * when connected, else after connecting), or times out.
+     * when connected, else after connecting; after the one in flight, if any), or times out. A
+     * requested manage that is refused or times out is reported through its token only; the
+     * automatic ones (after a reconnect, before lifetime expiry) through
+     * {@link SessionEvent.AutoManageSucceeded} and {@link SessionEvent.AutoManageFailed}, and
+     * retried with capped backoff.
      */
     public long manage(Instant now, ManageParams params) {
         requireOpen();
@@ -705,9 +709,9 @@ public final class DeviceSession {
         }
         String reqId = r.reqId().get();
         if (manageInFlight != null && manageInFlight.reqId().equals(reqId)) {
-            Pending answered = manageInFlight;
+            Pending inFlight = manageInFlight;
             manageInFlight = null;
-            manageAnswered(now, r, answered);
+            manageAnswered(now, r, inFlight);
             return;
         }
         Pending p = pending.remove(reqId);
