@@ -4,27 +4,29 @@ package dev.iotdm.protocol.firmware;
  * Where the device's firmware work stands: the wire {@link FirmwareState} plus "installing",
  * which the wire shows as {@code DOWNLOADED} with {@code updateStatus} IN_PROGRESS (§6.3 step 4).
  *
- * <pre>
- *            download (usable image) / 202
- *   +------+ ------------------------------&gt; +-------------+
- *   | IDLE |                                   | DOWNLOADING |
- *   +------+ &lt;------------------------------ +-------------+
- *    ^   ^       download failed (status)            |
- *    |   |                                           | download succeeded
- *    |   |   new image / discard               +------------+
- *    |   +---------------------------------- | DOWNLOADED | &lt;--+
- *    |                                         +------------+    |
- *    |  install succeeded                          |             | install failed (status)
- *    |  (fwVersion := version)        update / 202 |             |
- *    |                                             v             |
- *    |                                      +------------+       |
- *    +------------------------------------- | INSTALLING | ------+
+ * <pre>{@code
+ *             download (usable image) / 202
+ *   +------+ ----------------------------> +-------------+
+ *   | IDLE |                               | DOWNLOADING |
+ *   +------+ <---------------------------- +-------------+
+ *     ^  ^      download failed (status)          |
+ *     |  |                                        v download succeeded
+ *     |  |   new image / discard            +------------+
+ *     |  +--------------------------------- | DOWNLOADED | <--+
+ *     |                                     +------------+    |
+ *     |                                           |           |
+ *     | install succeeded            update / 202 |           | install failed (status)
+ *     | (fwVersion := version)                    |           |
+ *     |                                           v           |
+ *     |                                     +------------+    |
+ *     +------------------------------------ | INSTALLING | ---+
  *                                           +------------+
- * </pre>
+ * }</pre>
  *
  * <p>Requests in any other state are refused with 400 and change nothing (protocol.md §12.7,
  * §12.8); {@link FirmwareTable} holds every transition, and a test checks this diagram
- * against it.
+ * against it. To keep it checkable: every edge ends in an arrowhead ({@code > < ^ v}) next to
+ * its target box, and each label is written nearer to its own edge than to any other.
  */
 public enum FirmwarePhase {
     /** Nothing downloaded or being downloaded; the only phase that accepts a download. */

@@ -98,11 +98,17 @@ public final class DeviceSession {
             CommandTopic.DEVICE_SUBSCRIPTION);
 
     private static final int QOS_1 = 1;
+    private static final String DEVICE_ACTION = "device action";
+    private static final String CUSTOM_ACTION = "custom action";
 
     private enum Link { OFFLINE, SUBSCRIBING, READY, CLOSED }
 
-    /** A device request waiting for the platform's response. */
-    private record Pending(String reqId, long token, Instant deadline, boolean manage, String reason) {
+    /**
+     * A device request waiting for the platform's response. For a manage, {@code requested} says
+     * whether application calls wait on it (their tokens report the outcome) or it was sent
+     * automatically (the session reports and retries it).
+     */
+    private record Pending(String reqId, long token, Instant deadline, boolean requested, String reason) {
     }
 
     /** An application call waiting for the outcome of the next manage. */
@@ -134,7 +140,10 @@ public final class DeviceSession {
     private Optional<ManageParams> wanted;
     private Pending manageInFlight;
     private boolean manageAgain;
+    // Application calls waiting for the next manage to be sent, and for the one in flight: a
+    // token gets the answer to a manage sent after the call, i.e. with its parameters.
     private final List<ManageWaiter> manageWaiters = new ArrayList<>();
+    private final List<ManageWaiter> manageInFlightWaiters = new ArrayList<>();
     private Instant remanageAt;
     private Instant manageRetryAt;
     private Duration manageRetryDelay;
@@ -145,7 +154,8 @@ public final class DeviceSession {
 
     // Platform requests: answered ones (reqId -> response JSON), and those the application holds.
     private final LinkedHashMap<String, String> answered = new LinkedHashMap<>();
-    private final Set<String> inProgress = new LinkedHashSet<>();
+    // reqId -> what it is ("device action", "custom action"), so each is answered by its own call.
+    private final Map<String, String> inProgress = new LinkedHashMap<>();
     private final ArrayDeque<Encoded> offlineResponses = new ArrayDeque<>();
 
     // Events: published and not yet acknowledged, and waiting for a connection.
@@ -202,7 +212,13 @@ public final class DeviceSession {
         for (ManageWaiter w : manageWaiters) {
             next = min(next, w.deadline());
         }
-        if (wanted.isPresent()) {
+        for (ManageWaiter w : manageInFlightWaiters) {
+            next = min(next, w.deadline());
+        }
+        // The manage timers count only when tick can act on them: a due timer that tick must
+        // ignore (offline, or a manage in flight) would make a driver spin. The manage sent on
+        // the next connect supersedes them anyway.
+        if (link == Link.READY && manageInFlight == null && wanted.isPresent()) {
             next = min(next, remanageAt);
             next = min(next, manageRetryAt);
         }
@@ -265,6 +281,9 @@ public final class DeviceSession {
         }
         link = Link.OFFLINE;
         manageInFlight = null;
+        // Its answer may never come: the waiting calls wait for the manage after reconnect.
+        manageWaiters.addAll(0, manageInFlightWaiters);
+        manageInFlightWaiters.clear();
         requestPublishes.clear();
         // At-least-once for QoS 1 events: unacknowledged ones go out again, first (§5 of the issue).
         List<OutEvent> again = new ArrayList<>();
@@ -318,17 +337,15 @@ public final class DeviceSession {
                 complete(p.token(), new RequestOutcome.TimedOut(config.requestTimeout()));
             }
         }
-        for (Iterator<ManageWaiter> it = manageWaiters.iterator(); it.hasNext();) {
-            ManageWaiter w = it.next();
-            if (!w.deadline().isAfter(now)) {
-                it.remove();
-                complete(w.token(), new RequestOutcome.TimedOut(config.requestTimeout()));
-            }
-        }
+        expireWaiters(now, manageWaiters);
+        expireWaiters(now, manageInFlightWaiters);
         if (manageInFlight != null && !manageInFlight.deadline().isAfter(now)) {
-            String reason = manageInFlight.reason();
+            Pending lost = manageInFlight;
             manageInFlight = null;
-            manageFailed(now, "no response to manage (" + reason + ") within " + config.requestTimeout());
+            if (!lost.requested()) {
+                // A requested manage reports its timeout through the tokens, like a non-200.
+                manageFailed(now, "no response to manage (" + lost.reason() + ") within " + config.requestTimeout());
+            }
         }
         if (link != Link.READY || wanted.isEmpty() || manageInFlight != null) {
             return;
@@ -342,6 +359,16 @@ public final class DeviceSession {
         }
     }
 
+    private void expireWaiters(Instant now, List<ManageWaiter> waiters) {
+        for (Iterator<ManageWaiter> it = waiters.iterator(); it.hasNext();) {
+            ManageWaiter w = it.next();
+            if (!w.deadline().isAfter(now)) {
+                it.remove();
+                complete(w.token(), new RequestOutcome.TimedOut(config.requestTimeout()));
+            }
+        }
+    }
+
     /** A message arrived on a subscribed topic. Never throws for any payload. */
     public void messageArrived(Instant now, String topic, byte[] payload) {
         if (link == Link.CLOSED) {
@@ -349,8 +376,9 @@ public final class DeviceSession {
         }
         DecodeResult result = codec.decode(topic, payload);
         if (result instanceof DecodeError e) {
-            // A malformed request is answered (400/404, §5.1, §12.31); a malformed response only reported.
-            if (e.answerWith().isPresent() && !answered.containsKey(e.reqId().get())) {
+            // A malformed request is answered (400/404, §5.1, §12.31), a redelivery the same way
+            // as any other; a malformed response is only reported.
+            if (e.answerWith().isPresent() && !seenBefore(e.reqId().get())) {
                 respond(e.reqId().get(), e.answerWith().get(), Optional.of(e.detail()), Optional.empty());
             }
             emit(new SessionEvent.ProtocolProblem(e.toString()));
@@ -379,10 +407,7 @@ public final class DeviceSession {
             complete(p.token(), new RequestOutcome.Failed(closed));
         }
         pending.clear();
-        for (ManageWaiter w : manageWaiters) {
-            complete(w.token(), new RequestOutcome.Failed(closed));
-        }
-        manageWaiters.clear();
+        failWaiters(closed);
         for (OutEvent e : eventsInFlight.values()) {
             complete(e.token(), new RequestOutcome.Failed(closed));
         }
@@ -392,6 +417,19 @@ public final class DeviceSession {
         }
         eventsWaiting.clear();
         manageInFlight = null;
+        remanageAt = null;
+        manageRetryAt = null;
+    }
+
+    private void failWaiters(Throwable cause) {
+        for (ManageWaiter w : manageInFlightWaiters) {
+            complete(w.token(), new RequestOutcome.Failed(cause));
+        }
+        manageInFlightWaiters.clear();
+        for (ManageWaiter w : manageWaiters) {
+            complete(w.token(), new RequestOutcome.Failed(cause));
+        }
+        manageWaiters.clear();
     }
 
     // ---- application side ----------------------------------------------------------------------
@@ -399,7 +437,11 @@ public final class DeviceSession {
     /**
      * Asks to be managed with these parameters, now and after every reconnect, until
      * {@link #unmanage}. The token completes with the outcome of the next manage sent (at once
-     * when connected, else after connecting), or times out.
+     * when connected, else after connecting; after the one in flight, if any), or times out. A
+     * requested manage that is refused or times out is reported through its token only; the
+     * automatic ones (after a reconnect, before lifetime expiry) through
+     * {@link SessionEvent.AutoManageSucceeded} and {@link SessionEvent.AutoManageFailed}, and
+     * retried with capped backoff.
      */
     public long manage(Instant now, ManageParams params) {
         requireOpen();
@@ -434,11 +476,7 @@ public final class DeviceSession {
         remanageAt = null;
         manageRetryAt = null;
         manageAgain = false;
-        IllegalStateException cancelled = new IllegalStateException("unmanage was called before the manage completed");
-        for (ManageWaiter w : manageWaiters) {
-            complete(w.token(), new RequestOutcome.Failed(cancelled));
-        }
-        manageWaiters.clear();
+        failWaiters(new IllegalStateException("unmanage was called before the manage completed"));
         if (!observed.isEmpty()) {
             observed.clear();
             changedWhileOffline.clear();
@@ -536,7 +574,7 @@ public final class DeviceSession {
         if (!rc.equals(Rc.ACCEPTED) && !rc.equals(Rc.INTERNAL_ERROR) && !rc.equals(Rc.NOT_IMPLEMENTED)) {
             throw new IllegalArgumentException("a device action is answered 202, 500 or 501, not " + rc.code());
         }
-        answerHeld(reqId, rc, message, "device action");
+        answerHeld(reqId, rc, message, DEVICE_ACTION);
     }
 
     /**
@@ -551,7 +589,7 @@ public final class DeviceSession {
         if (!rc.equals(Rc.OK) && !rc.equals(Rc.INTERNAL_ERROR) && !rc.equals(Rc.NOT_IMPLEMENTED)) {
             throw new IllegalArgumentException("a custom action is answered 200, 500 or 501, not " + rc.code());
         }
-        answerHeld(reqId, rc, message, "custom action");
+        answerHeld(reqId, rc, message, CUSTOM_ACTION);
     }
 
     /**
@@ -650,14 +688,17 @@ public final class DeviceSession {
         try {
             encoded = codec.encode(m);
         } catch (MessageTooLargeException e) {
-            for (ManageWaiter w : manageWaiters) {
-                complete(w.token(), new RequestOutcome.Failed(e));
-            }
-            manageWaiters.clear();
+            failWaiters(e);
             return;
         }
-        manageInFlight = new Pending(reqId, 0, now.plus(config.requestTimeout()), true, reason);
+        manageInFlightWaiters.addAll(manageWaiters);
+        manageWaiters.clear();
+        manageInFlight = new Pending(reqId, 0, now.plus(config.requestTimeout()), !manageInFlightWaiters.isEmpty(),
+                reason);
         manageAgain = false;
+        // Any manage sent supersedes the lifetime and retry timers; its answer sets them anew.
+        remanageAt = null;
+        manageRetryAt = null;
         publish(encoded);
     }
 
@@ -668,9 +709,9 @@ public final class DeviceSession {
         }
         String reqId = r.reqId().get();
         if (manageInFlight != null && manageInFlight.reqId().equals(reqId)) {
-            String reason = manageInFlight.reason();
+            Pending inFlight = manageInFlight;
             manageInFlight = null;
-            manageAnswered(now, r, reason);
+            manageAnswered(now, r, inFlight);
             return;
         }
         Pending p = pending.remove(reqId);
@@ -680,23 +721,25 @@ public final class DeviceSession {
         complete(p.token(), new RequestOutcome.Answered(r));
     }
 
-    private void manageAnswered(Instant now, PlatformResponse r, String reason) {
-        for (ManageWaiter w : manageWaiters) {
+    private void manageAnswered(Instant now, PlatformResponse r, Pending manage) {
+        for (ManageWaiter w : manageInFlightWaiters) {
             complete(w.token(), new RequestOutcome.Answered(r));
         }
-        boolean waited = !manageWaiters.isEmpty();
-        manageWaiters.clear();
+        manageInFlightWaiters.clear();
+        // A requested manage reports through its tokens (even ones that timed out meanwhile);
+        // an automatic one through events, and a failed one is retried.
+        boolean automatic = !manage.requested() && wanted.isPresent();
         if (r.rc().equals(Rc.OK)) {
             manageRetryDelay = config.manageRetryMin();
             manageRetryAt = null;
             long lifetime = wanted.map(ManageParams::lifetimeSeconds).orElse(0L);
             // Re-manage well before expiry: a tenth of the lifetime early, at least two minutes (§9.2).
             remanageAt = lifetime > 0 ? now.plusSeconds(lifetime - Math.max(120, lifetime / 10)) : null;
-            if (!waited) {
-                emit(new SessionEvent.AutoManageSucceeded(reason));
+            if (automatic) {
+                emit(new SessionEvent.AutoManageSucceeded(manage.reason()));
             }
-        } else if (!waited) {
-            manageFailed(now, "manage (" + reason + ") answered " + r.rc().code()
+        } else if (automatic) {
+            manageFailed(now, "manage (" + manage.reason() + ") answered " + r.rc().code()
                     + r.message().map(msg -> ": " + msg).orElse(""));
         }
         if (manageAgain && wanted.isPresent() && link == Link.READY) {
@@ -719,17 +762,8 @@ public final class DeviceSession {
 
     private void requestArrived(Instant now, PlatformRequest req) {
         Optional<String> id = req.requestId();
-        if (id.isPresent()) {
-            String previous = answered.get(id.get());
-            if (previous != null) {
-                // A redelivery: the same answer again, the handler never runs twice (§12.25).
-                publishRaw(DmTopic.DEVICE_RESPONSE.topicName(),
-                        previous.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                return;
-            }
-            if (inProgress.contains(id.get())) {
-                return; // the application holds it; its one answer will follow
-            }
+        if (id.isPresent() && seenBefore(id.get())) {
+            return;
         }
         if (req instanceof DeviceUpdate u) {
             deviceUpdate(u);
@@ -754,6 +788,21 @@ public final class DeviceSession {
         } else if (req instanceof CustomAction c) {
             customAction(c);
         }
+    }
+
+    /**
+     * Handles a redelivery: an answered request gets the same answer again, one the application
+     * holds gets nothing now (its one answer follows); the handler never runs twice (§12.25).
+     *
+     * @return whether the request was seen before and is dealt with
+     */
+    private boolean seenBefore(String reqId) {
+        String previous = answered.get(reqId);
+        if (previous != null) {
+            publishRaw(DmTopic.DEVICE_RESPONSE.topicName(), previous.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return true;
+        }
+        return inProgress.containsKey(reqId);
     }
 
     private void deviceUpdate(DeviceUpdate u) {
@@ -835,7 +884,7 @@ public final class DeviceSession {
                     ? "device actions were not declared in manage" : "no device action handler"), Optional.empty());
             return;
         }
-        inProgress.add(reqId);
+        inProgress.put(reqId, DEVICE_ACTION);
         emit(new SessionEvent.DeviceActionRequested(reqId, kind));
     }
 
@@ -848,7 +897,7 @@ public final class DeviceSession {
                     : "no handler for bundle " + c.bundleId()), Optional.empty());
             return;
         }
-        inProgress.add(c.reqId());
+        inProgress.put(c.reqId(), CUSTOM_ACTION);
         emit(new SessionEvent.CustomActionRequested(c));
     }
 
@@ -907,10 +956,13 @@ public final class DeviceSession {
     }
 
     private void answerHeld(String reqId, Rc rc, String message, String what) {
-        if (!inProgress.remove(reqId)) {
+        String held = inProgress.get(reqId);
+        if (!what.equals(held)) {
             throw new IllegalStateException("no " + what + " with reqId " + reqId + " is waiting for an answer"
+                    + (held != null ? " (it is a " + held + ")" : "")
                     + (answered.containsKey(reqId) ? " (it was answered already)" : ""));
         }
+        inProgress.remove(reqId);
         respond(reqId, rc, Optional.ofNullable(message), Optional.empty());
     }
 

@@ -1,0 +1,177 @@
+package dev.iotdm.protocol.session;
+
+import static dev.iotdm.protocol.session.Firmware.IMAGE;
+import static dev.iotdm.protocol.session.SessionAssertions.assertThat;
+import static dev.iotdm.protocol.session.SessionAssertions.assertThatThrownBy;
+
+import dev.iotdm.protocol.firmware.FirmwarePhase;
+import dev.iotdm.protocol.firmware.FirmwareState;
+import dev.iotdm.protocol.firmware.UpdateStatus;
+import dev.iotdm.protocol.message.DeviceInfo;
+import dev.iotdm.protocol.message.FirmwareField;
+import dev.iotdm.protocol.message.FirmwareInfo;
+import dev.iotdm.protocol.message.Manage;
+import dev.iotdm.protocol.message.Rc;
+import dev.iotdm.protocol.message.Supports;
+import dev.iotdm.protocol.message.Timestamp;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RestartTest {
+
+    private static final DeviceInfo RUNNING_1_0 = DeviceInfo.builder().serialNumber("SN-1").fwVersion("1.0").build();
+    private static final DeviceInfo RUNNING_2_0 = RUNNING_1_0.withFwVersion("2.0");
+
+    @TempDir
+    Path dir;
+
+    private SessionHarness device() {
+        return SessionHarness.builder().allHandlers().store(DeviceStateStore.file(dir.resolve("state.json")))
+                .configure(c -> c.deviceInfo(RUNNING_1_0)).build()
+                .connectAndManage(ManageParams.of(0, true, true, "acme-plugins-v1"));
+    }
+
+    private static void installing(SessionHarness h) {
+        h.platform().sendFirmwareImage(IMAGE);
+        h.platform().sendFirmwareDownload();
+        h.downloadSucceeded();
+        h.platform().sendFirmwareUpdate();
+        h.drainPublished();
+        assertThat(h.session().firmwarePhase()).isEqualTo(FirmwarePhase.INSTALLING);
+    }
+
+    /** Connects the restarted device, which manages at once with the saved parameters (§12.29). */
+    private static void reconnectAfterRestart(SessionHarness h) {
+        h.connect();
+        assertThat(h.takePublished(Manage.class).supports())
+                .contains(Supports.of(true, true, "acme-plugins-v1"));
+        h.answerLastRequest(Rc.OK);
+    }
+
+    @Test
+    void an_install_that_restarted_into_the_target_version_succeeded_and_is_reported_on_observe() {
+        SessionHarness h = device();
+        installing(h);
+
+        h.restart(c -> c.deviceInfo(RUNNING_2_0));
+        assertThat(h.session().firmwarePhase()).isEqualTo(FirmwarePhase.IDLE);
+        reconnectAfterRestart(h);
+        h.platform().sendObserve("mgmt.firmware");
+        assertThat(h.takeResponse()).hasRc(200).hasObservedValues(new FirmwareField(
+                Firmware.whole(IMAGE, FirmwareState.IDLE, UpdateStatus.SUCCESS)));
+        assertThat(h.session().deviceInfo().fwVersion()).contains("2.0");
+    }
+
+    @Test
+    void an_install_that_restarted_into_the_old_version_failed_and_keeps_the_image() {
+        SessionHarness h = device();
+        installing(h);
+
+        h.restart();
+        reconnectAfterRestart(h);
+        h.platform().sendObserve("mgmt.firmware");
+        assertThat(h.takeResponse()).hasObservedValues(new FirmwareField(
+                Firmware.whole(IMAGE, FirmwareState.DOWNLOADED, UpdateStatus.UNSUPPORTED_IMAGE)));
+        assertThat(h.session().firmwarePhase()).isEqualTo(FirmwarePhase.DOWNLOADED);
+    }
+
+    @Test
+    void a_download_that_was_running_is_idle_with_connection_lost_after_restart() {
+        SessionHarness h = device();
+        h.platform().sendFirmwareImage(IMAGE);
+        h.platform().sendFirmwareDownload();
+        h.drainPublished();
+
+        h.restart();
+        assertThat(h.session().firmwarePhase()).isEqualTo(FirmwarePhase.IDLE);
+        assertThat(h.session().firmware()).isEqualTo(
+                Firmware.whole(IMAGE, FirmwareState.IDLE, UpdateStatus.CONNECTION_LOST));
+        reconnectAfterRestart(h);
+        h.platform().sendFirmwareDownload(); // the platform may try again
+        assertThat(h.takeResponse()).hasRc(202);
+    }
+
+    @Test
+    void a_reboot_redelivered_after_the_restart_is_answered_again_without_asking_the_application() {
+        SessionHarness h = device();
+        String reboot = h.platform().sendReboot();
+        h.respondDeviceAction(reboot, Rc.ACCEPTED);
+        Sent answer = h.takeSent();
+        int asked = h.events(SessionEvent.DeviceActionRequested.class).size();
+
+        h.restart();
+        reconnectAfterRestart(h);
+        h.platform().redeliver(reboot);
+        assertThat(h.takeSent().text()).isEqualTo(answer.text());
+        assertThat(h.events(SessionEvent.DeviceActionRequested.class)).hasSize(asked);
+    }
+
+    @Test
+    void an_unmanaged_device_stays_unmanaged_after_restart() {
+        SessionHarness h = device();
+        h.unmanage();
+        h.answerLastRequest(Rc.OK);
+        h.drainPublished();
+        h.restart();
+        h.connect();
+        h.assertNothingMorePublished();
+        assertThat(h.session().wantsManaged()).isFalse();
+    }
+
+    @Test
+    void the_file_store_writes_atomically_and_leaves_no_temporary_file() throws IOException {
+        Path file = dir.resolve("nested").resolve("state.json");
+        DeviceStateStore store = DeviceStateStore.file(file);
+        DeviceState state = new DeviceState(
+                withUpdatedDateTime(Firmware.whole(IMAGE, FirmwareState.DOWNLOADED, UpdateStatus.UNSUPPORTED_IMAGE),
+                        new Timestamp("2018-05-01T10:15:30.000Z")),
+                FirmwarePhase.DOWNLOADED, Optional.of(ManageParams.of(7200, true, false, "b1", "b2")),
+                List.of(new DeviceState.Answer("p-1", "{\"rc\":202,\"reqId\":\"p-1\"}")));
+
+        store.save(DeviceState.INITIAL);
+        store.save(state);
+
+        try (Stream<Path> files = Files.list(file.getParent())) {
+            assertThat(files).containsExactly(file);
+        }
+        assertThat(store.load()).contains(state);
+        assertThat(DeviceStateStore.file(file).load()).contains(state);
+    }
+
+    private static FirmwareInfo withUpdatedDateTime(FirmwareInfo f, Timestamp t) {
+        return new FirmwareInfo(f.version(), f.name(), f.uri(), f.verifier(), f.state(), f.updateStatus(),
+                Optional.of(t));
+    }
+
+    @Test
+    void a_missing_file_is_no_state() {
+        assertThat(DeviceStateStore.file(dir.resolve("absent.json")).load()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "{", "[]", "{\"version\":1}", "{\"firmware\":{},\"phase\":\"LOST\"}",
+            "{\"firmware\":{\"state\":\"x\"},\"phase\":\"IDLE\"}"})
+    void a_corrupt_file_gives_a_state_store_exception_naming_the_file(String content) throws IOException {
+        Path file = dir.resolve("state.json");
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> DeviceStateStore.file(file).load()).isInstanceOf(StateStoreException.class)
+                .hasMessageContaining(file.toString());
+    }
+
+    @Test
+    void an_unwritable_location_gives_a_state_store_exception() throws IOException {
+        Path blocker = dir.resolve("blocker");
+        Files.writeString(blocker, "a file, not a directory");
+        assertThatThrownBy(() -> DeviceStateStore.file(blocker.resolve("state.json")).save(DeviceState.INITIAL))
+                .isInstanceOf(StateStoreException.class).hasMessageContaining("state.json");
+    }
+}
