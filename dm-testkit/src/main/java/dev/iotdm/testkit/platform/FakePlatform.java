@@ -102,6 +102,8 @@ public final class FakePlatform implements AutoCloseable {
             return thread;
         });
         this.executor.setRemoveOnCancelPolicy(true);
+        // Timers left at close (operation deadlines) must not keep the thread alive.
+        this.executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
     /** A platform with default settings on a new embedded broker, started. */
