@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * A misbehaviour the fake platform can be told to show, to test a device's resilience. Each fault
  * applies to the messages its {@link Target} matches, at most {@code times} times
- * ({@link #UNLIMITED} for always), and then retires.
+ * ({@link #UNLIMITED} for always), and then retires. Faults combine: one outgoing message may be
+ * dropped, or else duplicated and delayed, when several faults match it.
  *
  * <p>Thread-safety: every fault is immutable.
  */
