@@ -291,6 +291,20 @@ public final class EmbeddedBroker implements DeviceBroker, AutoCloseable {
         return pendingSends.send(clientId, publish, timeout);
     }
 
+    /**
+     * Closes the connection of a device, as the platform does after an oversized payload
+     * (protocol.md §1.9). MQTT 3 has no server DISCONNECT, so the connection is just closed. Does
+     * nothing if the client is not connected.
+     *
+     * @return false if the broker is not running
+     */
+    public boolean disconnectDevice(String clientId) {
+        if (clientId == null || clientId.isEmpty()) {
+            throw new IllegalArgumentException("clientId must not be empty");
+        }
+        return isRunning() && extension.disconnectClient(clientId);
+    }
+
     /** Stops the broker if running, deletes its temporary directory and frees its timer thread. */
     @Override
     public synchronized void close() {

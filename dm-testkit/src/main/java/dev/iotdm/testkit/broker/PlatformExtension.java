@@ -100,6 +100,16 @@ final class PlatformExtension implements ExtensionMain, SimpleAuthenticator, Pub
         return service;
     }
 
+    /** Closes a client's connection, as the platform does; false when the broker is not running. */
+    boolean disconnectClient(String clientId) {
+        ClientService service = clientService;
+        if (service == null) {
+            return false;
+        }
+        service.disconnectClient(clientId);
+        return true;
+    }
+
     // ---- lifecycle -------------------------------------------------------------------------
 
     @Override

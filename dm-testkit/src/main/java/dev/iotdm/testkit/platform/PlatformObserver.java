@@ -1,0 +1,33 @@
+package dev.iotdm.testkit.platform;
+
+import dev.iotdm.testkit.transcript.TranscriptEntry;
+
+import java.time.Instant;
+
+/**
+ * Watches the fake platform, e.g. a rule checker that records deviations. Called on the platform's
+ * own thread, in order; implementations must return quickly and must not call back into the
+ * {@link FakePlatform}'s blocking methods. An exception thrown here is logged and otherwise ignored.
+ */
+public interface PlatformObserver {
+
+    /** A device connected. */
+    void onConnect(Instant time, String clientId);
+
+    /** A device's connection ended. */
+    void onDisconnect(Instant time, String clientId);
+
+    /** A message went in either direction. */
+    void onMessage(TranscriptEntry entry);
+
+    /** A device payload could not be decoded, or needed leniencies. */
+    void onDecodeProblem(PlatformEvent.DecodeProblem problem);
+
+    /** A device event arrived; ignored unless overridden. */
+    default void onDeviceEvent(PlatformEvent.DeviceEvent event) {
+    }
+
+    /** The platform tolerated something irregular; ignored unless overridden. */
+    default void onNote(PlatformEvent.Note note) {
+    }
+}
