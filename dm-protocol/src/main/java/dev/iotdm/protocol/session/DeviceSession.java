@@ -6,6 +6,7 @@ import dev.iotdm.protocol.codec.DecodeResult;
 import dev.iotdm.protocol.codec.Decoded;
 import dev.iotdm.protocol.codec.Encoded;
 import dev.iotdm.protocol.codec.MessageTooLargeException;
+import dev.iotdm.protocol.codec.ResponseViews;
 import dev.iotdm.protocol.firmware.FirmwareInput;
 import dev.iotdm.protocol.firmware.FirmwarePhase;
 import dev.iotdm.protocol.firmware.FirmwareTable;
@@ -844,36 +845,36 @@ public final class DeviceSession {
             respond(u.reqId().get(), Rc.CHANGED, Optional.empty(), Optional.empty());
             return;
         }
-        List<JsonValue> names = new ArrayList<>();
-        notFound.forEach(n -> names.add(new JsonString(n)));
-        failed.forEach(n -> names.add(new JsonString(n)));
+        List<String> names = new ArrayList<>(notFound);
+        names.addAll(failed);
         Rc rc = failed.isEmpty() ? Rc.NOT_FOUND : Rc.INTERNAL_ERROR;
         String message = failed.isEmpty() ? "unknown field" : "cannot change the firmware image while "
                 + phase.name().toLowerCase(java.util.Locale.ROOT);
-        respond(u.reqId().get(), rc, Optional.of(message),
-                Optional.of(JsonObject.builder().put("fields", new JsonArray(names)).build()));
+        respond(u.reqId().get(), rc, Optional.of(message), Optional.of(ResponseViews.failedFieldNamesData(names)));
     }
 
     private void observe(Observe o) {
-        List<JsonValue> values = new ArrayList<>();
-        List<JsonValue> missing = new ArrayList<>();
+        List<FieldValue> values = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
         for (String f : o.fields()) {
             Optional<FieldValue> v = currentValue(f);
             if (v.isPresent()) {
                 observed.add(f);
-                values.add(fieldJson(v.get()));
+                values.add(v.get());
             } else {
-                missing.add(JsonObject.builder().put("field", f).build());
+                missing.add(f);
             }
         }
         emit(new SessionEvent.ObservationsChanged(Set.copyOf(observed)));
         if (missing.isEmpty()) {
             // Always with the current value of each field (§12.5).
-            respond(o.reqId(), Rc.OK, Optional.empty(),
-                    Optional.of(JsonObject.builder().put("fields", new JsonArray(values)).build()));
+            respond(o.reqId(), Rc.OK, Optional.empty(), Optional.of(ResponseViews.observedValuesData(values)));
         } else {
+            // Observe failures list entries with only "field" (§4.3), unlike device/update's names.
+            List<JsonValue> entries = new ArrayList<>();
+            missing.forEach(f -> entries.add(JsonObject.builder().put("field", f).build()));
             respond(o.reqId(), Rc.NOT_FOUND, Optional.of("no such field"),
-                    Optional.of(JsonObject.builder().put("fields", new JsonArray(missing)).build()));
+                    Optional.of(JsonObject.builder().put("fields", new JsonArray(entries)).build()));
         }
     }
 
@@ -1099,16 +1100,6 @@ public final class DeviceSession {
             case "updateStatus" -> firmware.updateStatus().map(s -> JsonNumber.of(s.code()));
             default -> Optional.empty();
         };
-    }
-
-    /**
-     * A field as the {@code {"field", "value"}} JSON of an observe response (§4.3). The codec
-     * owns the one JSON form of every field, so we take it from there rather than write it twice.
-     */
-    private JsonValue fieldJson(FieldValue v) {
-        Encoded e = codec.encode(new Notify(Optional.empty(), List.of(v)));
-        JsonObject d = (JsonObject) ((JsonObject) JsonValue.parse(e.payloadText())).get("d").orElseThrow();
-        return ((JsonArray) d.get("fields").orElseThrow()).elements().get(0);
     }
 
     private void publishNotify(List<FieldValue> fields) {
