@@ -838,13 +838,17 @@ public final class ManagedClient implements AutoCloseable {
 
     /** The default shared pools: many clients, few threads; all daemon threads. */
     private static final class Shared {
-        static final ScheduledExecutorService SCHEDULER = Executors.newSingleThreadScheduledExecutor(
-                daemon("iotdm-timer"));
+        static final ScheduledExecutorService SCHEDULER = scheduler();
         static final ExecutorService SESSIONS = Executors.newCachedThreadPool(daemon("iotdm-session"));
         static final ExecutorService CALLBACKS = Executors.newCachedThreadPool(daemon("iotdm-callback"));
 
-        static {
-            ((java.util.concurrent.ScheduledThreadPoolExecutor) SCHEDULER).setRemoveOnCancelPolicy(true);
+        private static ScheduledExecutorService scheduler() {
+            // Not Executors.newSingleThreadScheduledExecutor: its wrapper hides the pool's
+            // remove-on-cancel setting (casting it failed, so no ManagedClient could be built).
+            java.util.concurrent.ScheduledThreadPoolExecutor s =
+                    new java.util.concurrent.ScheduledThreadPoolExecutor(1, daemon("iotdm-timer"));
+            s.setRemoveOnCancelPolicy(true);
+            return s;
         }
 
         private static ThreadFactory daemon(String prefix) {

@@ -1,6 +1,5 @@
 package dev.iotdm.transport.paho;
 
-import dev.iotdm.protocol.tls.TlsSettings;
 import dev.iotdm.protocol.transport.ConnectFailure;
 import dev.iotdm.protocol.transport.ConnectFailureException;
 import dev.iotdm.protocol.transport.ConnectResult;
@@ -12,11 +11,11 @@ import dev.iotdm.protocol.transport.Qos;
 import dev.iotdm.protocol.transport.SubscribeResult;
 import dev.iotdm.protocol.transport.Subscription;
 import dev.iotdm.protocol.transport.TransportListener;
-import dev.iotdm.transport.paho.internal.NoDelaySocketFactory;
-import dev.iotdm.transport.paho.internal.NoDelaySslSocketFactory;
 import dev.iotdm.transport.paho.internal.OrderedDelivery;
+import dev.iotdm.transport.paho.internal.PahoClient;
 import dev.iotdm.transport.paho.internal.PahoExecutor;
 import dev.iotdm.transport.paho.internal.PahoTranslation;
+import dev.iotdm.transport.paho.internal.SocketModule;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +40,6 @@ import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
@@ -58,13 +56,15 @@ import org.slf4j.LoggerFactory;
  * {@link IllegalArgumentException}; 3.1.1 users (the platform's own version, protocol.md §1.6)
  * take the Netty transport. What it sets up on each connect:
  * <ul>
- *   <li>a new {@code MqttAsyncClient} with {@link MemoryPersistence} (Paho's default file
+ *   <li>a new {@code MqttAsyncClient} with in-memory persistence (Paho's default file
  *       persistence would write into the working directory), Paho's automatic reconnect off
  *       (reconnecting is the core's connection supervisor's job: it calls {@code connect} again on
  *       this instance), clean start, session expiry and keep-alive from the options;</li>
- *   <li>sockets with {@code TCP_NODELAY} on, plain or TLS; TLS comes from
- *       {@link MqttConnectOptions#tls()} with its host name verification (Paho's
- *       {@code httpsHostnameVerificationEnabled} follows {@link TlsSettings#hostnameVerification()});</li>
+ *   <li>its own socket instead of Paho's network modules: {@code TCP_NODELAY} on (Paho leaves
+ *       Nagle on, about 40 ms per round trip), TLS layered with the options'
+ *       {@link dev.iotdm.protocol.tls.TlsSettings}, so protocols, SNI and host name verification
+ *       are exactly theirs, and a guard against a Paho 1.2.5 bug that leaks a thread when a
+ *       connection dies while Paho is still starting it;</li>
  *   <li>a connect timeout covering TCP, TLS and CONNACK ({@link MqttConnectOptions#connectTimeout()});
  *       Paho's own timeout counts whole seconds and does not cover the CONNACK.</li>
  * </ul>
@@ -267,7 +267,8 @@ public final class PahoTransport implements MqttTransport {
             if (!executor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 executor.shutdownNow();
                 if (!executor.awaitTermination(1, TimeUnit.SECONDS)) {
-                    LOG.warn("some Paho threads did not end within {} s of close()", SHUTDOWN_WAIT_SECONDS + 1);
+                    LOG.warn("{} thread(s) of the Paho transport did not end within {} s of close(): {}",
+                            executor.liveThreads().size(), SHUTDOWN_WAIT_SECONDS + 1, describe(executor.liveThreads()));
                 }
             }
         } catch (InterruptedException e) {
@@ -288,6 +289,17 @@ public final class PahoTransport implements MqttTransport {
     /** Hands a listener call or future completion to the transport's delivery thread. */
     private void deliver(Runnable task) {
         deliveries.execute(task);
+    }
+
+    private static String describe(List<Thread> threads) {
+        StringBuilder text = new StringBuilder();
+        for (Thread t : threads) {
+            text.append("\n  ").append(t.getName()).append(" (").append(t.getState()).append(')');
+            for (StackTraceElement e : t.getStackTrace()) {
+                text.append("\n    at ").append(e);
+            }
+        }
+        return text.toString();
     }
 
     private static void awaitQuietly(CompletableFuture<?> future, long deadline) {
@@ -322,6 +334,9 @@ public final class PahoTransport implements MqttTransport {
         final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
         /** Completes once the Paho client is closed. */
         final CompletableFuture<Void> released = new CompletableFuture<>();
+        /** Completes when Paho has finished the connect, either way: its connecting thread is done. */
+        final CompletableFuture<Void> pahoDone = new CompletableFuture<>();
+        final SocketModule module;
         /** Set in {@link #start()} before Paho can call back. */
         volatile MqttAsyncClient client;
         volatile ScheduledFuture<?> timeout;
@@ -332,6 +347,8 @@ public final class PahoTransport implements MqttTransport {
         Connection(MqttConnectOptions options, TransportListener listener) {
             this.options = options;
             this.listener = listener;
+            this.module = new SocketModule(options.host(), options.port(), options.tls(), options.connectTimeout(),
+                    socketObserver);
         }
 
         /** Ends this connection in the transport's state; returns the phase it was in. Holds the lock. */
@@ -345,8 +362,7 @@ public final class PahoTransport implements MqttTransport {
         void start() {
             MqttAsyncClient c;
             try {
-                c = new MqttAsyncClient(serverUri(options), options.clientId(), new MemoryPersistence(), null,
-                        executor);
+                c = new PahoClient(module, options.clientId(), executor);
                 c.setCallback(this);
                 c.setManualAcks(true);
                 client = c;
@@ -354,16 +370,19 @@ public final class PahoTransport implements MqttTransport {
                 c.connect(pahoOptions(), null, new MqttActionListener() {
                     @Override
                     public void onSuccess(IMqttToken token) {
+                        pahoDone.complete(null);
                         connectSucceeded(token.getSessionPresent());
                     }
 
                     @Override
                     public void onFailure(IMqttToken token, Throwable error) {
+                        pahoDone.complete(null);
                         connectFailed(new ConnectFailureException(
                                 PahoTranslation.connectFailure(error, options), error));
                     }
                 });
             } catch (MqttException | RuntimeException e) {
+                pahoDone.complete(null);
                 connectFailed(new ConnectFailureException(PahoTranslation.connectFailure(e, options), e));
             }
         }
@@ -373,20 +392,11 @@ public final class PahoTransport implements MqttTransport {
             o.setCleanStart(options.cleanSession());
             o.setSessionExpiryInterval(options.sessionExpiry().toSeconds());
             o.setKeepAliveInterval((int) options.keepAlive().toSeconds());
-            // Paho counts whole seconds and 0 means forever; our own timer (start()) is the real
-            // bound, Paho's only a backstop for the TCP connect and the TLS handshake.
-            o.setConnectionTimeout((int) Math.min(Integer.MAX_VALUE,
-                    (options.connectTimeout().toMillis() + 999) / 1000 + 1));
+            // Sockets, TLS and the connect timeout are SocketModule's and this class's own, so
+            // Paho's socket factory, SSL and timeout options stay unused.
             o.setAutomaticReconnect(false);
             options.username().ifPresent(o::setUserName);
             options.password().ifPresent(p -> o.setPassword(p.revealUtf8()));
-            if (options.tls().isPresent()) {
-                TlsSettings tls = options.tls().get();
-                o.setSocketFactory(new NoDelaySslSocketFactory(tls, socketObserver));
-                o.setHttpsHostnameVerificationEnabled(tls.hostnameVerification());
-            } else {
-                o.setSocketFactory(new NoDelaySocketFactory(socketObserver));
-            }
             return o;
         }
 
@@ -525,11 +535,15 @@ public final class PahoTransport implements MqttTransport {
             if (was == Phase.CONNECTING) {
                 deliver(() -> connected.completeExceptionally(new ConnectFailureException(
                         new ConnectFailure.Other(-1, why + " before the connection was established"))));
+                // Paho must not be stopped while it is still starting its loops (SocketModule):
+                // closing the socket makes it fail the connect by itself.
+                module.abort();
             }
             Runnable teardown = () -> {
                 try {
                     MqttAsyncClient c = client;
                     if (c != null) {
+                        awaitQuietly(pahoDone, System.nanoTime() + TimeUnit.SECONDS.toNanos(SHUTDOWN_WAIT_SECONDS));
                         if (was == Phase.CONNECTED && endedByUser) {
                             sendDisconnect(c);
                         }
@@ -668,14 +682,5 @@ public final class PahoTransport implements MqttTransport {
         public void authPacketArrived(int reasonCode, MqttProperties properties) {
             // no enhanced authentication is used
         }
-    }
-
-    /** {@code tcp://host:port} or {@code ssl://host:port}, with an IPv6 literal in brackets. */
-    static String serverUri(MqttConnectOptions options) {
-        String host = options.host();
-        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
-            host = "[" + host + "]";
-        }
-        return (options.tls().isPresent() ? "ssl://" : "tcp://") + host + ":" + options.port();
     }
 }

@@ -3,8 +3,10 @@ package dev.iotdm.transport.paho.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -43,6 +45,7 @@ public final class PahoExecutor extends AbstractExecutorService implements Sched
 
     private final ThreadPoolExecutor workers;
     private final ScheduledThreadPoolExecutor timer;
+    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
 
     /**
      * An executor whose threads are named after {@code prefix}.
@@ -65,11 +68,21 @@ public final class PahoExecutor extends AbstractExecutorService implements Sched
         return runnable -> {
             Thread thread = new Thread(() -> {
                 OWNER.set(this);
-                runnable.run();
+                threads.add(Thread.currentThread());
+                try {
+                    runnable.run();
+                } finally {
+                    threads.remove(Thread.currentThread());
+                }
             }, names.get());
             thread.setDaemon(true);
             return thread;
         };
+    }
+
+    /** The threads of this executor that are still alive, e.g. to report the ones that did not end. */
+    public List<Thread> liveThreads() {
+        return List.copyOf(threads);
     }
 
     /** Whether the calling thread belongs to this executor. */
