@@ -7,7 +7,7 @@
  * descriptor, so it is required under its automatic (file-name derived) module name.
  */
 module dev.iotdm.transport.paho {
-    requires dev.iotdm.protocol;
+    requires transitive dev.iotdm.protocol;
     requires org.eclipse.paho.mqttv5.client;
     requires org.slf4j;
 

@@ -78,7 +78,7 @@ import org.slf4j.LoggerFactory;
  * and pending futures fail before {@link TransportListener#connectionLost}). Listeners must still
  * return quickly (they delay the next delivery) but may call this transport. A QoS 1 message is
  * acknowledged after {@link TransportListener#messageArrived} returned (Paho's manual acks).
- * {@link #close()} waits, for at most {@value #SHUTDOWN_WAIT_SECONDS} s, for the disconnect and for
+ * {@link #close()} waits, for at most about 5 s, for the disconnect and for
  * every thread to end; called from a listener it cannot wait for its own thread, which ends right
  * after.
  *
@@ -337,7 +337,7 @@ public final class PahoTransport implements MqttTransport {
         /** Completes when Paho has finished the connect, either way: its connecting thread is done. */
         final CompletableFuture<Void> pahoDone = new CompletableFuture<>();
         final SocketModule module;
-        /** Set in {@link #start()} before Paho can call back. */
+        /** Set in {@link #start()}, under the lock, while still connecting; null if never made. */
         volatile MqttAsyncClient client;
         volatile ScheduledFuture<?> timeout;
         Phase phase = Phase.CONNECTING;
@@ -365,7 +365,20 @@ public final class PahoTransport implements MqttTransport {
                 c = new PahoClient(module, options.clientId(), executor);
                 c.setCallback(this);
                 c.setManualAcks(true);
-                client = c;
+                boolean abandoned;
+                synchronized (lock) {
+                    // disconnect() or close() may have ended the attempt already; a client made
+                    // after that is never handed to release(), so it is closed here.
+                    abandoned = phase != Phase.CONNECTING;
+                    if (!abandoned) {
+                        client = c;
+                    }
+                }
+                if (abandoned) {
+                    pahoDone.complete(null);
+                    closeClient(c);
+                    return;
+                }
                 timeout = executor.schedule(this::timedOut, options.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
                 c.connect(pahoOptions(), null, new MqttActionListener() {
                     @Override
