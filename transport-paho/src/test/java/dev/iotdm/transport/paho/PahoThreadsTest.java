@@ -8,12 +8,16 @@ import dev.iotdm.protocol.transport.ConnectFailureException;
 import dev.iotdm.protocol.transport.Qos;
 import dev.iotdm.protocol.transport.Secret;
 import dev.iotdm.protocol.transport.Subscription;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -30,17 +34,21 @@ class PahoThreadsTest {
 
     private static final int CYCLES = 200;
     private static final int PARALLEL = 8; // Paho spends most of a connect asleep, so cycles overlap well
-    private static final Duration THREADS_END_WITHIN = Duration.ofSeconds(10);
+    private static final Duration THREADS_END_WITHIN = Duration.ofSeconds(5); // less than an idle thread lives
 
     private static TestBroker platform;
+    /** Accepts TCP connections into its backlog and never answers: connects to it stay pending. */
+    private static ServerSocket silent;
 
     @BeforeAll
-    static void startBroker() {
+    static void startBroker() throws IOException {
         platform = TestBroker.plain();
+        silent = new ServerSocket(0, CYCLES, InetAddress.getLoopbackAddress());
     }
 
     @AfterAll
-    static void stopBroker() {
+    static void stopBroker() throws IOException {
+        silent.close();
         platform.close();
     }
 
@@ -84,7 +92,7 @@ class PahoThreadsTest {
         TestBroker.Device device = platform.newDevice();
         PahoTransport t = new PahoTransport();
         try {
-            switch (i % 4) {
+            switch (i % 5) {
                 case 0 -> {
                     await(t.connect(platform.options(device).build(), new RecordingListener()));
                     await(t.disconnect());
@@ -93,6 +101,13 @@ class PahoThreadsTest {
                 case 2 -> assertThat(failureOf(t.connect(platform.options(device)
                         .credentials("use-token-auth", Secret.of("wrong")).build(), new RecordingListener())))
                         .isInstanceOf(ConnectFailureException.class);
+                case 3 -> {
+                    // closed while the connect is still waiting for CONNACK
+                    CompletableFuture<?> pending = t.connect(platform.options(device).host("127.0.0.1")
+                            .port(silent.getLocalPort()).build(), new RecordingListener());
+                    t.close();
+                    assertThat(failureOf(pending)).isInstanceOf(ConnectFailureException.class);
+                }
                 default -> {
                     await(t.connect(platform.options(device).build(), new RecordingListener()));
                     await(t.subscribe(List.of(new Subscription("iotdm-1/#", Qos.AT_LEAST_ONCE))));

@@ -135,6 +135,25 @@ class PahoTransportTest {
     }
 
     @Test
+    void disconnect_while_connecting_abandons_the_attempt_and_the_instance_connects_again() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            PahoTransport t = transport();
+            TestBroker.Device device = platform.newDevice();
+            CompletableFuture<ConnectResult> pending = t.connect(platform.options(device).host("127.0.0.1")
+                    .port(silent.getLocalPort()).build(), new RecordingListener());
+
+            await(t.disconnect());
+
+            Throwable cause = failureOf(pending);
+            assertThat(cause).isInstanceOf(ConnectFailureException.class);
+            assertThat(((ConnectFailureException) cause).failure()).isInstanceOf(ConnectFailure.Other.class);
+            assertThat(t.isConnected()).isFalse();
+            await(t.connect(platform.options(device).build(), new RecordingListener()));
+            assertThat(t.isConnected()).isTrue();
+        }
+    }
+
+    @Test
     void mqtt_3_1_1_options_are_rejected_with_a_pointer_to_the_netty_transport() {
         PahoTransport t = transport();
         MqttConnectOptions options = platform.options(platform.newDevice()).version(MqttVersion.MQTT_3_1_1).build();
