@@ -843,9 +843,11 @@ public final class ManagedClient implements AutoCloseable {
         static final ExecutorService CALLBACKS = Executors.newCachedThreadPool(daemon("iotdm-callback"));
 
         private static ScheduledExecutorService scheduler() {
+            // Not Executors.newSingleThreadScheduledExecutor: its wrapper hides the pool's
+            // remove-on-cancel setting (casting it failed, so no ManagedClient could be built).
             java.util.concurrent.ScheduledThreadPoolExecutor s =
                     new java.util.concurrent.ScheduledThreadPoolExecutor(1, daemon("iotdm-timer"));
-            s.setRemoveOnCancelPolicy(true); // cancelled request timers must not pile up
+            s.setRemoveOnCancelPolicy(true);
             return s;
         }
 
