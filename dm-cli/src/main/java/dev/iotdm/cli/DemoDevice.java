@@ -21,6 +21,7 @@ import dev.iotdm.protocol.session.DeviceStateStore;
 import dev.iotdm.protocol.session.ManageParams;
 import dev.iotdm.protocol.supervisor.LifecycleEvent;
 import dev.iotdm.protocol.transport.Qos;
+import dev.iotdm.protocol.transport.Transports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -90,6 +91,8 @@ final class DemoDevice implements AutoCloseable {
     private final FirmwareDownloader downloader;
     private final ExecutorService power;
     private final AtomicReference<ManagedClient> current = new AtomicReference<>();
+    /** The transport of the current client: the client does not close a transport it was given. */
+    private final AtomicReference<DiagnosingTransport> currentTransport = new AtomicReference<>();
     private final AtomicReference<String> lastConnectProblem = new AtomicReference<>();
     private volatile boolean closed;
 
@@ -143,8 +146,10 @@ final class DemoDevice implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the device is closed");
         }
+        DiagnosingTransport wire = new DiagnosingTransport(Transports.load(transport));
+        currentTransport.set(wire);
         ManagedClient client = ManagedClient.builder(options)
-                .transport(transport)
+                .transport(wire)
                 .stateStore(DeviceStateStore.file(stateFile))
                 .deviceInfo(DeviceInfo.builder().manufacturer("iotdm").model("demo-sensor")
                         .serialNumber(options.deviceId()).fwVersion(installedVersion()).build())
@@ -160,9 +165,9 @@ final class DemoDevice implements AutoCloseable {
         try {
             ManagedClient.await(client.connect(), timeout);
         } catch (TimeoutException e) {
-            String problem = lastConnectProblem.get();
+            String problem = wire.lastConnectFailure().map(f -> "last attempt: " + f).orElse(lastConnectProblem.get());
             throw new TimeoutException("the device did not connect within " + timeout.toSeconds() + " s"
-                    + (problem == null ? "" : ": " + problem));
+                    + (problem == null ? "" : "; " + problem));
         }
         return client;
     }
@@ -189,9 +194,17 @@ final class DemoDevice implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        ManagedClient c = current.getAndSet(null);
-        if (c != null) {
-            c.close();
+        powerOff(current.getAndSet(null));
+    }
+
+    /** Closes a client and then its transport. */
+    private void powerOff(ManagedClient client) {
+        if (client != null) {
+            client.close();
+        }
+        DiagnosingTransport wire = currentTransport.getAndSet(null);
+        if (wire != null) {
+            wire.close();
         }
     }
 
@@ -214,7 +227,7 @@ final class DemoDevice implements AutoCloseable {
             ManagedClient.await(old.publishEvent(LIFECYCLE_EVENT, JsonObject.builder()
                     .put("state", reset ? "factory-resetting" : "rebooting").build(), Qos.AT_LEAST_ONCE), timeout);
             say.accept(reset ? "factory reset: powering off, wiping state and firmware" : "rebooting: powering off");
-            old.close();
+            powerOff(old);
             if (reset) {
                 wipe();
             }

@@ -1,0 +1,76 @@
+package dev.iotdm.cli;
+
+import dev.iotdm.protocol.transport.ConnectResult;
+import dev.iotdm.protocol.transport.MqttConnectOptions;
+import dev.iotdm.protocol.transport.MqttTransport;
+import dev.iotdm.protocol.transport.Qos;
+import dev.iotdm.protocol.transport.SubscribeResult;
+import dev.iotdm.protocol.transport.Subscription;
+import dev.iotdm.protocol.transport.TransportListener;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Passes everything to a transport and remembers why the last connect attempt failed, so that a
+ * device that never connects can say why (the client retries transient failures quietly). It
+ * owns the transport it wraps.
+ *
+ * <p>Thread-safety: as thread-safe as the wrapped transport; the remembered reason is atomic.
+ */
+final class DiagnosingTransport implements MqttTransport {
+
+    private final MqttTransport transport;
+    private final AtomicReference<String> lastFailure = new AtomicReference<>();
+
+    DiagnosingTransport(MqttTransport transport) {
+        this.transport = Objects.requireNonNull(transport, "transport");
+    }
+
+    /** Why the last connect attempt failed, if it did. */
+    Optional<String> lastConnectFailure() {
+        return Optional.ofNullable(lastFailure.get());
+    }
+
+    @Override
+    public CompletableFuture<ConnectResult> connect(MqttConnectOptions options, TransportListener listener) {
+        CompletableFuture<ConnectResult> attempt;
+        try {
+            attempt = transport.connect(options, listener);
+        } catch (RuntimeException e) {
+            lastFailure.set(DmCli.describe(e));
+            throw e;
+        }
+        return attempt.whenComplete((result, error) -> lastFailure.set(error == null ? null
+                : DmCli.describe(error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error)));
+    }
+
+    @Override
+    public CompletableFuture<List<SubscribeResult>> subscribe(List<Subscription> subscriptions) {
+        return transport.subscribe(subscriptions);
+    }
+
+    @Override
+    public CompletableFuture<Void> publish(String topic, byte[] payload, Qos qos) {
+        return transport.publish(topic, payload, qos);
+    }
+
+    @Override
+    public CompletableFuture<Void> disconnect() {
+        return transport.disconnect();
+    }
+
+    @Override
+    public boolean isConnected() {
+        return transport.isConnected();
+    }
+
+    @Override
+    public void close() {
+        transport.close();
+    }
+}
