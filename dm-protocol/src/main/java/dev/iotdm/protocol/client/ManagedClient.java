@@ -941,13 +941,17 @@ public final class ManagedClient implements AutoCloseable {
 
     /** The default shared pools: many clients, few threads; all daemon threads. */
     private static final class Shared {
-        static final ScheduledExecutorService SCHEDULER = Executors.newSingleThreadScheduledExecutor(
-                daemon("iotdm-timer"));
+        static final ScheduledExecutorService SCHEDULER = timer();
         static final ExecutorService SESSIONS = Executors.newCachedThreadPool(daemon("iotdm-session"));
         static final ExecutorService CALLBACKS = Executors.newCachedThreadPool(daemon("iotdm-callback"));
 
-        static {
-            ((java.util.concurrent.ScheduledThreadPoolExecutor) SCHEDULER).setRemoveOnCancelPolicy(true);
+        /** One timer thread; cancelled timers leave its queue at once (request timers are cancelled often). */
+        private static ScheduledExecutorService timer() {
+            // Not Executors.newSingleThreadScheduledExecutor: its wrapper hides setRemoveOnCancelPolicy.
+            java.util.concurrent.ScheduledThreadPoolExecutor timer =
+                    new java.util.concurrent.ScheduledThreadPoolExecutor(1, daemon("iotdm-timer"));
+            timer.setRemoveOnCancelPolicy(true);
+            return timer;
         }
 
         private static ThreadFactory daemon(String prefix) {

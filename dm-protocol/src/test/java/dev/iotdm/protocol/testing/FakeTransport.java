@@ -1,5 +1,6 @@
 package dev.iotdm.protocol.testing;
 
+import dev.iotdm.protocol.json.JsonArray;
 import dev.iotdm.protocol.json.JsonObject;
 import dev.iotdm.protocol.json.JsonString;
 import dev.iotdm.protocol.json.JsonValue;
@@ -455,6 +456,43 @@ public final class FakeTransport implements MqttTransport {
         /** The payload as a JSON object. */
         public JsonObject json() {
             return (JsonObject) JsonValue.parse(payload);
+        }
+
+        /**
+         * The value at a dotted path in the payload, e.g. {@code d.fields.0.value.state}, as JSON
+         * text ({@code 3600}, {@code true}, {@code "abc"}, {@code {...}}), or empty when absent.
+         */
+        public Optional<String> find(String path) {
+            JsonValue v = json();
+            for (String step : path.split("\\.")) {
+                if (v instanceof JsonObject o) {
+                    Optional<JsonValue> next = o.get(step);
+                    if (next.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    v = next.get();
+                } else if (v instanceof JsonArray a && step.chars().allMatch(Character::isDigit)
+                        && Integer.parseInt(step) < a.elements().size()) {
+                    v = a.elements().get(Integer.parseInt(step));
+                } else {
+                    return Optional.empty();
+                }
+            }
+            return Optional.of(v.toJson());
+        }
+
+        /** Like {@link #find(String)}, failing with the payload when the path is absent. */
+        public String at(String path) {
+            return find(path).orElseThrow(() -> new AssertionError("no " + path + " in " + this));
+        }
+
+        /** The string at a dotted path, failing when it is absent or not a string. */
+        public String string(String path) {
+            JsonValue v = JsonValue.parse(at(path));
+            if (v instanceof JsonString s) {
+                return s.value();
+            }
+            throw new AssertionError(path + " is not a string in " + this);
         }
 
         /** The payload's {@code reqId}. */
