@@ -397,6 +397,8 @@ public final class ManagedClient implements AutoCloseable {
      * no device action with this reqId is waiting.
      */
     public CompletableFuture<Void> respondDeviceAction(String reqId, Rc rc, String message) {
+        Objects.requireNonNull(reqId, "reqId");
+        Objects.requireNonNull(rc, "rc");
         return onSerial(() -> session.respondDeviceAction(now(), reqId, rc, message));
     }
 

@@ -2,7 +2,7 @@ package dev.iotdm.protocol.client;
 
 import static dev.iotdm.protocol.client.Harness.MANAGE;
 import static dev.iotdm.protocol.client.Harness.failure;
-import static org.assertj.core.api.Assertions.assertThat;
+import static dev.iotdm.protocol.testing.ProtocolAssertions.assertThat;
 
 import dev.iotdm.protocol.json.JsonString;
 import dev.iotdm.protocol.message.Location;

@@ -2,7 +2,7 @@ package dev.iotdm.protocol.client;
 
 import static dev.iotdm.protocol.client.Harness.await;
 import static dev.iotdm.protocol.client.Harness.failure;
-import static org.assertj.core.api.Assertions.assertThat;
+import static dev.iotdm.protocol.testing.ProtocolAssertions.assertThat;
 
 import dev.iotdm.protocol.supervisor.ReconnectPolicy;
 import dev.iotdm.protocol.testing.FakeTransport.ConnectAttempt;
@@ -77,6 +77,23 @@ class ManagedClientConnectTest {
             h.transport.acceptConnectAndSubscribe(false);
             await(second);
             assertThat(h.client.isConnected()).isTrue();
+        }
+    }
+
+    @Test
+    void a_connection_lost_while_waiting_for_the_suback_is_reconnected_not_taken_for_a_refusal() {
+        try (Harness h = Harness.virtual(b -> b)) {
+            CompletableFuture<Void> ready = h.client.connect();
+            h.transport.nextConnect().accept(false);
+            h.transport.nextSubscribe(); // never answered
+            h.transport.dropConnection("socket reset"); // fails the SUBSCRIBE, then connectionLost
+
+            h.settle();
+            assertThat(ready).isNotDone();
+            assertThat(h.transport.disconnectCalls()).isZero();
+            h.time.advanceToNextTask(); // the reconnect backoff
+            h.transport.acceptConnectAndSubscribe(false);
+            await(ready);
         }
     }
 

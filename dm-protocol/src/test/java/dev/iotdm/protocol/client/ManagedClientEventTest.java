@@ -2,7 +2,7 @@ package dev.iotdm.protocol.client;
 
 import static dev.iotdm.protocol.client.Harness.await;
 import static dev.iotdm.protocol.client.Harness.failure;
-import static org.assertj.core.api.Assertions.assertThat;
+import static dev.iotdm.protocol.testing.ProtocolAssertions.assertThat;
 
 import dev.iotdm.protocol.json.JsonNumber;
 import dev.iotdm.protocol.json.JsonObject;
@@ -29,7 +29,7 @@ class ManagedClientEventTest {
             CompletableFuture<Void> sent = h.client.publishEvent("temp", reading(21), Qos.AT_LEAST_ONCE);
             Published event = h.transport.nextPublish(TEMP);
             assertThat(event.qos()).isEqualTo(Qos.AT_LEAST_ONCE);
-            assertThat(event.at("c")).isEqualTo("21");
+            assertThat(event).hasJson("c", "21");
             h.settle();
             assertThat(sent).isNotDone();
 
@@ -44,7 +44,7 @@ class ManagedClientEventTest {
             CompletableFuture<Void> beforeConnect = h.client.publishEvent("temp", reading(1), Qos.AT_LEAST_ONCE);
             h.connect();
             Published first = h.transport.nextPublish(TEMP);
-            assertThat(first.at("c")).isEqualTo("1");
+            assertThat(first).hasJson("c", "1");
             first.ack();
             await(beforeConnect);
 
@@ -59,8 +59,8 @@ class ManagedClientEventTest {
             h.transport.acceptConnectAndSubscribe(false);
             Published two = h.transport.nextPublish(TEMP);
             Published three = h.transport.nextPublish(TEMP);
-            assertThat(two.at("c")).isEqualTo("2");
-            assertThat(three.at("c")).isEqualTo("3");
+            assertThat(two).hasJson("c", "2");
+            assertThat(three).hasJson("c", "3");
             assertThat(two.connection()).isEqualTo(2);
             two.ack();
             three.ack();

@@ -2,7 +2,7 @@ package dev.iotdm.protocol.client;
 
 import static dev.iotdm.protocol.client.Harness.NOTIFY;
 import static dev.iotdm.protocol.client.Harness.await;
-import static org.assertj.core.api.Assertions.assertThat;
+import static dev.iotdm.protocol.testing.ProtocolAssertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.iotdm.protocol.firmware.DownloadOutcome;
@@ -77,8 +77,8 @@ class ManagedClientFirmwareTest {
 
             handler.download.complete(null);
             Published notify = h.transport.nextPublish(NOTIFY);
-            assertThat(notify.at("d.fields.0.field")).isEqualTo("\"mgmt.firmware\"");
-            assertThat(notify.at("d.fields.0.value.state")).isEqualTo("2");
+            assertThat(notify).hasString("d.fields.0.field", "mgmt.firmware");
+            assertThat(notify).hasJson("d.fields.0.value.state", "2");
             assertThat(h.client.firmware().state()).contains(FirmwareState.DOWNLOADED);
         }
     }
@@ -92,8 +92,8 @@ class ManagedClientFirmwareTest {
             handler.download.completeExceptionally(
                     new FirmwareFailureException(UpdateStatus.VERIFICATION_FAILED, "digest mismatch"));
             Published notify = h.transport.nextPublish(NOTIFY);
-            assertThat(notify.at("d.fields.0.value.state")).isEqualTo("0");
-            assertThat(notify.at("d.fields.0.value.updateStatus")).isEqualTo("4");
+            assertThat(notify).hasJson("d.fields.0.value.state", "0");
+            assertThat(notify).hasJson("d.fields.0.value.updateStatus", "4");
             assertThat(h.client.firmware().state()).contains(FirmwareState.IDLE);
             assertThat(h.client.firmware().updateStatus()).contains(UpdateStatus.VERIFICATION_FAILED);
         }
@@ -109,15 +109,15 @@ class ManagedClientFirmwareTest {
             h.transport.nextPublish(NOTIFY); // state 2
 
             h.transport.deliver("iotdm-1/mgmt/initiate/firmware/update", "{\"reqId\":\"install-1\"}");
-            assertThat(h.responseTo("install-1").at("rc")).isEqualTo("202");
-            assertThat(h.transport.nextPublish(NOTIFY).at("d.fields.0.value.updateStatus")).isEqualTo("1");
+            assertThat(h.responseTo("install-1")).hasRc(202);
+            assertThat(h.transport.nextPublish(NOTIFY)).hasJson("d.fields.0.value.updateStatus", "1");
             assertThat(poll(handler.installs).version()).contains(IMAGE_VERSION);
             assertThat(h.client.deviceInfo().fwVersion()).contains("1.0.0");
 
             handler.install.complete(null);
             Published done = h.transport.nextPublish(NOTIFY);
-            assertThat(done.at("d.fields.0.value.state")).isEqualTo("0");
-            assertThat(done.at("d.fields.0.value.updateStatus")).isEqualTo("0");
+            assertThat(done).hasJson("d.fields.0.value.state", "0");
+            assertThat(done).hasJson("d.fields.0.value.updateStatus", "0");
             assertThat(h.client.deviceInfo().fwVersion()).contains(IMAGE_VERSION);
         }
     }
@@ -130,18 +130,18 @@ class ManagedClientFirmwareTest {
             poll(handler.downloads);
             await(h.client.setState(ManagedClient.UPDATESTATE_DOWNLOADING)); // the seed's first call: no change
             await(h.client.setState(ManagedClient.UPDATESTATE_DOWNLOADED));
-            assertThat(h.transport.nextPublish(NOTIFY).at("d.fields.0.value.state")).isEqualTo("2");
+            assertThat(h.transport.nextPublish(NOTIFY)).hasJson("d.fields.0.value.state", "2");
 
             h.transport.deliver("iotdm-1/mgmt/initiate/firmware/update", "{\"reqId\":\"install-1\"}");
-            assertThat(h.responseTo("install-1").at("rc")).isEqualTo("202");
+            assertThat(h.responseTo("install-1")).hasRc(202);
             h.transport.nextPublish(NOTIFY); // updateStatus 1
             poll(handler.installs);
             await(h.client.setUpdateStatus(ManagedClient.UPDATESTATE_IN_PROGRESS));
             await(h.client.setUpdateStatus(ManagedClient.UPDATESTATE_SUCCESS));
 
             Published done = h.transport.nextPublish(NOTIFY);
-            assertThat(done.at("d.fields.0.value.state")).isEqualTo("0");
-            assertThat(done.at("d.fields.0.value.updateStatus")).isEqualTo("0");
+            assertThat(done).hasJson("d.fields.0.value.state", "0");
+            assertThat(done).hasJson("d.fields.0.value.updateStatus", "0");
             assertThat(h.client.deviceInfo().fwVersion()).contains(IMAGE_VERSION);
         }
     }
@@ -189,7 +189,7 @@ class ManagedClientFirmwareTest {
             startDownload(h, uri, md5(image));
 
             Published notify = h.transport.nextPublish(p -> p.topic().equals(NOTIFY), "the downloaded notify");
-            assertThat(notify.at("d.fields.0.value.state")).isEqualTo("2");
+            assertThat(notify).hasJson("d.fields.0.value.state", "2");
             assertThat(Files.readAllBytes(target)).isEqualTo(image);
         } finally {
             server.stop(0);
@@ -208,15 +208,15 @@ class ManagedClientFirmwareTest {
                 {"reqId":"set-1","d":{"fields":[{"field":"mgmt.firmware","value":{
                   "version":"%s","name":"fw","uri":"%s","verifier":"%s",
                   "state":0,"updateStatus":0,"updatedDateTime":""}}]}}""".formatted(IMAGE_VERSION, uri, verifier));
-        assertThat(h.responseTo("set-1").at("rc")).isEqualTo("204");
+        assertThat(h.responseTo("set-1")).hasRc(204);
         h.transport.deliver("iotdm-1/observe", "{\"reqId\":\"observe-1\",\"d\":{\"fields\":[{\"field\":\"mgmt.firmware\"}]}}");
         Published observed = h.responseTo("observe-1");
-        assertThat(observed.at("rc")).isEqualTo("200");
-        assertThat(observed.at("d.fields.0.value.state")).isEqualTo("0");
+        assertThat(observed).hasRc(200);
+        assertThat(observed).hasJson("d.fields.0.value.state", "0");
 
         h.transport.deliver("iotdm-1/mgmt/initiate/firmware/download", "{\"reqId\":\"download-1\"}");
-        assertThat(h.responseTo("download-1").at("rc")).isEqualTo("202");
-        assertThat(h.transport.nextPublish(NOTIFY).at("d.fields.0.value.state")).isEqualTo("1");
+        assertThat(h.responseTo("download-1")).hasRc(202);
+        assertThat(h.transport.nextPublish(NOTIFY)).hasJson("d.fields.0.value.state", "1");
     }
 
     private static String md5(byte[] bytes) throws NoSuchAlgorithmException {

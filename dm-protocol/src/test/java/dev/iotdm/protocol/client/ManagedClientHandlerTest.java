@@ -3,7 +3,7 @@ package dev.iotdm.protocol.client;
 import static dev.iotdm.protocol.client.Harness.MANAGE;
 import static dev.iotdm.protocol.client.Harness.await;
 import static dev.iotdm.protocol.client.Harness.failure;
-import static org.assertj.core.api.Assertions.assertThat;
+import static dev.iotdm.protocol.testing.ProtocolAssertions.assertThat;
 
 import dev.iotdm.protocol.json.JsonString;
 import dev.iotdm.protocol.message.Command;
@@ -54,7 +54,7 @@ class ManagedClientHandlerTest {
 
             h.transport.deliver("iotdm-1/device/update",
                     "{\"reqId\":\"update-1\",\"d\":{\"fields\":[{\"field\":\"metadata\",\"value\":{\"owner\":\"ops\"}}]}}");
-            assertThat(h.responseTo("update-1").at("rc")).isEqualTo("204");
+            assertThat(h.responseTo("update-1")).hasRc(204);
 
             CompletableFuture<PlatformResponse> managed = h.client.manage(ManageParams.of(3600, true, false));
             h.transport.respond(h.transport.nextPublish(MANAGE), 200);
@@ -65,7 +65,7 @@ class ManagedClientHandlerTest {
 
             assertThat(h.transport.publishes(Harness.RESPONSE)).noneMatch(p -> p.text().contains("reboot-1"));
             release.countDown();
-            assertThat(h.responseTo("reboot-1").at("rc")).isEqualTo("202");
+            assertThat(h.responseTo("reboot-1")).hasRc(202);
         }
     }
 
@@ -138,8 +138,8 @@ class ManagedClientHandlerTest {
             await(h.client.respondDeviceAction(reqId, ManagedClient.RESPONSECODE_ACCEPTED, "Factory Reset Sucess"));
 
             Published response = h.responseTo("reset-1");
-            assertThat(response.at("rc")).isEqualTo("202");
-            assertThat(response.string("message")).isEqualTo("Factory Reset Sucess");
+            assertThat(response).hasRc(202);
+            assertThat(response).hasString("message", "Factory Reset Sucess");
             assertThat(failure(h.client.respondDeviceAction(reqId, ManagedClient.RESPONSECODE_INTERNAL_ERROR, "again")))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("reset-1");
         }
@@ -166,17 +166,17 @@ class ManagedClientHandlerTest {
             h.transport.deliver("iotdm-1/mgmt/custom/acme-b/removePlugin", "{\"reqId\":\"c2\",\"d\":{\"fields\":[]}}");
             h.transport.deliver("iotdm-1/mgmt/custom/acme-z/anything", "{\"reqId\":\"c3\",\"d\":{\"fields\":[]}}");
 
-            assertThat(h.responseTo("c1").at("rc")).isEqualTo("200");
+            assertThat(h.responseTo("c1")).hasRc(200);
             CustomAction a = poll(forA);
             assertThat(a.actionId()).isEqualTo("installPlugin");
             assertThat(a.parameter("pluginId").orElseThrow().value()).isEqualTo(new JsonString("pA"));
 
             Published other = h.responseTo("c2");
-            assertThat(other.at("rc")).isEqualTo("500");
-            assertThat(other.string("message")).isEqualTo("plugin store offline");
+            assertThat(other).hasRc(500);
+            assertThat(other).hasString("message", "plugin store offline");
             assertThat(poll(forOthers).bundleId()).isEqualTo("acme-b");
 
-            assertThat(h.responseTo("c3").at("rc")).as("a bundle not declared in manage").isEqualTo("501");
+            assertThat(h.responseTo("c3")).as("a bundle not declared in manage").hasRc(501);
             h.settle();
             assertThat(forA).isEmpty();
             assertThat(forOthers).isEmpty();
@@ -190,7 +190,7 @@ class ManagedClientHandlerTest {
             h.manage(ManageParams.of(0, false, false, "acme-a"));
             h.transport.deliver("iotdm-1/mgmt/custom/acme-a/installPlugin", "{\"reqId\":\"c1\",\"d\":{\"fields\":[]}}");
 
-            assertThat(h.responseTo("c1").at("rc")).isEqualTo("500");
+            assertThat(h.responseTo("c1")).hasRc(500);
         }
     }
 
@@ -204,8 +204,8 @@ class ManagedClientHandlerTest {
             h.transport.deliver(REBOOT, "{\"reqId\":\"reboot-1\"}");
 
             Published response = h.responseTo("reboot-1");
-            assertThat(response.at("rc")).isEqualTo("500");
-            assertThat(response.string("message")).isEqualTo("watchdog busy");
+            assertThat(response).hasRc(500);
+            assertThat(response).hasString("message", "watchdog busy");
         }
     }
 

@@ -3,7 +3,7 @@ package dev.iotdm.protocol.client;
 import static dev.iotdm.protocol.client.Harness.MANAGE;
 import static dev.iotdm.protocol.client.Harness.await;
 import static dev.iotdm.protocol.client.Harness.failure;
-import static org.assertj.core.api.Assertions.assertThat;
+import static dev.iotdm.protocol.testing.ProtocolAssertions.assertThat;
 
 import dev.iotdm.protocol.message.Location;
 import dev.iotdm.protocol.message.LogSeverity;
@@ -40,9 +40,9 @@ class ManagedClientRequestTest {
 
             h.connect();
             Published sent = h.transport.nextPublish(MANAGE);
-            assertThat(sent.at("d.lifetime")).isEqualTo("3600");
-            assertThat(sent.at("d.supports.deviceActions")).isEqualTo("true");
-            assertThat(sent.at("d.supports.firmwareActions")).isEqualTo("false");
+            assertThat(sent).hasJson("d.lifetime", "3600");
+            assertThat(sent).hasJson("d.supports.deviceActions", "true");
+            assertThat(sent).hasJson("d.supports.firmwareActions", "false");
             h.settle();
             assertThat(managed).isNotDone();
 
@@ -57,7 +57,7 @@ class ManagedClientRequestTest {
             h.connect();
             CompletableFuture<PlatformResponse> managed = h.client.manage(ManageParams.of(0, true, true, "acme-v1"));
             Published sent = h.transport.nextPublish(MANAGE);
-            assertThat(sent.at("d.supports.acme-v1")).isEqualTo("true");
+            assertThat(sent).hasJson("d.supports.acme-v1", "true");
             h.transport.respond(sent, 200);
 
             PlatformResponse response = await(managed);

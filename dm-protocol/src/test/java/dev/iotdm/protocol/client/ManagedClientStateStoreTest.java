@@ -1,7 +1,7 @@
 package dev.iotdm.protocol.client;
 
 import static dev.iotdm.protocol.client.Harness.MANAGE;
-import static org.assertj.core.api.Assertions.assertThat;
+import static dev.iotdm.protocol.testing.ProtocolAssertions.assertThat;
 
 import dev.iotdm.protocol.session.DeviceStateStore;
 import dev.iotdm.protocol.session.ManageParams;
