@@ -55,11 +55,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -161,7 +163,7 @@ public final class ManagedClient implements AutoCloseable {
     private volatile boolean readyView;
 
     /** Set by the first close(); later calls return at once. */
-    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closing = new AtomicBoolean();
 
     /** How a session token's outcome becomes a future's value. */
     private record Completion(String request, CompletableFuture<Object> future, boolean wantsResponse) {
@@ -518,7 +520,7 @@ public final class ManagedClient implements AutoCloseable {
     private void onCallbacks(Runnable task) {
         try {
             callbacks.execute(task);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // The application shut its callback executor down: completing here beats never completing.
             task.run();
         }

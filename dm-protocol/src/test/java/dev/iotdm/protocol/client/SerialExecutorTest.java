@@ -42,14 +42,20 @@ class SerialExecutorTest {
     void on_a_direct_executor_tasks_submitted_by_tasks_run_in_order_without_recursing() {
         SerialExecutor serial = new SerialExecutor(Runnable::run);
         List<Integer> ran = new ArrayList<>();
-        int total = 100_000;
+        List<Integer> stackDepths = new ArrayList<>();
+        int total = 20 * SerialExecutor.BATCH;
         serial.execute(() -> {
             for (int i = 0; i < total; i++) {
                 int n = i;
-                serial.execute(() -> ran.add(n));
+                serial.execute(() -> {
+                    ran.add(n);
+                    stackDepths.add(Thread.currentThread().getStackTrace().length);
+                });
             }
         });
         assertThat(ran).containsExactlyElementsOf(IntStream.range(0, total).boxed().toList());
+        assertThat(stackDepths.get(stackDepths.size() - 1)).as("no deeper after 20 batches")
+                .isEqualTo(stackDepths.get(0));
     }
 
     @Test
