@@ -23,6 +23,8 @@ import dev.iotdm.protocol.message.Manage;
 import dev.iotdm.protocol.message.Message;
 import dev.iotdm.protocol.message.Notify;
 import dev.iotdm.protocol.message.Observe;
+import dev.iotdm.protocol.message.OtherField;
+import dev.iotdm.protocol.message.Parameter;
 import dev.iotdm.protocol.message.PlatformResponse;
 import dev.iotdm.protocol.message.Response;
 import dev.iotdm.protocol.message.UpdateLocation;
@@ -119,6 +121,41 @@ class CodecProperties {
                 });
     }
 
+    /**
+     * Field and parameter names: a message type accepts a name exactly when the decoder accepts
+     * it in a payload, so that everything we can send can be read back and nothing we read
+     * is unrepresentable.
+     */
+    @Test
+    void a_name_is_accepted_by_the_message_types_exactly_when_the_decoder_accepts_it() {
+        Gen<String> names = Gen.frequency(
+                Gen.weighted(1, Gen.constant("")),
+                Gen.weighted(1, Gen.elements(" ", "\u0000", "mgmt.firmware.state")),
+                Gen.weighted(4, Gen.unicodeStrings(0, 8)));
+        Property.forAll(names, MessageGens.freeJson()).tries(200).check((name, value) -> {
+            Property.assume(!FieldValue.isTyped(name));
+            JsonObject entry = JsonObject.builder().put("field", name).put("value", value).build();
+            JsonObject d = JsonObject.builder().put("fields", JsonArray.of(entry)).build();
+            JsonObject request = JsonObject.builder().put("reqId", "r").put("d", d).build();
+
+            assertThat(CODEC.decode(DmTopic.NOTIFY.topicName(), request.toJsonBytes()) instanceof Decoded)
+                    .as("notify field decodes").isEqualTo(accepts(() -> new OtherField(name, value)));
+            assertThat(CODEC.decode(DmTopic.OBSERVE.topicName(), request.toJsonBytes()) instanceof Decoded)
+                    .as("observe field decodes").isEqualTo(accepts(() -> Observe.of("r", name)));
+            assertThat(CODEC.decode("iotdm-1/mgmt/custom/b/a", request.toJsonBytes()) instanceof Decoded)
+                    .as("parameter decodes").isEqualTo(accepts(() -> new Parameter(name, value)));
+        });
+    }
+
+    private static boolean accepts(Runnable construction) {
+        try {
+            construction.run();
+            return true;
+        } catch (IllegalArgumentException refused) {
+            return false;
+        }
+    }
+
     // ---------------------------------------------------------------- robustness
 
     /** A payload on a topic, printed readably when a property fails. */
@@ -192,6 +229,30 @@ class CodecProperties {
         if (error.answerWith().isPresent()) {
             assertThat(error.reqId()).isPresent();
         }
+    }
+
+    @Test
+    void an_error_detail_is_one_line_whatever_the_peer_wrote_in_keys_and_values() {
+        Gen<String> breaks = Gen.elements("\n", "\r", "\u0000", "\u001b", "\u007f", "\u0085", "\u2028", "\u2029");
+        Gen<String> hostile = c -> Gen.unicodeStrings(0, 4).generate(c) + breaks.generate(c) + Gen.unicodeStrings(0, 4).generate(c);
+        Property.forAll(hostile).tries(100).check(text -> {
+            String key = new JsonString(text).toJson();
+            List<Input> inputs = List.of(
+                    new Input("iotdevice-1/mgmt/manage", utf8("{\"d\":{\"supports\":{" + key + ":true}},\"reqId\":\"r\"}")),
+                    new Input("iotdevice-1/mgmt/manage", utf8("{\"d\":{\"metadata\":{" + key + ":1," + key + ":2}},\"reqId\":\"r\"}")),
+                    new Input("iotdevice-1/response", utf8("{\"rc\":" + key + ",\"reqId\":\"r\"}")),
+                    new Input("iotdevice-1/add/diag/log", utf8("{\"d\":{\"message\":\"m\",\"timestamp\":" + key
+                            + ",\"severity\":0},\"reqId\":\"r\"}")));
+            for (Input in : inputs) {
+                DecodeError error = (DecodeError) CODEC.decode(in.topic(), in.payload());
+                assertThat(error.detail()).as(in.toString()).doesNotContain("\n", "\r", "\u0000", "\u001b", "\u007f",
+                        "\u0085", "\u2028", "\u2029");
+            }
+        });
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Our own reading of protocol.md §2.2 and §12.31: which topics carry requests that expect an answer. */
