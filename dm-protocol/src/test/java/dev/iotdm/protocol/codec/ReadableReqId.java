@@ -202,7 +202,9 @@ final class ReadableReqId {
                     }
                     int cp = 0;
                     for (int k = 0; k < 4; k++) {
-                        int h = Character.digit(s.charAt(i++), 16);
+                        char x = s.charAt(i++);
+                        int h = x >= '0' && x <= '9' ? x - '0' : x >= 'a' && x <= 'f' ? x - 'a' + 10
+                                : x >= 'A' && x <= 'F' ? x - 'A' + 10 : -1;
                         if (h < 0) {
                             throw new NotJson();
                         }
