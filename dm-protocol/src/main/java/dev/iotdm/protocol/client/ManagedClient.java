@@ -912,6 +912,11 @@ public final class ManagedClient implements AutoCloseable {
     }
 
     private static ConnectFailureKind kindOf(Throwable cause) {
+        if (cause instanceof IllegalArgumentException) {
+            // The transport refused the options themselves (e.g. an MQTT version it does not
+            // speak): retrying cannot help, and connect() should say why at once.
+            return ConnectFailureKind.PERMANENT;
+        }
         if (!(cause instanceof ConnectFailureException cfe)) {
             return ConnectFailureKind.TRANSIENT;
         }

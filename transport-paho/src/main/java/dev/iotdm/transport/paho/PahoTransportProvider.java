@@ -1,0 +1,32 @@
+package dev.iotdm.transport.paho;
+
+import dev.iotdm.protocol.transport.MqttTransport;
+import dev.iotdm.protocol.transport.MqttTransportProvider;
+
+/**
+ * Registers {@link PahoTransport} with {@link java.util.ServiceLoader} under the name
+ * {@value #NAME}, so {@code Transports.load("paho")} and {@code ManagedClient.Builder.transport("paho")}
+ * find it.
+ *
+ * <p>Thread-safety: stateless; safe for concurrent use.
+ */
+public final class PahoTransportProvider implements MqttTransportProvider {
+
+    /** The name this transport is chosen by. */
+    public static final String NAME = "paho";
+
+    /** Called by {@link java.util.ServiceLoader}. */
+    public PahoTransportProvider() {
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** A new, disconnected {@link PahoTransport}. */
+    @Override
+    public MqttTransport create() {
+        return new PahoTransport();
+    }
+}
