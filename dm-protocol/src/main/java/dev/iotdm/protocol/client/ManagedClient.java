@@ -48,7 +48,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -56,11 +55,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -87,8 +88,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: the protocol engine ({@link DeviceSession}) and the reconnect logic
  * ({@link ConnectionSupervisor}) run on a serial executor that may sit on a pool shared by many
- * clients; handlers and listeners run on the callback executor, never on a transport thread and
- * never on the serial executor, so a slow handler delays nothing else.
+ * clients; handlers, listeners and the completion of every returned future run on the callback
+ * executor, never on a transport thread and never on the serial executor, so a slow handler
+ * delays nothing else (as long as the callback executor has a thread to spare for the rest: the
+ * default one grows as needed; a single-threaded one serialises handlers and completions).
  *
  * <p>Thread-safety: all methods may be called from any thread.
  */
@@ -147,9 +150,20 @@ public final class ManagedClient implements AutoCloseable {
     private final List<CompletableFuture<Void>> connectWaiters = new ArrayList<>();
     private ScheduledFuture<?> sessionTimer;
     private Instant sessionTimerAt;
+    private long sessionTimerGeneration;
     private ScheduledFuture<?> supervisorTimer;
+    private long supervisorTimerGeneration;
     private int connectionEpoch;
     private boolean closed;
+
+    // What the read-only accessors return: refreshed by the serial executor whenever the session
+    // may have changed, so reading never waits for (or deadlocks on) the serial executor.
+    private volatile DeviceInfo deviceInfoView;
+    private volatile FirmwareInfo firmwareView;
+    private volatile boolean readyView;
+
+    /** Set by the first close(); later calls return at once. */
+    private final AtomicBoolean closing = new AtomicBoolean();
 
     /** How a session token's outcome becomes a future's value. */
     private record Completion(String request, CompletableFuture<Object> future, boolean wantsResponse) {
@@ -183,6 +197,7 @@ public final class ManagedClient implements AutoCloseable {
         DeviceState saved = store.load().orElse(DeviceState.INITIAL);
         this.session = new DeviceSession(config, saved);
         this.supervisor = new ConnectionSupervisor(b.reconnectPolicy, b.random);
+        refreshViews();
     }
 
     /** A builder for a device with these options. */
@@ -203,22 +218,31 @@ public final class ManagedClient implements AutoCloseable {
         CompletableFuture<Void> ready = new CompletableFuture<>();
         serial.execute(() -> {
             if (closed) {
-                ready.completeExceptionally(new SessionClosedException("the client is closed"));
+                failLater(ready, new SessionClosedException("the client is closed"));
                 return;
             }
             if (session.isReady()) {
-                ready.complete(null);
+                completeLater(ready, null);
                 return;
             }
             connectWaiters.add(ready);
+            // On the client's scheduler (not orTimeout's JDK thread) so a virtual clock drives it
+            // too, and the waiter is dropped when it expires.
+            ScheduledFuture<?> timeout = scheduler.schedule(() -> serial.execute(() -> {
+                if (connectWaiters.remove(ready)) {
+                    failLater(ready, new TimeoutException("no connection was ready within " + connectTimeout
+                            + "; the client keeps trying"));
+                }
+            }), nanos(connectTimeout), TimeUnit.NANOSECONDS);
+            ready.whenComplete((ok, err) -> timeout.cancel(false));
             runSupervisor(supervisor.start(now()));
         });
-        return ready.orTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        return ready;
     }
 
-    /** Whether the connection is up and subscribed. */
+    /** Whether the connection is up and subscribed (as of the last step the client took). */
     public boolean isConnected() {
-        return callOnSerial(session::isReady);
+        return readyView;
     }
 
     /**
@@ -228,6 +252,9 @@ public final class ManagedClient implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return; // idempotent: the first call did the work
+        }
         CompletableFuture<Void> done = new CompletableFuture<>();
         serial.execute(() -> {
             if (closed) {
@@ -239,10 +266,8 @@ public final class ManagedClient implements AutoCloseable {
             drainSession();
             runSupervisor(supervisor.close(now()));
             cancelTimers();
-            for (CompletableFuture<Void> w : connectWaiters) {
-                w.completeExceptionally(new SessionClosedException("the client was closed"));
-            }
-            connectWaiters.clear();
+            failConnectWaiters(new SessionClosedException("the client was closed"));
+            refreshViews();
             done.complete(null);
         });
         try {
@@ -320,26 +345,32 @@ public final class ManagedClient implements AutoCloseable {
         return request("clear log", true, () -> session.clearLog(now()));
     }
 
-    /** Replaces the deviceInfo; notified if observed and sent with every later manage. */
+    /**
+     * Replaces the deviceInfo; notified if observed and sent with every later manage. Applied
+     * asynchronously, in order with the other calls; {@link #deviceInfo()} shows it once applied.
+     */
     public void setDeviceInfo(DeviceInfo info) {
         Objects.requireNonNull(info, "info");
         serial.execute(() -> guarded(() -> session.setDeviceInfo(now(), info)));
     }
 
-    /** Replaces the metadata; notified if observed and sent with every later manage. */
+    /** Replaces the metadata; notified if observed and sent with every later manage. Applied asynchronously. */
     public void setMetadata(JsonObject metadata) {
         Objects.requireNonNull(metadata, "metadata");
         serial.execute(() -> guarded(() -> session.setMetadata(now(), metadata)));
     }
 
-    /** The current deviceInfo (fwVersion changes after a successful install). */
+    /**
+     * The current deviceInfo (fwVersion changes after a successful install), as of the last step
+     * the client took; never blocks.
+     */
     public DeviceInfo deviceInfo() {
-        return callOnSerial(session::deviceInfo);
+        return deviceInfoView;
     }
 
-    /** The current {@code mgmt.firmware} object. */
+    /** The current {@code mgmt.firmware} object, as of the last step the client took; never blocks. */
     public FirmwareInfo firmware() {
-        return callOnSerial(session::firmware);
+        return firmwareView;
     }
 
     // ---- events --------------------------------------------------------------------------------
@@ -368,6 +399,8 @@ public final class ManagedClient implements AutoCloseable {
      * no device action with this reqId is waiting.
      */
     public CompletableFuture<Void> respondDeviceAction(String reqId, Rc rc, String message) {
+        Objects.requireNonNull(reqId, "reqId");
+        Objects.requireNonNull(rc, "rc");
         return onSerial(() -> session.respondDeviceAction(now(), reqId, rc, message));
     }
 
@@ -437,14 +470,14 @@ public final class ManagedClient implements AutoCloseable {
         CompletableFuture<Object> future = new CompletableFuture<>();
         serial.execute(() -> {
             if (closed) {
-                future.completeExceptionally(new SessionClosedException("the client is closed"));
+                failLater(future, new SessionClosedException(what + ": the client is closed"));
                 return;
             }
             try {
                 long token = call.call();
                 completions.put(token, new Completion(what, future, wantsResponse));
             } catch (RuntimeException e) {
-                future.completeExceptionally(e);
+                failLater(future, e);
             }
             drainSession();
         });
@@ -456,9 +489,9 @@ public final class ManagedClient implements AutoCloseable {
         serial.execute(() -> {
             try {
                 action.run();
-                done.complete(null);
+                completeLater(done, null);
             } catch (RuntimeException e) {
-                done.completeExceptionally(e);
+                failLater(done, e);
             }
             drainSession();
         });
@@ -474,40 +507,76 @@ public final class ManagedClient implements AutoCloseable {
         drainSession();
     }
 
-    private <T> T callOnSerial(java.util.function.Supplier<T> read) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        serial.execute(() -> f.complete(read.get()));
+    /** Completes a future for the application on the callback executor, never on the serial one. */
+    private <T> void completeLater(CompletableFuture<T> future, T value) {
+        onCallbacks(() -> future.complete(value));
+    }
+
+    /** Fails a future for the application on the callback executor, never on the serial one. */
+    private void failLater(CompletableFuture<?> future, Throwable cause) {
+        onCallbacks(() -> future.completeExceptionally(cause));
+    }
+
+    private void onCallbacks(Runnable task) {
         try {
-            return f.get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading client state", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not read client state: " + e, e);
+            callbacks.execute(task);
+        } catch (RejectedExecutionException e) {
+            // The application shut its callback executor down: completing here beats never completing.
+            task.run();
         }
+    }
+
+    /** Refreshes what the read-only accessors return. Runs on the serial executor only. */
+    private void refreshViews() {
+        deviceInfoView = session.deviceInfo();
+        firmwareView = session.firmware();
+        readyView = !closed && session.isReady();
     }
 
     private Instant now() {
         return clock.instant();
     }
 
+    /** The delay until {@code at} in nanoseconds, never negative; rounding down would fire timers early. */
+    private long nanosUntil(Instant at) {
+        Duration d = Duration.between(now(), at);
+        return d.isNegative() ? 0 : nanos(d);
+    }
+
+    private static long nanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
     /** Performs what the session asked for, in order. Runs on the serial executor only. */
     private void drainSession() {
+        // First, so that anything the actions below make visible (a publish, a completed future)
+        // happens after the accessors show the state that caused it.
+        refreshViews();
         for (SessionAction a : session.pollActions()) {
             if (a instanceof SessionAction.Publish p) {
                 long id = p.id();
                 int epoch = connectionEpoch;
-                transport.publish(p.topic(), p.payload(), Qos.fromCode(p.qos()).orElseThrow())
-                        .whenComplete((ok, err) -> serial.execute(() -> {
-                            if (epoch == connectionEpoch || err == null) {
-                                if (err == null) {
-                                    session.publishCompleted(now(), id);
-                                } else {
-                                    session.publishFailed(now(), id, unwrap(err));
-                                }
-                                drainSession();
-                            }
-                        }));
+                CompletableFuture<Void> sent;
+                try {
+                    sent = transport.publish(p.topic(), p.payload(), Qos.fromCode(p.qos()).orElseThrow());
+                } catch (RuntimeException e) {
+                    sent = CompletableFuture.failedFuture(e); // the remaining actions must still run
+                }
+                sent.whenComplete((ok, err) -> serial.execute(() -> {
+                    if (err == null) {
+                        session.publishCompleted(now(), id);
+                    } else if (epoch == connectionEpoch && !endsConnection(err)) {
+                        session.publishFailed(now(), id, unwrap(err));
+                    }
+                    // A publish that failed because its connection ended is not a failure of its
+                    // request or event: the transport fails it just before connectionLost, and the
+                    // session then re-sends QoS 1 events and keeps requests waiting (at least once).
+                    drainSession();
+                }));
             } else if (a instanceof SessionAction.Subscribe s) {
                 subscribe(s.filters());
             } else if (a instanceof SessionAction.Persist p) {
@@ -519,9 +588,7 @@ public final class ManagedClient implements AutoCloseable {
             } else if (a instanceof SessionAction.Disconnect d) {
                 LOG.warn("disconnecting: {}", d.reason());
                 failConnectWaiters(new IllegalStateException(d.reason()));
-                connectionEpoch++;
-                transport.disconnect();
-                runSupervisor(supervisor.connectFailed(now(), ConnectFailureKind.PERMANENT, d.reason()));
+                abandonConnection(d.reason());
             } else if (a instanceof SessionAction.Emit e) {
                 dispatch(e.event());
             }
@@ -535,17 +602,47 @@ public final class ManagedClient implements AutoCloseable {
             subs.add(new Subscription(f, Qos.AT_LEAST_ONCE));
         }
         int epoch = connectionEpoch;
-        transport.subscribe(subs).whenComplete((results, err) -> serial.execute(() -> {
+        CompletableFuture<List<SubscribeResult>> subscribed;
+        try {
+            subscribed = transport.subscribe(subs);
+        } catch (RuntimeException e) {
+            subscribed = CompletableFuture.failedFuture(e);
+        }
+        subscribed.whenComplete((results, err) -> serial.execute(() -> {
             if (epoch != connectionEpoch || closed) {
                 return;
             }
+            if (err != null) {
+                if (!endsConnection(err)) {
+                    // Not a refusal (that is a SUBACK result) but a broken call: start over.
+                    abandonConnection("the subscription failed: " + unwrap(err));
+                }
+                return; // the connection ended: connectionLost follows and the supervisor reconnects
+            }
             List<Boolean> accepted = new ArrayList<>();
             for (int i = 0; i < filters.size(); i++) {
-                accepted.add(err == null && i < results.size() && results.get(i) instanceof SubscribeResult.Granted);
+                accepted.add(i < results.size() && results.get(i) instanceof SubscribeResult.Granted);
             }
             session.subscribed(now(), accepted);
             drainSession();
         }));
+    }
+
+    /** Whether a transport call failed because its connection ended (connectionLost follows). */
+    private static boolean endsConnection(Throwable err) {
+        return unwrap(err) instanceof dev.iotdm.protocol.transport.NotConnectedException;
+    }
+
+    /**
+     * Drops a connection the client cannot use and lets the supervisor reconnect with backoff, as
+     * after a loss (a permanent failure would be ignored by the supervisor once connected).
+     */
+    private void abandonConnection(String reason) {
+        connectionEpoch++; // the transport's own callbacks for this connection no longer count
+        transport.disconnect();
+        session.connectionLost(now());
+        drainSession();
+        runSupervisor(supervisor.connectionLost(now(), reason));
     }
 
     private void dispatch(SessionEvent event) {
@@ -556,7 +653,7 @@ public final class ManagedClient implements AutoCloseable {
             }
         } else if (event instanceof SessionEvent.Ready) {
             for (CompletableFuture<Void> w : connectWaiters) {
-                w.complete(null);
+                completeLater(w, null);
             }
             connectWaiters.clear();
             tell(event);
@@ -568,7 +665,12 @@ public final class ManagedClient implements AutoCloseable {
             handleAction(d.reqId(), true, () -> deviceActionHandler.handle(d.kind(), d.reqId()));
         } else if (event instanceof SessionEvent.CustomActionRequested c) {
             CustomActionHandler h = customActionHandlers.getOrDefault(c.action().bundleId(), anyCustomActionHandler);
-            handleAction(c.action().reqId(), false, () -> h.handle(c.action()));
+            handleAction(c.action().reqId(), false, () -> {
+                CompletionStage<ActionResponse> stage = h.handle(c.action());
+                // There is no later way to answer a custom action: no answer is a failed one (§8.4).
+                return stage != null ? stage : CompletableFuture.completedFuture(
+                        ActionResponse.failed("the custom action handler returned no answer"));
+            });
         } else if (event instanceof SessionEvent.CommandReceived c) {
             CommandHandler h = commandHandlers.getOrDefault(c.command().commandId(), anyCommandHandler);
             if (h != null) {
@@ -593,17 +695,16 @@ public final class ManagedClient implements AutoCloseable {
         if (outcome instanceof RequestOutcome.Answered a) {
             PlatformResponse r = a.response();
             if (r.rc().isSuccess()) {
-                callbacks.execute(() -> f.complete(r));
+                completeLater(f, r);
             } else {
-                callbacks.execute(() -> f.completeExceptionally(new DmRequestException(c.request(), r.rc(), r.message())));
+                failLater(f, new DmRequestException(c.request(), r.rc(), r.message()));
             }
         } else if (outcome instanceof RequestOutcome.Delivered) {
-            callbacks.execute(() -> f.complete(null));
+            completeLater(f, null);
         } else if (outcome instanceof RequestOutcome.TimedOut t) {
-            callbacks.execute(() -> f.completeExceptionally(
-                    new TimeoutException(c.request() + ": no response within " + t.after())));
+            failLater(f, new TimeoutException(c.request() + ": no response within " + t.after()));
         } else if (outcome instanceof RequestOutcome.Failed fail) {
-            callbacks.execute(() -> f.completeExceptionally(fail.cause()));
+            failLater(f, fail.cause());
         }
     }
 
@@ -691,37 +792,35 @@ public final class ManagedClient implements AutoCloseable {
 
     private void failConnectWaiters(Throwable cause) {
         for (CompletableFuture<Void> w : connectWaiters) {
-            w.completeExceptionally(cause);
+            failLater(w, cause);
         }
         connectWaiters.clear();
     }
 
     private void rescheduleSessionTimer() {
-        Optional<Instant> next = closed ? Optional.empty() : session.nextTimer();
-        if (next.isEmpty()) {
-            if (sessionTimer != null) {
-                sessionTimer.cancel(false);
-                sessionTimer = null;
-                sessionTimerAt = null;
-            }
-            return;
-        }
-        if (next.get().equals(sessionTimerAt)) {
+        Instant next = closed ? null : session.nextTimer().orElse(null);
+        if (Objects.equals(next, sessionTimerAt)) {
             return;
         }
         if (sessionTimer != null) {
             sessionTimer.cancel(false);
+            sessionTimer = null;
         }
-        sessionTimerAt = next.get();
-        long delay = Math.max(0, Duration.between(now(), next.get()).toMillis());
+        sessionTimerAt = next;
+        if (next == null) {
+            return;
+        }
+        // A cancelled timer may already have queued its task: the generation tells it apart.
+        long generation = ++sessionTimerGeneration;
         sessionTimer = scheduler.schedule(() -> serial.execute(() -> {
+            if (closed || generation != sessionTimerGeneration) {
+                return;
+            }
             sessionTimerAt = null;
             sessionTimer = null;
-            if (!closed) {
-                session.tick(now());
-                drainSession();
-            }
-        }), delay, TimeUnit.MILLISECONDS);
+            session.tick(now());
+            drainSession();
+        }), nanosUntil(next), TimeUnit.NANOSECONDS);
     }
 
     // ---- internals: connection supervision -----------------------------------------------------
@@ -734,13 +833,15 @@ public final class ManagedClient implements AutoCloseable {
                 if (supervisorTimer != null) {
                     supervisorTimer.cancel(false);
                 }
-                long delay = Math.max(0, Duration.between(now(), t.at()).toMillis());
+                long generation = ++supervisorTimerGeneration;
                 supervisorTimer = scheduler.schedule(() -> serial.execute(() -> {
-                    if (!closed) {
+                    if (!closed && generation == supervisorTimerGeneration) {
+                        supervisorTimer = null;
                         runSupervisor(supervisor.tick(now()));
                     }
-                }), delay, TimeUnit.MILLISECONDS);
+                }), nanosUntil(t.at()), TimeUnit.NANOSECONDS);
             } else if (a instanceof SupervisorAction.CancelTimer) {
+                supervisorTimerGeneration++;
                 if (supervisorTimer != null) {
                     supervisorTimer.cancel(false);
                     supervisorTimer = null;
@@ -770,6 +871,7 @@ public final class ManagedClient implements AutoCloseable {
 
             @Override
             public void connectionLost(Throwable cause) {
+                String reason = cause == null ? "connection lost" : String.valueOf(cause.getMessage());
                 serial.execute(() -> {
                     if (epoch != connectionEpoch || closed) {
                         return;
@@ -777,7 +879,7 @@ public final class ManagedClient implements AutoCloseable {
                     connectionEpoch++;
                     session.connectionLost(now());
                     drainSession();
-                    runSupervisor(supervisor.connectionLost(now(), String.valueOf(cause.getMessage())));
+                    runSupervisor(supervisor.connectionLost(now(), reason));
                 });
             }
         };
@@ -789,6 +891,9 @@ public final class ManagedClient implements AutoCloseable {
         }
         attempt.whenComplete((result, err) -> serial.execute(() -> {
             if (epoch != connectionEpoch || closed) {
+                if (err == null) {
+                    transport.disconnect(); // nobody wants this connection any more (e.g. closed meanwhile)
+                }
                 return;
             }
             if (err != null) {
@@ -807,6 +912,11 @@ public final class ManagedClient implements AutoCloseable {
     }
 
     private static ConnectFailureKind kindOf(Throwable cause) {
+        if (cause instanceof IllegalArgumentException) {
+            // The transport refused the options themselves (e.g. an MQTT version it does not
+            // speak): retrying cannot help, and connect() should say why at once.
+            return ConnectFailureKind.PERMANENT;
+        }
         if (!(cause instanceof ConnectFailureException cfe)) {
             return ConnectFailureKind.TRANSIENT;
         }
@@ -821,6 +931,8 @@ public final class ManagedClient implements AutoCloseable {
     }
 
     private void cancelTimers() {
+        sessionTimerGeneration++;
+        supervisorTimerGeneration++;
         if (sessionTimer != null) {
             sessionTimer.cancel(false);
         }
@@ -838,17 +950,17 @@ public final class ManagedClient implements AutoCloseable {
 
     /** The default shared pools: many clients, few threads; all daemon threads. */
     private static final class Shared {
-        static final ScheduledExecutorService SCHEDULER = scheduler();
+        static final ScheduledExecutorService SCHEDULER = timer();
         static final ExecutorService SESSIONS = Executors.newCachedThreadPool(daemon("iotdm-session"));
         static final ExecutorService CALLBACKS = Executors.newCachedThreadPool(daemon("iotdm-callback"));
 
-        private static ScheduledExecutorService scheduler() {
-            // Not Executors.newSingleThreadScheduledExecutor: its wrapper hides the pool's
-            // remove-on-cancel setting (casting it failed, so no ManagedClient could be built).
-            java.util.concurrent.ScheduledThreadPoolExecutor s =
+        /** One timer thread; cancelled timers leave its queue at once (request timers are cancelled often). */
+        private static ScheduledExecutorService timer() {
+            // Not Executors.newSingleThreadScheduledExecutor: its wrapper hides setRemoveOnCancelPolicy.
+            java.util.concurrent.ScheduledThreadPoolExecutor timer =
                     new java.util.concurrent.ScheduledThreadPoolExecutor(1, daemon("iotdm-timer"));
-            s.setRemoveOnCancelPolicy(true);
-            return s;
+            timer.setRemoveOnCancelPolicy(true);
+            return timer;
         }
 
         private static ThreadFactory daemon(String prefix) {
@@ -931,9 +1043,13 @@ public final class ManagedClient implements AutoCloseable {
             return this;
         }
 
-        /** How long {@link #connect()} waits for the first ready connection (default 60 s). */
+        /** How long {@link #connect()} waits for the first ready connection (default 60 s); positive. */
         public Builder connectTimeout(Duration d) {
-            connectTimeout = Objects.requireNonNull(d, "connectTimeout");
+            Objects.requireNonNull(d, "connectTimeout");
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("connectTimeout must be positive, got " + d);
+            }
+            connectTimeout = d;
             return this;
         }
 

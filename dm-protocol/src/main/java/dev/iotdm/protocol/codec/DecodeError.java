@@ -13,7 +13,8 @@ import java.util.Optional;
  *
  * @param topic the topic as received
  * @param problem the kind of problem
- * @param detail a one-line explanation naming the field, e.g. {@code d.lifetime: must be 0 or >= 3600}
+ * @param detail a one-line explanation naming the field, e.g. {@code d.lifetime: must be 0 or >= 3600};
+ *     control characters and line separators in it are escaped as backslash-u and four hex digits
  * @param reqId the request id, whenever one could be read
  * @param request whether the topic carries requests (which expect a response)
  */
@@ -24,8 +25,27 @@ public record DecodeError(String topic, Problem problem, String detail, Optional
     public DecodeError {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(problem, "problem");
-        Objects.requireNonNull(detail, "detail");
+        detail = oneLine(Objects.requireNonNull(detail, "detail"));
         Objects.requireNonNull(reqId, "reqId");
+    }
+
+    /**
+     * The detail quotes the peer's keys and values, so control characters and line separators
+     * are escaped: an error must not forge lines in a log.
+     */
+    private static String oneLine(String detail) {
+        StringBuilder b = null;
+        for (int i = 0; i < detail.length(); i++) {
+            char c = detail.charAt(i);
+            boolean escape = c < 0x20 || c == 0x7f || c == 0x85 || c == 0x2028 || c == 0x2029;
+            if (escape && b == null) {
+                b = new StringBuilder(detail.length() + 16).append(detail, 0, i);
+            }
+            if (b != null) {
+                b.append(escape ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+            }
+        }
+        return b == null ? detail : b.toString();
     }
 
     /** The rc to answer with: 404 for an unknown topic, 400 otherwise; empty when not to answer. */

@@ -1,8 +1,10 @@
 package dev.iotdm.protocol.codec;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.iotdm.protocol.firmware.FirmwareState;
 import dev.iotdm.protocol.firmware.UpdateStatus;
@@ -177,11 +179,28 @@ final class PayloadDecoder {
     }
 
     /**
+     * The parsers of {@link #scanReqId}: no duplicate-key detection and no limits tighter than the
+     * payload itself, so that a repeated key, deep nesting or a long number or name before the
+     * reqId (the very problems that sent us to the error path) do not hide it from the answer
+     * (protocol.md §5.1: a malformed request is answered 400). Skipping values is iterative and
+     * linear in the payload, which the inbound limit bounds.
+     */
+    private static final JsonFactory SCAN_FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(Integer.MAX_VALUE)
+                    .maxNumberLength(Integer.MAX_VALUE)
+                    .maxStringLength(Integer.MAX_VALUE)
+                    .maxNameLength(Integer.MAX_VALUE)
+                    .maxDocumentLength(-1L)
+                    .build())
+            .build();
+
+    /**
      * Best-effort read of a top-level string {@code reqId}, for error reports: tolerates anything,
      * stops at the first problem. Runs only on the error path.
      */
     static Optional<String> scanReqId(byte[] payload) {
-        try (JsonParser p = Jackson.FACTORY.createParser(payload)) {
+        try (JsonParser p = SCAN_FACTORY.createParser(payload)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return Optional.empty();
             }

@@ -2,6 +2,7 @@ package dev.iotdm.transport.paho;
 
 import static dev.iotdm.transport.paho.TestBroker.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.iotdm.protocol.client.ActionResponse;
 import dev.iotdm.protocol.client.ManagedClient;
@@ -52,6 +53,21 @@ class ManagedClientOverPahoTest {
             String answer = "{\"rc\":200,\"reqId\":\"" + reqId.group(1) + "\"}";
             platform.broker.sendToDevice(publish.clientId(), "iotdm-1/response",
                     answer.getBytes(StandardCharsets.UTF_8), 1, WAIT);
+        }
+    }
+
+    @Test
+    void a_managed_client_left_on_mqtt_3_1_1_fails_connect_at_once_with_the_transports_reason() {
+        TestBroker.Device device = platform.newDevice();
+        DeviceOptions options = DeviceOptions.builder()
+                .org(TestBroker.ORG).typeId(TestBroker.TYPE).deviceId(device.deviceId()).token(device.token())
+                .host(platform.broker.host()).port(platform.broker.port()).withoutTls()
+                .build(); // the default MQTT version, 3.1.1
+
+        try (ManagedClient client = ManagedClient.builder(options).transport("paho").build()) {
+            assertThatThrownBy(() -> ManagedClient.await(client.connect(), WAIT))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("MQTT 5 only");
         }
     }
 

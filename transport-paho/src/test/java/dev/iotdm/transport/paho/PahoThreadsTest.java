@@ -14,7 +14,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -23,8 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,16 +49,9 @@ class PahoThreadsTest {
         platform.close();
     }
 
-    /** Threads of a transport: its executor's, and Paho's names for the loops it runs on them. */
-    private static Set<Thread> transportThreads() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("iotdm-paho-") || t.getName().startsWith("MQTT "))
-                .collect(Collectors.toSet());
-    }
-
     @Test
     void two_hundred_connect_disconnect_close_cycles_leave_no_thread_behind() throws Exception {
-        Set<Thread> before = transportThreads();
+        Set<Thread> before = Threads.ofTransports();
         AtomicInteger next = new AtomicInteger();
         ExecutorService runners = Executors.newFixedThreadPool(PARALLEL);
         try {
@@ -82,9 +72,9 @@ class PahoThreadsTest {
             assertThat(runners.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         }
 
-        Set<Thread> left = awaitThreadsEnded(before);
-        assertThat(left).as("threads left by closed transports: %s",
-                left.stream().map(Thread::getName).sorted().toList()).isEmpty();
+        Set<Thread> left = Threads.awaitNone(t -> !before.contains(t) && Threads.isTransportThread(t),
+                THREADS_END_WITHIN);
+        assertThat(left).as("threads left by closed transports: %s", Threads.names(left)).isEmpty();
     }
 
     /** One transport's life; the kind of life varies so that every way to close it is covered. */
@@ -118,20 +108,6 @@ class PahoThreadsTest {
             }
         } finally {
             t.close();
-        }
-    }
-
-    /** Polls until no thread beyond {@code before} remains, or the deadline passes; returns what is left. */
-    private static Set<Thread> awaitThreadsEnded(Set<Thread> before) {
-        long deadline = System.nanoTime() + THREADS_END_WITHIN.toNanos();
-        while (true) {
-            Set<Thread> left = new HashSet<>(transportThreads());
-            left.removeAll(before);
-            left.removeIf(t -> !t.isAlive());
-            if (left.isEmpty() || System.nanoTime() > deadline) {
-                return left;
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
     }
 }

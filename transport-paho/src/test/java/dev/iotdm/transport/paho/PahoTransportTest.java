@@ -17,6 +17,7 @@ import dev.iotdm.protocol.transport.SubscribeResult;
 import dev.iotdm.protocol.transport.Subscription;
 import dev.iotdm.protocol.transport.Transports;
 import dev.iotdm.testkit.broker.DevicePublish;
+import dev.iotdm.testkit.fault.Direction;
 import dev.iotdm.testkit.fault.Fault;
 import dev.iotdm.testkit.fault.FaultProxy;
 import java.net.InetAddress;
@@ -322,6 +323,23 @@ class PahoTransportTest {
             // every delivery of the old connection came before the new round trip, in order
             assertThat(listener.lossCount()).isEqualTo(1);
             assertThat(afterwards.lossCount()).isZero();
+        }
+    }
+
+    @Test
+    void a_broker_that_stops_answering_is_detected_by_the_keep_alive() throws Exception {
+        TestBroker.Device device = platform.newDevice();
+        try (FaultProxy proxy = FaultProxy.open(new InetSocketAddress(platform.broker.host(), platform.broker.port()))) {
+            PahoTransport t = transport();
+            RecordingListener listener = new RecordingListener();
+            await(t.connect(platform.options(device).host("127.0.0.1").port(proxy.port())
+                    .keepAlive(Duration.ofSeconds(1)).build(), listener));
+
+            proxy.apply(new Fault.Stall(Direction.DOWNSTREAM)); // TCP stays up; no PINGRESP comes back
+
+            assertThat(listener.awaitLoss(WAIT)).isNotNull();
+            assertThat(t.isConnected()).isFalse();
+            proxy.clear();
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import org.eclipse.paho.mqttv5.client.internal.NetworkModule;
 
@@ -211,7 +212,13 @@ public final class SocketModule implements NetworkModule {
         }
     }
 
-    /** Opens the read gate on the first write attempt, whether or not it succeeds. */
+    /**
+     * Opens the read gate once the first write (CONNECT) returned or failed. If that write fails
+     * on a TLS socket, the server may have refused us after the handshake (TLS 1.3 sends the
+     * refusal of a client certificate only then, and closes): the alert is already in the
+     * receive buffer, and reading it turns "broken pipe" into the TLS failure it really is.
+     * The reader is still held by the gate, so that read has the stream to itself.
+     */
     private final class GateOpeningOutput extends FilterOutputStream {
         GateOpeningOutput(OutputStream out) {
             super(out);
@@ -219,14 +226,42 @@ public final class SocketModule implements NetworkModule {
 
         @Override
         public void write(int b) throws IOException {
-            firstWrite.countDown();
-            out.write(b);
+            write(new byte[] {(byte) b}, 0, 1);
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            firstWrite.countDown();
-            out.write(b, off, len); // FilterOutputStream would write byte by byte
+            if (firstWrite.getCount() == 0) {
+                out.write(b, off, len);
+                return;
+            }
+            try {
+                out.write(b, off, len); // FilterOutputStream would write byte by byte
+            } catch (IOException e) {
+                throw tlsAlertBehind(e);
+            } finally {
+                firstWrite.countDown();
+            }
         }
+    }
+
+    /** The TLS alert waiting behind a failed write, or {@code failure} itself. */
+    private IOException tlsAlertBehind(IOException failure) {
+        Socket s;
+        synchronized (lock) {
+            s = socket;
+        }
+        if (!(s instanceof SSLSocket) || failure instanceof SSLException) {
+            return failure;
+        }
+        try {
+            s.getInputStream().read();
+        } catch (SSLException alert) {
+            alert.addSuppressed(failure);
+            return alert;
+        } catch (IOException | RuntimeException other) {
+            // no alert to be found: the write failure stands
+        }
+        return failure;
     }
 }
