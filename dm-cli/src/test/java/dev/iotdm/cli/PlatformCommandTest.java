@@ -1,0 +1,195 @@
+package dev.iotdm.cli;
+
+import static dev.iotdm.cli.CliAssertions.assertThat;
+
+import dev.iotdm.protocol.client.ManagedClient;
+import dev.iotdm.protocol.config.DeviceOptions;
+import dev.iotdm.protocol.json.JsonString;
+import dev.iotdm.protocol.message.PlatformResponse;
+import dev.iotdm.protocol.message.Rc;
+import dev.iotdm.protocol.session.ManageParams;
+import dev.iotdm.protocol.transport.MqttVersion;
+import dev.iotdm.protocol.transport.Qos;
+import dev.iotdm.transport.paho.PahoTransport;
+import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code dm-cli platform} driven through its standard input, in-process, against a device of
+ * ours: a {@link ManagedClient} over {@link PahoTransport} connecting to the port it printed.
+ */
+class PlatformCommandTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final ManageParams MANAGE = ManageParams.of(3600, true, false);
+
+    private final ExecutorService runner = Executors.newSingleThreadExecutor();
+    private final LineCollector out = new LineCollector();
+    private final LineCollector err = new LineCollector();
+    private PipedOutputStream operator;
+    private CompletableFuture<Integer> exit;
+
+    @BeforeEach
+    void startPlatform() throws IOException {
+        operator = new PipedOutputStream();
+        PipedInputStream in = new PipedInputStream(operator);
+        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        exit = CompletableFuture.supplyAsync(() -> DmCli.run(new String[] {"platform",
+                "--device", "acme:sensor:dev-1:tok-1:with-colon", "--device", "acme:sensor:dev-2:tok-2"}, in, o, e),
+                runner);
+    }
+
+    @AfterEach
+    void stopPlatform() throws Exception {
+        try {
+            operator.close(); // end of input stops the platform, whatever the test did
+            exit.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            runner.shutdownNow();
+        }
+    }
+
+    @Test
+    void a_device_of_ours_manages_reboots_on_command_and_the_platform_finds_no_violation() throws Exception {
+        Set<Thread> before = Threads.nonDaemon();
+        int port = Integer.parseInt(out.await(Pattern.compile("listening: mqtt://127\\.0\\.0\\.1:(\\d+) "), WAIT)
+                .group(1));
+        out.await(Pattern.compile("registered: d:acme:sensor:dev-1, d:acme:sensor:dev-2$"), WAIT);
+        BlockingQueue<String> rebooted = new LinkedBlockingQueue<>();
+
+        try (Device device = new Device(port, rebooted)) {
+            PlatformResponse managed = ManagedClient.await(device.client().manage(MANAGE), WAIT);
+            assertThat(managed.rc()).isEqualTo(Rc.OK);
+
+            send("devices");
+            out.await(Pattern.compile("^  d:acme:sensor:dev-1 connected managed "), WAIT);
+
+            send("reboot d:acme:sensor:dev-1");
+            assertThat(out.await(Pattern.compile("^reboot d:acme:sensor:dev-1: (?!started)(.*)$"), WAIT).group(1))
+                    .isEqualTo("OK");
+            assertThat(rebooted.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("REBOOT");
+
+            send("violations");
+            assertThat(out.await(Pattern.compile("^violations: (.*)$"), WAIT).group(1))
+                    .as("the platform's output:%n%s", out.text()).startsWith("no rule violations");
+
+            send("quit");
+            assertThat(exit.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(DmCli.OK);
+        }
+        out.await(Pattern.compile("^stopping the platform; rule checker: no rule violations"), WAIT);
+        assertThat(out.text()).contains("D->P d:acme:sensor:dev-1 iotdevice-1/mgmt/manage")
+                .contains("P->D d:acme:sensor:dev-1 iotdm-1/mgmt/initiate/device/reboot")
+                .doesNotContain("tok-1");
+        assertThat(Threads.leftSince(before, Duration.ofSeconds(15))).as("non-daemon threads left behind").isEmpty();
+    }
+
+    @Test
+    void unknown_and_malformed_commands_print_an_error_and_the_platform_carries_on() throws Exception {
+        out.await(Pattern.compile("listening: mqtt://"), WAIT);
+
+        send("frobnicate everything");
+        assertThat(out.await(Pattern.compile("^error: (.*)$"), WAIT).group(1))
+                .isEqualTo("unknown command 'frobnicate'; type 'help' for the list");
+        send("reboot");
+        assertThat(out.await(Pattern.compile("^error: (.*)$"), WAIT).group(1))
+                .isEqualTo("missing <device>; usage: reboot <device>");
+        send("reboot d:acme:sensor:nobody");
+        assertThat(out.await(Pattern.compile("^error: (.*)$"), WAIT).group(1))
+                .isEqualTo("unknown device 'd:acme:sensor:nobody'; registered: d:acme:sensor:dev-1,"
+                        + " d:acme:sensor:dev-2");
+        send("reboot dev-2");
+        assertThat(out.await(Pattern.compile("^reboot d:acme:sensor:dev-2: (?!started)(.*)$"), WAIT).group(1))
+                .as("a device that never managed is refused (protocol.md §3.2)").startsWith("REFUSED");
+        send("help");
+        out.await(Pattern.compile("^  quit "), WAIT);
+
+        operator.close();
+        assertThat(exit.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(DmCli.OK);
+    }
+
+    private void send(String line) throws IOException {
+        operator.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        operator.flush();
+    }
+
+    /**
+     * Our device: answers a reboot with 202, then really restarts (closes its connection, connects
+     * with a new client) and manages again, which is what completes a reboot on the platform
+     * (protocol.md §7).
+     */
+    private static final class Device implements AutoCloseable {
+        private final DeviceOptions options;
+        private final BlockingQueue<String> rebooted;
+        private final ExecutorService power = Executors.newSingleThreadExecutor();
+        private volatile ManagedClient client;
+        private volatile PahoTransport transport;
+
+        Device(int port, BlockingQueue<String> rebooted) throws Exception {
+            this.options = DeviceOptions.builder().org("acme").typeId("sensor").deviceId("dev-1")
+                    .token("tok-1:with-colon").host("127.0.0.1").port(port).withoutTls()
+                    .mqttVersion(MqttVersion.MQTT_5).build();
+            this.rebooted = rebooted;
+            boot();
+        }
+
+        ManagedClient client() {
+            return client;
+        }
+
+        private void boot() throws Exception {
+            transport = new PahoTransport();
+            client = ManagedClient.builder(options).transport(transport)
+                    .deviceActionHandler((kind, reqId) -> {
+                        ManagedClient running = client;
+                        power.execute(() -> restart(running, kind.name(), reqId));
+                        return null; // answered from the power thread, before the restart
+                    })
+                    .build();
+            ManagedClient.await(client.connect(), WAIT);
+        }
+
+        private void restart(ManagedClient running, String kind, String reqId) {
+            try {
+                ManagedClient.await(running.respondDeviceAction(reqId, Rc.ACCEPTED, null), WAIT);
+                // Acknowledged after the 202 on the same connection: the broker has the 202 too.
+                ManagedClient.await(running.publishEvent("lifecycle", new JsonString("rebooting"),
+                        Qos.AT_LEAST_ONCE), WAIT);
+                powerOff();
+                boot();
+                ManagedClient.await(client.manage(MANAGE), WAIT);
+                rebooted.add(kind);
+            } catch (Exception e) {
+                rebooted.add("failed: " + e);
+            }
+        }
+
+        private void powerOff() {
+            client.close();
+            transport.close();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            power.shutdownNow();
+            power.awaitTermination(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            powerOff();
+        }
+    }
+}
