@@ -8,6 +8,7 @@ import dev.iotdm.protocol.json.JsonString;
 import dev.iotdm.protocol.message.PlatformResponse;
 import dev.iotdm.protocol.message.Rc;
 import dev.iotdm.protocol.session.ManageParams;
+import dev.iotdm.protocol.tls.TlsSettings;
 import dev.iotdm.protocol.transport.MqttVersion;
 import dev.iotdm.protocol.transport.Qos;
 import dev.iotdm.transport.paho.PahoTransport;
@@ -16,7 +17,10 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -27,8 +31,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code dm-cli platform} driven through its standard input, in-process, against a device of
@@ -39,28 +43,36 @@ class PlatformCommandTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final ManageParams MANAGE = ManageParams.of(3600, true, false);
 
-    private final ExecutorService runner = Executors.newSingleThreadExecutor();
+    /** Runs the command line; a daemon, so that the left-behind check sees only the platform's own threads. */
+    private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "platform-command-under-test");
+        t.setDaemon(true);
+        return t;
+    });
     private final LineCollector out = new LineCollector();
     private final LineCollector err = new LineCollector();
     private PipedOutputStream operator;
     private CompletableFuture<Integer> exit;
 
-    @BeforeEach
-    void startPlatform() throws IOException {
+    /** Runs {@code dm-cli platform} with two devices and {@code extra} arguments, reading {@link #operator}. */
+    private void startPlatform(String... extra) throws IOException {
         operator = new PipedOutputStream();
         PipedInputStream in = new PipedInputStream(operator);
         PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-        exit = CompletableFuture.supplyAsync(() -> DmCli.run(new String[] {"platform",
-                "--device", "acme:sensor:dev-1:tok-1:with-colon", "--device", "acme:sensor:dev-2:tok-2"}, in, o, e),
-                runner);
+        List<String> args = new ArrayList<>(List.of("platform",
+                "--device", "acme:sensor:dev-1:tok-1:with-colon", "--device", "acme:sensor:dev-2:tok-2"));
+        args.addAll(List.of(extra));
+        exit = CompletableFuture.supplyAsync(() -> DmCli.run(args.toArray(String[]::new), in, o, e), runner);
     }
 
     @AfterEach
     void stopPlatform() throws Exception {
         try {
-            operator.close(); // end of input stops the platform, whatever the test did
-            exit.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            if (operator != null) {
+                operator.close(); // end of input stops the platform, whatever the test did
+                exit.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            }
         } finally {
             runner.shutdownNow();
         }
@@ -69,6 +81,7 @@ class PlatformCommandTest {
     @Test
     void a_device_of_ours_manages_reboots_on_command_and_the_platform_finds_no_violation() throws Exception {
         Set<Thread> before = Threads.nonDaemon();
+        startPlatform();
         int port = Integer.parseInt(out.await(Pattern.compile("listening: mqtt://127\\.0\\.0\\.1:(\\d+) "), WAIT)
                 .group(1));
         out.await(Pattern.compile("registered: d:acme:sensor:dev-1, d:acme:sensor:dev-2$"), WAIT);
@@ -102,6 +115,7 @@ class PlatformCommandTest {
 
     @Test
     void unknown_and_malformed_commands_print_an_error_and_the_platform_carries_on() throws Exception {
+        startPlatform();
         out.await(Pattern.compile("listening: mqtt://"), WAIT);
 
         send("frobnicate everything");
@@ -122,6 +136,29 @@ class PlatformCommandTest {
 
         operator.close();
         assertThat(exit.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(DmCli.OK);
+    }
+
+    @Test
+    void a_device_connects_over_tls_trusting_the_generated_ca_and_manages(@TempDir Path certs) throws Exception {
+        startPlatform("--tls-port", "0", "--cert-dir", certs.toString(), "--no-transcript");
+        int tlsPort = Integer.parseInt(out.await(Pattern.compile("listening: mqtts://127\\.0\\.0\\.1:(\\d+) "), WAIT)
+                .group(1));
+        DeviceOptions options = DeviceOptions.builder().org("acme").typeId("sensor").deviceId("dev-2")
+                .token("tok-2").host("127.0.0.1").port(tlsPort)
+                .tls(TlsSettings.builder().trustCaFile(certs.resolve("ca.pem")).build())
+                .mqttVersion(MqttVersion.MQTT_5).build();
+
+        try (PahoTransport transport = new PahoTransport();
+                ManagedClient client = ManagedClient.builder(options).transport(transport).build()) {
+            ManagedClient.await(client.connect(), WAIT);
+            ManagedClient.await(client.manage(MANAGE), WAIT);
+
+            send("devices");
+            out.await(Pattern.compile("^  d:acme:sensor:dev-2 connected managed "), WAIT);
+        }
+        send("quit");
+        assertThat(exit.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(DmCli.OK);
+        assertThat(certs.resolve("ca.pem")).as("a --cert-dir is kept").exists();
     }
 
     private void send(String line) throws IOException {
