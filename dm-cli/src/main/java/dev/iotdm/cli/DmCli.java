@@ -45,7 +45,8 @@ public final class DmCli implements Callable<Integer> {
     static final String LOGBACK_CONFIGURATION = "dev/iotdm/cli/logback-cli.xml";
 
     // Paho logs through java.util.logging, at SEVERE when a connection closes under it, which the
-    // demo's reboot does on purpose. A strong reference keeps the level: JUL holds loggers weakly.
+    // demo's reboot does on purpose; main() silences it (run() leaves the embedding JVM's logging
+    // alone). A strong reference keeps the level: JUL holds loggers weakly.
     private static final Logger PAHO_JUL = Logger.getLogger("org.eclipse.paho");
 
     @Spec
@@ -62,6 +63,7 @@ public final class DmCli implements Callable<Integer> {
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", LOGBACK_CONFIGURATION);
         }
+        PAHO_JUL.setLevel(Level.OFF);
         int code = run(args, System.in, System.out, System.err);
         if (code != OK) {
             System.exit(code);
@@ -81,7 +83,6 @@ public final class DmCli implements Callable<Integer> {
         Objects.requireNonNull(args, "args");
         Io io = new Io(Objects.requireNonNull(in, "in"), Objects.requireNonNull(out, "out"),
                 Objects.requireNonNull(err, "err"));
-        PAHO_JUL.setLevel(Level.OFF);
         CommandLine cli = commandLine(io);
         return cli.execute(args);
     }

@@ -223,9 +223,13 @@ class PlatformCommandTest {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             power.shutdownNow();
-            power.awaitTermination(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                power.awaitTermination(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             powerOff();
         }
     }
