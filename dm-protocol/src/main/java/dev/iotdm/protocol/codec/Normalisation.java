@@ -20,10 +20,7 @@ public enum Normalisation {
     DEVICE_INFO_NULLS("§12.24", "deviceInfo attributes sent as null"),
     /** supports flags sent as integers 1/0 instead of booleans (embedded C client). */
     SUPPORTS_AS_INTEGERS("§12.19", "supports flags sent as integers"),
-    /**
-     * A timestamp without zone or offset (ibmiotf log timestamps), read as UTC: the decoded
-     * timestamp is the text with {@code Z} appended.
-     */
+    /** A timestamp without zone or offset (ibmiotf log timestamps), kept as sent: its zone is unknown. */
     ZONELESS_TIMESTAMP("§12.21", "timestamp without a zone"),
     /** {@code mgmt.firmware.updatedDateTime} sent as {@code ""}, read as absent. */
     EMPTY_TIMESTAMP("§4.2", "empty updatedDateTime");

@@ -171,12 +171,9 @@ final class Reader {
         Timestamp ts = Timestamp.parseText(s)
                 .orElseThrow(() -> new Bad(Problem.INVALID_VALUE, "not an ISO 8601 date-time: '" + abbreviate(s) + "'"));
         if (ts.isZoneless()) {
-            // Old Python clients send local time without a zone (protocol.md §12.21, §14). The
-            // decoded message must be canonical, so it reads as UTC; the normalisation keeps the
-            // fact that the zone was a guess.
+            // Old Python clients send local time without a zone (protocol.md §12.21, §14). The text
+            // is kept as sent (its zone is unknown); the normalisation records the deviation.
             normalised(Normalisation.ZONELESS_TIMESTAMP);
-            return Timestamp.parseText(s + "Z")
-                    .orElseThrow(() -> new Bad(Problem.INVALID_VALUE, "not an ISO 8601 date-time: '" + abbreviate(s) + "'"));
         }
         return ts;
     }

@@ -15,8 +15,8 @@ import java.util.Optional;
  *
  * <p>We emit UTC with millisecond precision and a {@code Z} (protocol.md §12.21). We accept any
  * ISO 8601 date-time with an offset, and, because old Python clients send local time without a
- * zone (§14), zone-less text too; {@link #isZoneless()} tells them apart. (The codec reads
- * zone-less text on the wire as UTC and reports that it did.)
+ * zone (§14), zone-less text too; {@link #isZoneless()} tells them apart, and the codec reports
+ * such text as a normalisation.
  *
  * @param text the ISO 8601 text, e.g. {@code 2018-05-01T10:15:30.123Z}
  */

@@ -77,7 +77,10 @@ class CodecFuzzTest {
         if (result instanceof Decoded decoded) {
             Encoded again = CODEC.encode(decoded.message());
             assertThat(again.topic()).isEqualTo(topic);
-            assertThat(CODEC.decode(again.topic(), again.payload())).isEqualTo(new Decoded(decoded.message(), List.of()));
+            // Re-encoding removes every leniency but a zone-less timestamp, which is kept as sent.
+            List<Normalisation> left = decoded.normalisations().contains(Normalisation.ZONELESS_TIMESTAMP)
+                    ? List.of(Normalisation.ZONELESS_TIMESTAMP) : List.of();
+            assertThat(CODEC.decode(again.topic(), again.payload())).isEqualTo(new Decoded(decoded.message(), left));
         } else {
             DecodeError error = (DecodeError) result;
             assertThat(error.topic()).isEqualTo(topic);

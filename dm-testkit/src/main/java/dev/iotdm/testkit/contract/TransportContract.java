@@ -13,6 +13,7 @@ import dev.iotdm.protocol.message.LogSeverity;
 import dev.iotdm.protocol.supervisor.ReconnectPolicy;
 import dev.iotdm.protocol.tls.TlsSettings;
 import dev.iotdm.protocol.transport.MqttTransport;
+import dev.iotdm.protocol.transport.MqttVersion;
 import dev.iotdm.protocol.transport.Qos;
 import dev.iotdm.testkit.broker.DevicePublish;
 import dev.iotdm.testkit.broker.EmbeddedBroker;
@@ -77,6 +78,11 @@ public abstract class TransportContract {
     /** Name prefixes of the threads the transport starts, checked for leaks after close. */
     protected abstract List<String> transportThreadPrefixes();
 
+    /** The MQTT version the transport speaks (default 3.1.1, protocol.md §12.33). */
+    protected MqttVersion mqttVersion() {
+        return MqttVersion.MQTT_3_1_1;
+    }
+
     /** How many connect/close cycles the leak check runs. */
     protected int closeConnectCycles() {
         return 20;
@@ -140,7 +146,7 @@ public abstract class TransportContract {
                 ? "d:" + ORG + ":" + TYPE + ":" + deviceId
                 : registry.register(ORG, TYPE, deviceId, TOKEN);
         DeviceOptions.Builder b = DeviceOptions.builder().org(ORG).typeId(TYPE).deviceId(deviceId).token(TOKEN)
-                .host("127.0.0.1").port(broker.port()).withoutTls();
+                .host("127.0.0.1").port(broker.port()).withoutTls().mqttVersion(mqttVersion());
         options.accept(b);
         Device[] holder = new Device[1];
         ManagedClient client = ManagedClient.builder(b.build())
@@ -374,15 +380,21 @@ public abstract class TransportContract {
             d.client.close();
             perTest.remove(d.client);
         }
+        // Threads end asynchronously after close: wait (bounded) for every thread the cycles
+        // started to be gone; threads of earlier tests that are still ending do not count.
         long deadline = System.nanoTime() + WAIT.toNanos();
-        List<String> after = transportThreads();
-        while (after.size() > before.size() && System.nanoTime() < deadline) {
-            // Threads end asynchronously after close; wait for them without a fixed sleep.
-            Thread.onSpinWait();
+        List<String> left = started(before);
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
             java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-            after = transportThreads();
+            left = started(before);
         }
-        assertThat(after).as("transport threads after %d cycles", closeConnectCycles()).hasSameSizeAs(before);
+        assertThat(left).as("transport threads left after %d connect/close cycles", closeConnectCycles()).isEmpty();
+    }
+
+    private List<String> started(List<String> before) {
+        List<String> now = transportThreads();
+        now.removeAll(before);
+        return now;
     }
 
     private List<String> transportThreads() {

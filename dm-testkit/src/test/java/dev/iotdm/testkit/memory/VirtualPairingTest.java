@@ -2,7 +2,13 @@ package dev.iotdm.testkit.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.iotdm.protocol.firmware.FirmwareInput;
+import dev.iotdm.protocol.firmware.FirmwareState;
+import dev.iotdm.protocol.json.JsonObject;
+import dev.iotdm.protocol.json.JsonString;
 import dev.iotdm.protocol.message.Location;
+import dev.iotdm.protocol.message.MetadataField;
+import dev.iotdm.protocol.message.Parameter;
 import dev.iotdm.protocol.message.Rc;
 import dev.iotdm.protocol.session.DeviceStateStore;
 import dev.iotdm.protocol.session.ManageParams;
@@ -10,6 +16,7 @@ import dev.iotdm.protocol.session.RequestOutcome;
 import dev.iotdm.protocol.session.SessionConfig;
 import dev.iotdm.protocol.session.SessionEvent;
 import dev.iotdm.testkit.platform.DeviceView;
+import dev.iotdm.testkit.platform.FirmwareImage;
 import dev.iotdm.testkit.platform.OperationOutcome;
 import dev.iotdm.testkit.platform.OperationToken;
 import dev.iotdm.testkit.platform.PlatformEngine;
@@ -35,12 +42,13 @@ class VirtualPairingTest {
     @BeforeEach
     void pair() {
         clientId = platform.register("org1", "sensor", "dev-1", "tok");
-        SessionConfig config = SessionConfig.builder().deviceActionHandler(true)
+        SessionConfig config = SessionConfig.builder().deviceActionHandler(true).firmwareHandler(true)
+                .customActionBundles(java.util.Set.of("acme-v1"))
                 .reqIds(() -> "dev-" + ids.incrementAndGet()).build();
         pair = new VirtualPairing(Instant.parse("2026-11-25T00:00:00Z"), platform, clientId, config,
                 DeviceStateStore.inMemory(), seen::add);
         pair.connect();
-        pair.device().manage(pair.now(), ManageParams.of(3600, true, false));
+        pair.device().manage(pair.now(), ManageParams.of(3600, true, true, "acme-v1"));
         pair.pump();
     }
 
@@ -83,6 +91,49 @@ class VirtualPairingTest {
         pair.connect();
         pair.advance(Duration.ofSeconds(1));
         assertThat(pair.outcome(reboot)).get().isInstanceOf(OperationOutcome.Succeeded.class);
+    }
+
+    @Test
+    void a_firmware_download_and_update_run_the_full_flows_between_the_two_engines() {
+        FirmwareImage image = FirmwareImage.of("2.0", "fw", "https://example.com/fw.bin",
+                "0123456789abcdef0123456789abcdef");
+        OperationToken download = platform.firmwareDownload(pair.now(), clientId, java.util.Optional.of(image),
+                Duration.ofMinutes(10));
+        pair.advance(Duration.ofSeconds(1));
+        assertThat(pair.takeDeviceEvents(SessionEvent.FirmwareDownloadRequested.class)).hasSize(1);
+        pair.advance(Duration.ofMinutes(2)); // the download takes virtual minutes
+        pair.device().reportFirmware(pair.now(), FirmwareInput.DOWNLOAD_SUCCEEDED, null);
+        pair.advance(Duration.ofSeconds(1));
+        assertThat(pair.outcome(download)).get().isInstanceOf(OperationOutcome.Succeeded.class);
+        assertThat(view().firmware().flatMap(f -> f.state())).contains(FirmwareState.DOWNLOADED);
+
+        OperationToken update = platform.firmwareUpdate(pair.now(), clientId, java.util.Optional.empty(),
+                Duration.ofMinutes(10));
+        pair.advance(Duration.ofSeconds(1));
+        assertThat(pair.takeDeviceEvents(SessionEvent.FirmwareInstallRequested.class)).hasSize(1);
+        pair.device().reportFirmware(pair.now(), FirmwareInput.INSTALL_SUCCEEDED, null);
+        pair.advance(Duration.ofSeconds(1));
+        assertThat(pair.outcome(update)).get().isInstanceOf(OperationOutcome.Succeeded.class);
+        assertThat(view().firmware().flatMap(f -> f.state())).contains(FirmwareState.IDLE);
+        assertThat(pair.device().deviceInfo().fwVersion()).contains("2.0");
+    }
+
+    @Test
+    void a_custom_action_and_an_attribute_update_complete_with_their_answers() {
+        OperationToken action = platform.customAction(pair.now(), clientId, "acme-v1", "install",
+                List.of(new Parameter("pluginId", new JsonString("pA"))), Duration.ofMinutes(1));
+        pair.advance(Duration.ofSeconds(1));
+        SessionEvent.CustomActionRequested asked = pair.takeDeviceEvents(SessionEvent.CustomActionRequested.class).get(0);
+        assertThat(asked.action().parameter("pluginId")).isPresent();
+        pair.device().respondCustomAction(pair.now(), asked.action().reqId(), Rc.OK, null);
+        pair.pump();
+        assertThat(pair.outcome(action)).get().isInstanceOf(OperationOutcome.Succeeded.class);
+
+        OperationToken update = platform.deviceUpdate(pair.now(), clientId,
+                List.of(new MetadataField(JsonObject.builder().put("owner", "ops").build())), Duration.ofMinutes(1));
+        pair.advance(Duration.ofSeconds(1));
+        assertThat(pair.outcome(update)).get().isInstanceOf(OperationOutcome.Succeeded.class);
+        assertThat(pair.takeDeviceEvents(SessionEvent.AttributesUpdated.class)).hasSize(1);
     }
 
     @Test

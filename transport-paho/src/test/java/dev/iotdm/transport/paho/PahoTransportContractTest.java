@@ -1,0 +1,30 @@
+package dev.iotdm.transport.paho;
+
+import dev.iotdm.protocol.transport.MqttTransport;
+import dev.iotdm.protocol.transport.MqttVersion;
+import dev.iotdm.testkit.contract.TransportContract;
+import java.util.List;
+
+/** The whole transport contract over Paho (MQTT 5) and the embedded broker. */
+class PahoTransportContractTest extends TransportContract {
+
+    @Override
+    protected MqttTransport newTransport() {
+        return new PahoTransport();
+    }
+
+    @Override
+    protected MqttVersion mqttVersion() {
+        return MqttVersion.MQTT_5;
+    }
+
+    @Override
+    protected List<String> transportThreadPrefixes() {
+        return List.of("iotdm-paho-", "MQTT");
+    }
+
+    @Override
+    protected int closeConnectCycles() {
+        return 200;
+    }
+}
