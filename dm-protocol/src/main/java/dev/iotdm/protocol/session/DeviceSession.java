@@ -54,6 +54,7 @@ import dev.iotdm.protocol.message.Unmanage;
 import dev.iotdm.protocol.message.UpdateLocation;
 import dev.iotdm.protocol.topic.CommandTopic;
 import dev.iotdm.protocol.topic.DmTopic;
+import dev.iotdm.protocol.transport.NotConnectedException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.iotdm.protocol.session;
 
+import dev.iotdm.protocol.transport.NotConnectedException;
 import static dev.iotdm.protocol.session.SessionAssertions.assertThat;
 
 import dev.iotdm.protocol.message.AddErrorCode;
