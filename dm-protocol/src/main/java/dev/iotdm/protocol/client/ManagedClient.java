@@ -29,6 +29,7 @@ import dev.iotdm.protocol.supervisor.ConnectFailureKind;
 import dev.iotdm.protocol.supervisor.ConnectionSupervisor;
 import dev.iotdm.protocol.supervisor.LifecycleEvent;
 import dev.iotdm.protocol.supervisor.ReconnectPolicy;
+import dev.iotdm.protocol.supervisor.SupervisorState;
 import dev.iotdm.protocol.supervisor.SupervisorAction;
 import dev.iotdm.protocol.transport.ConnectFailure;
 import dev.iotdm.protocol.transport.ConnectFailureException;
@@ -642,7 +643,18 @@ public final class ManagedClient implements AutoCloseable {
         transport.disconnect();
         session.connectionLost(now());
         drainSession();
-        runSupervisor(supervisor.connectionLost(now(), reason));
+        supervisorLost(reason);
+    }
+
+    /**
+     * Tells the supervisor a connection ended. Until the session was Ready the attempt had not
+     * succeeded, so a loss or a refused subscription then is a failed attempt that backs off, not a
+     * lost connection (which would count towards a suspected client-id take-over).
+     */
+    private void supervisorLost(String reason) {
+        runSupervisor(supervisor.state() == SupervisorState.CONNECTED
+                ? supervisor.connectionLost(now(), reason)
+                : supervisor.connectFailed(now(), ConnectFailureKind.TRANSIENT, reason));
     }
 
     private void dispatch(SessionEvent event) {
@@ -651,7 +663,8 @@ public final class ManagedClient implements AutoCloseable {
             if (c != null) {
                 complete(c, rc.outcome());
             }
-        } else if (event instanceof SessionEvent.Ready) {
+        } else if (event instanceof SessionEvent.Ready ready) {
+            runSupervisor(supervisor.connectSucceeded(now(), ready.sessionPresent()));
             for (CompletableFuture<Void> w : connectWaiters) {
                 completeLater(w, null);
             }
@@ -879,7 +892,7 @@ public final class ManagedClient implements AutoCloseable {
                     connectionEpoch++;
                     session.connectionLost(now());
                     drainSession();
-                    runSupervisor(supervisor.connectionLost(now(), reason));
+                    supervisorLost(reason);
                 });
             }
         };
@@ -905,7 +918,7 @@ public final class ManagedClient implements AutoCloseable {
                 runSupervisor(supervisor.connectFailed(now(), kind, String.valueOf(cause.getMessage())));
                 return;
             }
-            runSupervisor(supervisor.connectSucceeded(now(), result.sessionPresent()));
+            // The supervisor hears of success only when the session is Ready (both SUBACKs in, §13.2).
             session.connected(now(), result.sessionPresent());
             drainSession();
         }));

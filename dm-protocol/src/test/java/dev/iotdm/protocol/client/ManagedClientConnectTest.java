@@ -81,6 +81,22 @@ class ManagedClientConnectTest {
     }
 
     @Test
+    void repeated_subscription_refusals_back_off_as_failed_attempts_not_as_a_client_id_take_over() {
+        try (Harness h = Harness.virtual(b -> b)) {
+            h.client.connect();
+            for (int i = 0; i < 5; i++) {
+                h.transport.nextConnect().accept(false);
+                h.transport.nextSubscribe().refuse("iotdm-1/#");
+                h.time.advanceToNextTask();
+            }
+            assertThat(h.events).noneMatch(e -> e instanceof ClientEvent.Lifecycle l
+                    && l.event() instanceof dev.iotdm.protocol.supervisor.LifecycleEvent.ClientIdTakeOverSuspected);
+            assertThat(h.events).anyMatch(e -> e instanceof ClientEvent.Lifecycle l
+                    && l.event() instanceof dev.iotdm.protocol.supervisor.LifecycleEvent.ReconnectScheduled);
+        }
+    }
+
+    @Test
     void a_connection_lost_while_waiting_for_the_suback_is_reconnected_not_taken_for_a_refusal() {
         try (Harness h = Harness.virtual(b -> b)) {
             CompletableFuture<Void> ready = h.client.connect();
