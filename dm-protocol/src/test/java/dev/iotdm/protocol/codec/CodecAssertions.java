@@ -8,9 +8,9 @@ import org.assertj.core.api.Assertions;
 
 /**
  * The AssertJ entry point of the codec tests: everything of {@link Assertions} plus
- * {@code assertThat(DecodeResult)} with the codec's own vocabulary.
+ * {@code Assertions.assertThat(DecodeResult)} with the codec's own vocabulary.
  */
-public class CodecAssertions extends Assertions {
+public final class CodecAssertions {
 
     /** Assertions on the outcome of {@link Codec#decode(String, byte[])}. */
     public static DecodeResultAssert assertThat(DecodeResult actual) {

@@ -1,6 +1,6 @@
 package dev.iotdm.protocol.codec;
 
-import static dev.iotdm.protocol.codec.CodecAssertions.assertThat;
+import static dev.iotdm.protocol.testing.ProtocolAssertions.assertThat;
 
 import dev.iotdm.protocol.message.Rc;
 import dev.iotdm.protocol.message.Reboot;

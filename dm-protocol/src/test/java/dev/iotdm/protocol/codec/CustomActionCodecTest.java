@@ -1,6 +1,6 @@
 package dev.iotdm.protocol.codec;
 
-import static dev.iotdm.protocol.codec.CodecAssertions.assertThat;
+import static dev.iotdm.protocol.testing.ProtocolAssertions.assertThat;
 import static dev.iotdm.protocol.codec.Wire.compact;
 import static dev.iotdm.protocol.codec.Wire.decode;
 import static dev.iotdm.protocol.codec.Wire.encode;

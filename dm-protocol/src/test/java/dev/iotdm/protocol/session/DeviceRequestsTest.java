@@ -1,7 +1,7 @@
 package dev.iotdm.protocol.session;
 
 import dev.iotdm.protocol.transport.NotConnectedException;
-import static dev.iotdm.protocol.session.SessionAssertions.assertThat;
+import static dev.iotdm.protocol.testing.ProtocolAssertions.assertThat;
 
 import dev.iotdm.protocol.message.AddErrorCode;
 import dev.iotdm.protocol.message.AddLog;

@@ -2,7 +2,7 @@ package dev.iotdm.protocol.session;
 
 import static dev.iotdm.protocol.session.Firmware.IMAGE;
 import static dev.iotdm.protocol.session.Firmware.OTHER_IMAGE;
-import static dev.iotdm.protocol.session.SessionAssertions.assertThat;
+import static dev.iotdm.protocol.testing.ProtocolAssertions.assertThat;
 
 import dev.iotdm.protocol.firmware.FirmwarePhase;
 import dev.iotdm.protocol.firmware.FirmwareState;

@@ -1,8 +1,8 @@
 package dev.iotdm.protocol.session;
 
 import dev.iotdm.protocol.transport.NotConnectedException;
-import static dev.iotdm.protocol.session.SessionAssertions.assertThat;
-import static dev.iotdm.protocol.session.SessionAssertions.assertThatThrownBy;
+import static dev.iotdm.protocol.testing.ProtocolAssertions.assertThat;
+import static dev.iotdm.protocol.testing.ProtocolAssertions.assertThatThrownBy;
 
 import dev.iotdm.protocol.json.JsonObject;
 import dev.iotdm.protocol.message.Command;

@@ -1,8 +1,8 @@
 package dev.iotdm.protocol.session;
 
-import static dev.iotdm.protocol.session.SessionAssertions.assertThat;
-import static dev.iotdm.protocol.session.SessionAssertions.assertThatThrownBy;
-import static dev.iotdm.protocol.session.SessionAssertions.catchThrowableOfType;
+import static dev.iotdm.protocol.testing.ProtocolAssertions.assertThat;
+import static dev.iotdm.protocol.testing.ProtocolAssertions.assertThatThrownBy;
+import static dev.iotdm.protocol.testing.ProtocolAssertions.catchThrowableOfType;
 
 import dev.iotdm.protocol.codec.ResponseViews;
 import dev.iotdm.protocol.firmware.FirmwarePhase;

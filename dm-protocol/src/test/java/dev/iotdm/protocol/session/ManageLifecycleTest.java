@@ -1,7 +1,7 @@
 package dev.iotdm.protocol.session;
 
-import static dev.iotdm.protocol.session.SessionAssertions.assertThat;
-import static dev.iotdm.protocol.session.SessionAssertions.assertThatThrownBy;
+import static dev.iotdm.protocol.testing.ProtocolAssertions.assertThat;
+import static dev.iotdm.protocol.testing.ProtocolAssertions.assertThatThrownBy;
 
 import dev.iotdm.protocol.message.DeviceInfo;
 import dev.iotdm.protocol.message.Manage;

@@ -1,7 +1,7 @@
 package dev.iotdm.protocol.session;
 
 import static dev.iotdm.protocol.session.Firmware.IMAGE;
-import static dev.iotdm.protocol.session.SessionAssertions.assertThat;
+import static dev.iotdm.protocol.testing.ProtocolAssertions.assertThat;
 
 import dev.iotdm.protocol.firmware.FirmwareState;
 import dev.iotdm.protocol.firmware.UpdateStatus;

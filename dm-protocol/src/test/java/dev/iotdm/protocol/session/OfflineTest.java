@@ -1,6 +1,6 @@
 package dev.iotdm.protocol.session;
 
-import static dev.iotdm.protocol.session.SessionAssertions.assertThat;
+import static dev.iotdm.protocol.testing.ProtocolAssertions.assertThat;
 
 import dev.iotdm.protocol.message.Manage;
 import dev.iotdm.protocol.message.Rc;

@@ -1,8 +1,8 @@
 package dev.iotdm.protocol.session;
 
 import static dev.iotdm.protocol.session.Firmware.IMAGE;
-import static dev.iotdm.protocol.session.SessionAssertions.assertThat;
-import static dev.iotdm.protocol.session.SessionAssertions.assertThatThrownBy;
+import static dev.iotdm.protocol.testing.ProtocolAssertions.assertThat;
+import static dev.iotdm.protocol.testing.ProtocolAssertions.assertThatThrownBy;
 
 import dev.iotdm.protocol.firmware.FirmwarePhase;
 import dev.iotdm.protocol.firmware.FirmwareState;

@@ -14,16 +14,15 @@ import org.assertj.core.api.AbstractAssert;
 import org.assertj.core.api.Assertions;
 
 /**
- * The AssertJ entry point for session tests: everything of {@link Assertions} plus domain
- * assertions for device responses, notifies and request outcomes, e.g.
- * {@code assertThat(h.takeResponse()).hasRc(202).hasReqId(reqId)}.
+ * Domain assertions for device responses, notifies and request outcomes, e.g.
+ * {@code assertThat(h.takeResponse()).hasRc(202).hasReqId(reqId)}, reached through the module's one
+ * entry point, {@code dev.iotdm.protocol.testing.ProtocolAssertions}.
  *
  * <p>Thread-safety: stateless.
  */
-public class SessionAssertions extends Assertions {
+public final class SessionAssertions {
 
-    /** For static use only; subclassable to add more entry points. */
-    protected SessionAssertions() {
+    private SessionAssertions() {
     }
 
     /** Assertions on a device response. */
