@@ -652,16 +652,11 @@ final class PayloadDecoder {
             p.nextToken();
             Reader r = new Reader(p);
             @SuppressWarnings("unchecked")
-            T result = (T) (values ? fieldValues(r, Normalisation.NOTIFY_SINGLE_FIELD, false) : failedNames(r));
+            T result = (T) (values ? fieldValues(r, Normalisation.NOTIFY_SINGLE_FIELD, false) : fieldNames(r));
             return result;
         } catch (IOException e) {
             throw new Bad(Problem.MALFORMED_JSON, String.valueOf(e.getMessage()));
         }
-    }
-
-    /** {@code d.fields} of a failure response: names as strings or as {@code {"field": n}} (§4.2, §4.3). */
-    private static List<String> failedNames(Reader r) throws Bad, IOException {
-        return fieldNames(r);
     }
 
     /** {@code d} of observe and cancel: names as {@code {"field": n}} objects or plain strings (§12.4). */

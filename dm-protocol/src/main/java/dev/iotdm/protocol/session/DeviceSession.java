@@ -1091,14 +1091,23 @@ public final class DeviceSession {
         return Optional.empty();
     }
 
+    /** The device-writable {@code mgmt.firmware} sub-fields, in wire order (§6.1). */
+    private static final List<String> FIRMWARE_KEYS = List.of("version", "name", "uri", "verifier", "state",
+            "updateStatus");
+
     private Optional<JsonValue> firmwareValue(String key) {
+        return firmwareValue(firmware, key);
+    }
+
+    /** One sub-field of a firmware object as JSON; the one place that names them all. */
+    private static Optional<JsonValue> firmwareValue(FirmwareInfo f, String key) {
         return switch (key) {
-            case "version" -> firmware.version().map(JsonString::new);
-            case "name" -> firmware.name().map(JsonString::new);
-            case "uri" -> firmware.uri().map(JsonString::new);
-            case "verifier" -> firmware.verifier().map(JsonString::new);
-            case "state" -> firmware.state().map(s -> JsonNumber.of(s.code()));
-            case "updateStatus" -> firmware.updateStatus().map(s -> JsonNumber.of(s.code()));
+            case "version" -> f.version().map(JsonString::new);
+            case "name" -> f.name().map(JsonString::new);
+            case "uri" -> f.uri().map(JsonString::new);
+            case "verifier" -> f.verifier().map(JsonString::new);
+            case "state" -> f.state().map(s -> JsonNumber.of(s.code()));
+            case "updateStatus" -> f.updateStatus().map(s -> JsonNumber.of(s.code()));
             default -> Optional.empty();
         };
     }
@@ -1109,23 +1118,10 @@ public final class DeviceSession {
 
     private static Set<String> changedKeys(FirmwareInfo a, FirmwareInfo b) {
         Set<String> keys = new LinkedHashSet<>();
-        if (!a.version().equals(b.version())) {
-            keys.add("version");
-        }
-        if (!a.name().equals(b.name())) {
-            keys.add("name");
-        }
-        if (!a.uri().equals(b.uri())) {
-            keys.add("uri");
-        }
-        if (!a.verifier().equals(b.verifier())) {
-            keys.add("verifier");
-        }
-        if (!a.state().equals(b.state())) {
-            keys.add("state");
-        }
-        if (!a.updateStatus().equals(b.updateStatus())) {
-            keys.add("updateStatus");
+        for (String k : FIRMWARE_KEYS) {
+            if (!firmwareValue(a, k).equals(firmwareValue(b, k))) {
+                keys.add(k);
+            }
         }
         return keys;
     }

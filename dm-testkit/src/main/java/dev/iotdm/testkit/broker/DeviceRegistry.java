@@ -18,4 +18,14 @@ public interface DeviceRegistry {
      * @param token the MQTT password as UTF-8 text; compare it in constant time
      */
     boolean hasToken(String clientId, String token);
+
+    /**
+     * The platform's whole rule for a device's CONNECT (protocol.md §1.4, §1.5): a device client
+     * id, the user name {@code use-token-auth}, and the registered token as password. Both brokers
+     * ask this, so they cannot disagree.
+     */
+    default boolean authenticatesDevice(String clientId, String username, String password) {
+        return DeviceClientIds.isDevice(clientId) && PlatformExtension.TOKEN_USERNAME.equals(username)
+                && password != null && hasToken(clientId, password);
+    }
 }

@@ -160,9 +160,8 @@ public final class InMemoryBroker implements DeviceBroker {
         @Override
         public CompletableFuture<ConnectResult> connect(MqttConnectOptions options, TransportListener l) {
             String id = options.clientId();
-            String token = options.password().map(p -> p.reveal()).orElse("");
-            boolean ok = DeviceClientIds.isDevice(id) && options.username().orElse("").equals("use-token-auth")
-                    && registry.hasToken(id, token);
+            boolean ok = registry.authenticatesDevice(id, options.username().orElse(null),
+                    options.password().map(p -> p.reveal()).orElse(null));
             if (!ok) {
                 int code = options.version() == MqttVersion.MQTT_5 ? 0x87 : 5;
                 return CompletableFuture.failedFuture(new ConnectFailureException(

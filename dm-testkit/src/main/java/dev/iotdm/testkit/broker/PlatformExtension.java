@@ -164,8 +164,8 @@ final class PlatformExtension implements ExtensionMain, SimpleAuthenticator, Pub
             return false;
         }
         if (DeviceClientIds.isDevice(clientId)) {
-            return username.filter(TOKEN_USERNAME::equals).isPresent()
-                    && registry.hasToken(clientId, StandardCharsets.UTF_8.decode(password.get().duplicate()).toString());
+            return registry.authenticatesDevice(clientId, username.orElse(null),
+                    StandardCharsets.UTF_8.decode(password.get().duplicate()).toString());
         }
         ApplicationCredential credential = applications.get(clientId);
         return credential != null && username.isPresent() && credential.matches(username.get(), bytes(password.get()));
