@@ -7,12 +7,12 @@
  * descriptor, so it is required under its automatic (file-name derived) module name.
  */
 module dev.iotdm.transport.paho {
-    requires transitive dev.iotdm.protocol;
+    requires transitive dev.iotdm.client;
     requires org.eclipse.paho.mqttv5.client;
     requires org.slf4j;
 
     exports dev.iotdm.transport.paho;
 
-    provides dev.iotdm.protocol.transport.MqttTransportProvider
+    provides dev.iotdm.transport.MqttTransportProvider
             with dev.iotdm.transport.paho.PahoTransportProvider;
 }

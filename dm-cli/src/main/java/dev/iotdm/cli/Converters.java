@@ -1,6 +1,6 @@
 package dev.iotdm.cli;
 
-import dev.iotdm.protocol.transport.MqttVersion;
+import dev.iotdm.transport.MqttVersion;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 

@@ -1,7 +1,7 @@
 package dev.iotdm.cli;
 
-import dev.iotdm.protocol.transport.MqttVersion;
-import dev.iotdm.protocol.transport.Transports;
+import dev.iotdm.transport.MqttVersion;
+import dev.iotdm.transport.Transports;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

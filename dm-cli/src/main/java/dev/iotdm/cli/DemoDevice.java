@@ -1,13 +1,14 @@
 package dev.iotdm.cli;
 
-import dev.iotdm.protocol.client.ActionResponse;
-import dev.iotdm.protocol.client.ClientEvent;
-import dev.iotdm.protocol.client.FirmwareFailureException;
-import dev.iotdm.protocol.client.FirmwareHandler;
-import dev.iotdm.protocol.client.ManagedClient;
-import dev.iotdm.protocol.config.DeviceOptions;
-import dev.iotdm.protocol.firmware.DownloadOutcome;
-import dev.iotdm.protocol.firmware.FirmwareDownloader;
+import dev.iotdm.client.store.FileStateStore;
+import dev.iotdm.client.ActionResponse;
+import dev.iotdm.client.ClientEvent;
+import dev.iotdm.client.FirmwareFailureException;
+import dev.iotdm.client.FirmwareHandler;
+import dev.iotdm.client.ManagedClient;
+import dev.iotdm.client.config.DeviceOptions;
+import dev.iotdm.client.firmware.DownloadOutcome;
+import dev.iotdm.client.firmware.FirmwareDownloader;
 import dev.iotdm.protocol.firmware.UpdateStatus;
 import dev.iotdm.protocol.firmware.Verifier;
 import dev.iotdm.protocol.json.JsonObject;
@@ -20,8 +21,8 @@ import dev.iotdm.protocol.session.DeviceActionKind;
 import dev.iotdm.protocol.session.DeviceStateStore;
 import dev.iotdm.protocol.session.ManageParams;
 import dev.iotdm.protocol.supervisor.LifecycleEvent;
-import dev.iotdm.protocol.transport.Qos;
-import dev.iotdm.protocol.transport.Transports;
+import dev.iotdm.transport.Qos;
+import dev.iotdm.transport.Transports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -150,7 +151,7 @@ final class DemoDevice implements AutoCloseable {
         currentTransport.set(wire);
         ManagedClient client = ManagedClient.builder(options)
                 .transport(wire)
-                .stateStore(DeviceStateStore.file(stateFile))
+                .stateStore(new FileStateStore(stateFile))
                 .deviceInfo(DeviceInfo.builder().manufacturer("iotdm").model("demo-sensor")
                         .serialNumber(options.deviceId()).fwVersion(installedVersion()).build())
                 .connectTimeout(timeout)

@@ -1,6 +1,6 @@
 package dev.iotdm.cli;
 
-import dev.iotdm.protocol.config.DeviceOptions;
+import dev.iotdm.client.config.DeviceOptions;
 import dev.iotdm.protocol.firmware.FirmwareState;
 import dev.iotdm.protocol.firmware.UpdateStatus;
 import dev.iotdm.protocol.json.JsonNumber;
@@ -11,8 +11,8 @@ import dev.iotdm.protocol.message.Location;
 import dev.iotdm.protocol.message.LogSeverity;
 import dev.iotdm.protocol.message.Parameter;
 import dev.iotdm.protocol.message.Supports;
-import dev.iotdm.protocol.transport.MqttVersion;
-import dev.iotdm.protocol.transport.Qos;
+import dev.iotdm.transport.MqttVersion;
+import dev.iotdm.transport.Qos;
 import dev.iotdm.testkit.platform.DeviceView;
 import dev.iotdm.testkit.platform.FakePlatform;
 import dev.iotdm.testkit.platform.FirmwareImage;

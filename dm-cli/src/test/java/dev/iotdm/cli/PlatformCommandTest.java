@@ -2,15 +2,15 @@ package dev.iotdm.cli;
 
 import static dev.iotdm.cli.CliAssertions.assertThat;
 
-import dev.iotdm.protocol.client.ManagedClient;
-import dev.iotdm.protocol.config.DeviceOptions;
+import dev.iotdm.client.ManagedClient;
+import dev.iotdm.client.config.DeviceOptions;
 import dev.iotdm.protocol.json.JsonString;
 import dev.iotdm.protocol.message.PlatformResponse;
 import dev.iotdm.protocol.message.Rc;
 import dev.iotdm.protocol.session.ManageParams;
-import dev.iotdm.protocol.tls.TlsSettings;
-import dev.iotdm.protocol.transport.MqttVersion;
-import dev.iotdm.protocol.transport.Qos;
+import dev.iotdm.transport.tls.TlsSettings;
+import dev.iotdm.transport.MqttVersion;
+import dev.iotdm.transport.Qos;
 import dev.iotdm.transport.paho.PahoTransport;
 import java.io.IOException;
 import java.io.PipedInputStream;

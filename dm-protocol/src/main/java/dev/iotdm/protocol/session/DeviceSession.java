@@ -54,7 +54,6 @@ import dev.iotdm.protocol.message.Unmanage;
 import dev.iotdm.protocol.message.UpdateLocation;
 import dev.iotdm.protocol.topic.CommandTopic;
 import dev.iotdm.protocol.topic.DmTopic;
-import dev.iotdm.protocol.transport.NotConnectedException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -294,7 +293,7 @@ public final class DeviceSession {
                 again.add(e);
             } else {
                 complete(e.token(), new RequestOutcome.Failed(
-                        new NotConnectedException("the connection was lost before the QoS 0 event was written")));
+                        new DeliveryFailedException(PublishFailure.NOT_CONNECTED, "the connection was lost before the QoS 0 event was written")));
             }
         }
         eventsInFlight.clear();
@@ -662,7 +661,7 @@ public final class DeviceSession {
     private long request(Instant now, RequestFactory factory) {
         long token = nextId++;
         if (link != Link.READY) {
-            complete(token, new RequestOutcome.Failed(new NotConnectedException(
+            complete(token, new RequestOutcome.Failed(new DeliveryFailedException(PublishFailure.NOT_CONNECTED, 
                     "not connected: the request was not sent")));
             return token;
         }

@@ -3,7 +3,7 @@ package dev.iotdm.protocol.session;
 import java.util.Optional;
 
 /**
- * Keeps a device's {@link DeviceState} across restarts. The session asks for a save (a
+ * Keeps a device's {@link DeviceState} across restarts (dm-client's {@code FileStateStore} keeps it in a file). The session asks for a save (a
  * {@link SessionAction.Persist}) before the actions that depend on it; implementations must make
  * the write durable and atomic before returning.
  *
@@ -31,8 +31,4 @@ public interface DeviceStateStore {
         return new InMemoryStateStore();
     }
 
-    /** A store that keeps the state in one JSON file, written atomically. */
-    static DeviceStateStore file(java.nio.file.Path path) {
-        return new FileStateStore(path);
-    }
 }

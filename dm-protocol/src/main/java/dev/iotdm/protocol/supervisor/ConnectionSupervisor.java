@@ -23,8 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Decides when a transport-driving facade connects and reconnects: a sans-I/O state machine.
@@ -64,7 +62,6 @@ public final class ConnectionSupervisor {
      */
     private static final Map<SupervisorState, Map<Input, Transition>> TABLE = buildTable();
 
-    private static final Logger LOG = LoggerFactory.getLogger(ConnectionSupervisor.class);
 
     private final ReconnectPolicy policy;
     private final RandomGenerator random;
@@ -168,13 +165,11 @@ public final class ConnectionSupervisor {
         now = later(at);
         Transition transition = TABLE.get(state).get(input);
         if (transition == null) {
-            LOG.debug("Ignoring {} in state {}", input.label, state);
             return List.of();
         }
         SupervisorState from = state;
         state = transition.next();
         List<SupervisorAction> actions = transition.effect().run(this, text, flag);
-        LOG.debug("{} --{}--> {}: {}", from, input.label, state, actions);
         return actions;
     }
 
@@ -199,20 +194,17 @@ public final class ConnectionSupervisor {
 
     private List<SupervisorAction> failedTransient(String detail, boolean flag) {
         failures++;
-        LOG.debug("Connection attempt failed: {}", detail);
         return waitBeforeRetry(new ArrayList<>());
     }
 
     private List<SupervisorAction> failedAuthentication(String detail, boolean flag) {
         failures++;
-        LOG.warn("Connection refused, credentials rejected: {}; retrying in {}", detail, policy.maxDelay());
         List<SupervisorAction> actions = new ArrayList<>();
         actions.add(new Emit(new AuthenticationFailed(detail, policy.maxDelay())));
         return schedule(actions, policy.maxDelay());
     }
 
     private List<SupervisorAction> failedPermanently(String detail, boolean flag) {
-        LOG.error("Connection refused permanently, giving up: {}", detail);
         failures = 0;
         return List.of(new Emit(new GaveUp(detail)));
     }
@@ -232,8 +224,6 @@ public final class ConnectionSupervisor {
         pruneShortLosses();
         if (takeOverSuspected() && reportDue()) {
             lastTakeOverReport = now;
-            LOG.warn("Connection lost {} times within {} soon after connecting: "
-                    + "is another client using the same client id?", shortLosses.size(), policy.takeOverWindow());
             actions.add(new Emit(new ClientIdTakeOverSuspected(shortLosses.size())));
         }
         return waitBeforeRetry(actions);

@@ -1,6 +1,5 @@
 package dev.iotdm.protocol.session;
 
-import dev.iotdm.protocol.transport.NotConnectedException;
 import static dev.iotdm.protocol.testing.ProtocolAssertions.assertThat;
 
 import dev.iotdm.protocol.message.AddErrorCode;
@@ -70,7 +69,7 @@ class DeviceRequestsTest {
             Class<? extends DeviceRequest> type, String topic) {
         SessionHarness h = SessionHarness.create();
         long token = call.applyAsLong(h);
-        assertThat(h.outcome(token)).isFailedWith(NotConnectedException.class);
+        assertThat(h.outcome(token)).isFailedWith(DeliveryFailedException.class);
         h.assertNothingMorePublished();
     }
 

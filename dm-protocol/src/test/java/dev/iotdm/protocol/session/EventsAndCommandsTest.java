@@ -1,6 +1,5 @@
 package dev.iotdm.protocol.session;
 
-import dev.iotdm.protocol.transport.NotConnectedException;
 import static dev.iotdm.protocol.testing.ProtocolAssertions.assertThat;
 import static dev.iotdm.protocol.testing.ProtocolAssertions.assertThatThrownBy;
 
@@ -79,7 +78,7 @@ class EventsAndCommandsTest {
         h.drainPublished();
 
         h.loseConnection();
-        assertThat(h.outcome(atMostOnce)).isFailedWith(NotConnectedException.class);
+        assertThat(h.outcome(atMostOnce)).isFailedWith(DeliveryFailedException.class);
         assertThat(h.isCompleted(atLeastOnce)).isFalse();
 
         h.connect();

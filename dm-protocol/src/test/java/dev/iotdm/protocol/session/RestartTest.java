@@ -2,7 +2,6 @@ package dev.iotdm.protocol.session;
 
 import static dev.iotdm.protocol.session.Firmware.IMAGE;
 import static dev.iotdm.protocol.testing.ProtocolAssertions.assertThat;
-import static dev.iotdm.protocol.testing.ProtocolAssertions.assertThatThrownBy;
 
 import dev.iotdm.protocol.firmware.FirmwarePhase;
 import dev.iotdm.protocol.firmware.FirmwareState;
@@ -14,28 +13,17 @@ import dev.iotdm.protocol.message.Manage;
 import dev.iotdm.protocol.message.Rc;
 import dev.iotdm.protocol.message.Supports;
 import dev.iotdm.protocol.message.Timestamp;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 class RestartTest {
 
     private static final DeviceInfo RUNNING_1_0 = DeviceInfo.builder().serialNumber("SN-1").fwVersion("1.0").build();
     private static final DeviceInfo RUNNING_2_0 = RUNNING_1_0.withFwVersion("2.0");
 
-    @TempDir
-    Path dir;
-
     private SessionHarness device() {
-        return SessionHarness.builder().allHandlers().store(DeviceStateStore.file(dir.resolve("state.json")))
+        return SessionHarness.builder().allHandlers().store(new BytesStore())
                 .configure(c -> c.deviceInfo(RUNNING_1_0)).build()
                 .connectAndManage(ManageParams.of(0, true, true, "acme-plugins-v1"));
     }
@@ -127,51 +115,18 @@ class RestartTest {
         assertThat(h.session().wantsManaged()).isFalse();
     }
 
-    @Test
-    void the_file_store_writes_atomically_and_leaves_no_temporary_file() throws IOException {
-        Path file = dir.resolve("nested").resolve("state.json");
-        DeviceStateStore store = DeviceStateStore.file(file);
-        DeviceState state = new DeviceState(
-                withUpdatedDateTime(Firmware.whole(IMAGE, FirmwareState.DOWNLOADED, UpdateStatus.UNSUPPORTED_IMAGE),
-                        new Timestamp("2018-05-01T10:15:30.000Z")),
-                FirmwarePhase.DOWNLOADED, Optional.of(ManageParams.of(7200, true, false, "b1", "b2")),
-                List.of(new DeviceState.Answer("p-1", "{\"rc\":202,\"reqId\":\"p-1\"}")));
+    /** A store that keeps only the encoded bytes, so every restart reads the state back as a file store would. */
+    private static final class BytesStore implements DeviceStateStore {
+        private byte[] saved;
 
-        store.save(DeviceState.INITIAL);
-        store.save(state);
-
-        try (Stream<Path> files = Files.list(file.getParent())) {
-            assertThat(files).containsExactly(file);
+        @Override
+        public Optional<DeviceState> load() {
+            return Optional.ofNullable(saved).map(DeviceStateJson::decode);
         }
-        assertThat(store.load()).contains(state);
-        assertThat(DeviceStateStore.file(file).load()).contains(state);
-    }
 
-    private static FirmwareInfo withUpdatedDateTime(FirmwareInfo f, Timestamp t) {
-        return new FirmwareInfo(f.version(), f.name(), f.uri(), f.verifier(), f.state(), f.updateStatus(),
-                Optional.of(t));
-    }
-
-    @Test
-    void a_missing_file_is_no_state() {
-        assertThat(DeviceStateStore.file(dir.resolve("absent.json")).load()).isEmpty();
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"", "{", "[]", "{\"version\":1}", "{\"firmware\":{},\"phase\":\"LOST\"}",
-            "{\"firmware\":{\"state\":\"x\"},\"phase\":\"IDLE\"}"})
-    void a_corrupt_file_gives_a_state_store_exception_naming_the_file(String content) throws IOException {
-        Path file = dir.resolve("state.json");
-        Files.writeString(file, content, StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> DeviceStateStore.file(file).load()).isInstanceOf(StateStoreException.class)
-                .hasMessageContaining(file.toString());
-    }
-
-    @Test
-    void an_unwritable_location_gives_a_state_store_exception() throws IOException {
-        Path blocker = dir.resolve("blocker");
-        Files.writeString(blocker, "a file, not a directory");
-        assertThatThrownBy(() -> DeviceStateStore.file(blocker.resolve("state.json")).save(DeviceState.INITIAL))
-                .isInstanceOf(StateStoreException.class).hasMessageContaining("state.json");
+        @Override
+        public void save(DeviceState state) {
+            saved = DeviceStateJson.encode(state);
+        }
     }
 }

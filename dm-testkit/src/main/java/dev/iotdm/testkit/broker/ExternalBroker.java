@@ -1,11 +1,11 @@
 package dev.iotdm.testkit.broker;
 
-import dev.iotdm.protocol.transport.MqttConnectOptions;
-import dev.iotdm.protocol.transport.MqttTransport;
-import dev.iotdm.protocol.transport.Qos;
-import dev.iotdm.protocol.transport.SubscribeResult;
-import dev.iotdm.protocol.transport.Subscription;
-import dev.iotdm.protocol.transport.TransportListener;
+import dev.iotdm.transport.MqttConnectOptions;
+import dev.iotdm.transport.MqttTransport;
+import dev.iotdm.transport.Qos;
+import dev.iotdm.transport.SubscribeResult;
+import dev.iotdm.transport.Subscription;
+import dev.iotdm.transport.TransportListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

@@ -1,16 +1,16 @@
 package dev.iotdm.testkit.broker;
 
-import dev.iotdm.protocol.transport.ConnectFailure;
-import dev.iotdm.protocol.transport.ConnectFailureException;
-import dev.iotdm.protocol.transport.ConnectResult;
-import dev.iotdm.protocol.transport.MqttConnectOptions;
-import dev.iotdm.protocol.transport.MqttTransport;
-import dev.iotdm.protocol.transport.MqttVersion;
-import dev.iotdm.protocol.transport.NotConnectedException;
-import dev.iotdm.protocol.transport.Qos;
-import dev.iotdm.protocol.transport.SubscribeResult;
-import dev.iotdm.protocol.transport.Subscription;
-import dev.iotdm.protocol.transport.TransportListener;
+import dev.iotdm.transport.ConnectFailure;
+import dev.iotdm.transport.ConnectFailureException;
+import dev.iotdm.transport.ConnectResult;
+import dev.iotdm.transport.MqttConnectOptions;
+import dev.iotdm.transport.MqttTransport;
+import dev.iotdm.transport.MqttVersion;
+import dev.iotdm.transport.NotConnectedException;
+import dev.iotdm.transport.Qos;
+import dev.iotdm.transport.SubscribeResult;
+import dev.iotdm.transport.Subscription;
+import dev.iotdm.transport.TransportListener;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -3,8 +3,8 @@ package dev.iotdm.testkit.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.iotdm.protocol.testing.FakeTransport;
-import dev.iotdm.protocol.transport.MqttConnectOptions;
+import dev.iotdm.client.testing.FakeTransport;
+import dev.iotdm.transport.MqttConnectOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

@@ -3,9 +3,9 @@ package dev.iotdm.testkit.lockstep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.iotdm.protocol.client.ActionResponse;
-import dev.iotdm.protocol.client.ManagedClient;
-import dev.iotdm.protocol.config.DeviceOptions;
+import dev.iotdm.client.ActionResponse;
+import dev.iotdm.client.ManagedClient;
+import dev.iotdm.client.config.DeviceOptions;
 import dev.iotdm.protocol.json.JsonValue;
 import dev.iotdm.testkit.broker.DevicePublish;
 import dev.iotdm.testkit.broker.InMemoryBroker;

@@ -1,16 +1,16 @@
 package dev.iotdm.transport.paho;
 
-import dev.iotdm.protocol.transport.ConnectFailure;
-import dev.iotdm.protocol.transport.ConnectFailureException;
-import dev.iotdm.protocol.transport.ConnectResult;
-import dev.iotdm.protocol.transport.MqttConnectOptions;
-import dev.iotdm.protocol.transport.MqttTransport;
-import dev.iotdm.protocol.transport.MqttVersion;
-import dev.iotdm.protocol.transport.NotConnectedException;
-import dev.iotdm.protocol.transport.Qos;
-import dev.iotdm.protocol.transport.SubscribeResult;
-import dev.iotdm.protocol.transport.Subscription;
-import dev.iotdm.protocol.transport.TransportListener;
+import dev.iotdm.transport.ConnectFailure;
+import dev.iotdm.transport.ConnectFailureException;
+import dev.iotdm.transport.ConnectResult;
+import dev.iotdm.transport.MqttConnectOptions;
+import dev.iotdm.transport.MqttTransport;
+import dev.iotdm.transport.MqttVersion;
+import dev.iotdm.transport.NotConnectedException;
+import dev.iotdm.transport.Qos;
+import dev.iotdm.transport.SubscribeResult;
+import dev.iotdm.transport.Subscription;
+import dev.iotdm.transport.TransportListener;
 import dev.iotdm.transport.paho.internal.OrderedDelivery;
 import dev.iotdm.transport.paho.internal.PahoClient;
 import dev.iotdm.transport.paho.internal.PahoExecutor;
@@ -62,7 +62,7 @@ import org.slf4j.LoggerFactory;
  *       this instance), clean start, session expiry and keep-alive from the options;</li>
  *   <li>its own socket instead of Paho's network modules: {@code TCP_NODELAY} on (Paho leaves
  *       Nagle on, about 40 ms per round trip), TLS layered with the options'
- *       {@link dev.iotdm.protocol.tls.TlsSettings}, so protocols, SNI and host name verification
+ *       {@link dev.iotdm.transport.tls.TlsSettings}, so protocols, SNI and host name verification
  *       are exactly theirs, and a guard against a Paho 1.2.5 bug that leaks a thread when a
  *       connection dies while Paho is still starting it;</li>
  *   <li>a connect timeout covering TCP, TLS and CONNACK ({@link MqttConnectOptions#connectTimeout()});

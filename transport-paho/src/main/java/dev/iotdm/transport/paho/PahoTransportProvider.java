@@ -1,7 +1,7 @@
 package dev.iotdm.transport.paho;
 
-import dev.iotdm.protocol.transport.MqttTransport;
-import dev.iotdm.protocol.transport.MqttTransportProvider;
+import dev.iotdm.transport.MqttTransport;
+import dev.iotdm.transport.MqttTransportProvider;
 
 /**
  * Registers {@link PahoTransport} with {@link java.util.ServiceLoader} under the name

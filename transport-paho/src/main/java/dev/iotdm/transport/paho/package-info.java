@@ -1,5 +1,5 @@
 /**
- * The iotdm transport SPI ({@link dev.iotdm.protocol.transport.MqttTransport}) on the Eclipse
+ * The iotdm transport SPI ({@link dev.iotdm.transport.MqttTransport}) on the Eclipse
  * Paho MQTT v5 client: {@link dev.iotdm.transport.paho.PahoTransport}, found by
  * {@link java.util.ServiceLoader} as {@code "paho"} through
  * {@link dev.iotdm.transport.paho.PahoTransportProvider}. A translator only: no protocol logic,

@@ -2,17 +2,17 @@ package dev.iotdm.transport.paho;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.iotdm.protocol.client.ClientEvent;
-import dev.iotdm.protocol.client.FirmwareHandler;
-import dev.iotdm.protocol.client.ManagedClient;
-import dev.iotdm.protocol.config.DeviceOptions;
+import dev.iotdm.client.ClientEvent;
+import dev.iotdm.client.FirmwareHandler;
+import dev.iotdm.client.ManagedClient;
+import dev.iotdm.client.config.DeviceOptions;
 import dev.iotdm.protocol.firmware.FirmwareState;
 import dev.iotdm.protocol.json.JsonObject;
 import dev.iotdm.protocol.message.FirmwareInfo;
 import dev.iotdm.protocol.supervisor.LifecycleEvent;
 import dev.iotdm.protocol.supervisor.ReconnectPolicy;
-import dev.iotdm.protocol.transport.MqttVersion;
-import dev.iotdm.protocol.transport.Qos;
+import dev.iotdm.transport.MqttVersion;
+import dev.iotdm.transport.Qos;
 import dev.iotdm.testkit.platform.FakePlatform;
 import dev.iotdm.testkit.platform.FirmwareImage;
 import dev.iotdm.testkit.platform.OperationOutcome;

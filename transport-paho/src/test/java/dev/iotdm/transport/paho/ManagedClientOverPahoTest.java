@@ -4,13 +4,13 @@ import static dev.iotdm.transport.paho.TestBroker.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.iotdm.protocol.client.ActionResponse;
-import dev.iotdm.protocol.client.ManagedClient;
-import dev.iotdm.protocol.config.DeviceOptions;
+import dev.iotdm.client.ActionResponse;
+import dev.iotdm.client.ManagedClient;
+import dev.iotdm.client.config.DeviceOptions;
 import dev.iotdm.protocol.message.PlatformResponse;
 import dev.iotdm.protocol.message.Rc;
 import dev.iotdm.protocol.session.DeviceActionKind;
-import dev.iotdm.protocol.transport.MqttVersion;
+import dev.iotdm.transport.MqttVersion;
 import dev.iotdm.testkit.broker.DevicePublish;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;

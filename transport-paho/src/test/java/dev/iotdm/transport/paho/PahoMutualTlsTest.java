@@ -4,11 +4,11 @@ import static dev.iotdm.transport.paho.Futures.await;
 import static dev.iotdm.transport.paho.Futures.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.iotdm.protocol.tls.TlsSettings;
-import dev.iotdm.protocol.transport.ConnectFailure;
-import dev.iotdm.protocol.transport.ConnectFailureException;
-import dev.iotdm.protocol.transport.MqttConnectOptions;
-import dev.iotdm.protocol.transport.MqttTransport;
+import dev.iotdm.transport.tls.TlsSettings;
+import dev.iotdm.transport.ConnectFailure;
+import dev.iotdm.transport.ConnectFailureException;
+import dev.iotdm.transport.MqttConnectOptions;
+import dev.iotdm.transport.MqttTransport;
 import dev.iotdm.testkit.broker.TlsListener;
 import dev.iotdm.testkit.tls.TestCertificates;
 import java.nio.file.Path;

@@ -4,10 +4,10 @@ import static dev.iotdm.transport.paho.Futures.await;
 import static dev.iotdm.transport.paho.Futures.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.iotdm.protocol.transport.ConnectFailureException;
-import dev.iotdm.protocol.transport.Qos;
-import dev.iotdm.protocol.transport.Secret;
-import dev.iotdm.protocol.transport.Subscription;
+import dev.iotdm.transport.ConnectFailureException;
+import dev.iotdm.transport.Qos;
+import dev.iotdm.transport.Secret;
+import dev.iotdm.transport.Subscription;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -3,12 +3,12 @@ package dev.iotdm.transport.paho;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.iotdm.protocol.transport.ConnectFailure;
-import dev.iotdm.protocol.transport.MqttConnectOptions;
-import dev.iotdm.protocol.transport.MqttVersion;
-import dev.iotdm.protocol.transport.NotConnectedException;
-import dev.iotdm.protocol.transport.Qos;
-import dev.iotdm.protocol.transport.SubscribeResult;
+import dev.iotdm.transport.ConnectFailure;
+import dev.iotdm.transport.MqttConnectOptions;
+import dev.iotdm.transport.MqttVersion;
+import dev.iotdm.transport.NotConnectedException;
+import dev.iotdm.transport.Qos;
+import dev.iotdm.transport.SubscribeResult;
 import dev.iotdm.transport.paho.internal.PahoTranslation;
 import java.io.EOFException;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package dev.iotdm.transport.paho;
 
-import dev.iotdm.protocol.transport.MqttTransport;
-import dev.iotdm.protocol.transport.MqttVersion;
-import dev.iotdm.testkit.contract.TransportContract;
+import dev.iotdm.transport.MqttTransport;
+import dev.iotdm.transport.MqttVersion;
+import dev.iotdm.transport.tck.TransportContract;
 import java.util.List;
 
 /** The whole transport contract over Paho (MQTT 5) and the embedded broker. */

@@ -1,7 +1,7 @@
 package dev.iotdm.transport.paho;
 
-import dev.iotdm.protocol.transport.Qos;
-import dev.iotdm.protocol.transport.TransportListener;
+import dev.iotdm.transport.Qos;
+import dev.iotdm.transport.TransportListener;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;

@@ -1,8 +1,8 @@
 package dev.iotdm.transport.paho;
 
-import dev.iotdm.protocol.transport.MqttConnectOptions;
-import dev.iotdm.protocol.transport.MqttVersion;
-import dev.iotdm.protocol.transport.Secret;
+import dev.iotdm.transport.MqttConnectOptions;
+import dev.iotdm.transport.MqttVersion;
+import dev.iotdm.transport.Secret;
 import dev.iotdm.testkit.broker.DevicePublish;
 import dev.iotdm.testkit.broker.DevicePublishListener;
 import dev.iotdm.testkit.broker.EmbeddedBroker;

@@ -1,6 +1,6 @@
 package dev.iotdm.transport.paho.internal;
 
-import dev.iotdm.protocol.tls.TlsSettings;
+import dev.iotdm.transport.tls.TlsSettings;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;

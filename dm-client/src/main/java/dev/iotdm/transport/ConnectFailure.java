@@ -1,0 +1,277 @@
+package dev.iotdm.transport;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Why a connect attempt failed. Transports deliver it inside a {@link ConnectFailureException}.
+ *
+ * <p>Refusals by the broker keep the broker's {@code returnCode}: the MQTT 3.1.1 CONNACK return
+ * code (1..5) or the MQTT 5 CONNACK reason code (0x80 and up). Every transport maps codes with
+ * {@link #fromConnack(MqttVersion, int, Optional)}, so the same refusal reads the same whatever
+ * the transport.
+ *
+ * <p>Thread-safety: all implementations are immutable records.
+ */
+public sealed interface ConnectFailure permits ConnectFailure.BadCredentials, ConnectFailure.NotAuthorized,
+        ConnectFailure.UnsupportedProtocolVersion, ConnectFailure.ClientIdRejected,
+        ConnectFailure.ServerUnavailable, ConnectFailure.Unreachable, ConnectFailure.TlsFailure,
+        ConnectFailure.TimedOut, ConnectFailure.Other {
+
+    /** A one-line human description, used as the exception message. */
+    String describe();
+
+    /**
+     * The broker rejected the user name or password (3.1.1 code 4; MQTT 5 0x86, or 0x8C bad
+     * authentication method). For the platform: wrong token or wrong device identity.
+     *
+     * @param returnCode the broker's code
+     * @param reason the MQTT 5 reason string, if the broker sent one
+     */
+    record BadCredentials(int returnCode, Optional<String> reason) implements ConnectFailure {
+        /** Validates the components. */
+        public BadCredentials {
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        @Override
+        public String describe() {
+            return text("bad user name or password", returnCode, reason);
+        }
+    }
+
+    /**
+     * The broker does not let this client connect (3.1.1 code 5; MQTT 5 0x87, or 0x8A banned).
+     *
+     * @param returnCode the broker's code
+     * @param reason the MQTT 5 reason string, if the broker sent one
+     */
+    record NotAuthorized(int returnCode, Optional<String> reason) implements ConnectFailure {
+        /** Validates the components. */
+        public NotAuthorized {
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        @Override
+        public String describe() {
+            return text("not authorized", returnCode, reason);
+        }
+    }
+
+    /**
+     * The broker does not speak the requested MQTT version (3.1.1 code 1; MQTT 5 0x84).
+     *
+     * @param returnCode the broker's code
+     * @param reason the MQTT 5 reason string, if the broker sent one
+     */
+    record UnsupportedProtocolVersion(int returnCode, Optional<String> reason) implements ConnectFailure {
+        /** Validates the components. */
+        public UnsupportedProtocolVersion {
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        @Override
+        public String describe() {
+            return text("unsupported MQTT protocol version", returnCode, reason);
+        }
+    }
+
+    /**
+     * The broker rejected the client id (3.1.1 code 2; MQTT 5 0x85).
+     *
+     * @param returnCode the broker's code
+     * @param reason the MQTT 5 reason string, if the broker sent one
+     */
+    record ClientIdRejected(int returnCode, Optional<String> reason) implements ConnectFailure {
+        /** Validates the components. */
+        public ClientIdRejected {
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        @Override
+        public String describe() {
+            return text("client id rejected", returnCode, reason);
+        }
+    }
+
+    /**
+     * The broker is up but cannot serve now (3.1.1 code 3; MQTT 5 0x88 server unavailable,
+     * 0x89 busy, 0x97 quota exceeded, 0x9C use another server, 0x9D server moved, 0x9F
+     * connection rate exceeded): worth retrying later.
+     *
+     * @param returnCode the broker's code
+     * @param reason the MQTT 5 reason string, if the broker sent one
+     */
+    record ServerUnavailable(int returnCode, Optional<String> reason) implements ConnectFailure {
+        /** Validates the components. */
+        public ServerUnavailable {
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        @Override
+        public String describe() {
+            return text("server unavailable", returnCode, reason);
+        }
+    }
+
+    /**
+     * No MQTT connection could be opened: unknown host, connection refused, network down, or the
+     * peer closed the socket before CONNACK.
+     *
+     * @param detail what the network layer reported
+     */
+    record Unreachable(String detail) implements ConnectFailure {
+        /** Validates the components. */
+        public Unreachable {
+            Objects.requireNonNull(detail, "detail");
+        }
+
+        @Override
+        public String describe() {
+            return "broker unreachable: " + detail;
+        }
+    }
+
+    /**
+     * The TLS handshake failed: untrusted or expired server certificate, host name mismatch,
+     * client certificate refused, no common protocol or cipher suite.
+     *
+     * @param detail what the TLS layer reported
+     */
+    record TlsFailure(String detail) implements ConnectFailure {
+        /** Validates the components. */
+        public TlsFailure {
+            Objects.requireNonNull(detail, "detail");
+        }
+
+        @Override
+        public String describe() {
+            return "TLS handshake failed: " + detail;
+        }
+    }
+
+    /**
+     * No CONNACK arrived within the connect timeout.
+     *
+     * @param after the timeout that elapsed
+     */
+    record TimedOut(Duration after) implements ConnectFailure {
+        /** Validates the components. */
+        public TimedOut {
+            Objects.requireNonNull(after, "after");
+        }
+
+        @Override
+        public String describe() {
+            return "no CONNACK within " + after.toMillis() + " ms";
+        }
+    }
+
+    /**
+     * Any other refusal or failure, e.g. MQTT 5 0x80 unspecified error, 0x81 malformed packet,
+     * 0x82 protocol error, 0x95 packet too large.
+     *
+     * @param code the broker's code, or -1 when the failure did not come from the broker
+     * @param detail a description
+     */
+    record Other(int code, String detail) implements ConnectFailure {
+        /** Validates the components. */
+        public Other {
+            Objects.requireNonNull(detail, "detail");
+        }
+
+        @Override
+        public String describe() {
+            return code < 0 ? "connect failed: " + detail
+                    : "connect refused: " + detail + " (code " + code + " = 0x" + Integer.toHexString(code) + ")";
+        }
+    }
+
+    /**
+     * Maps a refused CONNACK to a failure, for either MQTT version.
+     *
+     * @param version the version of the CONNACK
+     * @param code the 3.1.1 return code or the MQTT 5 reason code
+     * @param reasonString the MQTT 5 reason string (always empty for 3.1.1)
+     * @throws IllegalArgumentException if {@code code} is 0 (success) or outside 0..255
+     */
+    static ConnectFailure fromConnack(MqttVersion version, int code, Optional<String> reasonString) {
+        Objects.requireNonNull(version, "version");
+        return switch (version) {
+            case MQTT_3_1_1 -> fromMqtt3ReturnCode(code);
+            case MQTT_5 -> fromMqtt5ReasonCode(code, reasonString);
+        };
+    }
+
+    /**
+     * Maps an MQTT 3.1.1 CONNACK return code: 1 unacceptable protocol version, 2 identifier
+     * rejected, 3 server unavailable, 4 bad user name or password, 5 not authorized; any other
+     * non-zero code becomes {@link Other}.
+     *
+     * @throws IllegalArgumentException if {@code returnCode} is 0 (accepted) or outside 0..255
+     */
+    static ConnectFailure fromMqtt3ReturnCode(int returnCode) {
+        checkCode(returnCode);
+        Optional<String> none = Optional.empty();
+        return switch (returnCode) {
+            case 1 -> new UnsupportedProtocolVersion(returnCode, none);
+            case 2 -> new ClientIdRejected(returnCode, none);
+            case 3 -> new ServerUnavailable(returnCode, none);
+            case 4 -> new BadCredentials(returnCode, none);
+            case 5 -> new NotAuthorized(returnCode, none);
+            default -> new Other(returnCode, "unknown MQTT 3.1.1 CONNACK return code");
+        };
+    }
+
+    /**
+     * Maps an MQTT 5 CONNACK reason code (see the records for which code goes where); codes
+     * below 0x80 other than 0 are not failures in MQTT 5 and also become {@link Other}.
+     *
+     * @param reasonCode the CONNACK reason code
+     * @param reasonString the broker's reason string, if any
+     * @throws IllegalArgumentException if {@code reasonCode} is 0 (success) or outside 0..255
+     */
+    static ConnectFailure fromMqtt5ReasonCode(int reasonCode, Optional<String> reasonString) {
+        checkCode(reasonCode);
+        Objects.requireNonNull(reasonString, "reasonString");
+        Optional<String> r = reasonString;
+        return switch (reasonCode) {
+            case 0x84 -> new UnsupportedProtocolVersion(reasonCode, r);
+            case 0x85 -> new ClientIdRejected(reasonCode, r);
+            case 0x86, 0x8C -> new BadCredentials(reasonCode, r);
+            case 0x87, 0x8A -> new NotAuthorized(reasonCode, r);
+            case 0x88, 0x89, 0x97, 0x9C, 0x9D, 0x9F -> new ServerUnavailable(reasonCode, r);
+            default -> new Other(reasonCode, r.orElse(mqtt5Name(reasonCode)));
+        };
+    }
+
+    private static void checkCode(int code) {
+        if (code == 0) {
+            throw new IllegalArgumentException("CONNACK code 0 means the connection was accepted, not a failure");
+        }
+        if (code < 0 || code > 0xFF) {
+            throw new IllegalArgumentException("CONNACK code must be 1..255, was " + code);
+        }
+    }
+
+    private static String mqtt5Name(int code) {
+        return switch (code) {
+            case 0x80 -> "unspecified error";
+            case 0x81 -> "malformed packet";
+            case 0x82 -> "protocol error";
+            case 0x83 -> "implementation specific error";
+            case 0x8B -> "server shutting down";
+            case 0x95 -> "packet too large";
+            case 0x99 -> "payload format invalid";
+            case 0x9A -> "retain not supported";
+            case 0x9B -> "QoS not supported";
+            default -> "unknown MQTT 5 CONNACK reason code";
+        };
+    }
+
+    private static String text(String what, int code, Optional<String> reason) {
+        return "connect refused: " + what + " (code " + code + " = 0x" + Integer.toHexString(code) + ")"
+                + reason.map(s -> ": " + s).orElse("");
+    }
+}

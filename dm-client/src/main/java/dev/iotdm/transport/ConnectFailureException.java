@@ -1,0 +1,42 @@
+package dev.iotdm.transport;
+
+import java.util.Objects;
+
+/**
+ * A connect attempt failed; {@link #failure()} says why.
+ *
+ * <p>Checked on purpose: a refused or unreachable broker is an expected outcome that a caller
+ * of a blocking connect must handle (retry, fix the token, give up). On the asynchronous path
+ * checkedness costs nothing, because a {@code CompletableFuture} carries any throwable; there
+ * it arrives as the cause of a {@code CompletionException} / {@code ExecutionException}.
+ *
+ * <p>Thread-safety: immutable.
+ */
+public final class ConnectFailureException extends Exception {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The failure is not serializable; the message keeps its description. */
+    private final transient ConnectFailure failure;
+
+    /** A failure without an underlying exception (e.g. a refused CONNACK). */
+    public ConnectFailureException(ConnectFailure failure) {
+        this(failure, null);
+    }
+
+    /**
+     * A failure caused by a lower-level exception (socket, TLS, library).
+     *
+     * @param failure the classified failure
+     * @param cause the underlying exception, may be null
+     */
+    public ConnectFailureException(ConnectFailure failure, Throwable cause) {
+        super(Objects.requireNonNull(failure, "failure").describe(), cause);
+        this.failure = failure;
+    }
+
+    /** Why the connect failed. */
+    public ConnectFailure failure() {
+        return failure;
+    }
+}

@@ -1,0 +1,40 @@
+package dev.iotdm.transport;
+
+/**
+ * Receives what arrives on an MQTT connection. The core implements it; a transport calls it.
+ *
+ * <p>The successful connect itself (with its session-present flag) is not a listener call: it is
+ * the result ({@link ConnectResult}) of the future returned by
+ * {@link MqttTransport#connect(MqttConnectOptions, TransportListener)}.
+ *
+ * <p>Threading: transports call these methods from their I/O thread, one call at a time and in
+ * arrival order for one connection. Implementations must return quickly and must never block:
+ * no waiting on a future, lock or queue with a bound. In particular they must not wait for a
+ * transport call to complete (that would stall the very thread that completes it; Paho's
+ * {@code messageArrived} deadlock). Hand the work to another executor instead.
+ */
+public interface TransportListener {
+
+    /**
+     * A PUBLISH arrived on a subscribed topic. For QoS 1 the transport sends PUBACK after this
+     * method returns, so a message handed over here is the listener's to keep.
+     *
+     * @param topic the topic name of the message
+     * @param payload the payload; the listener owns this array
+     * @param qos the QoS the message was delivered with
+     * @param duplicate the DUP flag: the broker may have sent this message before
+     */
+    void messageArrived(String topic, byte[] payload, Qos qos, boolean duplicate);
+
+    /**
+     * An established connection ended without {@link MqttTransport#disconnect()} or
+     * {@link MqttTransport#close()} being called: socket closed, keep-alive timeout, broker
+     * DISCONNECT, session taken over by another client with the same id. Called at most once per
+     * successful connect, after {@link MqttTransport#isConnected()} has become false and after
+     * pending publish and subscribe futures have failed. Never called for a failed connect attempt
+     * (its future fails instead).
+     *
+     * @param cause why the connection ended, as far as the transport knows
+     */
+    void connectionLost(Throwable cause);
+}

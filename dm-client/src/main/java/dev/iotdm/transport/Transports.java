@@ -1,0 +1,92 @@
+package dev.iotdm.transport;
+
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+
+/**
+ * Finds {@link MqttTransportProvider}s with {@link ServiceLoader} and creates transports by name.
+ *
+ * <p>Providers are looked up on every call (cheap, and it keeps no global state), through this
+ * module's {@code uses} clause on the module path and the thread context class loader on the class
+ * path.
+ *
+ * <p>Thread-safety: stateless; safe from any thread.
+ */
+public final class Transports {
+
+    private Transports() {
+    }
+
+    /**
+     * Creates a transport from the provider with this name.
+     *
+     * @throws IllegalArgumentException if no provider has that name (the message lists the known ones)
+     * @throws IllegalStateException if no provider is installed at all
+     */
+    public static MqttTransport load(String name) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("transport name must not be empty");
+        }
+        Map<String, MqttTransportProvider> providers = providers();
+        if (providers.isEmpty()) {
+            throw new IllegalStateException("no MQTT transport found: " + noProviderHint());
+        }
+        MqttTransportProvider p = providers.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("unknown MQTT transport '" + name + "'; available: "
+                    + String.join(", ", providers.keySet()));
+        }
+        return p.create();
+    }
+
+    /**
+     * Creates a transport from the only installed provider.
+     *
+     * @throws IllegalStateException if none or several providers are installed (the message
+     *         names them and says to choose one with {@link #load(String)})
+     */
+    public static MqttTransport loadDefault() {
+        Map<String, MqttTransportProvider> providers = providers();
+        if (providers.isEmpty()) {
+            throw new IllegalStateException("no MQTT transport found: " + noProviderHint());
+        }
+        if (providers.size() > 1) {
+            throw new IllegalStateException("several MQTT transports found (" + String.join(", ", providers.keySet())
+                    + ") and none chosen: choose one with Transports.load(name)");
+        }
+        return providers.values().iterator().next().create();
+    }
+
+    /** The names of the installed providers, sorted. */
+    public static List<String> available() {
+        return List.copyOf(providers().keySet());
+    }
+
+    private static String noProviderHint() {
+        return "put a transport module (e.g. transport-paho or transport-netty) on the class path or module path";
+    }
+
+    private static Map<String, MqttTransportProvider> providers() {
+        Map<String, MqttTransportProvider> byName = new TreeMap<>();
+        try {
+            for (MqttTransportProvider p : ServiceLoader.load(MqttTransportProvider.class)) {
+                String name = p.name();
+                if (name == null || name.isBlank()) {
+                    throw new IllegalStateException("MQTT transport provider " + p.getClass().getName()
+                            + " has an empty name");
+                }
+                MqttTransportProvider earlier = byName.putIfAbsent(name, p);
+                if (earlier != null) {
+                    throw new IllegalStateException("two MQTT transport providers are named '" + name + "': "
+                            + earlier.getClass().getName() + " and " + p.getClass().getName());
+                }
+            }
+        } catch (ServiceConfigurationError e) {
+            throw new IllegalStateException("an MQTT transport provider could not be loaded: " + e.getMessage(), e);
+        }
+        return byName;
+    }
+}

@@ -1,9 +1,0 @@
-package dev.iotdm.protocol.client;
-
-/** Receives {@link ClientEvent}s on the client's callback executor, in order. */
-@FunctionalInterface
-public interface ClientListener {
-
-    /** Called for each event. Exceptions are logged and ignored. */
-    void onEvent(ClientEvent event);
-}

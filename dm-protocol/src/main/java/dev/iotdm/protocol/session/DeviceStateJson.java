@@ -1,0 +1,121 @@
+package dev.iotdm.protocol.session;
+
+import dev.iotdm.protocol.firmware.FirmwarePhase;
+import dev.iotdm.protocol.firmware.FirmwareState;
+import dev.iotdm.protocol.firmware.UpdateStatus;
+import dev.iotdm.protocol.json.JsonArray;
+import dev.iotdm.protocol.json.JsonBoolean;
+import dev.iotdm.protocol.json.JsonNumber;
+import dev.iotdm.protocol.json.JsonObject;
+import dev.iotdm.protocol.json.JsonString;
+import dev.iotdm.protocol.json.JsonValue;
+import dev.iotdm.protocol.message.FirmwareInfo;
+import dev.iotdm.protocol.message.Supports;
+import dev.iotdm.protocol.message.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The JSON form of a {@link DeviceState}, as a state store keeps it (dm-client's file store writes
+ * these bytes). Pure: no I/O here, so a custom store can reuse the same format.
+ *
+ * <p>Thread-safety: stateless.
+ */
+public final class DeviceStateJson {
+
+    private DeviceStateJson() {
+    }
+
+    /** The state as UTF-8 JSON bytes. */
+    public static byte[] encode(DeviceState state) {
+        return toJson(state).toJsonBytes();
+    }
+
+    /**
+     * The state read back from {@link #encode} bytes.
+     *
+     * @throws IllegalArgumentException naming what is missing or malformed
+     */
+    public static DeviceState decode(byte[] json) {
+        try {
+            return fromJson((JsonObject) JsonValue.parse(json));
+        } catch (ClassCastException e) {
+            throw new IllegalArgumentException("unexpected JSON type: " + e.getMessage(), e);
+        }
+    }
+
+    /** The state as a JSON object. */
+    public static JsonObject toJson(DeviceState s) {
+        JsonObject.Builder fw = JsonObject.builder();
+        FirmwareInfo f = s.firmware();
+        f.version().ifPresent(v -> fw.put("version", v));
+        f.name().ifPresent(v -> fw.put("name", v));
+        f.uri().ifPresent(v -> fw.put("uri", v));
+        f.verifier().ifPresent(v -> fw.put("verifier", v));
+        f.state().ifPresent(v -> fw.put("state", v.code()));
+        f.updateStatus().ifPresent(v -> fw.put("updateStatus", v.code()));
+        f.updatedDateTime().ifPresent(v -> fw.put("updatedDateTime", v.text()));
+        JsonObject.Builder root = JsonObject.builder().put("version", 1).put("firmware", fw.build())
+                .put("phase", s.phase().name());
+        s.manage().ifPresent(m -> {
+            List<JsonValue> bundles = new ArrayList<>();
+            m.supports().bundleIds().forEach(b -> bundles.add(new JsonString(b)));
+            root.put("manage", JsonObject.builder().put("lifetime", m.lifetimeSeconds())
+                    .put("deviceActions", m.supports().deviceActions())
+                    .put("firmwareActions", m.supports().firmwareActions())
+                    .put("bundleIds", new JsonArray(bundles)).build());
+        });
+        List<JsonValue> answers = new ArrayList<>();
+        s.answered().forEach(a -> answers.add(JsonObject.builder().put("reqId", a.reqId())
+                .put("response", a.response()).build()));
+        root.put("answered", new JsonArray(answers));
+        return root.build();
+    }
+
+    /** The state read back from {@link #toJson}; throws {@code IllegalArgumentException} when malformed. */
+    public static DeviceState fromJson(JsonObject root) {
+        JsonObject fw = obj(root, "firmware");
+        FirmwareInfo firmware = new FirmwareInfo(str(fw, "version"), str(fw, "name"), str(fw, "uri"),
+                str(fw, "verifier"), num(fw, "state").flatMap(FirmwareState::fromCode),
+                num(fw, "updateStatus").flatMap(UpdateStatus::fromCode),
+                str(fw, "updatedDateTime").map(Timestamp::new));
+        FirmwarePhase phase = FirmwarePhase.valueOf(str(root, "phase").orElseThrow(() -> missing("phase")));
+        Optional<ManageParams> manage = root.get("manage").map(v -> {
+            JsonObject m = (JsonObject) v;
+            List<String> bundles = new ArrayList<>();
+            ((JsonArray) m.get("bundleIds").orElse(JsonArray.EMPTY)).elements()
+                    .forEach(b -> bundles.add(((JsonString) b).value()));
+            return new ManageParams(num(m, "lifetime").orElse(0L),
+                    new Supports(bool(m, "deviceActions"), bool(m, "firmwareActions"), bundles));
+        });
+        List<DeviceState.Answer> answered = new ArrayList<>();
+        ((JsonArray) root.get("answered").orElse(JsonArray.EMPTY)).elements().forEach(v -> {
+            JsonObject a = (JsonObject) v;
+            answered.add(new DeviceState.Answer(str(a, "reqId").orElseThrow(() -> missing("answered.reqId")),
+                    str(a, "response").orElseThrow(() -> missing("answered.response"))));
+        });
+        return new DeviceState(firmware, phase, manage, answered);
+    }
+
+    private static IllegalArgumentException missing(String key) {
+        return new IllegalArgumentException("missing " + key);
+    }
+
+    private static JsonObject obj(JsonObject o, String key) {
+        return (JsonObject) o.get(key).orElseThrow(() -> missing(key));
+    }
+
+    private static Optional<String> str(JsonObject o, String key) {
+        return o.get(key).map(v -> ((JsonString) v).value());
+    }
+
+    private static Optional<Long> num(JsonObject o, String key) {
+        return o.get(key).map(v -> ((JsonNumber) v).longValueExact().orElseThrow(() -> missing(key)));
+    }
+
+    private static boolean bool(JsonObject o, String key) {
+        return o.get(key).map(v -> ((JsonBoolean) v).value()).orElse(false);
+    }
+}

@@ -1,0 +1,409 @@
+package dev.iotdm.transport.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.iotdm.client.ActionResponse;
+import dev.iotdm.client.ManagedClient;
+import dev.iotdm.client.config.DeviceOptions;
+import dev.iotdm.protocol.firmware.FirmwareState;
+import dev.iotdm.protocol.json.JsonObject;
+import dev.iotdm.protocol.message.Command;
+import dev.iotdm.protocol.message.Location;
+import dev.iotdm.protocol.message.LogSeverity;
+import dev.iotdm.protocol.supervisor.ReconnectPolicy;
+import dev.iotdm.transport.tls.TlsSettings;
+import dev.iotdm.transport.MqttTransport;
+import dev.iotdm.transport.MqttVersion;
+import dev.iotdm.transport.Qos;
+import dev.iotdm.testkit.broker.DevicePublish;
+import dev.iotdm.testkit.broker.EmbeddedBroker;
+import dev.iotdm.testkit.broker.InMemoryDeviceRegistry;
+import dev.iotdm.testkit.broker.TlsListener;
+import dev.iotdm.testkit.fault.Fault;
+import dev.iotdm.testkit.fault.FaultProxy;
+import dev.iotdm.testkit.lockstep.LockstepPeer;
+import dev.iotdm.testkit.tls.TestCertificates;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The transport contract: what every {@link MqttTransport} must do for a managed device, as
+ * JUnit 5 tests a transport module runs by extending this class and supplying a factory (the
+ * Leshan and MINA SSHD pattern). The device is our {@link ManagedClient} over the transport under
+ * test; the platform is a {@link LockstepPeer} speaking exact JSON through a real
+ * {@link EmbeddedBroker} on 127.0.0.1, with a {@link FaultProxy} in between where a test needs
+ * faults the broker cannot produce.
+ *
+ * <p>One broker serves the whole class (it takes seconds to start and stop); every test uses its
+ * own device id.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class TransportContract {
+
+    /** How long any single wait may take. */
+    protected static final Duration WAIT = Duration.ofSeconds(20);
+
+    private static final String ORG = "contract";
+    private static final String TYPE = "sensor";
+    private static final String TOKEN = "contract-token";
+    private static final char[] PASSWORD = "changeit".toCharArray();
+
+    private final AtomicInteger devices = new AtomicInteger();
+    private final InMemoryDeviceRegistry registry = new InMemoryDeviceRegistry();
+    private final LockstepPeer peer = new LockstepPeer();
+    private final List<AutoCloseable> perTest = new ArrayList<>();
+    private Path dir;
+    private TestCertificates.WrittenFiles pki;
+    private EmbeddedBroker broker;
+
+    /** A new, unconnected transport of the implementation under test. */
+    protected abstract MqttTransport newTransport();
+
+    /** Name prefixes of the threads the transport starts, checked for leaks after close. */
+    protected abstract List<String> transportThreadPrefixes();
+
+    /** The MQTT version the transport speaks (default 3.1.1, protocol.md §12.33). */
+    protected MqttVersion mqttVersion() {
+        return MqttVersion.MQTT_3_1_1;
+    }
+
+    /** How many connect/close cycles the leak check runs. */
+    protected int closeConnectCycles() {
+        return 20;
+    }
+
+    @BeforeAll
+    final void startBroker() throws IOException {
+        dir = Files.createTempDirectory("iotdm-contract");
+        pki = TestCertificates.generate().writeTo(dir, PASSWORD);
+        broker = EmbeddedBroker.builder(registry)
+                .publishListener(peer)
+                .connectionListener(peer)
+                .tls(TlsListener.mutual(pki.serverKeyStore(), new String(PASSWORD), pki.caTrustStore(),
+                        new String(PASSWORD)))
+                .build();
+        broker.start();
+        peer.attach(broker);
+    }
+
+    @AfterAll
+    final void stopBroker() throws IOException {
+        if (broker != null) {
+            broker.close();
+        }
+        if (dir != null) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @AfterEach
+    final void closePerTest() throws Exception {
+        for (int i = perTest.size() - 1; i >= 0; i--) {
+            perTest.get(i).close();
+        }
+        perTest.clear();
+    }
+
+    // ---- the device under test -----------------------------------------------------------------
+
+    /** A device and what its handlers saw. */
+    protected final class Device {
+        final String clientId;
+        final ManagedClient client;
+        final AtomicInteger deviceActions = new AtomicInteger();
+        final LinkedBlockingQueue<Command> commands = new LinkedBlockingQueue<>();
+
+        Device(String clientId, ManagedClient client) {
+            this.clientId = clientId;
+            this.client = client;
+        }
+    }
+
+    private String newDeviceId() {
+        return "dev-" + devices.incrementAndGet();
+    }
+
+    private Device device(String deviceId, Consumer<DeviceOptions.Builder> options) {
+        String clientId = registry.isRegistered("d:" + ORG + ":" + TYPE + ":" + deviceId)
+                ? "d:" + ORG + ":" + TYPE + ":" + deviceId
+                : registry.register(ORG, TYPE, deviceId, TOKEN);
+        DeviceOptions.Builder b = DeviceOptions.builder().org(ORG).typeId(TYPE).deviceId(deviceId).token(TOKEN)
+                .host("127.0.0.1").port(broker.port()).withoutTls().mqttVersion(mqttVersion());
+        options.accept(b);
+        Device[] holder = new Device[1];
+        ManagedClient client = ManagedClient.builder(b.build())
+                .transport(newTransport())
+                .reconnectPolicy(ReconnectPolicy.DEFAULT.withDelays(Duration.ofMillis(100), Duration.ofSeconds(1)))
+                .requestTimeout(WAIT)
+                .deviceActionHandler((kind, reqId) -> {
+                    holder[0].deviceActions.incrementAndGet();
+                    return CompletableFuture.completedFuture(ActionResponse.accepted());
+                })
+                .firmwareHandler(new dev.iotdm.client.FirmwareHandler() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<Void> download(
+                            dev.iotdm.protocol.message.FirmwareInfo image) {
+                        return CompletableFuture.completedFuture(null);
+                    }
+
+                    @Override
+                    public java.util.concurrent.CompletionStage<Void> install(
+                            dev.iotdm.protocol.message.FirmwareInfo image) {
+                        return CompletableFuture.completedFuture(null);
+                    }
+                })
+                .customActionHandler("acme-v1", action -> CompletableFuture.completedFuture(ActionResponse.done()))
+                .anyCommandHandler(cmd -> holder[0].commands.add(cmd))
+                .build();
+        holder[0] = new Device(clientId, client);
+        perTest.add(client);
+        return holder[0];
+    }
+
+    /** Connects and manages through the lockstep peer; returns the device ready for traffic. */
+    private Device managed(Device d) throws Exception {
+        ManagedClient.await(d.client.connect(), WAIT);
+        CompletableFuture<?> managed = d.client.manage(3600, true, true, "acme-v1");
+        answerManage();
+        ManagedClient.await(managed, WAIT);
+        return d;
+    }
+
+    private void answerManage() {
+        DevicePublish manage = peer.expect("iotdevice-1/mgmt/manage", """
+                {"d":{"lifetime":3600,
+                      "supports":{"deviceActions":true,"firmwareActions":true,"acme-v1":true}},
+                 "reqId":"<any>"}""", WAIT);
+        peer.send(manage.clientId(), "iotdm-1/response",
+                "{\"rc\":200,\"reqId\":\"" + LockstepPeer.member(manage, "reqId") + "\"}", WAIT);
+    }
+
+    private void answer(DevicePublish request, int rc) {
+        peer.send(request.clientId(), "iotdm-1/response",
+                "{\"rc\":" + rc + ",\"reqId\":\"" + LockstepPeer.member(request, "reqId") + "\"}", WAIT);
+    }
+
+    // ---- the contract --------------------------------------------------------------------------
+
+    @Test
+    public void a_device_connects_subscribes_and_manages() throws Exception {
+        Device d = managed(device(newDeviceId(), b -> { }));
+        assertThat(d.client.isConnected()).isTrue();
+    }
+
+    @Test
+    public void device_requests_are_answered_by_req_id() throws Exception {
+        Device d = managed(device(newDeviceId(), b -> { }));
+        CompletableFuture<?> location = d.client.setLocation(Location.of(30.28565, -97.73921).withAccuracy(5));
+        answer(peer.expect("iotdevice-1/device/update/location",
+                "{\"d\":{\"latitude\":30.28565,\"longitude\":-97.73921,\"accuracy\":5.0},\"reqId\":\"<any>\"}", WAIT),
+                200);
+        ManagedClient.await(location, WAIT);
+        CompletableFuture<?> error = d.client.addErrorCode(42);
+        answer(peer.expect("iotdevice-1/add/diag/errorCodes", "{\"d\":{\"errorCode\":42},\"reqId\":\"<any>\"}", WAIT),
+                200);
+        ManagedClient.await(error, WAIT);
+        CompletableFuture<?> log = d.client.addLog("disk nearly full", "some data", LogSeverity.WARNING);
+        answer(peer.expect("iotdevice-1/add/diag/log", """
+                {"d":{"message":"disk nearly full","timestamp":"<any>","data":"c29tZSBkYXRh","severity":1},
+                 "reqId":"<any>"}""", WAIT), 200);
+        ManagedClient.await(log, WAIT);
+        CompletableFuture<?> clear = d.client.clearLog();
+        answer(peer.expect("iotdevice-1/clear/diag/log", "{\"reqId\":\"<any>\"}", WAIT), 200);
+        ManagedClient.await(clear, WAIT);
+    }
+
+    @Test
+    public void platform_requests_get_exactly_one_answer_each() throws Exception {
+        Device d = managed(device(newDeviceId(), b -> { }));
+        peer.exchange(d.clientId, "iotdm-1/device/update",
+                "{\"reqId\":\"u1\",\"d\":{\"fields\":[{\"field\":\"metadata\",\"value\":{\"owner\":\"ops\"}}]}}",
+                "iotdevice-1/response", "{\"rc\":204,\"reqId\":\"u1\"}", WAIT);
+        peer.exchange(d.clientId, "iotdm-1/observe", "{\"reqId\":\"o1\",\"d\":{\"fields\":[{\"field\":\"metadata\"}]}}",
+                "iotdevice-1/response",
+                "{\"rc\":200,\"reqId\":\"o1\",\"d\":{\"fields\":[{\"field\":\"metadata\",\"value\":{\"owner\":\"ops\"}}]}}",
+                WAIT);
+        d.client.setMetadata(JsonObject.builder().put("owner", "dev").build());
+        peer.expect("iotdevice-1/notify",
+                "{\"d\":{\"fields\":[{\"field\":\"metadata\",\"value\":{\"owner\":\"dev\"}}]},\"reqId\":\"<any>\"}", WAIT);
+        peer.exchange(d.clientId, "iotdm-1/cancel", "{\"reqId\":\"c1\",\"d\":{\"fields\":[{\"field\":\"metadata\"}]}}",
+                "iotdevice-1/response", "{\"rc\":200,\"reqId\":\"c1\"}", WAIT);
+        peer.exchange(d.clientId, "iotdm-1/mgmt/custom/acme-v1/install",
+                "{\"reqId\":\"x1\",\"d\":{\"fields\":[{\"field\":\"pluginId\",\"value\":\"pA\"}]}}",
+                "iotdevice-1/response", "{\"rc\":200,\"reqId\":\"x1\"}", WAIT);
+    }
+
+    @Test
+    public void a_firmware_download_and_update_run_end_to_end() throws Exception {
+        Device d = managed(device(newDeviceId(), b -> { }));
+        peer.exchange(d.clientId, "iotdm-1/device/update", """
+                {"reqId":"r1","d":{"fields":[{"field":"mgmt.firmware","value":{"version":"2.0","name":"fw",
+                 "uri":"https://h/fw.bin","verifier":"","state":0,"updateStatus":0,"updatedDateTime":""}}]}}""",
+                "iotdevice-1/response", "{\"rc\":204,\"reqId\":\"r1\"}", WAIT);
+        peer.exchange(d.clientId, "iotdm-1/observe", "{\"reqId\":\"r2\",\"d\":{\"fields\":[{\"field\":\"mgmt.firmware\"}]}}",
+                "iotdevice-1/response", """
+                {"rc":200,"reqId":"r2","d":{"fields":[{"field":"mgmt.firmware","value":{"version":"2.0","name":"fw",
+                 "uri":"https://h/fw.bin","verifier":"","state":0,"updateStatus":0}}]}}""", WAIT);
+        peer.exchange(d.clientId, "iotdm-1/mgmt/initiate/firmware/download", "{\"reqId\":\"r3\"}",
+                "iotdevice-1/response", "{\"rc\":202,\"reqId\":\"r3\"}", WAIT);
+        peer.expect("iotdevice-1/notify",
+                "{\"d\":{\"fields\":[{\"field\":\"mgmt.firmware\",\"value\":{\"state\":1}}]},\"reqId\":\"<any>\"}", WAIT);
+        peer.expect("iotdevice-1/notify",
+                "{\"d\":{\"fields\":[{\"field\":\"mgmt.firmware\",\"value\":{\"state\":2}}]},\"reqId\":\"<any>\"}", WAIT);
+        peer.exchange(d.clientId, "iotdm-1/mgmt/initiate/firmware/update", "{\"reqId\":\"r6\"}",
+                "iotdevice-1/response", "{\"rc\":202,\"reqId\":\"r6\"}", WAIT);
+        peer.expect("iotdevice-1/notify",
+                "{\"d\":{\"fields\":[{\"field\":\"mgmt.firmware\",\"value\":{\"updateStatus\":1}}]},\"reqId\":\"<any>\"}",
+                WAIT);
+        peer.expect("iotdevice-1/notify", """
+                {"d":{"fields":[{"field":"mgmt.firmware","value":{"state":0,"updateStatus":0}}]},"reqId":"<any>"}""",
+                WAIT);
+        assertThat(d.client.firmware().state()).contains(FirmwareState.IDLE);
+        assertThat(d.client.deviceInfo().fwVersion()).contains("2.0");
+    }
+
+    @Test
+    public void bad_requests_get_400_and_unknown_topics_404() throws Exception {
+        Device d = managed(device(newDeviceId(), b -> { }));
+        peer.exchange(d.clientId, "iotdm-1/observe", "{\"reqId\":\"b1\",\"d\":{\"fields\":7}}",
+                "iotdevice-1/response", "{\"rc\":400,\"reqId\":\"b1\",\"message\":\"<any>\"}", WAIT);
+        peer.exchange(d.clientId, "iotdm-1/mgmt/initiate/device/teleport", "{\"reqId\":\"b2\"}",
+                "iotdevice-1/response", "{\"rc\":404,\"reqId\":\"b2\",\"message\":\"<any>\"}", WAIT);
+    }
+
+    @Test
+    public void a_duplicate_delivery_is_answered_again_without_running_the_handler_twice() throws Exception {
+        Device d = managed(device(newDeviceId(), b -> { }));
+        for (int i = 0; i < 2; i++) {
+            peer.exchange(d.clientId, "iotdm-1/mgmt/initiate/device/reboot", "{\"reqId\":\"dup\"}",
+                    "iotdevice-1/response", "{\"rc\":202,\"reqId\":\"dup\"}", WAIT);
+        }
+        assertThat(d.deviceActions.get()).isEqualTo(1);
+    }
+
+    @Test
+    public void commands_reach_the_handler_and_events_reach_the_platform() throws Exception {
+        Device d = managed(device(newDeviceId(), b -> { }));
+        peer.send(d.clientId, "iot-2/cmd/blink/fmt/json", "{\"times\":3}", WAIT);
+        Command c = d.commands.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(c).isNotNull();
+        assertThat(c.commandId()).isEqualTo("blink");
+        assertThat(c.payload().asUtf8()).isEqualTo("{\"times\":3}");
+        ManagedClient.await(d.client.publishEvent("status", JsonObject.builder().put("temp", 21).build(),
+                Qos.AT_LEAST_ONCE), WAIT);
+        peer.expect("iot-2/evt/status/fmt/json", "{\"temp\":21}", WAIT);
+    }
+
+    @Test
+    public void tls_with_a_ca_file_and_a_client_certificate_works() throws Exception {
+        TlsSettings tls = TlsSettings.builder().trustCaFile(pki.caPem())
+                .clientPkcs12(pki.clientKeyStore(), PASSWORD).build();
+        Device d = managed(device(newDeviceId(), b -> b.port(broker.tlsPort()).tls(tls)));
+        assertThat(d.client.isConnected()).isTrue();
+    }
+
+    @Test
+    public void tls_refuses_a_server_of_another_ca() {
+        TlsSettings tls = TlsSettings.builder().trustCaFile(pki.otherCaPem())
+                .clientPkcs12(pki.clientKeyStore(), PASSWORD).build();
+        Device d = device(newDeviceId(), b -> b.port(broker.tlsPort()).tls(tls));
+        CompletableFuture<Void> connect = d.client.connect();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ManagedClient.await(connect, Duration.ofSeconds(3)))
+                .isInstanceOfAny(java.util.concurrent.TimeoutException.class,
+                        dev.iotdm.transport.ConnectFailureException.class);
+        assertThat(d.client.isConnected()).isFalse();
+    }
+
+    @Test
+    public void after_a_dropped_connection_the_device_reconnects_and_manages_exactly_once() throws Exception {
+        FaultProxy proxy = FaultProxy.open(new InetSocketAddress("127.0.0.1", broker.port()));
+        perTest.add(proxy);
+        Device d = managed(device(newDeviceId(), b -> b.port(proxy.port())));
+        proxy.apply(new Fault.DropConnections(dev.iotdm.testkit.fault.CloseMode.RESET));
+        answerManage();
+        peer.exchange(d.clientId, "iotdm-1/mgmt/initiate/device/reboot", "{\"reqId\":\"after-drop\"}",
+                "iotdevice-1/response", "{\"rc\":202,\"reqId\":\"after-drop\"}", WAIT);
+    }
+
+    @Test
+    public void a_kept_session_receives_a_request_sent_while_the_device_was_offline() throws Exception {
+        FaultProxy proxy = FaultProxy.open(new InetSocketAddress("127.0.0.1", broker.port()));
+        perTest.add(proxy);
+        Device d = managed(device(newDeviceId(), b -> b.port(proxy.port()).cleanSession(false)));
+        proxy.apply(new Fault.RefuseNewConnections(dev.iotdm.testkit.fault.CloseMode.FIN));
+        proxy.apply(new Fault.DropConnections(dev.iotdm.testkit.fault.CloseMode.RESET));
+        peer.awaitConnection("-" + d.clientId, WAIT);
+        peer.send(d.clientId, "iotdm-1/mgmt/initiate/device/reboot", "{\"reqId\":\"offline\"}", WAIT);
+        proxy.clear();
+        List<String> topics = new ArrayList<>();
+        boolean answered = false;
+        for (int i = 0; i < 2; i++) {
+            DevicePublish p = peer.take(WAIT);
+            topics.add(p.topic());
+            if (p.topic().equals("iotdevice-1/mgmt/manage")) {
+                answer(p, 200);
+            } else {
+                assertThat(p.topic()).isEqualTo("iotdevice-1/response");
+                assertThat(LockstepPeer.member(p, "reqId")).isEqualTo("offline");
+                answered = true;
+            }
+        }
+        assertThat(answered).as("the reboot queued while offline was answered; saw %s", topics).isTrue();
+        assertThat(topics).containsOnlyOnce("iotdevice-1/mgmt/manage");
+    }
+
+    @Test
+    public void connect_and_close_cycles_leave_no_transport_thread_behind() throws Exception {
+        List<String> before = transportThreads();
+        String deviceId = newDeviceId();
+        for (int i = 0; i < closeConnectCycles(); i++) {
+            Device d = device(deviceId, b -> { });
+            ManagedClient.await(d.client.connect(), WAIT);
+            d.client.close();
+            perTest.remove(d.client);
+        }
+        // Threads end asynchronously after close: wait (bounded) for every thread the cycles
+        // started to be gone; threads of earlier tests that are still ending do not count.
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        List<String> left = started(before);
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            left = started(before);
+        }
+        assertThat(left).as("transport threads left after %d connect/close cycles", closeConnectCycles()).isEmpty();
+    }
+
+    private List<String> started(List<String> before) {
+        List<String> now = transportThreads();
+        now.removeAll(before);
+        return now;
+    }
+
+    private List<String> transportThreads() {
+        List<String> names = new ArrayList<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive() && transportThreadPrefixes().stream().anyMatch(p -> t.getName().startsWith(p))) {
+                names.add(t.getName());
+            }
+        }
+        return names;
+    }
+}
