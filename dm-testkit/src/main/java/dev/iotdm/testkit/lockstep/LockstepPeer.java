@@ -117,6 +117,32 @@ public final class LockstepPeer implements DevicePublishListener, DeviceConnecti
         return p;
     }
 
+    /**
+     * Checks that the device publishes nothing more within {@code within}: the "and nothing else"
+     * that ends a lockstep script (a second answer, a stray notify). Takes what arrived, so a
+     * failure does not leak into the next step.
+     *
+     * @throws AssertionError naming every publish that arrived, in order
+     */
+    public void expectNothingMore(Duration within) {
+        DevicePublish first;
+        try {
+            first = received.poll(within.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while checking that the device sent nothing more", e);
+        }
+        if (first == null) {
+            return;
+        }
+        List<DevicePublish> extra = new ArrayList<>();
+        extra.add(first);
+        received.drainTo(extra);
+        seen.addAll(extra);
+        throw new AssertionError("expected nothing more from the device within " + within + " but got "
+                + extra.size() + ": " + extra.stream().map(LockstepPeer::describe).toList());
+    }
+
     /** Sends a request and checks the reply: the lockstep step. Returns the reply. */
     public DevicePublish exchange(String clientId, String topic, String request, String replyTopic, String expectedReply,
             Duration timeout) {

@@ -79,6 +79,24 @@ class LockstepPeerTest {
     }
 
     @Test
+    void nothing_more_passes_after_the_one_answer_and_fails_naming_a_second_one() {
+        peer.exchange(clientId, "iotdm-1/mgmt/initiate/device/reboot", "{\"reqId\":\"n1\"}",
+                "iotdevice-1/response", "{\"rc\":202,\"reqId\":\"n1\"}", WAIT);
+        peer.expectNothingMore(Duration.ofMillis(200));
+
+        // Two requests, one answer taken: the second answer is what arrived "more".
+        peer.send(clientId, "iotdm-1/mgmt/initiate/device/reboot", "{\"reqId\":\"n2\"}", WAIT);
+        peer.send(clientId, "iotdm-1/mgmt/initiate/device/teleport", "{\"reqId\":\"n3\"}", WAIT);
+        peer.expect("iotdevice-1/response", "{\"rc\":202,\"reqId\":\"n2\"}", WAIT);
+
+        assertThatThrownBy(() -> peer.expectNothingMore(WAIT))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("nothing more")
+                .hasMessageContaining("iotdevice-1/response")
+                .hasMessageContaining("n3");
+    }
+
+    @Test
     void a_mismatch_fails_with_both_payloads() {
         peer.send(clientId, "iotdm-1/mgmt/initiate/device/reboot", "{\"reqId\":\"c3\"}", WAIT);
         assertThatThrownBy(() -> peer.expect("iotdevice-1/response", "{\"rc\":501,\"reqId\":\"c3\"}", WAIT))

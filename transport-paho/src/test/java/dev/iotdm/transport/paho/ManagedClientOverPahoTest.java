@@ -1,106 +1,31 @@
 package dev.iotdm.transport.paho;
 
-import static dev.iotdm.transport.paho.TestBroker.WAIT;
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.iotdm.client.ActionResponse;
 import dev.iotdm.client.ManagedClient;
 import dev.iotdm.client.config.DeviceOptions;
-import dev.iotdm.protocol.message.PlatformResponse;
-import dev.iotdm.protocol.message.Rc;
-import dev.iotdm.protocol.session.DeviceActionKind;
-import dev.iotdm.transport.MqttVersion;
-import dev.iotdm.testkit.broker.DevicePublish;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * Smoke test of the real device stack: {@link ManagedClient} over {@link PahoTransport} (chosen
- * by name) against the embedded broker, with a tiny platform that accepts every manage.
+ * {@link ManagedClient} over {@link PahoTransport} chosen by name, where Paho itself decides the
+ * outcome before any socket opens. The DM flows over Paho are {@link PahoDmFlowContractTest}'s.
  */
 class ManagedClientOverPahoTest {
 
-    private static final Pattern REQ_ID = Pattern.compile("\"reqId\"\\s*:\\s*\"([^\"]*)\"");
-
-    private static TestBroker platform;
-
-    @BeforeAll
-    static void startBroker() {
-        platform = TestBroker.plain(ManagedClientOverPahoTest::answerManage);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        platform.close();
-    }
-
-    /** The platform's side of protocol.md §3.1: every manage is answered with rc 200. */
-    private static void answerManage(DevicePublish publish) {
-        if (!publish.topic().equals("iotdevice-1/mgmt/manage")) {
-            return;
-        }
-        Matcher reqId = REQ_ID.matcher(new String(publish.payload(), StandardCharsets.UTF_8));
-        if (reqId.find()) {
-            String answer = "{\"rc\":200,\"reqId\":\"" + reqId.group(1) + "\"}";
-            platform.broker.sendToDevice(publish.clientId(), "iotdm-1/response",
-                    answer.getBytes(StandardCharsets.UTF_8), 1, WAIT);
-        }
-    }
+    private static final Duration WAIT = Duration.ofSeconds(20);
 
     @Test
     void a_managed_client_left_on_mqtt_3_1_1_fails_connect_at_once_with_the_transports_reason() {
-        TestBroker.Device device = platform.newDevice();
         DeviceOptions options = DeviceOptions.builder()
-                .org(TestBroker.ORG).typeId(TestBroker.TYPE).deviceId(device.deviceId()).token(device.token())
-                .host(platform.broker.host()).port(platform.broker.port()).withoutTls()
+                .org("org1").typeId("sensor").deviceId("paho-311").token("tok")
+                .host("127.0.0.1").port(1883).withoutTls()
                 .build(); // the default MQTT version, 3.1.1
 
         try (ManagedClient client = ManagedClient.builder(options).transport("paho").build()) {
             assertThatThrownBy(() -> ManagedClient.await(client.connect(), WAIT))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("MQTT 5 only");
-        }
-    }
-
-    @Test
-    void a_managed_client_connects_manages_and_answers_a_reboot_over_paho() throws Exception {
-        TestBroker.Device device = platform.newDevice();
-        DeviceOptions options = DeviceOptions.builder()
-                .org(TestBroker.ORG).typeId(TestBroker.TYPE).deviceId(device.deviceId()).token(device.token())
-                .host(platform.broker.host()).port(platform.broker.port()).withoutTls()
-                .mqttVersion(MqttVersion.MQTT_5)
-                .build();
-        BlockingQueue<String> actions = new LinkedBlockingQueue<>();
-
-        try (ManagedClient client = ManagedClient.builder(options)
-                .transport("paho")
-                .deviceActionHandler((kind, reqId) -> {
-                    actions.add(kind + " " + reqId);
-                    return CompletableFuture.completedFuture(ActionResponse.accepted());
-                })
-                .build()) {
-            ManagedClient.await(client.connect(), WAIT);
-            PlatformResponse managed = ManagedClient.await(client.manage(3600, true, true), WAIT);
-            assertThat(managed.rc()).isEqualTo(Rc.OK);
-
-            platform.broker.sendToDevice(device.clientId(), "iotdm-1/mgmt/initiate/device/reboot",
-                    "{\"reqId\":\"r1\"}".getBytes(StandardCharsets.UTF_8), 1, WAIT).get(WAIT.toMillis(),
-                    TimeUnit.MILLISECONDS);
-
-            assertThat(actions.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(DeviceActionKind.REBOOT + " r1");
-            DevicePublish response = platform.awaitPublish(p -> p.clientId().equals(device.clientId())
-                    && p.topic().equals("iotdevice-1/response"));
-            String json = new String(response.payload(), StandardCharsets.UTF_8).replaceAll("\\s", "");
-            assertThat(json).contains("\"rc\":202").contains("\"reqId\":\"r1\"");
         }
     }
 }

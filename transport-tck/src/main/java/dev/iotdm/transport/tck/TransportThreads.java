@@ -1,30 +1,26 @@
-package dev.iotdm.transport.paho;
+package dev.iotdm.transport.tck;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
-/** Looks for live threads, waiting a bounded time for them to end. */
-final class Threads {
+/** Finds live threads by name prefix and waits, bounded, for them to end: the leak checks' tool. */
+public final class TransportThreads {
 
-    private Threads() {
+    private TransportThreads() {
     }
 
-    /** Live threads of transports: their executors' threads, and Paho's names for the loops run on them. */
-    static Set<Thread> ofTransports() {
-        return matching(Threads::isTransportThread);
+    /** Live threads whose name starts with one of {@code prefixes}. */
+    public static Set<Thread> named(List<String> prefixes) {
+        return matching(t -> prefixes.stream().anyMatch(p -> t.getName().startsWith(p)));
     }
 
-    /** Whether the thread belongs to a transport, judged by its name. */
-    static boolean isTransportThread(Thread t) {
-        return t.getName().startsWith("iotdm-paho-") || t.getName().startsWith("MQTT ");
-    }
-
-    /** Live threads that match. */
-    static Set<Thread> matching(Predicate<Thread> filter) {
+    /** Live threads that match {@code filter}. */
+    public static Set<Thread> matching(Predicate<Thread> filter) {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(Thread::isAlive)
                 .filter(filter)
@@ -32,11 +28,12 @@ final class Threads {
     }
 
     /**
-     * Polls (every 20 ms) until no live thread matches, or {@code within} has passed.
+     * Polls every 20 ms until no live thread matches or {@code within} has passed. Threads end
+     * asynchronously after a close, so a check must give them a (bounded) moment.
      *
      * @return the threads still matching at the end: empty on success
      */
-    static Set<Thread> awaitNone(Predicate<Thread> filter, Duration within) {
+    public static Set<Thread> awaitNone(Predicate<Thread> filter, Duration within) {
         long deadline = System.nanoTime() + within.toNanos();
         while (true) {
             Set<Thread> left = matching(filter);
@@ -48,7 +45,7 @@ final class Threads {
     }
 
     /** The names, sorted, for assertion messages. */
-    static String names(Set<Thread> threads) {
+    public static String names(Set<Thread> threads) {
         return threads.stream().map(Thread::getName).sorted().toList().toString();
     }
 }

@@ -12,6 +12,8 @@ import dev.iotdm.protocol.message.Location;
 import dev.iotdm.protocol.message.LogSeverity;
 import dev.iotdm.protocol.supervisor.ReconnectPolicy;
 import dev.iotdm.transport.tls.TlsSettings;
+import dev.iotdm.transport.ConnectFailure;
+import dev.iotdm.transport.ConnectFailureException;
 import dev.iotdm.transport.MqttTransport;
 import dev.iotdm.transport.MqttVersion;
 import dev.iotdm.transport.Qos;
@@ -43,9 +45,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The transport contract: what every {@link MqttTransport} must do for a managed device, as
- * JUnit 5 tests a transport module runs by extending this class and supplying a factory (the
- * Leshan and MINA SSHD pattern). The device is our {@link ManagedClient} over the transport under
+ * The DM-flow contract: every device-management flow of a managed device through
+ * {@link ManagedClient} on the transport under test, as JUnit 5 tests a transport module runs by
+ * extending this class and supplying a factory (the Leshan and MINA SSHD pattern). The SPI's own
+ * promises are {@link SpiContract}'s; this class checks the flows on top of them. The device is our {@link ManagedClient} over the transport under
  * test; the platform is a {@link LockstepPeer} speaking exact JSON through a real
  * {@link EmbeddedBroker} on 127.0.0.1, with a {@link FaultProxy} in between where a test needs
  * faults the broker cannot produce.
@@ -54,10 +57,12 @@ import org.junit.jupiter.api.TestInstance;
  * own device id.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class TransportContract {
+public abstract class DmFlowContract {
 
     /** How long any single wait may take. */
     protected static final Duration WAIT = Duration.ofSeconds(20);
+    /** How long the device must stay silent where "and nothing more" matters. */
+    private static final Duration QUIET = Duration.ofMillis(500);
 
     private static final String ORG = "contract";
     private static final String TYPE = "sensor";
@@ -75,17 +80,9 @@ public abstract class TransportContract {
     /** A new, unconnected transport of the implementation under test. */
     protected abstract MqttTransport newTransport();
 
-    /** Name prefixes of the threads the transport starts, checked for leaks after close. */
-    protected abstract List<String> transportThreadPrefixes();
-
     /** The MQTT version the transport speaks (default 3.1.1, protocol.md §12.33). */
     protected MqttVersion mqttVersion() {
         return MqttVersion.MQTT_3_1_1;
-    }
-
-    /** How many connect/close cycles the leak check runs. */
-    protected int closeConnectCycles() {
-        return 20;
     }
 
     @BeforeAll
@@ -128,12 +125,14 @@ public abstract class TransportContract {
     protected final class Device {
         final String clientId;
         final ManagedClient client;
+        final ObservedTransport transport;
         final AtomicInteger deviceActions = new AtomicInteger();
         final LinkedBlockingQueue<Command> commands = new LinkedBlockingQueue<>();
 
-        Device(String clientId, ManagedClient client) {
+        Device(String clientId, ManagedClient client, ObservedTransport transport) {
             this.clientId = clientId;
             this.client = client;
+            this.transport = transport;
         }
     }
 
@@ -149,8 +148,9 @@ public abstract class TransportContract {
                 .host("127.0.0.1").port(broker.port()).withoutTls().mqttVersion(mqttVersion());
         options.accept(b);
         Device[] holder = new Device[1];
+        ObservedTransport transport = new ObservedTransport(newTransport());
         ManagedClient client = ManagedClient.builder(b.build())
-                .transport(newTransport())
+                .transport(transport)
                 .reconnectPolicy(ReconnectPolicy.DEFAULT.withDelays(Duration.ofMillis(100), Duration.ofSeconds(1)))
                 .requestTimeout(WAIT)
                 .deviceActionHandler((kind, reqId) -> {
@@ -173,7 +173,7 @@ public abstract class TransportContract {
                 .customActionHandler("acme-v1", action -> CompletableFuture.completedFuture(ActionResponse.done()))
                 .anyCommandHandler(cmd -> holder[0].commands.add(cmd))
                 .build();
-        holder[0] = new Device(clientId, client);
+        holder[0] = new Device(clientId, client, transport);
         perTest.add(client);
         return holder[0];
     }
@@ -249,6 +249,7 @@ public abstract class TransportContract {
         peer.exchange(d.clientId, "iotdm-1/mgmt/custom/acme-v1/install",
                 "{\"reqId\":\"x1\",\"d\":{\"fields\":[{\"field\":\"pluginId\",\"value\":\"pA\"}]}}",
                 "iotdevice-1/response", "{\"rc\":200,\"reqId\":\"x1\"}", WAIT);
+        peer.expectNothingMore(QUIET);
     }
 
     @Test
@@ -278,6 +279,7 @@ public abstract class TransportContract {
                 WAIT);
         assertThat(d.client.firmware().state()).contains(FirmwareState.IDLE);
         assertThat(d.client.deviceInfo().fwVersion()).contains("2.0");
+        peer.expectNothingMore(QUIET);
     }
 
     @Test
@@ -287,6 +289,7 @@ public abstract class TransportContract {
                 "iotdevice-1/response", "{\"rc\":400,\"reqId\":\"b1\",\"message\":\"<any>\"}", WAIT);
         peer.exchange(d.clientId, "iotdm-1/mgmt/initiate/device/teleport", "{\"reqId\":\"b2\"}",
                 "iotdevice-1/response", "{\"rc\":404,\"reqId\":\"b2\",\"message\":\"<any>\"}", WAIT);
+        peer.expectNothingMore(QUIET);
     }
 
     @Test
@@ -297,6 +300,7 @@ public abstract class TransportContract {
                     "iotdevice-1/response", "{\"rc\":202,\"reqId\":\"dup\"}", WAIT);
         }
         assertThat(d.deviceActions.get()).isEqualTo(1);
+        peer.expectNothingMore(QUIET);
     }
 
     @Test
@@ -321,14 +325,15 @@ public abstract class TransportContract {
     }
 
     @Test
-    public void tls_refuses_a_server_of_another_ca() {
+    public void tls_refuses_a_server_of_another_ca_with_a_tls_failure_not_a_timeout() throws Exception {
         TlsSettings tls = TlsSettings.builder().trustCaFile(pki.otherCaPem())
                 .clientPkcs12(pki.clientKeyStore(), PASSWORD).build();
         Device d = device(newDeviceId(), b -> b.port(broker.tlsPort()).tls(tls));
-        CompletableFuture<Void> connect = d.client.connect();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ManagedClient.await(connect, Duration.ofSeconds(3)))
-                .isInstanceOfAny(java.util.concurrent.TimeoutException.class,
-                        dev.iotdm.transport.ConnectFailureException.class);
+        d.client.connect();
+        // The client keeps retrying a failure it counts as transient, so its connect() future
+        // would only time out; the attempt itself must fail with a TLS failure, not a timeout.
+        assertThat(d.transport.awaitConnectFailure(WAIT)).isInstanceOfSatisfying(ConnectFailureException.class,
+                e -> assertThat(e.failure()).isInstanceOf(ConnectFailure.TlsFailure.class));
         assertThat(d.client.isConnected()).isFalse();
     }
 
@@ -341,6 +346,7 @@ public abstract class TransportContract {
         answerManage();
         peer.exchange(d.clientId, "iotdm-1/mgmt/initiate/device/reboot", "{\"reqId\":\"after-drop\"}",
                 "iotdevice-1/response", "{\"rc\":202,\"reqId\":\"after-drop\"}", WAIT);
+        peer.expectNothingMore(QUIET); // no second manage
     }
 
     @Test
@@ -368,42 +374,6 @@ public abstract class TransportContract {
         }
         assertThat(answered).as("the reboot queued while offline was answered; saw %s", topics).isTrue();
         assertThat(topics).containsOnlyOnce("iotdevice-1/mgmt/manage");
-    }
-
-    @Test
-    public void connect_and_close_cycles_leave_no_transport_thread_behind() throws Exception {
-        List<String> before = transportThreads();
-        String deviceId = newDeviceId();
-        for (int i = 0; i < closeConnectCycles(); i++) {
-            Device d = device(deviceId, b -> { });
-            ManagedClient.await(d.client.connect(), WAIT);
-            d.client.close();
-            perTest.remove(d.client);
-        }
-        // Threads end asynchronously after close: wait (bounded) for every thread the cycles
-        // started to be gone; threads of earlier tests that are still ending do not count.
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        List<String> left = started(before);
-        while (!left.isEmpty() && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-            left = started(before);
-        }
-        assertThat(left).as("transport threads left after %d connect/close cycles", closeConnectCycles()).isEmpty();
-    }
-
-    private List<String> started(List<String> before) {
-        List<String> now = transportThreads();
-        now.removeAll(before);
-        return now;
-    }
-
-    private List<String> transportThreads() {
-        List<String> names = new ArrayList<>();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.isAlive() && transportThreadPrefixes().stream().anyMatch(p -> t.getName().startsWith(p))) {
-                names.add(t.getName());
-            }
-        }
-        return names;
+        peer.expectNothingMore(QUIET);
     }
 }
