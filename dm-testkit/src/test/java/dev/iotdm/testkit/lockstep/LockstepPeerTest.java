@@ -84,10 +84,8 @@ class LockstepPeerTest {
                 "iotdevice-1/response", "{\"rc\":202,\"reqId\":\"n1\"}", WAIT);
         peer.expectNothingMore(Duration.ofMillis(200));
 
-        // Two requests, one answer taken: the second answer is what arrived "more".
-        peer.send(clientId, "iotdm-1/mgmt/initiate/device/reboot", "{\"reqId\":\"n2\"}", WAIT);
+        // A request whose answer the script does not take: that answer is what arrived "more".
         peer.send(clientId, "iotdm-1/mgmt/initiate/device/teleport", "{\"reqId\":\"n3\"}", WAIT);
-        peer.expect("iotdevice-1/response", "{\"rc\":202,\"reqId\":\"n2\"}", WAIT);
 
         assertThatThrownBy(() -> peer.expectNothingMore(WAIT))
                 .isInstanceOf(AssertionError.class)
