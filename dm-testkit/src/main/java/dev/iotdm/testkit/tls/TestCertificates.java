@@ -1,11 +1,9 @@
 package dev.iotdm.testkit.tls;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,30 +11,46 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.Signature;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
+import java.util.Date;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.util.IPAddress;
 
 /**
- * Real X.509 test material, generated with the JDK alone (a small DER encoder, {@link
- * KeyPairGenerator} and {@link Signature}; no BouncyCastle, no {@code sun.*}, no keytool):
+ * Real X.509 test material: JDK keys ({@link KeyPairGenerator}) and certificates built and signed
+ * with BouncyCastle's {@code bcpkix} (no BouncyCastle provider is registered; no {@code sun.*}, no
+ * keytool):
  * <ul>
  *   <li>a CA ({@link #ca()});</li>
  *   <li>a server certificate for {@code localhost}, {@code 127.0.0.1} and {@code ::1} signed by the
@@ -46,7 +60,7 @@ import javax.net.ssl.TrustManagerFactory;
  *   <li>a second, unrelated CA for "wrong CA" tests ({@link #otherCa()}).</li>
  * </ul>
  * Certificates are valid from one day before to thirty days after the builder's clock, and are
- * parsed back with {@link CertificateFactory} and verified before they are returned.
+ * converted to JDK certificates and verified against their issuer before they are returned.
  *
  * <pre>{@code
  * TestCertificates certs = TestCertificates.generate();
@@ -64,22 +78,6 @@ public final class TestCertificates {
     /** The alias of the CA certificate entry in the trust stores. */
     public static final String CA_ALIAS = "ca";
 
-    private static final String OID_CN = "2.5.4.3";
-    private static final String OID_O = "2.5.4.10";
-    private static final String OID_SUBJECT_KEY_ID = "2.5.29.14";
-    private static final String OID_KEY_USAGE = "2.5.29.15";
-    private static final String OID_SUBJECT_ALT_NAME = "2.5.29.17";
-    private static final String OID_BASIC_CONSTRAINTS = "2.5.29.19";
-    private static final String OID_AUTHORITY_KEY_ID = "2.5.29.35";
-    private static final String OID_EXT_KEY_USAGE = "2.5.29.37";
-    private static final String OID_SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
-    private static final String OID_CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
-    // KeyUsage bit numbers, RFC 5280 §4.2.1.3.
-    private static final int DIGITAL_SIGNATURE = 0;
-    private static final int KEY_ENCIPHERMENT = 2;
-    private static final int KEY_CERT_SIGN = 5;
-    private static final int CRL_SIGN = 6;
-
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -96,9 +94,9 @@ public final class TestCertificates {
         Instant notAfter = now.plus(Duration.ofDays(30));
         this.ca = selfSignedCa("iotdm test CA", notBefore, notAfter);
         this.otherCa = selfSignedCa("iotdm unrelated test CA", notBefore, notAfter);
-        this.server = leaf(ca, b.serverCommonName, b.serverNames, OID_SERVER_AUTH,
+        this.server = leaf(ca, b.serverCommonName, b.serverNames, KeyPurposeId.id_kp_serverAuth,
                 notBefore, notAfter);
-        this.client = leaf(ca, b.clientCommonName, List.of(), OID_CLIENT_AUTH,
+        this.client = leaf(ca, b.clientCommonName, List.of(), KeyPurposeId.id_kp_clientAuth,
                 notBefore, notAfter);
     }
 
@@ -345,70 +343,64 @@ public final class TestCertificates {
 
     private CertifiedKey selfSignedCa(String cn, Instant notBefore, Instant notAfter) {
         KeyPair keys = keyAlgorithm.generate();
-        byte[] name = name(cn);
-        byte[] keyId = keyIdentifier(keys.getPublic());
-        List<byte[]> extensions = List.of(
-                // pathLenConstraint 0: this CA signs end-entity certificates only.
-                extension(OID_BASIC_CONSTRAINTS, true,
-                        Der.sequence(Der.bool(true), Der.integer(0))),
-                extension(OID_KEY_USAGE, true, Der.namedBits(KEY_CERT_SIGN, CRL_SIGN)),
-                extension(OID_SUBJECT_KEY_ID, false, Der.octetString(keyId)));
-        X509Certificate cert = sign(name, name, keys.getPublic(), keys.getPrivate(),
-                keys.getPublic(), notBefore, notAfter, extensions);
-        return new CertifiedKey(keys.getPrivate(), List.of(cert));
+        X500Name name = name(cn);
+        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, serialNumber(), Date.from(notBefore),
+                Date.from(notAfter), name, keys.getPublic());
+        try {
+            // pathLenConstraint 0: this CA signs end-entity certificates only.
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+            b.addExtension(Extension.subjectKeyIdentifier, false,
+                    extensionUtils().createSubjectKeyIdentifier(keys.getPublic()));
+        } catch (CertIOException e) {
+            throw new IllegalStateException("cannot encode a CA extension: " + e.getMessage(), e);
+        }
+        return new CertifiedKey(keys.getPrivate(), List.of(sign(b, keys.getPrivate(), keys.getPublic())));
     }
 
     private CertifiedKey leaf(CertifiedKey issuer, String cn, List<String> altNames,
-                              String extendedKeyUsage, Instant notBefore, Instant notAfter) {
+                              KeyPurposeId extendedKeyUsage, Instant notBefore, Instant notAfter) {
         KeyPair keys = keyAlgorithm.generate();
         X509Certificate issuerCert = issuer.certificate();
-        List<byte[]> extensions = new ArrayList<>();
-        // An empty SEQUENCE: cA defaults to FALSE and DER omits defaults.
-        extensions.add(extension(OID_BASIC_CONSTRAINTS, true, Der.sequence()));
-        extensions.add(extension(OID_KEY_USAGE, true, keyAlgorithm == KeyAlgorithm.RSA_2048
-                ? Der.namedBits(DIGITAL_SIGNATURE, KEY_ENCIPHERMENT)
-                : Der.namedBits(DIGITAL_SIGNATURE)));
-        extensions.add(extension(OID_EXT_KEY_USAGE, false,
-                Der.sequence(Der.oid(extendedKeyUsage))));
-        if (!altNames.isEmpty()) {
-            extensions.add(extension(OID_SUBJECT_ALT_NAME, false, subjectAltNames(altNames)));
+        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuerCert, serialNumber(),
+                Date.from(notBefore), Date.from(notAfter), name(cn), keys.getPublic());
+        try {
+            JcaX509ExtensionUtils utils = extensionUtils();
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            // RSA key exchange needs keyEncipherment; ECDHE with an EC key only signs.
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(keyAlgorithm == KeyAlgorithm.RSA_2048
+                    ? KeyUsage.digitalSignature | KeyUsage.keyEncipherment
+                    : KeyUsage.digitalSignature));
+            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(extendedKeyUsage));
+            if (!altNames.isEmpty()) {
+                b.addExtension(Extension.subjectAlternativeName, false, subjectAltNames(altNames));
+            }
+            b.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(keys.getPublic()));
+            b.addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(issuerCert));
+        } catch (CertIOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot encode a certificate extension: " + e.getMessage(), e);
         }
-        extensions.add(extension(OID_SUBJECT_KEY_ID, false,
-                Der.octetString(keyIdentifier(keys.getPublic()))));
-        extensions.add(extension(OID_AUTHORITY_KEY_ID, false,
-                Der.sequence(Der.contextPrimitive(0, keyIdentifier(issuerCert.getPublicKey())))));
-        X509Certificate cert = sign(name(cn), issuerCert.getSubjectX500Principal().getEncoded(),
-                keys.getPublic(), issuer.privateKey(), issuerCert.getPublicKey(),
-                notBefore, notAfter, extensions);
+        X509Certificate cert = sign(b, issuer.privateKey(), issuerCert.getPublicKey());
         return new CertifiedKey(keys.getPrivate(), List.of(cert, issuerCert));
     }
 
-    /** Builds the TBSCertificate (RFC 5280 §4.1), signs it and parses the result back. */
-    private X509Certificate sign(byte[] subject, byte[] issuer, PublicKey subjectKey,
-                                 PrivateKey issuerKey, PublicKey issuerPublicKey,
-                                 Instant notBefore, Instant notAfter, List<byte[]> extensions) {
-        byte[] algorithm = keyAlgorithm.signatureAlgorithmIdentifier();
-        byte[] tbs = Der.sequence(
-                Der.explicit(0, Der.integer(2)), // version v3
-                Der.integer(serialNumber()),
-                algorithm,
-                issuer,
-                Der.sequence(Der.time(notBefore), Der.time(notAfter)),
-                subject,
-                // getEncoded() of a JDK public key is already a DER SubjectPublicKeyInfo.
-                subjectKey.getEncoded(),
-                Der.explicit(3, Der.sequence(extensions.toArray(byte[][]::new))));
+    /** Signs with the issuer's key, converts to a JDK certificate and verifies it against the issuer. */
+    private X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey issuerKey, PublicKey issuerPublicKey) {
         try {
-            Signature signer = Signature.getInstance(keyAlgorithm.signatureAlgorithm());
-            signer.initSign(issuerKey);
-            signer.update(tbs);
-            byte[] der = Der.sequence(tbs, algorithm, Der.bitString(signer.sign()));
-            X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(der));
+            ContentSigner signer = new JcaContentSignerBuilder(keyAlgorithm.signatureAlgorithm()).build(issuerKey);
+            X509Certificate cert = new JcaX509CertificateConverter().getCertificate(builder.build(signer));
             cert.verify(issuerPublicKey);
             return cert;
-        } catch (GeneralSecurityException e) {
+        } catch (OperatorCreationException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot issue a certificate: " + e.getMessage(), e);
+        }
+    }
+
+    private static JcaX509ExtensionUtils extensionUtils() {
+        try {
+            return new JcaX509ExtensionUtils();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-1 for key identifiers is missing from this JDK", e);
         }
     }
 
@@ -418,52 +410,29 @@ public final class TestCertificates {
     }
 
     /** {@code O=iotdm test, CN=cn}, one attribute per RDN. */
-    private static byte[] name(String cn) {
-        return Der.sequence(
-                Der.set(Der.sequence(Der.oid(OID_O), Der.utf8String("iotdm test"))),
-                Der.set(Der.sequence(Der.oid(OID_CN), Der.utf8String(cn))));
+    private static X500Name name(String cn) {
+        return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "iotdm test").addRDN(BCStyle.CN, cn).build();
     }
 
-    private static byte[] extension(String oid, boolean critical, byte[] value) {
-        return critical
-                ? Der.sequence(Der.oid(oid), Der.bool(true), Der.octetString(value))
-                : Der.sequence(Der.oid(oid), Der.octetString(value));
-    }
-
-    private static byte[] subjectAltNames(List<String> names) {
-        List<byte[]> generalNames = new ArrayList<>();
-        for (String n : names) {
+    /** IP literals become iPAddress entries (parsed, never looked up), anything else a dNSName. */
+    private static GeneralNames subjectAltNames(List<String> names) {
+        GeneralName[] entries = new GeneralName[names.size()];
+        for (int i = 0; i < entries.length; i++) {
+            String n = names.get(i);
             if (isIpLiteral(n)) {
-                try {
-                    // A literal is parsed, never looked up.
-                    byte[] address = InetAddress.getByName(n).getAddress();
-                    generalNames.add(Der.contextPrimitive(7, address)); // iPAddress
-                } catch (IOException e) {
-                    throw new IllegalArgumentException("server name " + n
-                            + " is not a valid IP address", e);
+                if (!IPAddress.isValid(n)) {
+                    throw new IllegalArgumentException("server name " + n + " is not a valid IP address");
                 }
+                entries[i] = new GeneralName(GeneralName.iPAddress, n);
             } else {
-                generalNames.add(Der.contextPrimitive(2, // dNSName, an IA5String
-                        n.getBytes(StandardCharsets.US_ASCII)));
+                entries[i] = new GeneralName(GeneralName.dNSName, n);
             }
         }
-        return Der.sequence(generalNames.toArray(byte[][]::new));
+        return new GeneralNames(entries);
     }
 
     private static boolean isIpLiteral(String name) {
         return name.indexOf(':') >= 0 || IPV4.matcher(name).matches();
-    }
-
-    /**
-     * A key identifier: the first 160 bits of SHA-256 over the SubjectPublicKeyInfo (RFC 7093 §2
-     * allows any such method; only uniqueness matters).
-     */
-    private static byte[] keyIdentifier(PublicKey key) {
-        try {
-            return Arrays.copyOf(MessageDigest.getInstance("SHA-256").digest(key.getEncoded()), 20);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
     }
 
     @Override
@@ -482,27 +451,19 @@ public final class TestCertificates {
      */
     public enum KeyAlgorithm {
         /** EC keys on P-256 (secp256r1), signed with SHA256withECDSA; the default, and fast. */
-        EC_P256("SHA256withECDSA",
-                Der.sequence(Der.oid("1.2.840.10045.4.3.2"))),
+        EC_P256("SHA256withECDSA"),
         /** 2048-bit RSA keys, signed with SHA256withRSA. */
-        RSA_2048("SHA256withRSA",
-                Der.sequence(Der.oid("1.2.840.113549.1.1.11"), Der.nul()));
+        RSA_2048("SHA256withRSA");
 
         private final String signatureAlgorithm;
-        private final byte[] algorithmIdentifier;
 
-        KeyAlgorithm(String signatureAlgorithm, byte[] algorithmIdentifier) {
+        KeyAlgorithm(String signatureAlgorithm) {
             this.signatureAlgorithm = signatureAlgorithm;
-            this.algorithmIdentifier = algorithmIdentifier;
         }
 
         /** The JCA name of the signature algorithm, such as {@code SHA256withECDSA}. */
         public String signatureAlgorithm() {
             return signatureAlgorithm;
-        }
-
-        byte[] signatureAlgorithmIdentifier() {
-            return algorithmIdentifier.clone();
         }
 
         KeyPair generate() {
