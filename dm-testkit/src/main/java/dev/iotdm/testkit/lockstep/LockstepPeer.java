@@ -1,5 +1,6 @@
 package dev.iotdm.testkit.lockstep;
 
+import dev.iotdm.protocol.codec.WireText;
 import dev.iotdm.protocol.json.JsonArray;
 import dev.iotdm.protocol.json.JsonObject;
 import dev.iotdm.protocol.json.JsonString;
@@ -208,7 +209,8 @@ public final class LockstepPeer implements DevicePublishListener, DeviceConnecti
         return expected.equals(actual);
     }
 
+    /** The publish as one safe line: device text goes through the one wire-text escaping. */
     private static String describe(DevicePublish p) {
-        return p.topic() + " " + new String(p.payload(), StandardCharsets.UTF_8);
+        return WireText.escape(p.topic()) + " " + WireText.escape(new String(p.payload(), StandardCharsets.UTF_8));
     }
 }
