@@ -31,7 +31,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -104,11 +103,7 @@ public abstract class DmFlowContract {
         if (broker != null) {
             broker.close();
         }
-        if (dir != null) {
-            try (var files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        Trees.delete(dir);
     }
 
     @AfterEach
@@ -125,14 +120,14 @@ public abstract class DmFlowContract {
     protected final class Device {
         final String clientId;
         final ManagedClient client;
-        final ObservedTransport transport;
+        final ConnectFailureRecorder connectFailures;
         final AtomicInteger deviceActions = new AtomicInteger();
         final LinkedBlockingQueue<Command> commands = new LinkedBlockingQueue<>();
 
-        Device(String clientId, ManagedClient client, ObservedTransport transport) {
+        Device(String clientId, ManagedClient client, ConnectFailureRecorder connectFailures) {
             this.clientId = clientId;
             this.client = client;
-            this.transport = transport;
+            this.connectFailures = connectFailures;
         }
     }
 
@@ -148,9 +143,9 @@ public abstract class DmFlowContract {
                 .host("127.0.0.1").port(broker.port()).withoutTls().mqttVersion(mqttVersion());
         options.accept(b);
         Device[] holder = new Device[1];
-        ObservedTransport transport = new ObservedTransport(newTransport());
+        ConnectFailureRecorder connectFailures = new ConnectFailureRecorder();
         ManagedClient client = ManagedClient.builder(b.build())
-                .transport(transport)
+                .transport(connectFailures.observe(newTransport()))
                 .reconnectPolicy(ReconnectPolicy.DEFAULT.withDelays(Duration.ofMillis(100), Duration.ofSeconds(1)))
                 .requestTimeout(WAIT)
                 .deviceActionHandler((kind, reqId) -> {
@@ -173,7 +168,7 @@ public abstract class DmFlowContract {
                 .customActionHandler("acme-v1", action -> CompletableFuture.completedFuture(ActionResponse.done()))
                 .anyCommandHandler(cmd -> holder[0].commands.add(cmd))
                 .build();
-        holder[0] = new Device(clientId, client, transport);
+        holder[0] = new Device(clientId, client, connectFailures);
         perTest.add(client);
         return holder[0];
     }
@@ -332,7 +327,7 @@ public abstract class DmFlowContract {
         d.client.connect();
         // The client keeps retrying a failure it counts as transient, so its connect() future
         // would only time out; the attempt itself must fail with a TLS failure, not a timeout.
-        assertThat(d.transport.awaitConnectFailure(WAIT)).isInstanceOfSatisfying(ConnectFailureException.class,
+        assertThat(d.connectFailures.awaitFailure(WAIT)).isInstanceOfSatisfying(ConnectFailureException.class,
                 e -> assertThat(e.failure()).isInstanceOf(ConnectFailure.TlsFailure.class));
         assertThat(d.client.isConnected()).isFalse();
     }

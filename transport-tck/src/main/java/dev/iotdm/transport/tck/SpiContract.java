@@ -33,7 +33,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -126,11 +125,7 @@ public abstract class SpiContract {
         if (platform != null) {
             platform.close();
         }
-        if (dir != null) {
-            try (var files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        Trees.delete(dir);
     }
 
     @AfterEach
@@ -175,6 +170,13 @@ public abstract class SpiContract {
         return options(device()).host(host).port(platform.broker().tlsPort()).tls(tls);
     }
 
+    /** Starts connecting {@code t} to the scripted server, which must then accept and answer. */
+    private static CompletableFuture<ConnectResult> connect(MqttTransport t, ScriptedBroker server, MqttVersion v,
+            RecordingListener listener) {
+        return t.connect(MqttConnectOptions.builder().clientId("d:tck:scripted:device").host("127.0.0.1")
+                .port(server.port()).version(v).connectTimeout(WAIT).build(), listener);
+    }
+
     private static ConnectFailure connectFailure(Throwable cause) {
         assertThat(cause).isInstanceOf(ConnectFailureException.class);
         return ((ConnectFailureException) cause).failure();
@@ -202,9 +204,7 @@ public abstract class SpiContract {
                 };
                 for (int code : codes) {
                     MqttTransport t = transport();
-                    CompletableFuture<ConnectResult> connect = t.connect(MqttConnectOptions.builder()
-                            .clientId("d:tck:scripted:connack").host("127.0.0.1").port(server.port()).version(v)
-                            .connectTimeout(WAIT).build(), new RecordingListener());
+                    CompletableFuture<ConnectResult> connect = connect(t, server, v, new RecordingListener());
                     try (ScriptedBroker.Connection c = server.accept(WAIT)) {
                         assertThat(c.version()).as("the CONNECT's protocol level").isEqualTo(v);
                         c.connack(code);
@@ -400,11 +400,8 @@ public abstract class SpiContract {
     @Test
     public void the_puback_leaves_only_after_message_arrived_returned() throws Exception {
         try (ScriptedBroker server = new ScriptedBroker()) {
-            MqttTransport t = transport();
             RecordingListener listener = RecordingListener.holding();
-            CompletableFuture<ConnectResult> connect = t.connect(MqttConnectOptions.builder()
-                    .clientId("d:tck:scripted:puback").host("127.0.0.1").port(server.port()).version(version())
-                    .connectTimeout(WAIT).build(), listener);
+            CompletableFuture<ConnectResult> connect = connect(transport(), server, version(), listener);
             try (ScriptedBroker.Connection c = server.accept(WAIT)) {
                 c.connack(0);
                 await(connect, WAIT);
@@ -426,11 +423,8 @@ public abstract class SpiContract {
     @Test
     public void the_dup_flag_of_a_publish_reaches_the_listener() throws Exception {
         try (ScriptedBroker server = new ScriptedBroker()) {
-            MqttTransport t = transport();
             RecordingListener listener = new RecordingListener();
-            CompletableFuture<ConnectResult> connect = t.connect(MqttConnectOptions.builder()
-                    .clientId("d:tck:scripted:dup").host("127.0.0.1").port(server.port()).version(version())
-                    .connectTimeout(WAIT).build(), listener);
+            CompletableFuture<ConnectResult> connect = connect(transport(), server, version(), listener);
             try (ScriptedBroker.Connection c = server.accept(WAIT)) {
                 c.connack(0);
                 await(connect, WAIT);
