@@ -7,20 +7,15 @@ import dev.iotdm.client.ManagedClient;
 import dev.iotdm.protocol.json.JsonValue;
 import dev.iotdm.testkit.platform.FakePlatform;
 import dev.iotdm.transport.paho.PahoTransportProvider;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,7 +52,7 @@ class ModulePathTest {
         String modulePath = String.join(File.pathSeparator, Stream.of(
                         JsonValue.class, ManagedClient.class, PahoTransportProvider.class, MqttAsyncClient.class,
                         JsonFactory.class, LoggerFactory.class)
-                .map(ModulePathTest::locationOf).toList());
+                .map(Javac::locationOf).toList());
 
         Path classes = work.resolve("classes");
         compileSample(modulePath, classes);
@@ -89,25 +84,7 @@ class ModulePathTest {
     }
 
     private static void compileSample(String modulePath, Path classes) throws IOException {
-        Path sources = resource("modulepath");
-        List<String> arguments = new ArrayList<>(List.of("--module-path", modulePath, "-d", classes.toString()));
-        try (Stream<Path> files = Files.walk(sources)) {
-            files.filter(f -> f.toString().endsWith(".java")).map(Path::toString).forEach(arguments::add);
-        }
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-        int status = javac.run(null, diagnostics, diagnostics, arguments.toArray(String[]::new));
-        assertThat(status).as("javac of the module-path sample:%n%s", diagnostics.toString(StandardCharsets.UTF_8))
-                .isZero();
-    }
-
-    /** The jar (or classes directory, in a reactor build) a class was loaded from. */
-    private static String locationOf(Class<?> type) {
-        try {
-            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException("no file location for " + type, e);
-        }
+        Javac.compile("the module-path sample", resource("modulepath"), classes, List.of("--module-path", modulePath));
     }
 
     private static Path resource(String name) {
