@@ -37,7 +37,7 @@ import java.util.stream.Stream;
  * client), reports device connections, and lets the platform {@link #sendToDevice send to one device}.
  *
  * <p><b>One broker per test class.</b> A start takes about 1.5 s and a stop about 4 s (Netty's
- * fixed quiet period, shared/hivemq-embedded.md §7), so start it in {@code @BeforeAll} and close
+ * fixed quiet period, docs/hivemq-embedded.md §7), so start it in {@code @BeforeAll} and close
  * it in {@code @AfterAll}; never one per test.
  *
  * <p>Everything the broker writes (configuration, data, extensions folder) lives in one temporary
@@ -254,7 +254,7 @@ public final class EmbeddedBroker implements DeviceBroker, AutoCloseable {
      * {@link TimeoutException} naming the client and the topic. Completion means HiveMQ
      * <b>queued</b> the message for a matching subscription (also of an offline kept session), not
      * that the client received it: a full client queue drops messages silently
-     * (shared/hivemq-embedded.md §4). The delivered QoS is min(qos, granted QoS).
+     * (docs/hivemq-embedded.md §4). The delivered QoS is min(qos, granted QoS).
      *
      * @param qos 0, 1 or 2 (the platform uses 1 for DM, protocol.md §1.11)
      * @throws IllegalArgumentException if an argument is invalid (the future is not created)

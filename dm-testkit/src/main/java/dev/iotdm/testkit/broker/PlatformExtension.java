@@ -48,7 +48,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * MQTT front end. It owns the authentication and authorization decisions, the routing of every
  * inbound PUBLISH to the {@link DevicePublishListener}, and the tracking of device connections.
  *
- * <p>Facts it relies on (shared/hivemq-embedded.md): the PublishInboundInterceptor runs before the
+ * <p>Facts it relies on (docs/hivemq-embedded.md): the PublishInboundInterceptor runs before the
  * PublishAuthorizer and an authorizer-refused publish always disconnects, so every publish is
  * decided in the interceptor and never delivered to other clients; {@code extensionStart} runs again
  * on every broker start, so the services are captured there.

@@ -41,7 +41,7 @@ import java.util.concurrent.TimeoutException;
  * When the broker closes the connection every waiting call fails at once. Every blocking call takes
  * a timeout and, when it expires, fails with a {@link RawMqttException} that lists the packets
  * received so far. TCP_NODELAY is on (without it each round trip costs about 40 ms,
- * shared/hivemq-embedded.md §4).
+ * docs/hivemq-embedded.md §4).
  *
  * <p>Thread-safe: writes are serialized; calls may come from any thread.
  */

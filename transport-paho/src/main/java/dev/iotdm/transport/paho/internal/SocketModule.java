@@ -28,7 +28,7 @@ import org.eclipse.paho.mqttv5.client.internal.NetworkModule;
  * <ul>
  *   <li><b>{@code TCP_NODELAY} on.</b> Paho leaves Nagle's algorithm on, and Nagle plus the
  *       peer's delayed ACK costs about 40 ms per request/response round trip
- *       (shared/hivemq-embedded.md §4).</li>
+ *       (docs/hivemq-embedded.md §4).</li>
  *   <li><b>TLS exactly as {@link TlsSettings} says.</b> The plain socket is connected first, then
  *       TLS is layered on it with {@link TlsSettings#socketFactory()}, so protocols, SNI and host
  *       name verification (endpoint identification {@code HTTPS} against the configured host)
