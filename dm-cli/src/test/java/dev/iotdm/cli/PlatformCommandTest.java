@@ -130,7 +130,7 @@ class PlatformCommandTest {
                         + " d:acme:sensor:dev-2");
         send("reboot dev-2");
         assertThat(out.await(Pattern.compile("^reboot d:acme:sensor:dev-2: (?!started)(.*)$"), WAIT).group(1))
-                .as("a device that never managed is refused (protocol.md §3.2)").startsWith("REFUSED");
+                .as("a device that is not connected fails at once").startsWith("FAILED offline");
         send("help");
         out.await(Pattern.compile("^  quit "), WAIT);
 

@@ -83,7 +83,8 @@ class UsageTest {
     void a_keystore_without_its_password_is_bad_usage(@TempDir Path dir) throws Exception {
         Path store = Files.writeString(dir.resolve("server.p12"), "not really a key store");
         assertThat(CliResult.run("platform", "--tls-port", "0", "--keystore", store.toString()))
-                .hasExitCode(DmCli.USAGE).printedOnErr("--keystore and --keystore-password go together");
+                .hasExitCode(DmCli.USAGE).printedOnErr("--keystore needs its password: --keystore-password-file FILE,"
+                        + " the IOTDM_KEYSTORE_PASSWORD variable or --keystore-password");
     }
 
     @Test
