@@ -9,12 +9,15 @@ import dev.iotdm.testkit.rules.CheckReport;
 import dev.iotdm.testkit.rules.Violation;
 import dev.iotdm.testkit.transcript.Transcript;
 import dev.iotdm.testkit.transcript.TranscriptEntry;
+import dev.iotdm.testkit.transcript.TranscriptListener;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -45,12 +48,27 @@ final class ConsoleFindings implements PlatformObserver {
     private final PlatformRecorder recorder;
     private final List<Violation> brokerViolations = new CopyOnWriteArrayList<>();
     private final List<String> deviations = new CopyOnWriteArrayList<>();
+    private final Queue<Violation> found = new ConcurrentLinkedQueue<>();
 
     /** Findings printed to {@code out}; the checker's violations are printed as it finds them. */
     ConsoleFindings(PrintStream out, PlatformRecorder recorder) {
         this.out = Objects.requireNonNull(out, "out");
         this.recorder = Objects.requireNonNull(recorder, "recorder");
-        recorder.checker().addViolationListener(v -> out.println("violation " + describe(v)));
+        // The checker finds a violation while it reads a transcript item, before the live transcript
+        // prints that item: the violation waits here and is printed after it (see afterTranscript()).
+        recorder.checker().addViolationListener(found::add);
+    }
+
+    /**
+     * The transcript listener that prints the violations found in an item right after the item's
+     * own line; add it to the transcript after the printer.
+     */
+    TranscriptListener afterTranscript() {
+        return item -> {
+            for (Violation v = found.poll(); v != null; v = found.poll()) {
+                out.println("violation " + describe(v));
+            }
+        };
     }
 
     @Override

@@ -194,6 +194,7 @@ final class PlatformCommand implements Callable<Integer> {
                 if (!noTranscript) {
                     recorder.transcript().addListener(new TranscriptPrinter(out, true, fullPayloads));
                 }
+                recorder.transcript().addListener(findings.afterTranscript());
                 boolean idle = readCommands(console);
                 out.println("stopping the platform; rule checker: " + console.verdict());
                 if (transcriptFile != null) {
