@@ -71,6 +71,7 @@ final class OperatorConsole implements AutoCloseable {
     private final Map<String, Unconfirmed> unconfirmed = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicInteger notOk = new AtomicInteger();
+    private volatile boolean quitting;
     private final ExecutorService workers = Executors.newCachedThreadPool(runnable -> {
         Thread t = new Thread(runnable, "iotdm-operator-console");
         t.setDaemon(true);
@@ -156,8 +157,9 @@ final class OperatorConsole implements AutoCloseable {
         return true;
     }
 
-    /** Ends every pending operation with "abandoned at quit"; nothing waits for them. */
+    /** Ends every pending operation with "abandoned at quit"; nothing waits for them, and no queued one starts. */
     void quit() {
+        quitting = true;
         for (Pending p : List.copyOf(pending.values())) {
             finish(p, "abandoned at quit", false);
             p.cancelWait();
@@ -323,7 +325,7 @@ final class OperatorConsole implements AutoCloseable {
 
     /** Checks the target, then starts the operation or waits for the device to come online. */
     private void start(Pending p) {
-        if (p.finished.get()) {
+        if (p.finished.get() || quitting) {
             return;
         }
         Op op = p.op;
@@ -415,7 +417,7 @@ final class OperatorConsole implements AutoCloseable {
 
     /** Starts {@code p}'s operation on the platform; {@code owner} is what {@link #pending} and quit know. */
     private void send(Pending p, Pending owner, DeviceView view) {
-        if (owner.finished.get()) {
+        if (owner.finished.get() || quitting) {
             return;
         }
         Optional<String> refused = p.op.refusal().apply(view);

@@ -34,8 +34,8 @@ class ConsoleTargetingTest {
     @BeforeAll
     void startPlatform() throws Exception {
         platform = new PlatformRun(Map.of(PlatformCommand.TOKEN_VARIABLE, TOKEN), "--timeout", "4",
-                "--devices-pattern", "acme:raw:dev-%d", "--count", "9", "--full-payloads");
-        platform.await("registered: d:acme:raw:dev-1, .*d:acme:raw:dev-9$");
+                "--devices-pattern", "acme:raw:dev-%d", "--count", "11", "--full-payloads");
+        platform.await("registered: d:acme:raw:dev-1, .*d:acme:raw:dev-11$");
     }
 
     @AfterAll
@@ -175,6 +175,52 @@ class ConsoleTargetingTest {
             assertThat(platform.await("^download d:acme:raw:dev-9: (?!started)(.*)$").group(1))
                     .isEqualTo("FAILED rc 501");
         }
+    }
+
+    @Test
+    void an_operation_with_when_online_waits_for_the_device_to_connect_and_manage() throws Exception {
+        platform.send("reboot --when-online dev-10");
+        platform.await("^reboot d:acme:raw:dev-10: the device is offline; waiting for the device to connect and"
+                + " manage \\(up to 4 s\\)$");
+        try (RawDevice device = RawDevice.connect(platform.port(), "d:acme:raw:dev-10", TOKEN, true)
+                .manage("{\"deviceActions\":true}")) {
+            device.answer(device.expect("iotdm-1/mgmt/initiate/device/reboot"), 501);
+            assertThat(platform.await("^reboot d:acme:raw:dev-10: (?!started|the device is offline)(.*)$").group(1))
+                    .isEqualTo("FAILED rc 501");
+        }
+    }
+
+    @Test
+    void after_a_successful_update_devices_marks_the_version_unconfirmed_until_the_device_reports_again()
+            throws Exception {
+        try (RawDevice device = RawDevice.connect(platform.port(), "d:acme:raw:dev-11", TOKEN, true)
+                .manage("{\"firmwareActions\":true}")) {
+            platform.send("update dev-11");
+            device.answerFirmwareObserve(device.expect("iotdm-1/observe"));
+            device.answer(device.expect("iotdm-1/mgmt/initiate/firmware/update"), 202);
+            device.publish("iotdevice-1/notify", "{\"d\":{\"fields\":[{\"field\":\"mgmt.firmware\",\"value\":"
+                    + "{\"state\":0,\"updateStatus\":0}}]}}");
+            device.answer(device.expect("iotdm-1/cancel"), 200);
+            platform.await("^update d:acme:raw:dev-11: OK \\(devices shows fwVersion unconfirmed");
+            platform.send("devices");
+            platform.await("^  d:acme:raw:dev-11 connected managed fwVersion=1\\.0\\(unconfirmed since the update\\) ");
+        }
+    }
+
+    @Test
+    void registering_again_with_another_token_warns_and_a_quickstart_device_is_refused_with_the_reason()
+            throws Exception {
+        platform.send("register acme:raw:dev-1:" + TOKEN);
+        platform.await("^register d:acme:raw:dev-1: OK$");
+        platform.send("register acme:raw:extra:first-token");
+        platform.await("^register d:acme:raw:extra: OK$");
+        platform.send("register acme:raw:extra:second-token");
+        platform.await("^warning: d:acme:raw:extra was registered with another token; the new one replaces it");
+        platform.send("register quickstart:raw:dev-1:any");
+        assertThat(platform.await("^error: (.*quickstart.*)$").group(1)).isEqualTo("'quickstart' cannot be used:"
+                + " device management is not available in the quickstart organisation (protocol.md §1.8); register"
+                + " the device in your own organisation");
+        assertThat(platform.output()).doesNotContain("first-token").doesNotContain("second-token");
     }
 
     /** Takes the next device/update, answers it with {@code rc} and returns its mgmt.firmware value. */

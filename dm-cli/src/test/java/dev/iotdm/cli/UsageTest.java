@@ -88,6 +88,21 @@ class UsageTest {
     }
 
     @Test
+    void help_as_a_command_works_like_the_help_option() {
+        CliResult help = CliResult.run("help");
+        assertThat(help).hasExitCode(DmCli.OK);
+        assertThat(help.out()).isEqualTo(CliResult.run("--help").out()).contains("Usage: dm-cli");
+    }
+
+    @Test
+    void a_devices_pattern_without_a_token_is_bad_usage() {
+        assertThat(CliResult.runWith(java.util.Map.of(), "platform", "--devices-pattern", "acme:raw:dev-%d", "--count",
+                "2"))
+                .hasExitCode(DmCli.USAGE).printedOnErr("--devices-pattern needs a token: --token-file FILE or the"
+                        + " IOTDM_TOKEN variable");
+    }
+
+    @Test
     void a_port_out_of_range_is_bad_usage() {
         assertThat(CliResult.run("platform", "--port", "70000")).hasExitCode(DmCli.USAGE)
                 .printedOnErr("--port must be 0 to 65535, was 70000");
