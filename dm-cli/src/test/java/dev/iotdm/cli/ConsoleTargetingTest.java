@@ -33,7 +33,7 @@ class ConsoleTargetingTest {
 
     @BeforeAll
     void startPlatform() throws Exception {
-        platform = new PlatformRun(Map.of(PlatformCommand.TOKEN_VARIABLE, TOKEN), "--timeout", "4",
+        platform = new PlatformRun(Map.of(PlatformCommand.TOKEN_VARIABLE, TOKEN), "--timeout", "3",
                 "--devices-pattern", "acme:raw:dev-%d", "--count", "11", "--full-payloads");
         platform.await("registered: d:acme:raw:dev-1, .*d:acme:raw:dev-11$");
     }
@@ -100,9 +100,9 @@ class ConsoleTargetingTest {
             silent.expect("iotdm-1/mgmt/initiate/device/reboot");
 
             assertThat(platform.await("^reboot d:acme:raw:dev-4: (?!started)(.*)$").group(1))
-                    .isEqualTo("TIMED OUT: accepted (202), device did not manage again within 4 s");
+                    .isEqualTo("TIMED OUT: accepted (202), device did not manage again within 3 s");
             assertThat(platform.await("^reboot d:acme:raw:dev-5: (?!started)(.*)$").group(1))
-                    .startsWith("TIMED OUT: no answer within 4 s (TIMED OUT waiting for the device's response to"
+                    .startsWith("TIMED OUT: no answer within 3 s (TIMED OUT waiting for the device's response to"
                             + " iotdm-1/mgmt/initiate/device/reboot");
         }
     }
@@ -181,7 +181,7 @@ class ConsoleTargetingTest {
     void an_operation_with_when_online_waits_for_the_device_to_connect_and_manage() throws Exception {
         platform.send("reboot --when-online dev-10");
         platform.await("^reboot d:acme:raw:dev-10: the device is offline; waiting for the device to connect and"
-                + " manage \\(up to 4 s\\)$");
+                + " manage \\(status lists it, quit ends it\\)$");
         try (RawDevice device = RawDevice.connect(platform.port(), "d:acme:raw:dev-10", TOKEN, true)
                 .manage("{\"deviceActions\":true}")) {
             device.answer(device.expect("iotdm-1/mgmt/initiate/device/reboot"), 501);
