@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
 final class PlatformRun implements AutoCloseable {
 
     static final Duration WAIT = Duration.ofSeconds(30);
+    /** Starting takes longest (broker start, test certificates) and a loaded machine stretches it. */
+    private static final Duration STARTUP = Duration.ofSeconds(90);
     private static final Pattern PORT = Pattern.compile("listening: mqtt://127\\.0\\.0\\.1:(\\d+) ");
 
     private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
@@ -45,7 +47,7 @@ final class PlatformRun implements AutoCloseable {
         List<String> all = new ArrayList<>(List.of("platform"));
         all.addAll(List.of(args));
         exit = CompletableFuture.supplyAsync(() -> DmCli.run(all.toArray(String[]::new), in, o, e, env), runner);
-        port = Integer.parseInt(out.await(PORT, WAIT).group(1));
+        port = Integer.parseInt(out.await(PORT, STARTUP).group(1));
     }
 
     /** The plain MQTT port it listens on. */
