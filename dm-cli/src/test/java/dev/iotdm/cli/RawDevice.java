@@ -88,6 +88,19 @@ final class RawDevice implements AutoCloseable {
                 + "\"mgmt.firmware\",\"value\":{\"state\":0,\"updateStatus\":0}}]}}");
     }
 
+    /** Answers {@code request} with {@code rc} at QoS 0, as the old SDKs did; {@code extra} follows the reqId. */
+    void answerQos0(JsonObject request, int rc, String extra) {
+        String reqId = ((JsonString) request.get("reqId").orElseThrow()).value();
+        mqtt.publish("iotdevice-1/response", ("{\"rc\":" + rc + ",\"reqId\":\"" + reqId + "\"" + extra + "}")
+                .getBytes(StandardCharsets.UTF_8), 0, WAIT);
+    }
+
+    /** Notifies a mgmt.firmware value at QoS 0 without reqId, as the old SDKs did (§14). */
+    void notifyQos0(String firmwareJson) {
+        mqtt.publish("iotdevice-1/notify", ("{\"d\":{\"fields\":[{\"field\":\"mgmt.firmware\",\"value\":"
+                + firmwareJson + "}]}}").getBytes(StandardCharsets.UTF_8), 0, WAIT);
+    }
+
     /** Publishes at QoS 1. */
     void publish(String topic, String payload) {
         mqtt.publish(topic, payload.getBytes(StandardCharsets.UTF_8), 1, WAIT);
