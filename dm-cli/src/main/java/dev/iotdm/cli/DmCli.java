@@ -5,6 +5,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
@@ -80,9 +81,14 @@ public final class DmCli implements Callable<Integer> {
      * @return the exit code: {@link #OK}, {@link #FAILED} or {@link #USAGE}
      */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        return run(args, in, out, err, System.getenv());
+    }
+
+    /** {@link #run(String[], InputStream, PrintStream, PrintStream)} with these environment variables. */
+    static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
         Objects.requireNonNull(args, "args");
         Io io = new Io(Objects.requireNonNull(in, "in"), Objects.requireNonNull(out, "out"),
-                Objects.requireNonNull(err, "err"));
+                Objects.requireNonNull(err, "err"), env);
         CommandLine cli = commandLine(io);
         return cli.execute(args);
     }
@@ -92,6 +98,8 @@ public final class DmCli implements Callable<Integer> {
         CommandLine cli = new CommandLine(new DmCli());
         cli.addSubcommand(new CommandLine(new DemoCommand(io)));
         cli.addSubcommand(new CommandLine(new PlatformCommand(io)));
+        // "dm-cli help [command]" works like --help.
+        cli.addSubcommand(new CommandLine(new CommandLine.HelpCommand()));
         cli.setOut(new PrintWriter(new OutputStreamWriter(io.out(), StandardCharsets.UTF_8), true));
         cli.setErr(new PrintWriter(new OutputStreamWriter(io.err(), StandardCharsets.UTF_8), true));
         cli.setCaseInsensitiveEnumValuesAllowed(true);

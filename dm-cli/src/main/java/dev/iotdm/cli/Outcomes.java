@@ -1,5 +1,6 @@
 package dev.iotdm.cli;
 
+import dev.iotdm.protocol.codec.WireText;
 import dev.iotdm.testkit.platform.OperationOutcome;
 
 /**
@@ -21,19 +22,20 @@ final class Outcomes {
     /**
      * {@code OK} (with the response data, if any), {@code FAILED rc 501: message},
      * {@code FAILED updateStatus VERIFICATION_FAILED}, {@code TIMED OUT waiting for ...},
-     * {@code DEVICE GONE: ...} or {@code REFUSED: ...}.
+     * {@code DEVICE GONE: ...} or {@code REFUSED: ...}; wire text in them is escaped
+     * ({@link WireText#escape}).
      */
     static String describe(OperationOutcome outcome) {
         if (outcome instanceof OperationOutcome.Succeeded s) {
-            return s.data().map(d -> "OK " + d.toJson()).orElse("OK");
+            return s.data().map(d -> "OK " + WireText.escape(d.toJson())).orElse("OK");
         } else if (outcome instanceof OperationOutcome.Failed f) {
             String what = f.rc().map(rc -> "rc " + rc.code()).orElseGet(
                     () -> "updateStatus " + f.updateStatus().map(Enum::name).orElse("?"));
-            return "FAILED " + what + f.message().map(m -> ": " + m).orElse("");
+            return "FAILED " + what + f.message().map(m -> ": " + WireText.escape(m)).orElse("");
         } else if (outcome instanceof OperationOutcome.TimedOut t) {
-            return "TIMED OUT waiting for " + t.waitingFor();
+            return "TIMED OUT waiting for " + WireText.escape(t.waitingFor());
         } else if (outcome instanceof OperationOutcome.DeviceGone g) {
-            return "DEVICE GONE: " + g.why();
+            return "DEVICE GONE: " + WireText.escape(g.why());
         } else if (outcome instanceof OperationOutcome.Refused r) {
             return "REFUSED: " + r.why();
         }

@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
  * <p>It owns the platform, its broker and, when it generated them, the test certificates'
  * directory, and closes them all when input ends or {@code quit} is read.
  *
- * <p>Thread-safety: one instance per command line, used on one thread.
+ * <p>Thread-safety: one instance per command line; its input is read on one thread while the
+ * console's operations complete on others.
  */
 @Command(name = "platform", mixinStandardHelpOptions = true,
         description = {"Runs the fake Watson IoT Platform for external devices, in any language: an MQTT broker on"
@@ -42,10 +43,15 @@ import picocli.CommandLine.Spec;
                 + " use-token-auth, password = token), answers their device-management requests and checks them"
                 + " against the protocol's rules.",
                 "Prints the live transcript and reads operator commands from standard input, one per line"
-                        + " (type 'help'); 'quit' or the end of input stops it."},
+                        + " (type 'help'), or from --script FILE. Operations run in the background, one at a time per"
+                        + " device and any number of devices at once; every other command answers at once. 'quit' or"
+                        + " the end of input stops it and abandons pending operations.",
+                "Tokens and passwords: prefer --token-file, --keystore-password-file or the IOTDM_TOKEN and"
+                        + " IOTDM_KEYSTORE_PASSWORD variables over arguments, which every user sees in 'ps'."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped with no rule violation", "1:stopped with rule violations, or failed to start",
-                "2:bad usage"})
+        exitCodeList = {"0:stopped with no rule violation (with --script: and every step OK)",
+                "1:stopped with rule violations or broker refusals (with --script: or a step not OK), or failed to"
+                        + " start", "2:bad usage"})
 final class PlatformCommand implements Callable<Integer> {
 
     /** The password of generated test key and trust stores: throwaway test material, not a secret. */
@@ -77,8 +83,43 @@ final class PlatformCommand implements Callable<Integer> {
     private Path keystore;
 
     @Option(names = "--keystore-password", paramLabel = "PASSWORD",
-            description = "The key store's password (and its key's).")
+            description = "The key store's password (and its key's). Prefer --keystore-password-file or the"
+                    + " IOTDM_KEYSTORE_PASSWORD variable: arguments are visible to every user in 'ps'.")
     private String keystorePassword;
+
+    @Option(names = "--keystore-password-file", paramLabel = "FILE",
+            description = "Reads the key store's password from the first line of FILE.")
+    private Path keystorePasswordFile;
+
+    @Option(names = "--devices-pattern", paramLabel = "ORG:TYPE:ID-PATTERN",
+            description = "Registers --count devices whose id is the pattern with %%d replaced by 1..N, e.g."
+                    + " 'acme:sensor:dev-%%d'; their token comes from --token-file or the IOTDM_TOKEN variable.")
+    private String devicesPattern;
+
+    @Option(names = "--count", paramLabel = "N", description = "How many devices --devices-pattern registers (1 to"
+            + " 100000).")
+    private Integer count;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "The token of the --devices-pattern devices, the first line of FILE (default: the"
+                    + " IOTDM_TOKEN variable).")
+    private Path tokenFile;
+
+    @Option(names = "--full-payloads", description = "Print payloads whole in the live transcript instead of cutting"
+            + " them at 160 characters.")
+    private boolean fullPayloads;
+
+    @Option(names = "--transcript", paramLabel = "FILE",
+            description = "At the end, write the complete transcript to FILE as JSON lines (the testkit's format),"
+                    + " e.g. for a bug report.")
+    private Path transcriptFile;
+
+    @Option(names = "--script", paramLabel = "FILE",
+            description = "Run the operator commands in FILE instead of reading standard input, with the extra steps"
+                    + " 'wait-managed <device> [seconds]' and 'sleep <seconds>'; at its end, wait for the pending"
+                    + " operations, stop, and exit 0 only if every operation and step ended OK and no rule was"
+                    + " violated.")
+    private Path script;
 
     @Option(names = "--cert-dir", paramLabel = "DIR",
             description = "Where generated test certificates go (default: a temporary directory removed at exit).")
@@ -95,6 +136,11 @@ final class PlatformCommand implements Callable<Integer> {
     PlatformCommand(Io io) {
         this.io = Objects.requireNonNull(io, "io");
     }
+
+    /** The variable a --devices-pattern token comes from without --token-file. */
+    static final String TOKEN_VARIABLE = "IOTDM_TOKEN";
+    /** The variable the key store password comes from without --keystore-password(-file). */
+    static final String KEYSTORE_PASSWORD_VARIABLE = "IOTDM_KEYSTORE_PASSWORD";
 
     @Override
     public Integer call() throws Exception {
@@ -123,6 +169,7 @@ final class PlatformCommand implements Callable<Integer> {
             }
             TlsListener listener = tls;
             PlatformRecorder recorder = new PlatformRecorder();
+            ConsoleFindings findings = new ConsoleFindings(out, recorder);
             try (FakePlatform platform = FakePlatform.builder()
                     .config(PlatformConfig.defaults().withOperationTimeout(Duration.ofSeconds(timeoutSeconds)))
                     .brokerOptions(b -> {
@@ -131,21 +178,34 @@ final class PlatformCommand implements Callable<Integer> {
                             b.tls(listener, tlsPort);
                         }
                     })
-                    .build()) {
+                    .build();
+                    OperatorConsole console = new OperatorConsole(platform, findings, out,
+                            Duration.ofSeconds(timeoutSeconds), script != null)) {
                 platform.addObserver(recorder);
-                OperatorConsole console = new OperatorConsole(platform, recorder, out,
-                        Duration.ofSeconds(timeoutSeconds));
+                platform.addObserver(findings);
                 for (DeviceSpec d : all) {
-                    console.register(d);
+                    try {
+                        console.register(d);
+                    } catch (IllegalArgumentException e) {
+                        throw usage("cannot register " + d.clientId() + ": " + e.getMessage());
+                    }
                 }
                 printBanner(platform, console, tlsNote);
                 if (!noTranscript) {
-                    recorder.transcript().addListener(new TranscriptPrinter(out, true));
+                    recorder.transcript().addListener(new TranscriptPrinter(out, true, fullPayloads));
                 }
-                readCommands(console);
-                String verdict = console.verdict();
-                out.println("stopping the platform; rule checker: " + verdict);
-                return recorder.report().isClean() ? DmCli.OK : DmCli.FAILED;
+                recorder.transcript().addListener(findings.afterTranscript());
+                boolean idle = readCommands(console);
+                out.println("stopping the platform; rule checker: " + console.verdict());
+                if (transcriptFile != null) {
+                    recorder.transcript().writeJsonLines(transcriptFile);
+                    out.println("transcript: " + recorder.transcript().size() + " items written to " + transcriptFile);
+                }
+                boolean ok = findings.isClean() && (script == null || (idle && console.notOk() == 0));
+                if (script != null && console.notOk() > 0) {
+                    out.println("script: " + console.notOk() + " step(s) or operation(s) did not end OK");
+                }
+                return ok ? DmCli.OK : DmCli.FAILED;
             }
         } finally {
             if (generatedDir != null) {
@@ -169,14 +229,26 @@ final class PlatformCommand implements Callable<Integer> {
             throw usage("--keystore and --cert-dir exclude each other: give a key store, or let test certificates"
                     + " be generated into --cert-dir");
         }
+        if (keystorePassword != null && keystorePasswordFile != null) {
+            throw usage("--keystore-password and --keystore-password-file exclude each other");
+        }
+        if (keystorePasswordFile != null) {
+            keystorePassword = firstLine(keystorePasswordFile, "--keystore-password-file");
+        } else if (keystorePassword == null && keystore != null) {
+            keystorePassword = io.env().get(KEYSTORE_PASSWORD_VARIABLE);
+        }
         if ((keystore == null) != (keystorePassword == null)) {
-            throw usage("--keystore and --keystore-password go together");
+            throw usage("--keystore needs its password: --keystore-password-file FILE, the " + KEYSTORE_PASSWORD_VARIABLE
+                    + " variable or --keystore-password; a password needs --keystore");
         }
         if (keystore != null && !Files.isRegularFile(keystore)) {
             throw usage("--keystore " + keystore + " is not a readable file");
         }
         if (timeoutSeconds < 1 || timeoutSeconds > 3600) {
             throw usage("--timeout must be 1 to 3600 seconds, was " + timeoutSeconds);
+        }
+        if (script != null && !Files.isRegularFile(script)) {
+            throw usage("--script " + script + " is not a readable file");
         }
         List<DeviceSpec> all = new ArrayList<>(devices);
         if (devicesFile != null) {
@@ -186,7 +258,51 @@ final class PlatformCommand implements Callable<Integer> {
                 throw usage("--devices-file: " + e.getMessage());
             }
         }
+        all.addAll(patternDevices());
         return all;
+    }
+
+    /** The --devices-pattern devices, with their token from --token-file or the variable. */
+    private List<DeviceSpec> patternDevices() {
+        if (devicesPattern == null) {
+            if (count != null || tokenFile != null) {
+                throw usage("--count and --token-file go with --devices-pattern");
+            }
+            return List.of();
+        }
+        if (count == null || count < 1 || count > 100_000) {
+            throw usage("--devices-pattern needs --count 1 to 100000" + (count == null ? "" : ", was " + count));
+        }
+        String[] parts = devicesPattern.split(":", -1);
+        if (parts.length != 3 || !parts[2].contains("%d") || parts[2].indexOf("%d") != parts[2].lastIndexOf("%d")) {
+            throw usage("--devices-pattern must be org:type:id with one %d in the id, e.g. acme:sensor:dev-%d; was '"
+                    + devicesPattern + "'");
+        }
+        String token = tokenFile != null ? firstLine(tokenFile, "--token-file") : io.env().get(TOKEN_VARIABLE);
+        if (token == null || token.isEmpty()) {
+            throw usage("--devices-pattern needs a token: --token-file FILE or the " + TOKEN_VARIABLE + " variable");
+        }
+        List<DeviceSpec> specs = new ArrayList<>(count);
+        for (int i = 1; i <= count; i++) {
+            try {
+                specs.add(new DeviceSpec(parts[0], parts[1], parts[2].replace("%d", Integer.toString(i)), token));
+            } catch (IllegalArgumentException e) {
+                throw usage("--devices-pattern: " + e.getMessage());
+            }
+        }
+        return specs;
+    }
+
+    private String firstLine(Path file, String option) {
+        try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            String line = lines.findFirst().map(String::strip).orElse("");
+            if (line.isEmpty()) {
+                throw usage(option + " " + file + " is empty: its first line must hold the secret");
+            }
+            return line;
+        } catch (IOException | UncheckedIOException e) {
+            throw usage(option + ": cannot read " + file + ": " + e.getMessage());
+        }
     }
 
     private TlsListener tlsListener(Path store, String password) {
@@ -218,13 +334,32 @@ final class PlatformCommand implements Callable<Integer> {
         out.println("Type 'help' for the operator commands; 'quit' or the end of input stops the platform.");
     }
 
-    private void readCommands(OperatorConsole console) throws IOException {
-        BufferedReader in = new BufferedReader(new InputStreamReader(io.in(), StandardCharsets.UTF_8));
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
+    /**
+     * Reads operator commands until quit or the end of input; a script's end waits for the pending
+     * operations first.
+     *
+     * @return false if a script's operations were still pending at the bound and were abandoned
+     */
+    private boolean readCommands(OperatorConsole console) throws IOException, InterruptedException {
+        if (script == null) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(io.in(), StandardCharsets.UTF_8));
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (!console.handle(line)) {
+                    return true;
+                }
+            }
+            console.quit();
+            return true;
+        }
+        for (String line : Files.readAllLines(script, StandardCharsets.UTF_8)) {
+            if (!line.isBlank() && !line.strip().startsWith("#")) {
+                io.out().println("> " + line.strip());
+            }
             if (!console.handle(line)) {
-                return;
+                return true;
             }
         }
+        return console.awaitIdle();
     }
 
     private void deleteRecursively(Path root) {

@@ -36,14 +36,46 @@ class OperatorCommandTest {
     }
 
     @Test
-    void download_takes_an_optional_verifier_or_dash_and_an_optional_version() {
+    void download_takes_an_optional_verifier_or_dash_an_optional_version_or_dash_and_an_optional_name() {
         String sha = "a".repeat(64);
-        assertThat(OperatorCommand.parse("download dev-1 http://h/fw.bin " + sha + " 2.0")).contains(
-                new Download("dev-1", "http://h/fw.bin", Optional.of(sha), Optional.of("2.0")));
+        assertThat(OperatorCommand.parse("download dev-1 http://h/fw.bin " + sha + " 2.0 core")).contains(
+                new Download("dev-1", "http://h/fw.bin", Optional.of(sha), Optional.of("2.0"), "core"));
         assertThat(OperatorCommand.parse("download dev-1 http://h/fw.bin - 2.0")).contains(
-                new Download("dev-1", "http://h/fw.bin", Optional.empty(), Optional.of("2.0")));
+                new Download("dev-1", "http://h/fw.bin", Optional.empty(), Optional.of("2.0"), "fw.bin"));
+        assertThat(OperatorCommand.parse("download dev-1 http://h/fw.bin - - core")).contains(
+                new Download("dev-1", "http://h/fw.bin", Optional.empty(), Optional.empty(), "core"));
         assertThat(OperatorCommand.parse("download dev-1 http://h/fw.bin")).contains(
-                new Download("dev-1", "http://h/fw.bin", Optional.empty(), Optional.empty()));
+                new Download("dev-1", "http://h/fw.bin", Optional.empty(), Optional.empty(), "fw.bin"));
+    }
+
+    @Test
+    void the_default_firmware_name_is_the_last_path_segment_of_the_uri() {
+        assertThat(OperatorCommand.lastSegment("https://h:8080/images/app-2.0.bin?sig=x#f")).isEqualTo("app-2.0.bin");
+        assertThat(OperatorCommand.lastSegment("http://h/images/")).isEqualTo("images");
+        assertThat(OperatorCommand.lastSegment("fw")).isEqualTo("fw");
+    }
+
+    @Test
+    void options_go_with_operations_and_are_collected_from_the_line() {
+        assertThat(OperatorCommand.parseLine("reboot --when-online dev-1")).contains(new OperatorCommand.Line(
+                new OperatorCommand.Reboot("dev-1"), java.util.Set.of(OperatorCommand.Flag.WHEN_ONLINE)));
+        assertThat(OperatorCommand.parseLine("custom dev-1 b a --anyway").orElseThrow().flags())
+                .containsExactly(OperatorCommand.Flag.ANYWAY);
+        assertThatThrownBy(() -> OperatorCommand.parseLine("reboot --anyway dev-1"))
+                .hasMessage("--anyway is for custom only");
+        assertThatThrownBy(() -> OperatorCommand.parseLine("devices --when-online"))
+                .hasMessageStartingWith("devices takes no options");
+        assertThatThrownBy(() -> OperatorCommand.parseLine("reboot --soon dev-1"))
+                .hasMessage("unknown option '--soon'; options: --when-online, --anyway");
+    }
+
+    @Test
+    void script_steps_take_seconds() {
+        assertThat(OperatorCommand.parse("wait-managed dev-1 5"))
+                .contains(new OperatorCommand.WaitManaged("dev-1", Optional.of(5)));
+        assertThat(OperatorCommand.parse("sleep 2")).contains(new OperatorCommand.Sleep(2));
+        assertThatThrownBy(() -> OperatorCommand.parse("sleep soon"))
+                .hasMessage("'soon' is not a number of seconds (0 to 86400); usage: sleep <seconds>");
     }
 
     @Test

@@ -13,23 +13,16 @@ import dev.iotdm.transport.MqttVersion;
 import dev.iotdm.transport.Qos;
 import dev.iotdm.transport.paho.PahoTransport;
 import java.io.IOException;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,38 +36,20 @@ class PlatformCommandTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final ManageParams MANAGE = ManageParams.of(3600, true, false);
 
-    /** Runs the command line; a daemon, so that the left-behind check sees only the platform's own threads. */
-    private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "platform-command-under-test");
-        t.setDaemon(true);
-        return t;
-    });
-    private final LineCollector out = new LineCollector();
-    private final LineCollector err = new LineCollector();
-    private PipedOutputStream operator;
-    private CompletableFuture<Integer> exit;
+    private PlatformRun platform;
 
-    /** Runs {@code dm-cli platform} with two devices and {@code extra} arguments, reading {@link #operator}. */
-    private void startPlatform(String... extra) throws IOException {
-        operator = new PipedOutputStream();
-        PipedInputStream in = new PipedInputStream(operator);
-        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-        List<String> args = new ArrayList<>(List.of("platform",
+    /** Runs {@code dm-cli platform} with two devices and {@code extra} arguments. */
+    private void startPlatform(String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of(
                 "--device", "acme:sensor:dev-1:tok-1:with-colon", "--device", "acme:sensor:dev-2:tok-2"));
         args.addAll(List.of(extra));
-        exit = CompletableFuture.supplyAsync(() -> DmCli.run(args.toArray(String[]::new), in, o, e), runner);
+        platform = new PlatformRun(System.getenv(), args.toArray(String[]::new));
     }
 
     @AfterEach
     void stopPlatform() throws Exception {
-        try {
-            if (operator != null) {
-                operator.close(); // end of input stops the platform, whatever the test did
-                exit.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } finally {
-            runner.shutdownNow();
+        if (platform != null) {
+            platform.close(); // end of input stops the platform, whatever the test did
         }
     }
 
@@ -82,9 +57,8 @@ class PlatformCommandTest {
     void a_device_of_ours_manages_reboots_on_command_and_the_platform_finds_no_violation() throws Exception {
         Set<Thread> before = Threads.nonDaemon();
         startPlatform();
-        int port = Integer.parseInt(out.await(Pattern.compile("listening: mqtt://127\\.0\\.0\\.1:(\\d+) "), WAIT)
-                .group(1));
-        out.await(Pattern.compile("registered: d:acme:sensor:dev-1, d:acme:sensor:dev-2$"), WAIT);
+        int port = platform.port();
+        platform.await("registered: d:acme:sensor:dev-1, d:acme:sensor:dev-2$");
         BlockingQueue<String> rebooted = new LinkedBlockingQueue<>();
 
         try (Device device = new Device(port, rebooted)) {
@@ -92,22 +66,22 @@ class PlatformCommandTest {
             assertThat(managed.rc()).isEqualTo(Rc.OK);
 
             send("devices");
-            out.await(Pattern.compile("^  d:acme:sensor:dev-1 connected managed "), WAIT);
+            platform.await("^  d:acme:sensor:dev-1 connected managed ");
 
             send("reboot d:acme:sensor:dev-1");
-            assertThat(out.await(Pattern.compile("^reboot d:acme:sensor:dev-1: (?!started)(.*)$"), WAIT).group(1))
+            assertThat(platform.await("^reboot d:acme:sensor:dev-1: (?!started)(.*)$").group(1))
                     .isEqualTo("OK");
             assertThat(rebooted.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("REBOOT");
 
             send("violations");
-            assertThat(out.await(Pattern.compile("^violations: (.*)$"), WAIT).group(1))
-                    .as("the platform's output:%n%s", out.text()).startsWith("no rule violations");
+            assertThat(platform.await("^violations: (.*)$").group(1))
+                    .as("the platform's output:%n%s", platform.output()).startsWith("no rule violations");
 
             send("quit");
-            assertThat(exit.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(DmCli.OK);
+            assertThat(platform.exitCode(WAIT)).isEqualTo(DmCli.OK);
         }
-        out.await(Pattern.compile("^stopping the platform; rule checker: no rule violations"), WAIT);
-        assertThat(out.text()).contains("D->P d:acme:sensor:dev-1 iotdevice-1/mgmt/manage")
+        platform.await("^stopping the platform; rule checker: no rule violations");
+        assertThat(platform.output()).contains("D->P d:acme:sensor:dev-1 iotdevice-1/mgmt/manage")
                 .contains("P->D d:acme:sensor:dev-1 iotdm-1/mgmt/initiate/device/reboot")
                 .doesNotContain("tok-1");
         assertThat(Threads.leftSince(before, Duration.ofSeconds(15))).as("non-daemon threads left behind").isEmpty();
@@ -116,32 +90,31 @@ class PlatformCommandTest {
     @Test
     void unknown_and_malformed_commands_print_an_error_and_the_platform_carries_on() throws Exception {
         startPlatform();
-        out.await(Pattern.compile("listening: mqtt://"), WAIT);
 
         send("frobnicate everything");
-        assertThat(out.await(Pattern.compile("^error: (.*)$"), WAIT).group(1))
+        assertThat(platform.await("^error: (.*)$").group(1))
                 .isEqualTo("unknown command 'frobnicate'; type 'help' for the list");
         send("reboot");
-        assertThat(out.await(Pattern.compile("^error: (.*)$"), WAIT).group(1))
+        assertThat(platform.await("^error: (.*)$").group(1))
                 .isEqualTo("missing <device>; usage: reboot <device>");
         send("reboot d:acme:sensor:nobody");
-        assertThat(out.await(Pattern.compile("^error: (.*)$"), WAIT).group(1))
+        assertThat(platform.await("^error: (.*)$").group(1))
                 .isEqualTo("unknown device 'd:acme:sensor:nobody'; registered: d:acme:sensor:dev-1,"
                         + " d:acme:sensor:dev-2");
         send("reboot dev-2");
-        assertThat(out.await(Pattern.compile("^reboot d:acme:sensor:dev-2: (?!started)(.*)$"), WAIT).group(1))
-                .as("a device that never managed is refused (protocol.md §3.2)").startsWith("REFUSED");
+        assertThat(platform.await("^reboot d:acme:sensor:dev-2: (?!started)(.*)$").group(1))
+                .as("a device that is not connected fails at once").startsWith("FAILED offline");
         send("help");
-        out.await(Pattern.compile("^  quit "), WAIT);
+        platform.await("^  quit ");
 
-        operator.close();
-        assertThat(exit.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(DmCli.OK);
+        platform.close();
+        assertThat(platform.exitCode(WAIT)).isEqualTo(DmCli.OK);
     }
 
     @Test
     void a_device_connects_over_tls_trusting_the_generated_ca_and_manages(@TempDir Path certs) throws Exception {
         startPlatform("--tls-port", "0", "--cert-dir", certs.toString(), "--no-transcript");
-        int tlsPort = Integer.parseInt(out.await(Pattern.compile("listening: mqtts://127\\.0\\.0\\.1:(\\d+) "), WAIT)
+        int tlsPort = Integer.parseInt(platform.await("listening: mqtts://127\\.0\\.0\\.1:(\\d+) ")
                 .group(1));
         DeviceOptions options = DeviceOptions.builder().org("acme").typeId("sensor").deviceId("dev-2")
                 .token("tok-2").host("127.0.0.1").port(tlsPort)
@@ -154,16 +127,15 @@ class PlatformCommandTest {
             ManagedClient.await(client.manage(MANAGE), WAIT);
 
             send("devices");
-            out.await(Pattern.compile("^  d:acme:sensor:dev-2 connected managed "), WAIT);
+            platform.await("^  d:acme:sensor:dev-2 connected managed ");
         }
         send("quit");
-        assertThat(exit.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(DmCli.OK);
+        assertThat(platform.exitCode(WAIT)).isEqualTo(DmCli.OK);
         assertThat(certs.resolve("ca.pem")).as("a --cert-dir is kept").exists();
     }
 
     private void send(String line) throws IOException {
-        operator.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-        operator.flush();
+        platform.send(line);
     }
 
     /**

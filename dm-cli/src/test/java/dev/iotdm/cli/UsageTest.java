@@ -83,7 +83,23 @@ class UsageTest {
     void a_keystore_without_its_password_is_bad_usage(@TempDir Path dir) throws Exception {
         Path store = Files.writeString(dir.resolve("server.p12"), "not really a key store");
         assertThat(CliResult.run("platform", "--tls-port", "0", "--keystore", store.toString()))
-                .hasExitCode(DmCli.USAGE).printedOnErr("--keystore and --keystore-password go together");
+                .hasExitCode(DmCli.USAGE).printedOnErr("--keystore needs its password: --keystore-password-file FILE,"
+                        + " the IOTDM_KEYSTORE_PASSWORD variable or --keystore-password");
+    }
+
+    @Test
+    void help_as_a_command_works_like_the_help_option() {
+        CliResult help = CliResult.run("help");
+        assertThat(help).hasExitCode(DmCli.OK);
+        assertThat(help.out()).isEqualTo(CliResult.run("--help").out()).contains("Usage: dm-cli");
+    }
+
+    @Test
+    void a_devices_pattern_without_a_token_is_bad_usage() {
+        assertThat(CliResult.runWith(java.util.Map.of(), "platform", "--devices-pattern", "acme:raw:dev-%d", "--count",
+                "2"))
+                .hasExitCode(DmCli.USAGE).printedOnErr("--devices-pattern needs a token: --token-file FILE or the"
+                        + " IOTDM_TOKEN variable");
     }
 
     @Test

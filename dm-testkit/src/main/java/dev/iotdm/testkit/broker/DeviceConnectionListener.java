@@ -17,4 +17,23 @@ public interface DeviceConnectionListener {
 
     /** A device's connection ended, for whatever reason (its DISCONNECT, lost, or closed by us). */
     void onDisconnected(String clientId);
+
+    /**
+     * The broker refused a CONNECT (protocol.md §1.4, §1.5); ignored unless overridden.
+     *
+     * @param clientId the client id as sent, wire text (escape before printing)
+     * @param reason why, never containing the password
+     */
+    default void onConnectRefused(String clientId, String reason) {
+    }
+
+    /**
+     * The broker refused one filter of a device's SUBSCRIBE (protocol.md §1.10); the client stays
+     * connected. Ignored unless overridden.
+     *
+     * @param clientId the device
+     * @param filter the refused filter, wire text (escape before printing)
+     */
+    default void onSubscribeRefused(String clientId, String filter) {
+    }
 }

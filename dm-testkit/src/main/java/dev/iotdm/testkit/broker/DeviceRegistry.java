@@ -1,5 +1,7 @@
 package dev.iotdm.testkit.broker;
 
+import java.util.Optional;
+
 /**
  * The broker's view of the platform's device registry: which device client ids exist and which
  * authentication token each one has (protocol.md §1.4, §1.5).
@@ -27,5 +29,32 @@ public interface DeviceRegistry {
     default boolean authenticatesDevice(String clientId, String username, String password) {
         return DeviceClientIds.isDevice(clientId) && PlatformExtension.TOKEN_USERNAME.equals(username)
                 && password != null && hasToken(clientId, password);
+    }
+
+    /**
+     * Why a CONNECT is refused, for the operator (never containing the password); empty when
+     * {@link #authenticatesDevice} accepts it. Registries that know more (unknown device versus wrong
+     * token) override it.
+     */
+    default Optional<String> whyRefused(String clientId, String username, String password) {
+        if (!DeviceClientIds.isDevice(clientId)) {
+            return Optional.of("the client id is not a device id d:<org>:<type>:<id> (protocol.md §1.4)");
+        }
+        if (!PlatformExtension.TOKEN_USERNAME.equals(username)) {
+            return Optional.of("the user name must be " + PlatformExtension.TOKEN_USERNAME
+                    + " (protocol.md §1.5)");
+        }
+        if (password == null) {
+            return Optional.of("no password: the password is the device's token (protocol.md §1.5)");
+        }
+        return hasToken(clientId, password) ? Optional.empty() : Optional.of(tokenRefusal(clientId));
+    }
+
+    /**
+     * Why a well-formed device CONNECT with a password is refused; registries that can tell an
+     * unknown device from a wrong token say which. Never contains the token.
+     */
+    default String tokenRefusal(String clientId) {
+        return "the device is not registered or its token does not match";
     }
 }

@@ -305,6 +305,18 @@ public final class EmbeddedBroker implements DeviceBroker, AutoCloseable {
         return isRunning() && extension.disconnectClient(clientId);
     }
 
+    /**
+     * Whether the broker holds a session for {@code clientId}: the client is connected, or it is
+     * offline with a kept session (clean session 0), whose subscriptions queue messages for it. False
+     * when the broker is not running.
+     */
+    public CompletableFuture<Boolean> hasSession(String clientId) {
+        if (clientId == null || clientId.isEmpty()) {
+            throw new IllegalArgumentException("clientId must not be empty");
+        }
+        return isRunning() ? extension.hasSession(clientId) : CompletableFuture.completedFuture(false);
+    }
+
     /** Stops the broker if running, deletes its temporary directory and frees its timer thread. */
     @Override
     public synchronized void close() {

@@ -40,6 +40,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -110,6 +111,15 @@ final class PlatformExtension implements ExtensionMain, SimpleAuthenticator, Pub
         return true;
     }
 
+    /** Whether the broker holds a session for the client (connected, or offline and kept); false when stopped. */
+    CompletableFuture<Boolean> hasSession(String clientId) {
+        ClientService service = clientService;
+        if (service == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return service.getSession(clientId).thenApply(Optional::isPresent);
+    }
+
     // ---- lifecycle -------------------------------------------------------------------------
 
     @Override
@@ -154,6 +164,17 @@ final class PlatformExtension implements ExtensionMain, SimpleAuthenticator, Pub
             output.authenticateSuccessfully();
         } else {
             LOG.debug("refused CONNECT of client {}", connect.getClientId());
+            String reason;
+            try {
+                reason = refusalReason(connect.getClientId(), connect.getUserName(), connect.getPassword());
+            } catch (RuntimeException e) {
+                reason = "the device registry failed: " + e;
+            }
+            try {
+                connectionListener.onConnectRefused(connect.getClientId(), reason);
+            } catch (RuntimeException e) {
+                LOG.warn("connection listener failed on a refused connect of {}", connect.getClientId(), e);
+            }
             // MQTT 3.1.1 clients get CONNACK return code 5, MQTT 5 clients reason code 0x87.
             output.failAuthentication(ConnackReasonCode.NOT_AUTHORIZED, "not authorized");
         }
@@ -171,6 +192,16 @@ final class PlatformExtension implements ExtensionMain, SimpleAuthenticator, Pub
         return credential != null && username.isPresent() && credential.matches(username.get(), bytes(password.get()));
     }
 
+    private String refusalReason(String clientId, Optional<String> username, Optional<ByteBuffer> password) {
+        if (!DeviceClientIds.isDevice(clientId)) {
+            return applications.containsKey(clientId) ? "wrong application credentials"
+                    : "the client id is not a device id d:<org>:<type>:<id> (protocol.md §1.4)";
+        }
+        return registry.whyRefused(clientId, username.orElse(null),
+                password.map(p -> StandardCharsets.UTF_8.decode(p.duplicate()).toString()).orElse(null))
+                .orElse("refused");
+    }
+
     // ---- authorization (protocol.md §1.9, §1.10) ---------------------------------------------
 
     @Override
@@ -181,6 +212,11 @@ final class PlatformExtension implements ExtensionMain, SimpleAuthenticator, Pub
             output.authorizeSuccessfully();
         } else {
             // MQTT 3.1.1: SUBACK 0x80 for this filter; the client stays connected.
+            try {
+                connectionListener.onSubscribeRefused(clientId, filter);
+            } catch (RuntimeException e) {
+                LOG.warn("connection listener failed on a refused subscribe of {}", clientId, e);
+            }
             output.failAuthorization(SubackReasonCode.NOT_AUTHORIZED, "a device may not subscribe to " + filter);
         }
     }

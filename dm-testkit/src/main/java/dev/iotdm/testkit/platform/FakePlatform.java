@@ -29,7 +29,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
@@ -80,6 +82,8 @@ public final class FakePlatform implements AutoCloseable {
     private final List<TranscriptEntry> transcript = new CopyOnWriteArrayList<>();
     private final DevicePublishListener publishListener = new PublishInput();
     private final DeviceConnectionListener connectionListener = new ConnectionInput();
+    /** The futures of {@link #whenDevice} still waiting, failed at close. */
+    private final Set<CompletableFuture<DeviceView>> pendingWaits = ConcurrentHashMap.newKeySet();
 
     // Touched only on the platform thread.
     private final Map<OperationToken, CompletableFuture<OperationOutcome>> futures = new HashMap<>();
@@ -360,6 +364,39 @@ public final class FakePlatform implements AutoCloseable {
                 .filter(e -> e.clientId().equals(clientId)).filter(condition).findFirst(), timeout);
     }
 
+    /**
+     * Completes, without blocking the caller, once the platform's record of the device satisfies
+     * {@code condition} (at once if it does now). Cancelling the future ends the wait; closing the
+     * platform fails it.
+     *
+     * @throws IllegalStateException if the platform is closed
+     */
+    public CompletableFuture<DeviceView> whenDevice(String clientId, Predicate<DeviceView> condition) {
+        Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(condition, "condition");
+        if (closed) {
+            throw new IllegalStateException("the fake platform is closed");
+        }
+        Waiter<DeviceView> waiter = new Waiter<>(() -> engine.device(clientId).filter(condition));
+        executor.execute(() -> {
+            if (!waiter.tryComplete()) {
+                waiters.add(waiter);
+            }
+        });
+        pendingWaits.add(waiter.future);
+        waiter.future.whenComplete((v, e) -> pendingWaits.remove(waiter.future));
+        return waiter.future;
+    }
+
+    /**
+     * Whether the broker holds a session for the device: connected, or offline with a kept session
+     * whose subscriptions queue what is sent to it. False without a broker.
+     */
+    public CompletableFuture<Boolean> brokerKeepsSession(String clientId) {
+        EmbeddedBroker b = broker;
+        return b == null ? CompletableFuture.completedFuture(false) : b.hasSession(clientId);
+    }
+
     // ---- lifecycle ------------------------------------------------------------------------------
 
     /** Closes the owned broker (if any), stops the platform thread and fails unfinished operations. */
@@ -377,6 +414,8 @@ public final class FakePlatform implements AutoCloseable {
                 IllegalStateException error = new IllegalStateException("the fake platform was closed");
                 futures.values().forEach(f -> ForkJoinPool.commonPool().execute(() -> f.completeExceptionally(error)));
                 futures.clear();
+                waiters.clear();
+                pendingWaits.forEach(f -> ForkJoinPool.commonPool().execute(() -> f.completeExceptionally(error)));
             });
         } catch (RejectedExecutionException e) {
             // already stopped
@@ -631,6 +670,17 @@ public final class FakePlatform implements AutoCloseable {
         @Override
         public void onDisconnected(String clientId) {
             submit(e -> e.deviceDisconnected(clock.instant(), clientId));
+        }
+
+        @Override
+        public void onConnectRefused(String clientId, String reason) {
+            submit(e -> e.brokerRefused(clock.instant(), String.valueOf(clientId),
+                    PlatformEvent.BrokerRefusal.Kind.CONNECT, reason));
+        }
+
+        @Override
+        public void onSubscribeRefused(String clientId, String filter) {
+            submit(e -> e.brokerRefused(clock.instant(), clientId, PlatformEvent.BrokerRefusal.Kind.SUBSCRIBE, filter));
         }
     }
 

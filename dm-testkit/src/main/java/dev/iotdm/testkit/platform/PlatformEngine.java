@@ -63,6 +63,7 @@ import dev.iotdm.testkit.platform.PlatformAction.DisconnectDevice;
 import dev.iotdm.testkit.platform.PlatformAction.Observed;
 import dev.iotdm.testkit.platform.PlatformAction.OperationCompleted;
 import dev.iotdm.testkit.platform.PlatformAction.SendToDevice;
+import dev.iotdm.testkit.platform.PlatformEvent.BrokerRefusal;
 import dev.iotdm.testkit.platform.PlatformEvent.DecodeProblem;
 import dev.iotdm.testkit.platform.PlatformEvent.DeviceConnected;
 import dev.iotdm.testkit.platform.PlatformEvent.DeviceDisconnected;
@@ -128,6 +129,11 @@ import java.util.function.Function;
 public final class PlatformEngine implements DeviceRegistry {
 
     private static final String DEVICE_REQUEST_PREFIX = "iotdevice-1/";
+    private static final String QUICKSTART = "quickstart";
+    /** Why a quickstart device is refused (protocol.md §1.8). */
+    private static final String QUICKSTART_REFUSAL = "'quickstart' cannot be used: device management is not"
+            + " available in the quickstart organisation (protocol.md §1.8); register the device in your own"
+            + " organisation";
     private static final int DM_QOS = 1;
 
     private final PlatformConfig config;
@@ -175,6 +181,9 @@ public final class PlatformEngine implements DeviceRegistry {
         if (token == null || token.isEmpty()) {
             throw new IllegalArgumentException("token of device " + deviceId + " must not be empty");
         }
+        if (QUICKSTART.equals(orgId)) {
+            throw new IllegalArgumentException(QUICKSTART_REFUSAL);
+        }
         String clientId = "d:" + orgId + ":" + typeId + ":" + deviceId;
         devices.computeIfAbsent(clientId, id -> new DeviceRecord(id, orgId, typeId, deviceId));
         tokens.put(clientId, token.getBytes(StandardCharsets.UTF_8));
@@ -187,6 +196,16 @@ public final class PlatformEngine implements DeviceRegistry {
         byte[] expected = clientId == null ? null : tokens.get(clientId);
         return expected != null && token != null
                 && MessageDigest.isEqual(expected, token.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Says whether the device is unknown (or a quickstart device) or its token wrong; thread-safe. */
+    @Override
+    public String tokenRefusal(String clientId) {
+        if (clientId.startsWith("d:" + QUICKSTART + ":")) {
+            return QUICKSTART_REFUSAL;
+        }
+        return tokens.containsKey(clientId) ? "wrong token for device " + clientId
+                : "device " + clientId + " is not registered";
     }
 
     /** A snapshot of the platform's record of a device, if it is registered. */
@@ -282,9 +301,23 @@ public final class PlatformEngine implements DeviceRegistry {
         Objects.requireNonNull(reason, "reason");
         advance(now);
         note(clientId, "refused a publish on " + topic + ": " + reason);
+        observe(new BrokerRefusal(this.now, clientId, reason == PublishRefusal.PAYLOAD_TOO_LARGE
+                ? BrokerRefusal.Kind.PAYLOAD_TOO_LARGE : BrokerRefusal.Kind.FORBIDDEN_PUBLISH, topic));
         if (reason == PublishRefusal.PAYLOAD_TOO_LARGE) {
             disconnectForSize(clientId);
         }
+    }
+
+    /**
+     * The broker refused a client's CONNECT or one filter of its SUBSCRIBE; recorded for the
+     * observers only (the broker already answered the client).
+     *
+     * @param detail the reason of a CONNECT refusal, or the refused filter; never a token
+     */
+    public void brokerRefused(Instant now, String clientId, BrokerRefusal.Kind kind, String detail) {
+        Objects.requireNonNull(clientId, "clientId");
+        advance(now);
+        observe(new BrokerRefusal(this.now, clientId, kind, detail));
     }
 
     /** The transport gave up sending a message to a device (e.g. it never subscribed); noted only. */
@@ -337,9 +370,14 @@ public final class PlatformEngine implements DeviceRegistry {
         if (copy.isEmpty()) {
             throw new IllegalArgumentException("deviceUpdate needs at least one field");
         }
-        return start(now, clientId, OperationKind.DEVICE_UPDATE, timeout, true, (token, d, deadline) ->
-                new SingleRequest(token, d, deadline, reqId -> new DeviceUpdate(Optional.of(reqId), copy), Rc.CHANGED,
-                        r -> copy.forEach(f -> apply(d, f, false))));
+        return start(now, clientId, OperationKind.DEVICE_UPDATE, timeout, true, (token, d, deadline) -> {
+            // Old SDKs read every key of mgmt.firmware (§14): a written value is completed from the record.
+            List<FieldValue> sent = copy.stream()
+                    .map(f -> f instanceof FirmwareField fw ? new FirmwareField(completeFirmware(d, fw.value())) : f)
+                    .toList();
+            return new SingleRequest(token, d, deadline, reqId -> new DeviceUpdate(Optional.of(reqId), sent),
+                    Rc.CHANGED, r -> sent.forEach(f -> apply(d, f, false)));
+        });
     }
 
     /**
@@ -599,6 +637,25 @@ public final class PlatformEngine implements DeviceRegistry {
         } catch (InvalidResponseDataException e) {
             note(d.clientId, "unreadable values in the observe response: " + e.getMessage());
         }
+    }
+
+    /**
+     * The {@code mgmt.firmware} value the platform writes: all seven keys of §6.2 step 1, since old
+     * SDKs read each one unconditionally (§14). {@code name}, {@code version}, {@code uri} and
+     * {@code verifier} come from {@code given}, else from the platform's record, else are empty;
+     * {@code state} and {@code updateStatus} are 0 unless given; {@code updatedDateTime} is set by the
+     * platform (§6.1), here to now.
+     */
+    private FirmwareInfo completeFirmware(DeviceRecord d, FirmwareInfo given) {
+        FirmwareInfo record = d.firmware == null ? FirmwareInfo.EMPTY : d.firmware;
+        return new FirmwareInfo(textOf(given.version(), record.version()), textOf(given.name(), record.name()),
+                textOf(given.uri(), record.uri()), textOf(given.verifier(), record.verifier()),
+                Optional.of(given.state().orElse(FirmwareState.IDLE)),
+                Optional.of(given.updateStatus().orElse(UpdateStatus.SUCCESS)), Optional.of(Timestamp.of(now)));
+    }
+
+    private static Optional<String> textOf(Optional<String> given, Optional<String> recorded) {
+        return Optional.of(given.or(() -> recorded).orElse(""));
     }
 
     private static FirmwareInfo mergeFirmware(FirmwareInfo base, FirmwareInfo update) {
@@ -1027,10 +1084,10 @@ public final class PlatformEngine implements DeviceRegistry {
             }
         }
 
-        /** The §6.2 step 1 value; updatedDateTime is set by the platform (§6.1), here to now. */
+        /** The §6.2 step 1 value: the image's parts, else the record's; see {@link #completeFirmware}. */
         private FirmwareInfo imageInfo(FirmwareImage i) {
-            return new FirmwareInfo(i.version(), i.name(), i.uri(), i.verifier(), Optional.of(FirmwareState.IDLE),
-                    Optional.of(UpdateStatus.SUCCESS), Optional.of(Timestamp.of(now)));
+            return completeFirmware(device, new FirmwareInfo(i.version(), i.name(), i.uri(), i.verifier(),
+                    Optional.empty(), Optional.empty(), Optional.empty()));
         }
 
         private void observe() {

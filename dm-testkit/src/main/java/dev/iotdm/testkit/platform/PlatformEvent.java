@@ -17,7 +17,8 @@ import java.util.Optional;
  * <p>Thread-safety: every event is immutable.
  */
 public sealed interface PlatformEvent permits PlatformEvent.DeviceConnected, PlatformEvent.DeviceDisconnected,
-        PlatformEvent.MessageSeen, PlatformEvent.DecodeProblem, PlatformEvent.DeviceEvent, PlatformEvent.Note {
+        PlatformEvent.MessageSeen, PlatformEvent.DecodeProblem, PlatformEvent.DeviceEvent, PlatformEvent.Note,
+        PlatformEvent.BrokerRefusal {
 
     /** When it happened (engine time). */
     Instant time();
@@ -39,6 +40,8 @@ public sealed interface PlatformEvent permits PlatformEvent.DeviceConnected, Pla
             observer.onDeviceEvent(e);
         } else if (this instanceof Note n) {
             observer.onNote(n);
+        } else if (this instanceof BrokerRefusal r) {
+            observer.onBrokerRefusal(r);
         }
     }
 
@@ -148,6 +151,37 @@ public sealed interface PlatformEvent permits PlatformEvent.DeviceConnected, Pla
             Objects.requireNonNull(time, "time");
             Objects.requireNonNull(clientId, "clientId");
             Objects.requireNonNull(text, "text");
+        }
+    }
+
+    /**
+     * The broker refused something a client sent: a CONNECT, one SUBSCRIBE filter, a PUBLISH on a
+     * topic a device may not use, or an oversized payload (protocol.md §1.4, §1.5, §1.9, §1.10).
+     *
+     * @param time when
+     * @param clientId the client id as sent (wire text: escape before printing)
+     * @param kind what was refused
+     * @param detail the reason, the filter or the topic (wire text); never a token
+     */
+    record BrokerRefusal(Instant time, String clientId, Kind kind, String detail) implements PlatformEvent {
+        /** Requires all parts. */
+        public BrokerRefusal {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(clientId, "clientId");
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(detail, "detail");
+        }
+
+        /** What the broker refused. */
+        public enum Kind {
+            /** A CONNECT: unknown device, wrong token, bad user name or client id; detail = the reason. */
+            CONNECT,
+            /** One filter of a SUBSCRIBE that a device may not use; detail = the filter. */
+            SUBSCRIBE,
+            /** A PUBLISH on a topic a device may not use; detail = the topic. */
+            FORBIDDEN_PUBLISH,
+            /** A PUBLISH over the payload limit, which disconnects the device; detail = the topic. */
+            PAYLOAD_TOO_LARGE
         }
     }
 }

@@ -30,4 +30,8 @@ public interface PlatformObserver {
     /** The platform tolerated something irregular; ignored unless overridden. */
     default void onNote(PlatformEvent.Note note) {
     }
+
+    /** The broker refused a CONNECT, a SUBSCRIBE filter or a PUBLISH; ignored unless overridden. */
+    default void onBrokerRefusal(PlatformEvent.BrokerRefusal refusal) {
+    }
 }
