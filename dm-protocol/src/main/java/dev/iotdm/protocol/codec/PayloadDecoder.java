@@ -102,7 +102,7 @@ final class PayloadDecoder {
             if (p.nextToken() != null) {
                 throw new Bad(Problem.MALFORMED_JSON, "trailing content after the JSON object");
             }
-            return new Decoded(m, List.copyOf(r.normalisations));
+            return new Decoded(m, r.normalisations());
         } catch (Bad b) {
             return new DecodeError(topicName, b.problem, b.describe(), scanReqId(payload), request);
         } catch (StreamConstraintsException e) {
@@ -628,7 +628,7 @@ final class PayloadDecoder {
                 again.nextToken();
                 Reader sub = new Reader(again);
                 FieldValue v = typedValue(field, sub, platformWrite);
-                r.normalisations.addAll(sub.normalisations);
+                r.normalisedAll(sub);
                 return v;
             } catch (Bad b) {
                 throw b.at("value");

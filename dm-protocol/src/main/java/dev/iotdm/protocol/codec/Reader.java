@@ -6,7 +6,8 @@ import com.fasterxml.jackson.core.exc.InputCoercionException;
 import dev.iotdm.protocol.internal.Jackson;
 import dev.iotdm.protocol.message.Timestamp;
 import java.io.IOException;
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -27,14 +28,32 @@ final class Reader {
     }
 
     final JsonParser p;
-    final LinkedHashSet<Normalisation> normalisations = new LinkedHashSet<>(2);
+    /** In order of first occurrence, without repeats; null until the first (most payloads have none). */
+    private List<Normalisation> normalisations;
 
     Reader(JsonParser p) {
         this.p = p;
     }
 
     void normalised(Normalisation n) {
-        normalisations.add(n);
+        if (normalisations == null) {
+            normalisations = new ArrayList<>(2);
+        }
+        if (!normalisations.contains(n)) {
+            normalisations.add(n);
+        }
+    }
+
+    /** Every normalisation {@code other} found, after ours. */
+    void normalisedAll(Reader other) {
+        for (Normalisation n : other.normalisations()) {
+            normalised(n);
+        }
+    }
+
+    /** The normalisations found so far, immutable. */
+    List<Normalisation> normalisations() {
+        return normalisations == null ? List.of() : List.copyOf(normalisations);
     }
 
     static Bad wrongType(String expected, JsonToken got) {

@@ -1,0 +1,154 @@
+package dev.iotdm.bench;
+
+import dev.iotdm.client.ManagedClient;
+import dev.iotdm.client.config.DeviceOptions;
+import dev.iotdm.testkit.platform.FakePlatform;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * P3: a fleet of idle managed devices in this JVM against the fake platform and its broker in
+ * ANOTHER process (so the heap and threads counted are the devices' own): heap and threads per
+ * idle device, and the connect+manage rate. Reports the open-file limit of both processes.
+ *
+ * <p>Extension point: {@link #TRANSPORTS} lists the rows; the Netty row is its provider name.
+ */
+final class FleetRatios {
+
+    /** The transports measured, by provider name. */
+    static final List<String> TRANSPORTS = List.of("paho");
+
+    static final String ORG = "bench";
+    static final String TYPE = "fleet";
+    static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /** Connects in flight at once while the fleet comes up. */
+    static final int IN_FLIGHT = 16;
+
+    private FleetRatios() {
+    }
+
+    static String token(int i) {
+        return "fleet-token-" + i;
+    }
+
+    static void run(PrintStream out, boolean smoke) throws Exception {
+        int n = smoke ? 3 : 300;
+        List<List<String>> rows = new ArrayList<>();
+        String brokerLimit;
+        Process server = startPlatformProcess(n * TRANSPORTS.size());
+        try (BufferedReader serverOut = new BufferedReader(
+                new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+            String ready = serverOut.readLine();
+            if (ready == null || !ready.startsWith("PORT ")) {
+                throw new IllegalStateException("the platform process did not start: " + ready);
+            }
+            String[] parts = ready.split(" ", 3);
+            int port = Integer.parseInt(parts[1]);
+            brokerLimit = parts[2];
+            int offset = 0;
+            for (String transport : TRANSPORTS) {
+                rows.add(measure(transport, port, offset, n));
+                offset += n;
+            }
+        } finally {
+            server.getOutputStream().close();
+            if (!server.waitFor(30, TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+            }
+        }
+        out.printf("P3 fleet: %d idle managed devices per transport in this JVM; platform and broker in another"
+                + " process; open-file limit: devices %s, broker %s%n", n, Machine.openFileLimit(), brokerLimit);
+        out.print(Ratios.table(List.of("transport", "devices", "heap KiB / idle device", "threads / idle device",
+                "connect+manage / s"), rows));
+    }
+
+    private static List<String> measure(String transport, int port, int offset, int n) throws Exception {
+        long heapBefore = settledHeap();
+        int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+        List<ManagedClient> clients = new ArrayList<>(n);
+        ExecutorService closer = Executors.newFixedThreadPool(IN_FLIGHT);
+        try {
+            long start = System.nanoTime();
+            List<CompletableFuture<?>> inFlight = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int k = offset + i;
+                DeviceOptions options = DeviceOptions.builder().org(ORG).typeId(TYPE).deviceId("fleet-" + k)
+                        .token(token(k)).host("127.0.0.1").port(port).withoutTls().build();
+                ManagedClient c = ManagedClient.builder(options).transport(transport).requestTimeout(TIMEOUT).build();
+                clients.add(c);
+                inFlight.add(c.connect().thenCompose(ok -> c.manage(0, false, false)));
+                if (inFlight.size() == IN_FLIGHT) {
+                    CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new))
+                            .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    inFlight.clear();
+                }
+            }
+            CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new))
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long heapAfter = settledHeap();
+            int threadsAfter = ManagementFactory.getThreadMXBean().getThreadCount();
+            return List.of(transport, Integer.toString(n), String.format("%.1f", (heapAfter - heapBefore) / 1024.0 / n),
+                    String.format("%.2f", (double) (threadsAfter - threadsBefore) / n),
+                    String.format("%.0f", n / seconds));
+        } finally {
+            List<CompletableFuture<Void>> closing = new ArrayList<>();
+            for (ManagedClient c : clients) {
+                closing.add(CompletableFuture.runAsync(c::close, closer));
+            }
+            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+            closer.shutdown();
+        }
+    }
+
+    /** Heap in use after the collector has had its say (a few full GCs until it stops shrinking). */
+    private static long settledHeap() {
+        long last = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            if (used >= last) {
+                return used;
+            }
+            last = used;
+        }
+        return last;
+    }
+
+    private static Process startPlatformProcess(int devices) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Bench.class.getName(),
+                "platform", Integer.toString(devices))
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+    }
+
+    /**
+     * The other process: the fake platform on an embedded broker with the fleet registered; prints
+     * {@code PORT <port> <open-file limit>} and serves until its standard input closes.
+     */
+    static void servePlatform(int devices) throws IOException {
+        try (FakePlatform platform = FakePlatform.start()) {
+            for (int i = 0; i < devices; i++) {
+                platform.registerDevice(ORG, TYPE, "fleet-" + i, token(i));
+            }
+            System.out.println("PORT " + platform.broker().port() + " " + Machine.openFileLimit());
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // serve until the parent closes our input
+            }
+        }
+    }
+}
