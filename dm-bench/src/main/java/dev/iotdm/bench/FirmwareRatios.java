@@ -75,8 +75,9 @@ final class FirmwareRatios {
                     })), settings);
             Ratios.Spread slower = r.ratio("downloader", "raw");
             double throughput = 1 / slower.median();
-            out.printf("P4 firmware download of %d MiB over loopback HTTP, SHA-256 verified and fsynced%n",
-                    size >> 20);
+            out.printf("P4 firmware download of %d KiB over loopback HTTP, SHA-256 verified and fsynced,"
+                    + " %d rounds; floor = HttpURLConnection read + SHA-256 + write + fsync%n", size >> 10,
+                    settings.rounds());
             out.print(Ratios.table(List.of("variant", "time / raw time", "throughput / raw (>= 0.9)"),
                     List.of(List.of("FirmwareDownloader", slower.ratio(),
                             String.format("%.2fx [%.2f-%.2f]", throughput, 1 / slower.max(), 1 / slower.min())))));

@@ -23,12 +23,9 @@ import java.util.concurrent.TimeUnit;
  * ANOTHER process (so the heap and threads counted are the devices' own): heap and threads per
  * idle device, and the connect+manage rate. Reports the open-file limit of both processes.
  *
- * <p>Extension point: {@link #TRANSPORTS} lists the rows; the Netty row is its provider name.
+ * <p>Extension point: {@link Row#ALL} lists the rows; the Netty row is one more entry there.
  */
 final class FleetRatios {
-
-    /** The transports measured, by provider name. */
-    static final List<String> TRANSPORTS = List.of("paho");
 
     static final String ORG = "bench";
     static final String TYPE = "fleet";
@@ -47,20 +44,33 @@ final class FleetRatios {
         int n = smoke ? 3 : 300;
         List<List<String>> rows = new ArrayList<>();
         String brokerLimit;
-        Process server = startPlatformProcess(n * TRANSPORTS.size());
-        try (BufferedReader serverOut = new BufferedReader(
-                new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
-            String ready = serverOut.readLine();
-            if (ready == null || !ready.startsWith("PORT ")) {
-                throw new IllegalStateException("the platform process did not start: " + ready);
+        Process server = startPlatformProcess((n + 1) * Row.ALL.size());
+        CompletableFuture<String> ready = new CompletableFuture<>();
+        // The platform process logs to its standard output too: read it all (a full pipe would
+        // stall the broker), pick out the PORT line.
+        Thread reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(
+                    new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    if (line.startsWith("PORT ")) {
+                        ready.complete(line);
+                    }
+                }
+                ready.completeExceptionally(new IllegalStateException("the platform process ended without a port"));
+            } catch (IOException e) {
+                ready.completeExceptionally(e);
             }
-            String[] parts = ready.split(" ", 3);
+        }, "dm-bench-platform-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            String[] parts = ready.get(2, TimeUnit.MINUTES).split(" ", 3);
             int port = Integer.parseInt(parts[1]);
             brokerLimit = parts[2];
             int offset = 0;
-            for (String transport : TRANSPORTS) {
-                rows.add(measure(transport, port, offset, n));
-                offset += n;
+            for (Row row : Row.ALL) {
+                rows.add(measure(row, port, offset, n));
+                offset += n + 1;
             }
         } finally {
             server.getOutputStream().close();
@@ -74,35 +84,23 @@ final class FleetRatios {
                 "connect+manage / s"), rows));
     }
 
-    private static List<String> measure(String transport, int port, int offset, int n) throws Exception {
+    private static List<String> measure(Row row, int port, int offset, int n) throws Exception {
+        // One device up and down first, so class loading and shared pools are not counted per device.
+        List<ManagedClient> first = up(row, port, offset, 1);
+        first.forEach(ManagedClient::close);
         long heapBefore = settledHeap();
         int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
         List<ManagedClient> clients = new ArrayList<>(n);
         ExecutorService closer = Executors.newFixedThreadPool(IN_FLIGHT);
         try {
             long start = System.nanoTime();
-            List<CompletableFuture<?>> inFlight = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                int k = offset + i;
-                DeviceOptions options = DeviceOptions.builder().org(ORG).typeId(TYPE).deviceId("fleet-" + k)
-                        .token(token(k)).host("127.0.0.1").port(port).withoutTls().build();
-                ManagedClient c = ManagedClient.builder(options).transport(transport).requestTimeout(TIMEOUT).build();
-                clients.add(c);
-                inFlight.add(c.connect().thenCompose(ok -> c.manage(0, false, false)));
-                if (inFlight.size() == IN_FLIGHT) {
-                    CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new))
-                            .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                    inFlight.clear();
-                }
-            }
-            CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new))
-                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            clients.addAll(up(row, port, offset + 1, n));
             double seconds = (System.nanoTime() - start) / 1e9;
             long heapAfter = settledHeap();
             int threadsAfter = ManagementFactory.getThreadMXBean().getThreadCount();
-            return List.of(transport, Integer.toString(n), String.format("%.1f", (heapAfter - heapBefore) / 1024.0 / n),
+            return List.of(row.label(), Integer.toString(n), String.format("%.1f", (heapAfter - heapBefore) / 1024.0 / n),
                     String.format("%.2f", (double) (threadsAfter - threadsBefore) / n),
-                    String.format("%.0f", n / seconds));
+                    String.format("%.1f", n / seconds));
         } finally {
             List<CompletableFuture<Void>> closing = new ArrayList<>();
             for (ManagedClient c : clients) {
@@ -110,6 +108,38 @@ final class FleetRatios {
             }
             CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
             closer.shutdown();
+        }
+    }
+
+    /** Connects and manages devices {@code from..from+n-1}, {@link #IN_FLIGHT} at a time. */
+    private static List<ManagedClient> up(Row row, int port, int from, int n) throws Exception {
+        List<ManagedClient> clients = new ArrayList<>(n);
+        List<CompletableFuture<?>> inFlight = new ArrayList<>();
+        try {
+            connectAll(row, port, from, n, clients, inFlight);
+        } catch (Exception e) {
+            clients.forEach(ManagedClient::close);
+            throw e;
+        }
+        return clients;
+    }
+
+    private static void connectAll(Row row, int port, int from, int n, List<ManagedClient> clients,
+            List<CompletableFuture<?>> inFlight) throws Exception {
+        for (int i = 0; i < n; i++) {
+            int k = from + i;
+            DeviceOptions options = DeviceOptions.builder().org(ORG).typeId(TYPE).deviceId("fleet-" + k)
+                    .token(token(k)).host("127.0.0.1").port(port).withoutTls().mqttVersion(row.mqttVersion())
+                    .build();
+            ManagedClient c = ManagedClient.builder(options).transport(row.transport()).requestTimeout(TIMEOUT)
+                    .build();
+            clients.add(c);
+            inFlight.add(c.connect().thenCompose(ok -> c.manage(0, false, false)));
+            if (inFlight.size() == IN_FLIGHT || i == n - 1) {
+                CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new))
+                        .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                inFlight.clear();
+            }
         }
     }
 

@@ -15,7 +15,7 @@ import java.util.Objects;
  * Within a round each variant keeps its fastest batch: on a shared machine a batch is slowed by
  * being descheduled, never sped up, so the fastest is the least disturbed. A variant's ratio is
  * taken against the floor's time of the SAME round; the result is the median ratio over the
- * rounds with its spread (min to max). Absolute times are kept only to derive the ratios.
+ * rounds with its spread (the interquartile range). Absolute times are kept only to derive the ratios.
  *
  * <p>Allocation per operation is read from the JVM's per-thread allocation counter around each
  * batch, the same counter JMH's {@code -prof gc} reads.
@@ -60,19 +60,26 @@ final class Ratios {
     }
 
     /**
-     * The median with its spread over the rounds.
+     * The median with its spread over the rounds: the interquartile range, since on a shared
+     * machine the extremes say more about the neighbours than about the code.
      *
      * @param median the median
-     * @param min the smallest
-     * @param max the largest
+     * @param min the first quartile
+     * @param max the third quartile
      */
     record Spread(double median, double min, double max) {
         static Spread of(double[] values) {
             double[] v = values.clone();
             Arrays.sort(v);
-            int n = v.length;
-            double median = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-            return new Spread(median, v[0], v[n - 1]);
+            return new Spread(quantile(v, 0.5), quantile(v, 0.25), quantile(v, 0.75));
+        }
+
+        /** Linear interpolation between the closest ranks of sorted values. */
+        private static double quantile(double[] sorted, double q) {
+            double at = q * (sorted.length - 1);
+            int lo = (int) Math.floor(at);
+            int hi = Math.min(sorted.length - 1, lo + 1);
+            return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
         }
 
         /** {@code 1.12x [1.05-1.20]}. */

@@ -31,14 +31,10 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * runs a block of requests on each side, the order alternating; p50 and p99 are taken per round
  * and their ratios summarised over the rounds. Connect+manage time is measured the same way.
  *
- * <p>Extension point: {@link #DEVICES} lists the rows. A Netty transport row is one more
- * {@link Device} built with its provider name; a mosquitto row swaps the broker the platform
- * attaches to. Both come with those modules.
+ * <p>Extension point: {@link Row#ALL} lists the rows. A Netty transport row is one more entry
+ * there; a mosquitto row swaps the broker the platform attaches to. Both come with those modules.
  */
 final class RoundTripRatios {
-
-    /** How a row connects its device: by transport provider name, or the bare Paho client. */
-    static final List<String> DEVICES = List.of("paho");
 
     static final String ORG = "bench";
     static final String TYPE = "rt";
@@ -63,8 +59,8 @@ final class RoundTripRatios {
         int connects = smoke ? 1 : 8;
         try (FakePlatform platform = FakePlatform.start()) {
             List<List<String>> rows = new ArrayList<>();
-            for (String transport : DEVICES) {
-                rows.add(measure(platform, transport, rounds, perRound, connects));
+            for (Row row : Row.ALL) {
+                rows.add(measure(platform, row, rounds, perRound, connects));
             }
             out.printf("P2 round trip: sequential addErrorCode -> 200, %d rounds x %d requests per side,"
                     + " embedded HiveMQ CE on 127.0.0.1; floor = bare Paho MQTT 5 client, same JSON%n",
@@ -76,7 +72,7 @@ final class RoundTripRatios {
 
     private static final AtomicLong IDS = new AtomicLong();
 
-    private static List<String> measure(FakePlatform platform, String transport, int rounds, int perRound,
+    private static List<String> measure(FakePlatform platform, Row transport, int rounds, int perRound,
             int connects) throws Exception {
         double[] p50 = new double[rounds];
         double[] p99 = new double[rounds];
@@ -108,7 +104,7 @@ final class RoundTripRatios {
             long m = timeConnect(() -> managed(platform, transport));
             connect[r] = (double) m / b;
         }
-        return List.of(transport, Ratios.Spread.of(p50).ratio(), Ratios.Spread.of(p99).ratio(),
+        return List.of(transport.label(), Ratios.Spread.of(p50).ratio(), Ratios.Spread.of(p99).ratio(),
                 Ratios.Spread.of(rate).ratio(), Ratios.Spread.of(connect).ratio());
     }
 
@@ -153,13 +149,15 @@ final class RoundTripRatios {
         return platform.registerDevice(ORG, TYPE, deviceId, token);
     }
 
-    static Device managed(FakePlatform platform, String transport) {
+    static Device managed(FakePlatform platform, Row row) {
         String id = "managed-" + IDS.incrementAndGet();
         String token = "token-" + id;
         register(platform, id, token);
         DeviceOptions options = DeviceOptions.builder().org(ORG).typeId(TYPE).deviceId(id).token(token)
-                .host(platform.broker().host()).port(platform.broker().port()).withoutTls().build();
-        ManagedClient client = ManagedClient.builder(options).transport(transport).requestTimeout(TIMEOUT).build();
+                .host(platform.broker().host()).port(platform.broker().port()).withoutTls()
+                .mqttVersion(row.mqttVersion()).build();
+        ManagedClient client = ManagedClient.builder(options).transport(row.transport()).requestTimeout(TIMEOUT)
+                .build();
         return new Device() {
             @Override
             public void connectAndManage() throws Exception {

@@ -93,6 +93,34 @@ final class Reader {
         }
     }
 
+    /**
+     * Starts reading an object member by member without a callback (the hot paths use this: no
+     * lambda, no holder arrays). Use as
+     * {@code r.beginObject(); for (String n = r.nextMember(); n != null; n = r.nextMember())},
+     * prefixing a {@link Bad} with the member's name and calling {@link #skip()} for the members
+     * not read.
+     */
+    void beginObject() throws Bad {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            throw wrongType("an object", p.currentToken());
+        }
+    }
+
+    /** The next member's name with the parser on its value, or null at the object's end. */
+    String nextMember() throws IOException {
+        if (p.nextToken() != JsonToken.FIELD_NAME) {
+            return null;
+        }
+        String name = p.currentName();
+        p.nextToken();
+        return name;
+    }
+
+    /** Skips the current value (an unknown or ignored member). */
+    void skip() throws IOException {
+        p.skipChildren();
+    }
+
     void array(Elements elements) throws Bad, IOException {
         if (p.currentToken() != JsonToken.START_ARRAY) {
             throw wrongType("an array", p.currentToken());
@@ -151,15 +179,15 @@ final class Reader {
             throw wrongType("a number", t);
         }
         double v = p.getDoubleValue();
-        String text = abbreviate(p.getText());
+        // The text is read only for an error message: on the good path it would cost a String.
         if (!Double.isFinite(v)) {
-            throw new Bad(Problem.OUT_OF_RANGE, text + " is beyond the range of a double");
+            throw new Bad(Problem.OUT_OF_RANGE, abbreviate(p.getText()) + " is beyond the range of a double");
         }
         if (v < min || v > max) {
             String range = Double.isInfinite(max) ? "below " + plain(min)
                     : Double.isInfinite(min) ? "above " + plain(max)
                     : "outside [" + plain(min) + ", " + plain(max) + "]";
-            throw new Bad(Problem.OUT_OF_RANGE, text + " is " + range);
+            throw new Bad(Problem.OUT_OF_RANGE, abbreviate(p.getText()) + " is " + range);
         }
         return v;
     }
