@@ -226,6 +226,7 @@ final class RoundTripRatios {
                 o.setPassword(token.getBytes(StandardCharsets.UTF_8));
                 o.setCleanStart(true);
                 o.setAutomaticReconnect(false);
+                o.setSocketFactory(new NoDelaySocketFactory());
                 client.connect(o).waitForCompletion(TIMEOUT.toMillis());
                 client.subscribe("iotdm-1/#", 1).waitForCompletion(TIMEOUT.toMillis());
                 request("iotdevice-1/mgmt/manage", "{\"d\":{\"supports\":{\"deviceActions\":false,"
