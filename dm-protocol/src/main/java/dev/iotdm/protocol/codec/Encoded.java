@@ -1,5 +1,6 @@
 package dev.iotdm.protocol.codec;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
@@ -7,7 +8,12 @@ import java.util.Objects;
 /**
  * An encoded message: the topic to publish on and the UTF-8 payload.
  *
- * <p>Thread-safety: immutable; {@link #payload()} returns a copy.
+ * <p>Ownership: the encoder makes a fresh array for each {@code Encoded} and keeps no reference
+ * to it, so the payload belongs to this object alone. {@link #payload()} hands out a copy (safe
+ * for anyone); {@link #payloadView()} hands out the bytes themselves, read-only, for the publish
+ * path that must not pay for a second copy of every message.
+ *
+ * <p>Thread-safety: immutable.
  */
 public final class Encoded {
 
@@ -27,6 +33,14 @@ public final class Encoded {
     /** A copy of the payload bytes. */
     public byte[] payload() {
         return payload.clone();
+    }
+
+    /**
+     * The payload bytes without a copy, as a read-only buffer positioned at 0 with the payload's
+     * size as its limit. Each call gives an independent buffer over the same bytes.
+     */
+    public ByteBuffer payloadView() {
+        return ByteBuffer.wrap(payload).asReadOnlyBuffer();
     }
 
     /** The payload size in bytes. */

@@ -102,7 +102,7 @@ final class PayloadDecoder {
             if (p.nextToken() != null) {
                 throw new Bad(Problem.MALFORMED_JSON, "trailing content after the JSON object");
             }
-            return new Decoded(m, List.copyOf(r.normalisations));
+            return new Decoded(m, r.normalisations());
         } catch (Bad b) {
             return new DecodeError(topicName, b.problem, b.describe(), scanReqId(payload), request);
         } catch (StreamConstraintsException e) {
@@ -234,29 +234,33 @@ final class PayloadDecoder {
         }
         Envelope e = new Envelope();
         boolean response = isResponseTopic(topic);
-        r.object(name -> {
-            switch (name) {
-                case "reqId" -> e.reqId = r.nullableString(Normalisation.NULL_REQ_ID);
-                case "d" -> e.d = d(topic, r);
-                // rc and message belong to responses; on a request they are unknown keys (§2.1, §12.35).
-                case "rc" -> {
-                    if (!response) {
-                        return false;
+        r.beginObject();
+        for (String name = r.nextMember(); name != null; name = r.nextMember()) {
+            try {
+                switch (name) {
+                    case "reqId" -> e.reqId = r.nullableString(Normalisation.NULL_REQ_ID);
+                    case "d" -> e.d = d(topic, r);
+                    // rc and message belong to responses; on a request they are unknown keys (§2.1, §12.35).
+                    case "rc" -> {
+                        if (response) {
+                            e.rc = rc(r);
+                        } else {
+                            r.skip();
+                        }
                     }
-                    e.rc = rc(r);
-                }
-                case "message" -> {
-                    if (!response) {
-                        return false;
+                    case "message" -> {
+                        if (response) {
+                            e.message = Optional.of(r.string());
+                        } else {
+                            r.skip();
+                        }
                     }
-                    e.message = Optional.of(r.string());
+                    default -> r.skip();
                 }
-                default -> {
-                    return false;
-                }
+            } catch (Bad b) {
+                throw b.at(name);
             }
-            return true;
-        });
+        }
         return build(topic, e);
     }
 
@@ -357,64 +361,80 @@ final class PayloadDecoder {
     }
 
     private static ManageData manageData(Reader r) throws Bad, IOException {
-        long[] lifetime = {-1};
-        Object[] parts = new Object[3];
-        r.object(name -> {
-            switch (name) {
-                case "lifetime" -> {
-                    long v = r.integer(0, Integer.MAX_VALUE);
-                    if (v != 0 && v < Manage.MIN_LIFETIME_SECONDS) {
-                        throw new Bad(Problem.OUT_OF_RANGE,
-                                "must be 0 or at least " + Manage.MIN_LIFETIME_SECONDS + " seconds, got " + v);
+        long lifetime = -1;
+        Supports supports = null;
+        DeviceInfo deviceInfo = null;
+        JsonObject metadata = null;
+        r.beginObject();
+        for (String name = r.nextMember(); name != null; name = r.nextMember()) {
+            try {
+                switch (name) {
+                    case "lifetime" -> {
+                        long v = r.integer(0, Integer.MAX_VALUE);
+                        if (v != 0 && v < Manage.MIN_LIFETIME_SECONDS) {
+                            throw new Bad(Problem.OUT_OF_RANGE,
+                                    "must be 0 or at least " + Manage.MIN_LIFETIME_SECONDS + " seconds, got " + v);
+                        }
+                        lifetime = v;
                     }
-                    lifetime[0] = v;
+                    case "supports" -> supports = supports(r);
+                    case "deviceInfo" -> deviceInfo = deviceInfo(r);
+                    case "metadata" -> metadata = metadata(r);
+                    default -> r.skip();
                 }
-                case "supports" -> parts[0] = supports(r);
-                case "deviceInfo" -> parts[1] = deviceInfo(r);
-                case "metadata" -> parts[2] = metadata(r);
-                default -> {
-                    return false;
-                }
+            } catch (Bad b) {
+                throw b.at(name);
             }
-            return true;
-        });
-        return new ManageData(lifetime[0] < 0 ? OptionalLong.empty() : OptionalLong.of(lifetime[0]),
-                Optional.ofNullable((Supports) parts[0]), Optional.ofNullable((DeviceInfo) parts[1]),
-                Optional.ofNullable((JsonObject) parts[2]));
+        }
+        return new ManageData(lifetime < 0 ? OptionalLong.empty() : OptionalLong.of(lifetime),
+                Optional.ofNullable(supports), Optional.ofNullable(deviceInfo), Optional.ofNullable(metadata));
     }
 
     private static Supports supports(Reader r) throws Bad, IOException {
-        boolean[] flags = new boolean[2];
-        List<String> bundles = new ArrayList<>();
-        r.object(name -> {
-            boolean value = r.flag();
-            switch (name) {
-                case "deviceActions" -> flags[0] = value;
-                case "firmwareActions" -> flags[1] = value;
-                default -> {
-                    Optional<String> problem = Identifiers.checkBundleId(name);
-                    if (problem.isPresent()) {
-                        throw new Bad(Problem.INVALID_VALUE, "not a valid bundle id: " + problem.get());
-                    }
-                    if (value) {
-                        bundles.add(name);
+        boolean deviceActions = false;
+        boolean firmwareActions = false;
+        List<String> bundles = List.of();
+        r.beginObject();
+        for (String name = r.nextMember(); name != null; name = r.nextMember()) {
+            try {
+                boolean value = r.flag();
+                switch (name) {
+                    case "deviceActions" -> deviceActions = value;
+                    case "firmwareActions" -> firmwareActions = value;
+                    default -> {
+                        Optional<String> problem = Identifiers.checkBundleId(name);
+                        if (problem.isPresent()) {
+                            throw new Bad(Problem.INVALID_VALUE, "not a valid bundle id: " + problem.get());
+                        }
+                        if (value) {
+                            if (bundles.isEmpty()) {
+                                bundles = new ArrayList<>(2);
+                            }
+                            bundles.add(name);
+                        }
                     }
                 }
+            } catch (Bad b) {
+                throw b.at(name);
             }
-            return true;
-        });
-        return new Supports(flags[0], flags[1], bundles);
+        }
+        return new Supports(deviceActions, firmwareActions, bundles);
     }
 
     private static DeviceInfo deviceInfo(Reader r) throws Bad, IOException {
         DeviceInfo.Builder b = DeviceInfo.builder();
-        r.object(name -> {
+        r.beginObject();
+        for (String name = r.nextMember(); name != null; name = r.nextMember()) {
             if (!DeviceInfo.KEYS.contains(name)) {
-                return false;
+                r.skip();
+                continue;
             }
-            b.set(name, r.nullableString(Normalisation.DEVICE_INFO_NULLS).orElse(null));
-            return true;
-        });
+            try {
+                b.set(name, r.nullableString(Normalisation.DEVICE_INFO_NULLS).orElse(null));
+            } catch (Bad bad) {
+                throw bad.at(name);
+            }
+        }
         return b.build();
     }
 
@@ -426,70 +446,89 @@ final class PayloadDecoder {
     }
 
     private static Location location(Reader r) throws Bad, IOException {
-        double[] coords = {Double.NaN, Double.NaN};
-        OptionalDouble[] optional = {OptionalDouble.empty(), OptionalDouble.empty()};
-        Timestamp[] times = new Timestamp[2];
-        r.object(name -> {
-            switch (name) {
-                case "latitude" -> coords[0] = r.number(-90, 90);
-                case "longitude" -> coords[1] = r.number(-180, 180);
-                case "elevation" -> optional[0] = OptionalDouble.of(
-                        r.number(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY));
-                case "accuracy" -> optional[1] = OptionalDouble.of(r.number(0, Double.POSITIVE_INFINITY));
-                case "measuredDateTime" -> times[0] = r.timestamp();
-                case "updatedDateTime" -> times[1] = r.timestamp();
-                default -> {
-                    return false;
+        double latitude = Double.NaN;
+        double longitude = Double.NaN;
+        OptionalDouble elevation = OptionalDouble.empty();
+        OptionalDouble accuracy = OptionalDouble.empty();
+        Timestamp measured = null;
+        Timestamp updated = null;
+        r.beginObject();
+        for (String name = r.nextMember(); name != null; name = r.nextMember()) {
+            try {
+                switch (name) {
+                    case "latitude" -> latitude = r.number(-90, 90);
+                    case "longitude" -> longitude = r.number(-180, 180);
+                    case "elevation" -> elevation = OptionalDouble.of(
+                            r.number(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY));
+                    case "accuracy" -> accuracy = OptionalDouble.of(r.number(0, Double.POSITIVE_INFINITY));
+                    case "measuredDateTime" -> measured = r.timestamp();
+                    case "updatedDateTime" -> updated = r.timestamp();
+                    default -> r.skip();
                 }
+            } catch (Bad b) {
+                throw b.at(name);
             }
-            return true;
-        });
-        if (Double.isNaN(coords[0])) {
+        }
+        if (Double.isNaN(latitude)) {
             throw Reader.missing("latitude");
         }
-        if (Double.isNaN(coords[1])) {
+        if (Double.isNaN(longitude)) {
             throw Reader.missing("longitude");
         }
-        return new Location(coords[0], coords[1], optional[0], optional[1], Optional.ofNullable(times[0]),
-                Optional.ofNullable(times[1]));
+        return new Location(latitude, longitude, elevation, accuracy, Optional.ofNullable(measured),
+                Optional.ofNullable(updated));
     }
 
     private static Integer errorCode(Reader r) throws Bad, IOException {
-        Integer[] code = {null};
-        r.object(name -> {
+        Integer code = null;
+        r.beginObject();
+        for (String name = r.nextMember(); name != null; name = r.nextMember()) {
             if (!name.equals("errorCode")) {
-                return false;
+                r.skip();
+                continue;
             }
-            code[0] = (int) r.integer(Integer.MIN_VALUE, Integer.MAX_VALUE);
-            return true;
-        });
-        if (code[0] == null) {
+            try {
+                code = (int) r.integer(Integer.MIN_VALUE, Integer.MAX_VALUE);
+            } catch (Bad b) {
+                throw b.at(name);
+            }
+        }
+        if (code == null) {
             throw Reader.missing("errorCode");
         }
-        return code[0];
+        return code;
     }
 
     private static LogEntry logEntry(Reader r) throws Bad, IOException {
-        Object[] v = new Object[4];
-        r.object(name -> {
-            switch (name) {
-                case "message" -> v[0] = r.string();
-                case "timestamp" -> v[1] = r.timestamp();
-                case "data" -> v[2] = r.string();
-                case "severity" -> v[3] = LogSeverity.fromCode(r.integer(0, 2)).orElseThrow();
-                default -> {
-                    return false;
+        String message = null;
+        Timestamp timestamp = null;
+        String data = null;
+        LogSeverity severity = null;
+        r.beginObject();
+        for (String name = r.nextMember(); name != null; name = r.nextMember()) {
+            try {
+                switch (name) {
+                    case "message" -> message = r.string();
+                    case "timestamp" -> timestamp = r.timestamp();
+                    case "data" -> data = r.string();
+                    case "severity" -> severity = LogSeverity.fromCode(r.integer(0, 2)).orElseThrow();
+                    default -> r.skip();
                 }
-            }
-            return true;
-        });
-        String[] required = {"message", "timestamp", null, "severity"};
-        for (int i = 0; i < required.length; i++) {
-            if (required[i] != null && v[i] == null) {
-                throw Reader.missing(required[i]);
+            } catch (Bad b) {
+                throw b.at(name);
             }
         }
-        return new LogEntry((String) v[0], (Timestamp) v[1], Optional.ofNullable((String) v[2]), (LogSeverity) v[3]);
+        // Reported in the order the fields are listed in §3.6.
+        if (message == null) {
+            throw Reader.missing("message");
+        }
+        if (timestamp == null) {
+            throw Reader.missing("timestamp");
+        }
+        if (severity == null) {
+            throw Reader.missing("severity");
+        }
+        return new LogEntry(message, timestamp, Optional.ofNullable(data), severity);
     }
 
     /**
@@ -497,34 +536,41 @@ final class PayloadDecoder {
      * until it has a time (§4.2, §6.1, §6.2): canonical there, a leniency anywhere else.
      */
     private static FirmwareInfo firmware(Reader r, boolean platformWrite) throws Bad, IOException {
-        Object[] v = new Object[7];
-        r.object(name -> {
-            switch (name) {
-                case "version" -> v[0] = r.string();
-                case "name" -> v[1] = r.string();
-                case "uri" -> v[2] = r.string();
-                case "verifier" -> v[3] = r.string();
-                case "state" -> v[4] = FirmwareState.fromCode(r.integer(0, 2)).orElseThrow();
-                case "updateStatus" -> v[5] = UpdateStatus.fromCode(r.integer(0, 6)).orElseThrow();
-                case "updatedDateTime" -> {
-                    if (r.p.currentToken() == JsonToken.VALUE_STRING && r.p.getTextLength() == 0) {
-                        if (!platformWrite) {
-                            r.normalised(Normalisation.EMPTY_TIMESTAMP);
+        String version = null;
+        String name = null;
+        String uri = null;
+        String verifier = null;
+        FirmwareState state = null;
+        UpdateStatus updateStatus = null;
+        Timestamp updated = null;
+        r.beginObject();
+        for (String member = r.nextMember(); member != null; member = r.nextMember()) {
+            try {
+                switch (member) {
+                    case "version" -> version = r.string();
+                    case "name" -> name = r.string();
+                    case "uri" -> uri = r.string();
+                    case "verifier" -> verifier = r.string();
+                    case "state" -> state = FirmwareState.fromCode(r.integer(0, 2)).orElseThrow();
+                    case "updateStatus" -> updateStatus = UpdateStatus.fromCode(r.integer(0, 6)).orElseThrow();
+                    case "updatedDateTime" -> {
+                        if (r.p.currentToken() == JsonToken.VALUE_STRING && r.p.getTextLength() == 0) {
+                            if (!platformWrite) {
+                                r.normalised(Normalisation.EMPTY_TIMESTAMP);
+                            }
+                        } else {
+                            updated = r.timestamp();
                         }
-                    } else {
-                        v[6] = r.timestamp();
                     }
+                    default -> r.skip();
                 }
-                default -> {
-                    return false;
-                }
+            } catch (Bad b) {
+                throw b.at(member);
             }
-            return true;
-        });
-        return new FirmwareInfo(Optional.ofNullable((String) v[0]), Optional.ofNullable((String) v[1]),
-                Optional.ofNullable((String) v[2]), Optional.ofNullable((String) v[3]),
-                Optional.ofNullable((FirmwareState) v[4]), Optional.ofNullable((UpdateStatus) v[5]),
-                Optional.ofNullable((Timestamp) v[6]));
+        }
+        return new FirmwareInfo(Optional.ofNullable(version), Optional.ofNullable(name), Optional.ofNullable(uri),
+                Optional.ofNullable(verifier), Optional.ofNullable(state), Optional.ofNullable(updateStatus),
+                Optional.ofNullable(updated));
     }
 
     /**
@@ -534,27 +580,29 @@ final class PayloadDecoder {
      */
     private static List<FieldValue> fieldValues(Reader r, Normalisation singleForm, boolean platformWrite)
             throws Bad, IOException {
-        List<FieldValue> out = new ArrayList<>();
+        List<FieldValue> out = new ArrayList<>(2);
         FieldEntry single = new FieldEntry(platformWrite);
-        boolean[] arraySeen = {false};
-        r.object(name -> {
-            switch (name) {
-                case "fields" -> {
-                    arraySeen[0] = true;
-                    r.array(i -> out.add(fieldEntry(r, platformWrite)));
-                    if (out.isEmpty()) {
-                        throw new Bad(Problem.MISSING_FIELD, "must hold at least one field");
+        boolean arraySeen = false;
+        r.beginObject();
+        for (String name = r.nextMember(); name != null; name = r.nextMember()) {
+            try {
+                switch (name) {
+                    case "fields" -> {
+                        arraySeen = true;
+                        fieldEntries(r, platformWrite, out);
+                        if (out.isEmpty()) {
+                            throw new Bad(Problem.MISSING_FIELD, "must hold at least one field");
+                        }
                     }
+                    case "field", "value" -> single.member(r, name);
+                    default -> r.skip();
                 }
-                case "field", "value" -> single.member(r, name);
-                default -> {
-                    return false;
-                }
+            } catch (Bad b) {
+                throw b.at(name);
             }
-            return true;
-        });
+        }
         if (single.seen()) {
-            if (arraySeen[0]) {
+            if (arraySeen) {
                 throw new Bad(Problem.INVALID_VALUE, "both a fields array and a single field");
             }
             r.normalised(singleForm);
@@ -566,15 +614,36 @@ final class PayloadDecoder {
         return out;
     }
 
+    /** The elements of a {@code fields} array of field entries, added to {@code out}. */
+    private static void fieldEntries(Reader r, boolean platformWrite, List<FieldValue> out) throws Bad, IOException {
+        if (r.p.currentToken() != JsonToken.START_ARRAY) {
+            throw Reader.wrongType("an array", r.p.currentToken());
+        }
+        int i = 0;
+        while (r.p.nextToken() != JsonToken.END_ARRAY) {
+            try {
+                out.add(fieldEntry(r, platformWrite));
+            } catch (Bad b) {
+                throw b.at(i);
+            }
+            i++;
+        }
+    }
+
     private static FieldValue fieldEntry(Reader r, boolean platformWrite) throws Bad, IOException {
         FieldEntry entry = new FieldEntry(platformWrite);
-        r.object(name -> {
+        r.beginObject();
+        for (String name = r.nextMember(); name != null; name = r.nextMember()) {
             if (!name.equals("field") && !name.equals("value")) {
-                return false;
+                r.skip();
+                continue;
             }
-            entry.member(r, name);
-            return true;
-        });
+            try {
+                entry.member(r, name);
+            } catch (Bad b) {
+                throw b.at(name);
+            }
+        }
         return entry.finish(r);
     }
 
@@ -628,7 +697,7 @@ final class PayloadDecoder {
                 again.nextToken();
                 Reader sub = new Reader(again);
                 FieldValue v = typedValue(field, sub, platformWrite);
-                r.normalisations.addAll(sub.normalisations);
+                r.normalisedAll(sub);
                 return v;
             } catch (Bad b) {
                 throw b.at("value");

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.core.exc.InputCoercionException;
 import dev.iotdm.protocol.internal.Jackson;
 import dev.iotdm.protocol.message.Timestamp;
 import java.io.IOException;
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -27,14 +28,32 @@ final class Reader {
     }
 
     final JsonParser p;
-    final LinkedHashSet<Normalisation> normalisations = new LinkedHashSet<>(2);
+    /** In order of first occurrence, without repeats; null until the first (most payloads have none). */
+    private List<Normalisation> normalisations;
 
     Reader(JsonParser p) {
         this.p = p;
     }
 
     void normalised(Normalisation n) {
-        normalisations.add(n);
+        if (normalisations == null) {
+            normalisations = new ArrayList<>(2);
+        }
+        if (!normalisations.contains(n)) {
+            normalisations.add(n);
+        }
+    }
+
+    /** Every normalisation {@code other} found, after ours. */
+    void normalisedAll(Reader other) {
+        for (Normalisation n : other.normalisations()) {
+            normalised(n);
+        }
+    }
+
+    /** The normalisations found so far, immutable. */
+    List<Normalisation> normalisations() {
+        return normalisations == null ? List.of() : List.copyOf(normalisations);
     }
 
     static Bad wrongType(String expected, JsonToken got) {
@@ -72,6 +91,34 @@ final class Reader {
                 throw b.at(name);
             }
         }
+    }
+
+    /**
+     * Starts reading an object member by member without a callback (the hot paths use this: no
+     * lambda, no holder arrays). Use as
+     * {@code r.beginObject(); for (String n = r.nextMember(); n != null; n = r.nextMember())},
+     * prefixing a {@link Bad} with the member's name and calling {@link #skip()} for the members
+     * not read.
+     */
+    void beginObject() throws Bad {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            throw wrongType("an object", p.currentToken());
+        }
+    }
+
+    /** The next member's name with the parser on its value, or null at the object's end. */
+    String nextMember() throws IOException {
+        if (p.nextToken() != JsonToken.FIELD_NAME) {
+            return null;
+        }
+        String name = p.currentName();
+        p.nextToken();
+        return name;
+    }
+
+    /** Skips the current value (an unknown or ignored member). */
+    void skip() throws IOException {
+        p.skipChildren();
     }
 
     void array(Elements elements) throws Bad, IOException {
@@ -132,15 +179,15 @@ final class Reader {
             throw wrongType("a number", t);
         }
         double v = p.getDoubleValue();
-        String text = abbreviate(p.getText());
+        // The text is read only for an error message: on the good path it would cost a String.
         if (!Double.isFinite(v)) {
-            throw new Bad(Problem.OUT_OF_RANGE, text + " is beyond the range of a double");
+            throw new Bad(Problem.OUT_OF_RANGE, abbreviate(p.getText()) + " is beyond the range of a double");
         }
         if (v < min || v > max) {
             String range = Double.isInfinite(max) ? "below " + plain(min)
                     : Double.isInfinite(min) ? "above " + plain(max)
                     : "outside [" + plain(min) + ", " + plain(max) + "]";
-            throw new Bad(Problem.OUT_OF_RANGE, text + " is " + range);
+            throw new Bad(Problem.OUT_OF_RANGE, abbreviate(p.getText()) + " is " + range);
         }
         return v;
     }

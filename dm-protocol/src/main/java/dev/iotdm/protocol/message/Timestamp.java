@@ -5,7 +5,6 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,6 +17,9 @@ import java.util.Optional;
  * zone (§14), zone-less text too; {@link #isZoneless()} tells them apart, and the codec reports
  * such text as a normalisation.
  *
+ * <p>Each timestamp is parsed once, when it is made, by a scanner that throws nothing on valid
+ * text (see {@code IsoDateTime}); the views below parse again only when asked for.
+ *
  * @param text the ISO 8601 text, e.g. {@code 2018-05-01T10:15:30.123Z}
  */
 public record Timestamp(String text) {
@@ -28,7 +30,7 @@ public record Timestamp(String text) {
     /** Validates the text. */
     public Timestamp {
         Objects.requireNonNull(text, "text");
-        if (parse(text) == null) {
+        if (!inBounds(text) || IsoDateTime.classify(text) == IsoDateTime.INVALID) {
             throw new IllegalArgumentException("not an ISO 8601 date-time: '" + text + "'");
         }
     }
@@ -38,14 +40,35 @@ public record Timestamp(String text) {
         return new Timestamp(CANONICAL.format(instant.truncatedTo(ChronoUnit.MILLIS)));
     }
 
-    /** The timestamp for {@code text}, or empty when it is not an ISO 8601 date-time. Never throws. */
+    /**
+     * The timestamp for {@code text}, or empty when it is not an ISO 8601 date-time. Never throws.
+     * Parses once: valid text is not scanned again by the constructor, and only invalid text costs
+     * more than the scan.
+     */
     public static Optional<Timestamp> parseText(String text) {
-        return text != null && parse(text) != null ? Optional.of(new Timestamp(text)) : Optional.empty();
+        if (text == null || !inBounds(text)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new Timestamp(text));
+        } catch (IllegalArgumentException notIso) {
+            return Optional.empty();
+        }
     }
 
-    /** Whether the text has no zone or offset (local time of an unknown zone). */
+    /**
+     * Whether the text has no zone or offset (local time of an unknown zone). Not a parse: the
+     * text is valid, so a zone is there exactly when a zone character follows the {@code T}.
+     */
     public boolean isZoneless() {
-        return parse(text) instanceof LocalDateTime;
+        int t = text.indexOf('T');
+        for (int i = (t < 0 ? text.indexOf('t') : t) + 1; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == 'Z' || c == 'z' || c == '+' || c == '-') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The date-time with its offset, or empty for zone-less text. */
@@ -70,19 +93,13 @@ public record Timestamp(String text) {
         return text;
     }
 
-    /** Parses to an OffsetDateTime or LocalDateTime; null when the text is neither. */
+    /** Over-long text is refused before any scan: a peer's string bounds nothing else. */
+    private static boolean inBounds(String text) {
+        return text.length() >= 16 && text.length() <= 64;
+    }
+
+    /** The parsed value of valid text: an OffsetDateTime or a LocalDateTime. */
     private static Object parse(String text) {
-        if (text.length() < 16 || text.length() > 64) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
-        } catch (DateTimeParseException e) {
-            try {
-                return LocalDateTime.parse(text, DateTimeFormatter.ISO_LOCAL_DATE_TIME);
-            } catch (DateTimeParseException e2) {
-                return null;
-            }
-        }
+        return IsoDateTime.parse(text);
     }
 }

@@ -1,0 +1,184 @@
+package dev.iotdm.bench;
+
+import dev.iotdm.client.ManagedClient;
+import dev.iotdm.client.config.DeviceOptions;
+import dev.iotdm.testkit.platform.FakePlatform;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * P3: a fleet of idle managed devices in this JVM against the fake platform and its broker in
+ * ANOTHER process (so the heap and threads counted are the devices' own): heap and threads per
+ * idle device, and the connect+manage rate. Reports the open-file limit of both processes.
+ *
+ * <p>Extension point: {@link Row#ALL} lists the rows; the Netty row is one more entry there.
+ */
+final class FleetRatios {
+
+    static final String ORG = "bench";
+    static final String TYPE = "fleet";
+    static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /** Connects in flight at once while the fleet comes up. */
+    static final int IN_FLIGHT = 16;
+
+    private FleetRatios() {
+    }
+
+    static String token(int i) {
+        return "fleet-token-" + i;
+    }
+
+    static void run(PrintStream out, boolean smoke) throws Exception {
+        int n = smoke ? 3 : 300;
+        List<List<String>> rows = new ArrayList<>();
+        String brokerLimit;
+        Process server = startPlatformProcess((n + 1) * Row.ALL.size());
+        CompletableFuture<String> ready = new CompletableFuture<>();
+        // The platform process logs to its standard output too: read it all (a full pipe would
+        // stall the broker), pick out the PORT line.
+        Thread reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(
+                    new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    if (line.startsWith("PORT ")) {
+                        ready.complete(line);
+                    }
+                }
+                ready.completeExceptionally(new IllegalStateException("the platform process ended without a port"));
+            } catch (IOException e) {
+                ready.completeExceptionally(e);
+            }
+        }, "dm-bench-platform-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            String[] parts = ready.get(2, TimeUnit.MINUTES).split(" ", 3);
+            int port = Integer.parseInt(parts[1]);
+            brokerLimit = parts[2];
+            int offset = 0;
+            for (Row row : Row.ALL) {
+                rows.add(measure(row, port, offset, n));
+                offset += n + 1;
+            }
+        } finally {
+            server.getOutputStream().close();
+            if (!server.waitFor(30, TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+            }
+        }
+        out.printf("P3 fleet: %d idle managed devices per transport in this JVM; platform and broker in another"
+                + " process; open-file limit: devices %s, broker %s%n", n, Machine.openFileLimit(), brokerLimit);
+        out.print(Ratios.table(List.of("transport", "devices", "heap KiB / idle device", "threads / idle device",
+                "connect+manage / s"), rows));
+    }
+
+    private static List<String> measure(Row row, int port, int offset, int n) throws Exception {
+        // One device up and down first, so class loading and shared pools are not counted per device.
+        List<ManagedClient> first = up(row, port, offset, 1);
+        first.forEach(ManagedClient::close);
+        long heapBefore = settledHeap();
+        int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+        List<ManagedClient> clients = new ArrayList<>(n);
+        ExecutorService closer = Executors.newFixedThreadPool(IN_FLIGHT);
+        try {
+            long start = System.nanoTime();
+            clients.addAll(up(row, port, offset + 1, n));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long heapAfter = settledHeap();
+            int threadsAfter = ManagementFactory.getThreadMXBean().getThreadCount();
+            return List.of(row.label(), Integer.toString(n), String.format("%.1f", (heapAfter - heapBefore) / 1024.0 / n),
+                    String.format("%.2f", (double) (threadsAfter - threadsBefore) / n),
+                    String.format("%.1f", n / seconds));
+        } finally {
+            List<CompletableFuture<Void>> closing = new ArrayList<>();
+            for (ManagedClient c : clients) {
+                closing.add(CompletableFuture.runAsync(c::close, closer));
+            }
+            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+            closer.shutdown();
+        }
+    }
+
+    /** Connects and manages devices {@code from..from+n-1}, {@link #IN_FLIGHT} at a time. */
+    private static List<ManagedClient> up(Row row, int port, int from, int n) throws Exception {
+        List<ManagedClient> clients = new ArrayList<>(n);
+        List<CompletableFuture<?>> inFlight = new ArrayList<>();
+        try {
+            connectAll(row, port, from, n, clients, inFlight);
+        } catch (Exception e) {
+            clients.forEach(ManagedClient::close);
+            throw e;
+        }
+        return clients;
+    }
+
+    private static void connectAll(Row row, int port, int from, int n, List<ManagedClient> clients,
+            List<CompletableFuture<?>> inFlight) throws Exception {
+        for (int i = 0; i < n; i++) {
+            int k = from + i;
+            DeviceOptions options = DeviceOptions.builder().org(ORG).typeId(TYPE).deviceId("fleet-" + k)
+                    .token(token(k)).host("127.0.0.1").port(port).withoutTls().mqttVersion(row.mqttVersion())
+                    .build();
+            ManagedClient c = ManagedClient.builder(options).transport(row.transport()).requestTimeout(TIMEOUT)
+                    .build();
+            clients.add(c);
+            inFlight.add(c.connect().thenCompose(ok -> c.manage(0, false, false)));
+            if (inFlight.size() == IN_FLIGHT || i == n - 1) {
+                CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new))
+                        .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                inFlight.clear();
+            }
+        }
+    }
+
+    /** Heap in use after the collector has had its say (a few full GCs until it stops shrinking). */
+    private static long settledHeap() {
+        long last = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            if (used >= last) {
+                return used;
+            }
+            last = used;
+        }
+        return last;
+    }
+
+    private static Process startPlatformProcess(int devices) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Bench.class.getName(),
+                "platform", Integer.toString(devices))
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+    }
+
+    /**
+     * The other process: the fake platform on an embedded broker with the fleet registered; prints
+     * {@code PORT <port> <open-file limit>} and serves until its standard input closes.
+     */
+    static void servePlatform(int devices) throws IOException {
+        try (FakePlatform platform = FakePlatform.start()) {
+            for (int i = 0; i < devices; i++) {
+                platform.registerDevice(ORG, TYPE, "fleet-" + i, token(i));
+            }
+            System.out.println("PORT " + platform.broker().port() + " " + Machine.openFileLimit());
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // serve until the parent closes our input
+            }
+        }
+    }
+}
