@@ -302,7 +302,7 @@ class MisbehavingDeviceTest {
         assertThat(refused.violations()).isEmpty();
         CheckReport accepted = s.platform("iotdm-1/mgmt/initiate/firmware/download", "{\"reqId\":\"r4\"}")
                 .answer("r4", 202).report();
-        assertThat(accepted.violatedRuleIds()).containsExactly("DM-FW-DOWNLOAD");
+        assertThat(accepted.violatedRuleIds()).containsExactly("R12.8-DOWNLOAD-URI");
     }
 
     @Test
