@@ -132,6 +132,7 @@ public final class RuleChecker implements TranscriptListener {
     static final String MANAGE_AFTER_SUBSCRIBE = "DM-MANAGE-4";
     static final String MANAGE_AFTER_ACTION = "DM-ACTION-2";
     static final String DOWNLOAD_URI = "R12.8-DOWNLOAD-URI";
+    static final String FW_NOTIFY = "DM-FW-NOTIFY";
 
     /** The request topics a device must subscribe to for the platform to reach it. */
     private static final String REQUEST_TOPIC_PREFIX = "iotdm-1/";
@@ -146,7 +147,7 @@ public final class RuleChecker implements TranscriptListener {
             UTC_TIMESTAMPS, NO_LOCATION_UPDATED_TIME, DEVICE_INFO_VALUES, ONE_RESPONSE, CUSTOM_ACTION_RC, CANCEL_200,
             NOTIFY_ONLY_OBSERVED, UNSUPPORTED_ACTIONS, UNKNOWN_TOPIC_404, REMANAGE_BEFORE_EXPIRY, NO_RETAIN,
             PAYLOAD_LIMIT, NULL_REQID, REQUEST_ANSWERED, REDELIVERED_ANSWER, SUBSCRIBED, MANAGE_AFTER_SUBSCRIBE,
-            MANAGE_AFTER_ACTION, DOWNLOAD_URI);
+            MANAGE_AFTER_ACTION, DOWNLOAD_URI, FW_NOTIFY);
 
     /** The rule each codec leniency breaks: one rule per {@link Normalisation}. */
     public static String ruleFor(Normalisation n) {
@@ -253,6 +254,8 @@ public final class RuleChecker implements TranscriptListener {
          * state again either one may justify an answer. Null when none.
          */
         FirmwareState writtenState;
+        /** Whether a download was accepted (202) and has not reached state 2 or failed back to 0 since. */
+        boolean downloadAccepted;
         /** The reboot or factory reset the device accepted (202) and has not managed since; null when none. */
         PlatformReq acceptedAction;
         /** The filters the device holds, when its subscriptions are reported (null: unknown). */
@@ -831,10 +834,28 @@ public final class RuleChecker implements TranscriptListener {
                         + (observing.isEmpty() ? " (nothing is observed)" : " (observed: " + new TreeSet<>(observing) + ")"));
             }
             if (f instanceof FirmwareField fw && fw.value().state().isPresent()) {
-                s.firmwareState = fw.value().state().get();
-                s.writtenState = null;
+                firmwareStateNotified(s, e, fw.value().state().get());
             }
         }
+    }
+
+    /** §6.2: the state leaves Idle towards Downloading or Downloaded only after a download was accepted (202). */
+    private void firmwareStateNotified(ClientState s, TranscriptEntry e, FirmwareState next) {
+        FirmwareState before = s.firmwareState;
+        boolean forward = next != FirmwareState.IDLE && before != null && before != FirmwareState.DOWNLOADED
+                && next != before;
+        if (forward) {
+            exercise(FW_NOTIFY);
+            if (!s.downloadAccepted) {
+                violation(FW_NOTIFY, e, "firmware state moved from " + before.code() + " to " + next.code()
+                        + " although no download was accepted (202) first");
+            }
+        }
+        if (next != FirmwareState.DOWNLOADING) {
+            s.downloadAccepted = false; // downloaded, or failed back to Idle: the accepted download is over
+        }
+        s.firmwareState = next;
+        s.writtenState = null;
     }
 
     /** The observed fields plus those of observe requests not answered yet. */
@@ -1071,6 +1092,9 @@ public final class RuleChecker implements TranscriptListener {
                 : "state " + state.code() + " " + state + " (or " + s.writtenState.code() + " as the platform wrote)";
         if (p.kind == Kind.FIRMWARE_DOWNLOAD) {
             exercise(FW_DOWNLOAD_RC);
+            if (rc == 202) {
+                s.downloadAccepted = true;
+            }
             boolean usable = s.uriKnown && usableUri(s.uri);
             boolean idle = states.contains(FirmwareState.IDLE);
             if (rc == 202 && !idle) {

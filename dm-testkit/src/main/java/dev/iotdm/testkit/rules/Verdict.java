@@ -12,7 +12,10 @@ import java.util.Objects;
  * the device ({@link Binds#DEVICE} or {@link Binds#BOTH}); every other violation is a deviation,
  * reported but not failing: a recommendation of protocol.md §12 the device does not follow, a
  * behaviour the real platform tolerated (§14), or a fault of the platform's side. An
- * {@link Audience#OUR_DEVICE} fails on any violation at any level.
+ * {@link Audience#OUR_DEVICE} fails on every required or recommended violation, the platform's
+ * included (our platform's bug); {@link RuleLevel#INFORMATIONAL} findings (a QoS 1 redelivery) are
+ * never wrong on their own, so they are deviations for both audiences: counting them would fail
+ * our device for the broker's legitimate redelivery after a reconnect.
  *
  * <p>Thread-safety: immutable.
  *
@@ -59,7 +62,7 @@ public record Verdict(Audience audience, List<Violation> failures, List<Violatio
     /** Whether {@code v} fails a device of {@code audience}. */
     public static boolean fails(Violation v, Audience audience, RuleBook book) {
         return switch (audience) {
-            case OUR_DEVICE -> true;
+            case OUR_DEVICE -> v.level() != RuleLevel.INFORMATIONAL;
             case EXTERNAL_DEVICE -> v.level() == RuleLevel.REQUIRED
                     && book.rule(v.ruleId()).map(r -> r.binds() != Binds.PLATFORM).orElse(true);
         };
