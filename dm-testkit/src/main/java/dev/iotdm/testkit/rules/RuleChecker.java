@@ -134,8 +134,8 @@ public final class RuleChecker implements TranscriptListener {
     static final String DOWNLOAD_URI = "R12.8-DOWNLOAD-URI";
     static final String FW_NOTIFY = "DM-FW-NOTIFY";
 
-    /** The request topics a device must subscribe to for the platform to reach it. */
-    private static final String REQUEST_TOPIC_PREFIX = "iotdm-1/";
+    /** A custom action topic (§8.3), to tell whether a filter lets custom actions through. */
+    private static final String CUSTOM_ACTION_SAMPLE = "iotdm-1/mgmt/custom/bundle/action";
 
     /** Every rule id this checker checks; the rule book marks exactly these as checkable. */
     public static final Set<String> CHECKED_RULE_IDS = Set.of(ENV_DECODES,
@@ -1082,6 +1082,9 @@ public final class RuleChecker implements TranscriptListener {
             }
             return;
         }
+        if (p.kind == Kind.FIRMWARE_DOWNLOAD && rc == 202) {
+            s.downloadAccepted = true; // the progress notifies may follow (DM-FW-NOTIFY)
+        }
         FirmwareState state = s.firmwareState;
         if (state == null) {
             return; // the device never told its state: nothing to judge against
@@ -1092,9 +1095,6 @@ public final class RuleChecker implements TranscriptListener {
                 : "state " + state.code() + " " + state + " (or " + s.writtenState.code() + " as the platform wrote)";
         if (p.kind == Kind.FIRMWARE_DOWNLOAD) {
             exercise(FW_DOWNLOAD_RC);
-            if (rc == 202) {
-                s.downloadAccepted = true;
-            }
             boolean usable = s.uriKnown && usableUri(s.uri);
             boolean idle = states.contains(FirmwareState.IDLE);
             if (rc == 202 && !idle) {
@@ -1250,9 +1250,15 @@ public final class RuleChecker implements TranscriptListener {
         return false;
     }
 
-    /** Whether a filter lets at least one platform request topic through. */
+    /** Whether a filter lets at least one platform request topic through ({@code iotdm-1/response} alone does not). */
     private static boolean coversRequests(String filter) {
-        return filter.startsWith(REQUEST_TOPIC_PREFIX) || filter.equals("#") || filter.startsWith("+/");
+        for (DmTopic t : DmTopic.values()) {
+            if (t.direction() == Direction.PLATFORM_TO_DEVICE && t != DmTopic.PLATFORM_RESPONSE
+                    && TopicFilters.matches(filter, t.topicName())) {
+                return true;
+            }
+        }
+        return TopicFilters.matches(filter, CUSTOM_ACTION_SAMPLE);
     }
 
     // ---- helpers -----------------------------------------------------------------------------
