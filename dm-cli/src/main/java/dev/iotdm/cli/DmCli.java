@@ -92,6 +92,7 @@ public final class DmCli implements Callable<Integer> {
         CommandLine cli = new CommandLine(new DmCli());
         cli.addSubcommand(new CommandLine(new DemoCommand(io)));
         cli.addSubcommand(new CommandLine(new PlatformCommand(io)));
+        cli.addSubcommand(new CommandLine(new ConformanceCommand(io)));
         cli.setOut(new PrintWriter(new OutputStreamWriter(io.out(), StandardCharsets.UTF_8), true));
         cli.setErr(new PrintWriter(new OutputStreamWriter(io.err(), StandardCharsets.UTF_8), true));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
