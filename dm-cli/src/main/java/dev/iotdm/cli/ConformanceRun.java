@@ -121,7 +121,8 @@ final class ConformanceRun {
             }
         }
         RuleTable table = RuleTable.of(clientId, recorder.report(), Audience.EXTERNAL_DEVICE);
-        String text = table.toText() + operationsText(managed);
+        String text = (managed ? "" : "FAILED: the device never connected and managed within " + wait.toSeconds()
+                + " s; the rule table below has nothing to judge\n") + table.toText() + operationsText(managed);
         Files.createDirectories(reportDir);
         Files.writeString(reportDir.resolve("conformance.txt"), text, StandardCharsets.UTF_8);
         Files.writeString(reportDir.resolve("conformance-junit.xml"), table.toJUnitXml(), StandardCharsets.UTF_8);
