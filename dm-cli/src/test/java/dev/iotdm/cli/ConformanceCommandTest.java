@@ -120,6 +120,22 @@ class ConformanceCommandTest {
     }
 
     @Test
+    void a_device_that_never_subscribes_is_one_finding_and_no_operation_waits_on_it() throws Exception {
+        CompletableFuture<Integer> exit = start("deaf-1", "tok-4", 20, 10);
+        Matcher m = out.await(LISTENING, WAIT);
+        try (RawMqttClient raw = RawMqttClient.open(m.group(1), Integer.parseInt(m.group(2)), WAIT)) {
+            raw.connect(ConnectOptions.device("d:" + ORG + ":" + TYPE + ":deaf-1", "tok-4"), WAIT);
+            raw.publish("iotdevice-1/mgmt/manage", ("{\"reqId\":\"m1\",\"d\":{\"lifetime\":0,\"supports\":"
+                    + "{\"deviceActions\":true,\"firmwareActions\":true}}}").getBytes(StandardCharsets.UTF_8), 1, WAIT);
+            assertThat(exit.get(RUN.toMillis(), TimeUnit.MILLISECONDS)).as(out.text()).isEqualTo(DmCli.FAILED);
+        }
+        assertThat(out.text()).contains("the device subscribed to: nothing",
+                "skipping the other operations: the device holds no subscription for platform requests")
+                .containsPattern("DM-SUB-1 +required +yes +1x +failed")
+                .containsPattern("DM-RESP-3 +required +\\S+ +no ");
+    }
+
+    @Test
     void a_device_that_never_connects_fails_after_the_wait() throws Exception {
         CompletableFuture<Integer> exit = start("absent", "tok-3", 1, 30);
         assertThat(exit.get(RUN.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(DmCli.FAILED);
