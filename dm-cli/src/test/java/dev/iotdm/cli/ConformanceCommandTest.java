@@ -104,7 +104,8 @@ class ConformanceCommandTest {
             raw.subscribe("iotdm-1/#", 1, WAIT);
             raw.publish("iotdevice-1/mgmt/manage", ("{\"reqId\":\"m1\",\"d\":{\"lifetime\":0,\"supports\":"
                     + "{\"deviceActions\":true,\"firmwareActions\":false}}}").getBytes(StandardCharsets.UTF_8), 1, WAIT);
-            CompletableFuture<Void> answering = CompletableFuture.runAsync(() -> answerEverything200(raw), runner);
+            CompletableFuture<Void> answering = CompletableFuture.runAsync(
+                    () -> answer(raw, (topic, reqId) -> "{\"rc\":200,\"reqId\":\"" + reqId + "\"}"), runner);
             int code = exit.get(RUN.toMillis(), TimeUnit.MILLISECONDS);
             assertThat(code).as(out.text()).isEqualTo(DmCli.FAILED);
             raw.close(); // ends the answering loop
@@ -142,8 +143,41 @@ class ConformanceCommandTest {
         assertThat(out.text()).contains("CONFORMANCE FAILED: the device never connected and managed within 1 s");
     }
 
-    /** The broken device: every platform request gets {@code {"rc":200}} with its reqId, whatever it asked. */
-    private static void answerEverything200(RawMqttClient raw) {
+    @Test
+    void a_raw_device_that_never_answers_a_reboot_is_caught_as_dm_action_1_with_its_transcript() throws Exception {
+        CompletableFuture<Integer> exit = start("mute-1", "tok-5", 8, 5);
+        Matcher m = out.await(LISTENING, WAIT);
+        RawMqttClient raw = RawMqttClient.open(m.group(1), Integer.parseInt(m.group(2)), WAIT);
+        try {
+            raw.connect(ConnectOptions.device("d:" + ORG + ":" + TYPE + ":mute-1", "tok-5"), WAIT);
+            raw.subscribe("iotdm-1/#", 1, WAIT);
+            raw.publish("iotdevice-1/mgmt/manage", ("{\"reqId\":\"m1\",\"d\":{\"lifetime\":0,\"supports\":"
+                    + "{\"deviceActions\":true,\"firmwareActions\":false}}}").getBytes(StandardCharsets.UTF_8), 1, WAIT);
+            // Right answers to everything but the reboot, which it ignores.
+            CompletableFuture<Void> answering = CompletableFuture.runAsync(() -> answer(raw, (topic, reqId) -> switch (topic) {
+                case "iotdm-1/device/update" -> "{\"rc\":204,\"reqId\":\"" + reqId + "\"}";
+                case "iotdm-1/observe" -> "{\"rc\":200,\"reqId\":\"" + reqId
+                        + "\",\"d\":{\"fields\":[{\"field\":\"metadata\",\"value\":{\"conformance\":true}}]}}";
+                case "iotdm-1/mgmt/initiate/device/reboot" -> null;
+                default -> "{\"rc\":200,\"reqId\":\"" + reqId + "\"}";
+            }), runner);
+            assertThat(exit.get(RUN.toMillis(), TimeUnit.MILLISECONDS)).as(out.text()).isEqualTo(DmCli.FAILED);
+            raw.close();
+            answering.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            raw.close();
+        }
+        assertThat(out.text()).containsPattern("DM-ACTION-1 +required +yes +1x +failed")
+                .contains("iotdm-1/mgmt/initiate/device/reboot reqId", "never answered",
+                        "P->D iotdm-1/mgmt/initiate/device/reboot")
+                .containsPattern("< reboot: TIMED OUT");
+    }
+
+    /**
+     * A scripted raw device: each platform request gets the answer {@code script} gives for its topic and
+     * reqId ({@code null}: no answer), until the client is closed.
+     */
+    private static void answer(RawMqttClient raw, java.util.function.BiFunction<String, String, String> script) {
         Pattern reqId = Pattern.compile("\"reqId\"\\s*:\\s*\"([^\"]*)\"");
         while (!raw.isClosed()) {
             MqttPublish p;
@@ -153,10 +187,11 @@ class ConformanceCommandTest {
                 continue; // nothing yet, or closed: the loop condition decides
             }
             Matcher m = reqId.matcher(p.payloadText());
-            if (!p.topic().equals("iotdm-1/response") && m.find()) {
+            String reply = !p.topic().equals("iotdm-1/response") && m.find() ? script.apply(p.topic(), m.group(1)) : null;
+            if (reply != null) {
                 try {
-                    raw.publish("iotdevice-1/response", ("{\"rc\":200,\"reqId\":\"" + m.group(1) + "\"}")
-                            .getBytes(StandardCharsets.UTF_8), 1, Duration.ofSeconds(10));
+                    raw.publish("iotdevice-1/response", reply.getBytes(StandardCharsets.UTF_8), 1,
+                            Duration.ofSeconds(10));
                 } catch (RawMqttException e) {
                     return; // the platform went away
                 }
