@@ -711,7 +711,9 @@ public final class RuleChecker implements TranscriptListener {
                 violation(MANAGE_FIRST, e, "first DM request on this connection is " + e.topic() + ", not manage");
             }
         }
-        if (s.acceptedAction != null && s.acceptedAction.connection != c) {
+        // A manage completes the accepted action on any connection; before it, only a later connection's
+        // first request is judged (a notify on the old connection before it drops is fine).
+        if (s.acceptedAction != null && (req instanceof Manage || s.acceptedAction.connection != c)) {
             exercise(MANAGE_AFTER_ACTION);
             PlatformReq a = s.acceptedAction;
             s.acceptedAction = null;

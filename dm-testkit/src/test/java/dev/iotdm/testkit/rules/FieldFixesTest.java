@@ -187,6 +187,14 @@ class FieldFixesTest {
     }
 
     @Test
+    void a_device_that_manages_again_without_dropping_the_connection_completes_the_reboot() {
+        CheckReport r = new Script().started().platform("iotdm-1/mgmt/initiate/device/reboot", "{\"reqId\":\"b1\"}")
+                .answer("b1", 202).after(Duration.ofSeconds(200)).managed("m2").finish().report();
+        assertThat(r.violationsOf("DM-ACTION-2")).isEmpty();
+        assertThat(r.exercised()).contains("DM-ACTION-2");
+    }
+
+    @Test
     void a_device_that_never_manages_after_an_accepted_factory_reset_is_dm_action_2_at_the_end() {
         CheckReport r = new Script().started()
                 .platform("iotdm-1/mgmt/initiate/device/factory_reset", "{\"reqId\":\"f1\"}").answer("f1", 202)
