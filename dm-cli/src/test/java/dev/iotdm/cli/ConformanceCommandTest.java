@@ -96,23 +96,8 @@ class ConformanceCommandTest {
 
     @Test
     void a_raw_device_answering_every_request_200_fails_with_a_readable_report() throws Exception {
-        CompletableFuture<Integer> exit = start("raw-1", "tok-2", 20, 10);
-        Matcher m = out.await(LISTENING, WAIT);
-        RawMqttClient raw = RawMqttClient.open(m.group(1), Integer.parseInt(m.group(2)), WAIT);
-        try {
-            raw.connect(ConnectOptions.device("d:" + ORG + ":" + TYPE + ":raw-1", "tok-2"), WAIT);
-            raw.subscribe("iotdm-1/#", 1, WAIT);
-            raw.publish("iotdevice-1/mgmt/manage", ("{\"reqId\":\"m1\",\"d\":{\"lifetime\":0,\"supports\":"
-                    + "{\"deviceActions\":true,\"firmwareActions\":false}}}").getBytes(StandardCharsets.UTF_8), 1, WAIT);
-            CompletableFuture<Void> answering = CompletableFuture.runAsync(
-                    () -> answer(raw, (topic, reqId) -> "{\"rc\":200,\"reqId\":\"" + reqId + "\"}"), runner);
-            int code = exit.get(RUN.toMillis(), TimeUnit.MILLISECONDS);
-            assertThat(code).as(out.text()).isEqualTo(DmCli.FAILED);
-            raw.close(); // ends the answering loop
-            answering.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } finally {
-            raw.close();
-        }
+        int code = runRawDevice("raw-1", 20, 10, true, (topic, reqId) -> "{\"rc\":200,\"reqId\":\"" + reqId + "\"}");
+        assertThat(code).as(out.text()).isEqualTo(DmCli.FAILED);
         assertThat(out.text()).contains("CONFORMANCE FAILED: ", "required rule violation(s)",
                 "FAILED (external device)", "device/update answered 200; allowed: [204, 400, 404, 500]");
         assertThat(out.text()).containsPattern("DM-RC-1 +required +yes +\\d+x +failed");
@@ -122,14 +107,8 @@ class ConformanceCommandTest {
 
     @Test
     void a_device_that_never_subscribes_is_one_finding_and_no_operation_waits_on_it() throws Exception {
-        CompletableFuture<Integer> exit = start("deaf-1", "tok-4", 20, 10);
-        Matcher m = out.await(LISTENING, WAIT);
-        try (RawMqttClient raw = RawMqttClient.open(m.group(1), Integer.parseInt(m.group(2)), WAIT)) {
-            raw.connect(ConnectOptions.device("d:" + ORG + ":" + TYPE + ":deaf-1", "tok-4"), WAIT);
-            raw.publish("iotdevice-1/mgmt/manage", ("{\"reqId\":\"m1\",\"d\":{\"lifetime\":0,\"supports\":"
-                    + "{\"deviceActions\":true,\"firmwareActions\":true}}}").getBytes(StandardCharsets.UTF_8), 1, WAIT);
-            assertThat(exit.get(RUN.toMillis(), TimeUnit.MILLISECONDS)).as(out.text()).isEqualTo(DmCli.FAILED);
-        }
+        int code = runRawDevice("deaf-1", 20, 10, false, (topic, reqId) -> null);
+        assertThat(code).as(out.text()).isEqualTo(DmCli.FAILED);
         assertThat(out.text()).contains("the device subscribed to: nothing",
                 "skipping the other operations: the device holds no subscription for platform requests")
                 .containsPattern("DM-SUB-1 +required +yes +1x +failed")
@@ -145,32 +124,46 @@ class ConformanceCommandTest {
 
     @Test
     void a_raw_device_that_never_answers_a_reboot_is_caught_as_dm_action_1_with_its_transcript() throws Exception {
-        CompletableFuture<Integer> exit = start("mute-1", "tok-5", 8, 5);
-        Matcher m = out.await(LISTENING, WAIT);
-        RawMqttClient raw = RawMqttClient.open(m.group(1), Integer.parseInt(m.group(2)), WAIT);
-        try {
-            raw.connect(ConnectOptions.device("d:" + ORG + ":" + TYPE + ":mute-1", "tok-5"), WAIT);
-            raw.subscribe("iotdm-1/#", 1, WAIT);
-            raw.publish("iotdevice-1/mgmt/manage", ("{\"reqId\":\"m1\",\"d\":{\"lifetime\":0,\"supports\":"
-                    + "{\"deviceActions\":true,\"firmwareActions\":false}}}").getBytes(StandardCharsets.UTF_8), 1, WAIT);
-            // Right answers to everything but the reboot, which it ignores.
-            CompletableFuture<Void> answering = CompletableFuture.runAsync(() -> answer(raw, (topic, reqId) -> switch (topic) {
-                case "iotdm-1/device/update" -> "{\"rc\":204,\"reqId\":\"" + reqId + "\"}";
-                case "iotdm-1/observe" -> "{\"rc\":200,\"reqId\":\"" + reqId
-                        + "\",\"d\":{\"fields\":[{\"field\":\"metadata\",\"value\":{\"conformance\":true}}]}}";
-                case "iotdm-1/mgmt/initiate/device/reboot" -> null;
-                default -> "{\"rc\":200,\"reqId\":\"" + reqId + "\"}";
-            }), runner);
-            assertThat(exit.get(RUN.toMillis(), TimeUnit.MILLISECONDS)).as(out.text()).isEqualTo(DmCli.FAILED);
-            raw.close();
-            answering.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } finally {
-            raw.close();
-        }
+        // Right answers to everything but the reboot, which it ignores.
+        int code = runRawDevice("mute-1", 8, 5, true, (topic, reqId) -> switch (topic) {
+            case "iotdm-1/device/update" -> "{\"rc\":204,\"reqId\":\"" + reqId + "\"}";
+            case "iotdm-1/observe" -> "{\"rc\":200,\"reqId\":\"" + reqId
+                    + "\",\"d\":{\"fields\":[{\"field\":\"metadata\",\"value\":{\"conformance\":true}}]}}";
+            case "iotdm-1/mgmt/initiate/device/reboot" -> null;
+            default -> "{\"rc\":200,\"reqId\":\"" + reqId + "\"}";
+        });
+        assertThat(code).as(out.text()).isEqualTo(DmCli.FAILED);
         assertThat(out.text()).containsPattern("DM-ACTION-1 +required +yes +1x +failed")
                 .contains("iotdm-1/mgmt/initiate/device/reboot reqId", "never answered",
                         "P->D iotdm-1/mgmt/initiate/device/reboot")
                 .containsPattern("< reboot: TIMED OUT");
+    }
+
+    /**
+     * Runs the command against a raw device that connects, subscribes to {@code iotdm-1/#} when told,
+     * manages declaring deviceActions only, and answers as {@code script} says; returns the exit code.
+     */
+    private int runRawDevice(String deviceId, int waitSeconds, int timeoutSeconds, boolean subscribe,
+            java.util.function.BiFunction<String, String, String> script) throws Exception {
+        String token = "tok-" + deviceId;
+        CompletableFuture<Integer> exit = start(deviceId, token, waitSeconds, timeoutSeconds);
+        Matcher m = out.await(LISTENING, WAIT);
+        RawMqttClient raw = RawMqttClient.open(m.group(1), Integer.parseInt(m.group(2)), WAIT);
+        try {
+            raw.connect(ConnectOptions.device("d:" + ORG + ":" + TYPE + ":" + deviceId, token), WAIT);
+            if (subscribe) {
+                raw.subscribe("iotdm-1/#", 1, WAIT);
+            }
+            raw.publish("iotdevice-1/mgmt/manage", ("{\"reqId\":\"m1\",\"d\":{\"lifetime\":0,\"supports\":"
+                    + "{\"deviceActions\":true,\"firmwareActions\":false}}}").getBytes(StandardCharsets.UTF_8), 1, WAIT);
+            CompletableFuture<Void> answering = CompletableFuture.runAsync(() -> answer(raw, script), runner);
+            int code = exit.get(RUN.toMillis(), TimeUnit.MILLISECONDS);
+            raw.close(); // ends the answering loop
+            answering.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            return code;
+        } finally {
+            raw.close();
+        }
     }
 
     /**
