@@ -19,7 +19,9 @@ import dev.iotdm.testkit.platform.FirmwareImage;
 import dev.iotdm.testkit.platform.OperationOutcome;
 import dev.iotdm.testkit.platform.PlatformConfig;
 import dev.iotdm.testkit.platform.PlatformRecorder;
+import dev.iotdm.testkit.rules.Audience;
 import dev.iotdm.testkit.rules.CheckReport;
+import dev.iotdm.testkit.rules.Verdict;
 import dev.iotdm.testkit.rules.Violation;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -186,7 +188,8 @@ final class DemoRun {
         }
         printSummary(results, report);
         boolean allOk = results.stream().allMatch(r -> r.status() == Status.OK);
-        return allOk && report.isClean() ? DmCli.OK : DmCli.FAILED;
+        // Our own device: a violation of any required or recommended rule fails the demo.
+        return allOk && Verdict.of(report, Audience.OUR_DEVICE).passed() ? DmCli.OK : DmCli.FAILED;
     }
 
     private void runSteps(List<StepResult> results) {
@@ -437,7 +440,7 @@ final class DemoRun {
             }
         }
         long ok = results.stream().filter(r -> r.status() == Status.OK).count();
-        boolean success = ok == results.size() && report.isClean();
+        boolean success = ok == results.size() && Verdict.of(report, Audience.OUR_DEVICE).passed();
         out.println(success
                 ? "DEMO PASSED: all " + results.size() + " steps OK, no rule violations"
                 : "DEMO FAILED: " + ok + " of " + results.size() + " steps OK, " + report.violations().size()

@@ -317,6 +317,23 @@ public final class EmbeddedBroker implements DeviceBroker, AutoCloseable {
         return isRunning() ? extension.hasSession(clientId) : CompletableFuture.completedFuture(false);
     }
 
+    /**
+     * The topic filters the client holds now, from the broker's subscription store: whether a
+     * platform request can reach a device at all (protocol.md §1.10; the conformance command asks).
+     *
+     * @throws IllegalStateException if the broker is not running
+     */
+    public CompletableFuture<java.util.Set<String>> subscriptions(String clientId) {
+        Objects.requireNonNull(clientId, "clientId");
+        if (!isRunning()) {
+            throw new IllegalStateException("the broker is not running: call start() first");
+        }
+        return com.hivemq.extension.sdk.api.services.Services.subscriptionStore().getSubscriptions(clientId)
+                .thenApply(subs -> subs.stream()
+                        .map(com.hivemq.extension.sdk.api.services.subscription.TopicSubscription::getTopicFilter)
+                        .collect(java.util.stream.Collectors.toUnmodifiableSet()));
+    }
+
     /** Stops the broker if running, deletes its temporary directory and frees its timer thread. */
     @Override
     public synchronized void close() {

@@ -1,13 +1,13 @@
 package dev.iotdm.testkit.broker;
 
-/** MQTT topic filter matching (MQTT 3.1.1 §4.7), for the in-memory broker. Stateless. */
-final class TopicFilters {
+/** MQTT topic filter matching (MQTT 3.1.1 §4.7), for the in-memory broker and the rule checker. Stateless. */
+public final class TopicFilters {
 
     private TopicFilters() {
     }
 
     /** Whether {@code topic} matches {@code filter} with {@code +} and {@code #} wildcards. */
-    static boolean matches(String filter, String topic) {
+    public static boolean matches(String filter, String topic) {
         int f = 0;
         int t = 0;
         while (f < filter.length()) {

@@ -12,10 +12,12 @@ import java.util.Objects;
  * @param statement the rule in one line
  * @param binds who must follow it
  * @param scope where it applies
+ * @param level how much breaking it matters (see {@link Verdict})
  * @param sections the protocol.md sections it comes from, e.g. {@code §12.15}
  * @param checkable whether {@link RuleChecker} checks it from a transcript
  */
-public record Rule(String id, String statement, Binds binds, Scope scope, List<String> sections, boolean checkable) {
+public record Rule(String id, String statement, Binds binds, Scope scope, RuleLevel level, List<String> sections,
+        boolean checkable) {
 
     /** Validates every part; the message names the field that is wrong. */
     public Rule {
@@ -27,6 +29,7 @@ public record Rule(String id, String statement, Binds binds, Scope scope, List<S
         }
         Objects.requireNonNull(binds, () -> "binds of " + id);
         Objects.requireNonNull(scope, () -> "scope of " + id);
+        Objects.requireNonNull(level, () -> "level of " + id);
         Objects.requireNonNull(sections, () -> "sections of " + id);
         sections = List.copyOf(sections);
         if (sections.isEmpty()) {

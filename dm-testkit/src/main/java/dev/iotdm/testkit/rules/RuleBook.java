@@ -36,7 +36,7 @@ public final class RuleBook {
 
     private static final Pattern ID = Pattern.compile("[A-Z][A-Z0-9]*(?:[.-][A-Z0-9]+)*");
     private static final Pattern SECTION = Pattern.compile("§[0-9]+(?:\\.[0-9]+)*");
-    private static final Set<String> RULE_KEYS = Set.of("id", "statement", "binds", "scope", "sections", "checkable");
+    private static final Set<String> RULE_KEYS = Set.of("id", "statement", "binds", "scope", "level", "sections", "checkable");
     private static final Set<String> TOP_KEYS = Set.of("title", "idScheme", "fields", "rules");
 
     private static volatile RuleBook standard;
@@ -146,10 +146,13 @@ public final class RuleBook {
         if (!(o.get("checkable").get() instanceof JsonBoolean checkable)) {
             throw new IllegalArgumentException(at + ": 'checkable' must be true or false");
         }
+        String levelName = text(o, "level", at);
+        RuleLevel level = RuleLevel.fromWireName(levelName).orElseThrow(() -> new IllegalArgumentException(at
+                + ": 'level' must be one of required, recommended, informational, got '" + levelName + "'"));
         try {
             return new Rule(text(o, "id", at), text(o, "statement", at),
                     constant(Binds.class, text(o, "binds", at), "binds", at),
-                    constant(Scope.class, text(o, "scope", at), "scope", at), sections, checkable.value());
+                    constant(Scope.class, text(o, "scope", at), "scope", at), level, sections, checkable.value());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(at + ": " + e.getMessage(), e);
         }
@@ -220,6 +223,12 @@ public final class RuleBook {
             }
         }
         return Collections.unmodifiableSet(ids);
+    }
+
+    /** The level of the rule with this id; {@link RuleLevel#REQUIRED} for an id the book lacks (never lenient by accident). */
+    public RuleLevel levelOf(String id) {
+        Rule r = byId.get(id);
+        return r == null ? RuleLevel.REQUIRED : r.level();
     }
 
     /** The rules citing {@code section} (e.g. {@code §12.15}), in file order. */

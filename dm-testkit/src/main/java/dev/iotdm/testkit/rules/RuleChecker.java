@@ -32,6 +32,7 @@ import dev.iotdm.protocol.message.UpdateLocation;
 import dev.iotdm.protocol.topic.Direction;
 import dev.iotdm.protocol.topic.DmTopic;
 import dev.iotdm.protocol.topic.Topic;
+import dev.iotdm.testkit.broker.TopicFilters;
 import dev.iotdm.testkit.transcript.ConnectionMarker;
 import dev.iotdm.testkit.transcript.Transcript;
 import dev.iotdm.testkit.transcript.TranscriptEntry;
@@ -125,6 +126,16 @@ public final class RuleChecker implements TranscriptListener {
     static final String NO_RETAIN = "C13.7-NO-RETAIN";
     static final String PAYLOAD_LIMIT = "C13.7-PAYLOAD-LIMIT";
     static final String NULL_REQID = "I14-NULL-REQID";
+    static final String REQUEST_ANSWERED = "DM-RESP-3";
+    static final String REDELIVERED_ANSWER = "DM-RESP-4";
+    static final String SUBSCRIBED = "DM-SUB-1";
+    static final String MANAGE_AFTER_SUBSCRIBE = "DM-MANAGE-4";
+    static final String MANAGE_AFTER_ACTION = "DM-ACTION-2";
+    static final String DOWNLOAD_URI = "R12.8-DOWNLOAD-URI";
+    static final String FW_NOTIFY = "DM-FW-NOTIFY";
+
+    /** A custom action topic (§8.3), to tell whether a filter lets custom actions through. */
+    private static final String CUSTOM_ACTION_SAMPLE = "iotdm-1/mgmt/custom/bundle/action";
 
     /** Every rule id this checker checks; the rule book marks exactly these as checkable. */
     public static final Set<String> CHECKED_RULE_IDS = Set.of(ENV_DECODES,
@@ -135,7 +146,8 @@ public final class RuleChecker implements TranscriptListener {
             NO_REPLY_WITHOUT_REQID, LIFETIME_BOUNDS, REMANAGE_ON_RECONNECT, ONE_MANAGE, DM_QOS_1, SUPPORTS_BOOLEAN,
             UTC_TIMESTAMPS, NO_LOCATION_UPDATED_TIME, DEVICE_INFO_VALUES, ONE_RESPONSE, CUSTOM_ACTION_RC, CANCEL_200,
             NOTIFY_ONLY_OBSERVED, UNSUPPORTED_ACTIONS, UNKNOWN_TOPIC_404, REMANAGE_BEFORE_EXPIRY, NO_RETAIN,
-            PAYLOAD_LIMIT, NULL_REQID);
+            PAYLOAD_LIMIT, NULL_REQID, REQUEST_ANSWERED, REDELIVERED_ANSWER, SUBSCRIBED, MANAGE_AFTER_SUBSCRIBE,
+            MANAGE_AFTER_ACTION, DOWNLOAD_URI, FW_NOTIFY);
 
     /** The rule each codec leniency breaks: one rule per {@link Normalisation}. */
     public static String ruleFor(Normalisation n) {
@@ -161,11 +173,19 @@ public final class RuleChecker implements TranscriptListener {
     private static final class PlatformReq {
         final Kind kind;
         final PlatformRequest message; // null for UNKNOWN_TOPIC
+        final String topic;
+        final Connection connection;
+        /** False when the device had no subscription matching the topic (DM-SUB-1 said so once). */
+        final boolean deliverable;
         boolean answered;
+        byte[] answer; // the first answer's payload, to tell a redelivery from a second answer
 
-        PlatformReq(Kind kind, PlatformRequest message) {
+        PlatformReq(Kind kind, PlatformRequest message, String topic, Connection connection, boolean deliverable) {
             this.kind = kind;
             this.message = message;
+            this.topic = topic;
+            this.connection = connection;
+            this.deliverable = deliverable;
         }
     }
 
@@ -208,6 +228,7 @@ public final class RuleChecker implements TranscriptListener {
         ManageRecord lastManage;
         ManageRecord lastAccepted;
         boolean expiryFlagged;
+        boolean unsubscribedFlagged;
         final List<PlatformReq> deviceActions = new ArrayList<>();
 
         Connection(Instant connectedAt, boolean managedBefore) {
@@ -227,6 +248,18 @@ public final class RuleChecker implements TranscriptListener {
         final Map<String, DeviceReq> deviceRequests = bounded();
         final Set<String> observed = new HashSet<>();
         FirmwareState firmwareState; // null until the device told us
+        /**
+         * A state the platform wrote with device/update (answered 204) since the device last told
+         * its own: devices differ on whether they adopt it (§6.5), so until the device tells its
+         * state again either one may justify an answer. Null when none.
+         */
+        FirmwareState writtenState;
+        /** Whether a download was accepted (202) and has not reached state 2 or failed back to 0 since. */
+        boolean downloadAccepted;
+        /** The reboot or factory reset the device accepted (202) and has not managed since; null when none. */
+        PlatformReq acceptedAction;
+        /** The filters the device holds, when its subscriptions are reported (null: unknown). */
+        Set<String> subscriptions;
         boolean uriKnown;
         Optional<String> uri = Optional.empty();
         boolean pushPending;
@@ -250,6 +283,7 @@ public final class RuleChecker implements TranscriptListener {
     private final Set<String> exercised = new TreeSet<>();
     private final Map<String, ClientState> clients = new HashMap<>();
     private final List<Consumer<Violation>> listeners = new CopyOnWriteArrayList<>();
+    private final boolean liveSubscriptions;
     private int internalFailures;
 
     /** A checker for the project's rule book. */
@@ -265,6 +299,21 @@ public final class RuleChecker implements TranscriptListener {
      * @throws IllegalArgumentException if the book lacks a checked rule or the timeout is not positive
      */
     public RuleChecker(RuleBook book, Duration manageTimeout) {
+        this(book, manageTimeout, false);
+    }
+
+    /**
+     * A checker for the project's rule book that is told of every SUBSCRIBE as it happens
+     * ({@link #onSubscribe}), in order with the messages: it then also checks that manage comes
+     * after the device's SUBSCRIBE ({@code DM-MANAGE-4}). Use it where the broker reports
+     * subscriptions live (scripted peers, an instrumented broker).
+     */
+    public static RuleChecker withLiveSubscriptions() {
+        return new RuleChecker(RuleBook.standard(), DEFAULT_MANAGE_TIMEOUT, true);
+    }
+
+    private RuleChecker(RuleBook book, Duration manageTimeout, boolean liveSubscriptions) {
+        this.liveSubscriptions = liveSubscriptions;
         this.book = Objects.requireNonNull(book, "book");
         this.manageTimeout = Objects.requireNonNull(manageTimeout, "manageTimeout");
         if (manageTimeout.isNegative() || manageTimeout.isZero()) {
@@ -326,7 +375,67 @@ public final class RuleChecker implements TranscriptListener {
                 closeConnection(s, clientId, time);
             }
             s.connection = new Connection(time, s.everManaged);
+            if (liveSubscriptions && (s.subscriptions == null || !sessionPresent.orElse(false))) {
+                // A clean session starts without subscriptions; a kept one keeps them (§1.7).
+                s.subscriptions = new HashSet<>();
+            }
         });
+    }
+
+    /**
+     * A device's SUBSCRIBE was granted for {@code filters} (refused filters left out). From the first
+     * call for a client on, requests on topics none of its filters match are charged once per
+     * connection to {@code DM-SUB-1} and not expected to be answered. Without live reporting
+     * ({@link #withLiveSubscriptions()}) a call adds to a snapshot of what the broker holds.
+     */
+    public synchronized void onSubscribe(Instant time, String clientId, List<String> filters) {
+        Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(clientId, "clientId");
+        List<String> copy = List.copyOf(Objects.requireNonNull(filters, "filters"));
+        guarded(clientId, () -> {
+            ClientState s = client(clientId);
+            if (s.subscriptions == null) {
+                s.subscriptions = new HashSet<>();
+            }
+            s.subscriptions.addAll(copy);
+        });
+    }
+
+    /**
+     * The run is over at {@code now}: charges what only the end reveals. A request sent on the
+     * device's current connection and never answered breaks {@code DM-RESP-3} (a reboot or
+     * factory reset {@code DM-ACTION-1}, a request on an unknown topic {@code R12.31}); a reboot or
+     * factory reset accepted without a manage since breaks {@code DM-ACTION-2}. Call it once, after
+     * giving the device time to answer; later input is checked as usual.
+     */
+    public synchronized void finish(Instant now) {
+        Objects.requireNonNull(now, "now");
+        for (Map.Entry<String, ClientState> entry : clients.entrySet()) {
+            String clientId = entry.getKey();
+            ClientState s = entry.getValue();
+            guarded(clientId, () -> finishClient(clientId, s, now));
+        }
+    }
+
+    private void finishClient(String clientId, ClientState s, Instant now) {
+        for (Map.Entry<String, PlatformReq> e : s.platformRequests.entrySet()) {
+            PlatformReq p = e.getValue();
+            if (p.answered || !p.deliverable || p.connection != s.connection || s.connection == null) {
+                continue; // answered, never reachable, or lost with an earlier connection
+            }
+            String rule = switch (p.kind) {
+                case REBOOT, FACTORY_RESET -> ACTION_ANSWERED;
+                case UNKNOWN_TOPIC -> UNKNOWN_TOPIC_404;
+                default -> REQUEST_ANSWERED;
+            };
+            violation(rule, clientId, now, describe(p) + " reqId " + e.getKey() + " never answered", null);
+        }
+        exercise(MANAGE_AFTER_ACTION);
+        if (s.acceptedAction != null) {
+            PlatformReq a = s.acceptedAction;
+            s.acceptedAction = null;
+            violation(MANAGE_AFTER_ACTION, clientId, now, "accepted " + describe(a) + " and never managed again", null);
+        }
     }
 
     /** A device client connected (session-present flag unknown). */
@@ -403,7 +512,7 @@ public final class RuleChecker implements TranscriptListener {
 
     private void violation(String ruleId, String clientId, Instant time, String detail, TranscriptEntry entry) {
         exercised.add(ruleId);
-        Violation v = new Violation(ruleId, clientId, time, detail, Optional.ofNullable(entry));
+        Violation v = new Violation(ruleId, book.levelOf(ruleId), clientId, time, detail, Optional.ofNullable(entry));
         violations.add(v);
         for (Consumer<Violation> l : listeners) {
             try {
@@ -516,6 +625,10 @@ public final class RuleChecker implements TranscriptListener {
     private void deviceDecodeError(ClientState s, TranscriptEntry e, DecodeError err) {
         if (err.problem() == Problem.UNKNOWN_TOPIC) {
             violation(TOPIC_OWN, e, "not a device topic of the protocol: " + e.topic());
+            if (err.reqId().isPresent()) {
+                // The platform answers it 404 ("published to an invalid topic", §5.1): a valid answer.
+                s.deviceRequests.put(err.reqId().get(), new DeviceReq(e.topic(), null));
+            }
             return;
         }
         Topic t = Topic.parse(e.topic());
@@ -598,6 +711,17 @@ public final class RuleChecker implements TranscriptListener {
                 violation(MANAGE_FIRST, e, "first DM request on this connection is " + e.topic() + ", not manage");
             }
         }
+        // A manage completes the accepted action on any connection; before it, only a later connection's
+        // first request is judged (a notify on the old connection before it drops is fine).
+        if (s.acceptedAction != null && (req instanceof Manage || s.acceptedAction.connection != c)) {
+            exercise(MANAGE_AFTER_ACTION);
+            PlatformReq a = s.acceptedAction;
+            s.acceptedAction = null;
+            if (!(req instanceof Manage)) {
+                violation(MANAGE_AFTER_ACTION, e, "after accepting " + describe(a) + " the device came back with "
+                        + e.topic() + " instead of manage");
+            }
+        }
         if (!(req instanceof Manage) && c.managedBefore && !c.manageSent && !c.remanageFlagged) {
             c.remanageFlagged = true;
             violation(REMANAGE_ON_RECONNECT, e, "reconnected after being managed and sent " + e.topic()
@@ -637,6 +761,13 @@ public final class RuleChecker implements TranscriptListener {
         if (c.managedBefore && !c.manageSent) {
             exercise(REMANAGE_ON_RECONNECT);
         }
+        if (liveSubscriptions && s.subscriptions != null) {
+            exercise(MANAGE_AFTER_SUBSCRIBE);
+            if (s.subscriptions.stream().noneMatch(f -> coversRequests(f))) {
+                violation(MANAGE_AFTER_SUBSCRIBE, e, "manage published before any SUBSCRIBE to the iotdm-1 request"
+                        + " topics: the platform's first requests may be lost");
+            }
+        }
         ManageRecord prev = c.lastManage;
         if (prev != null) {
             Duration since = Duration.between(prev.sentAt, now);
@@ -667,8 +798,11 @@ public final class RuleChecker implements TranscriptListener {
             long sent = m.lifetime().orElse(0);
             // J-old re-manages with the time left (§9.2): a smaller or explicit-0 lifetime, all else equal.
             if (before > 0 && sent != before && (sent == 0 ? m.lifetime().isPresent() : sent < before)) {
-                violation(LIFETIME_BOUNDS, e, "re-manage with lifetime " + sent + " s instead of the " + before
-                        + " s sent before: looks like the remaining time, not the configured lifetime");
+                violation(LIFETIME_BOUNDS, e, sent == 0
+                        ? "re-manage with lifetime 0 instead of the " + before + " s sent before: a lifetime under"
+                                + " 3600 s sent as 0 (never dormant) instead of being refused; send 0 or at least 3600"
+                        : "re-manage with lifetime " + sent + " s instead of the " + before
+                                + " s sent before: looks like the remaining time, not the configured lifetime");
             }
         }
         ManageRecord record = new ManageRecord(m, now);
@@ -702,9 +836,28 @@ public final class RuleChecker implements TranscriptListener {
                         + (observing.isEmpty() ? " (nothing is observed)" : " (observed: " + new TreeSet<>(observing) + ")"));
             }
             if (f instanceof FirmwareField fw && fw.value().state().isPresent()) {
-                s.firmwareState = fw.value().state().get();
+                firmwareStateNotified(s, e, fw.value().state().get());
             }
         }
+    }
+
+    /** §6.2: the state leaves Idle towards Downloading or Downloaded only after a download was accepted (202). */
+    private void firmwareStateNotified(ClientState s, TranscriptEntry e, FirmwareState next) {
+        FirmwareState before = s.firmwareState;
+        boolean forward = next != FirmwareState.IDLE && before != null && before != FirmwareState.DOWNLOADED
+                && next != before;
+        if (forward) {
+            exercise(FW_NOTIFY);
+            if (!s.downloadAccepted) {
+                violation(FW_NOTIFY, e, "firmware state moved from " + before.code() + " to " + next.code()
+                        + " although no download was accepted (202) first");
+            }
+        }
+        if (next != FirmwareState.DOWNLOADING) {
+            s.downloadAccepted = false; // downloaded, or failed back to Idle: the accepted download is over
+        }
+        s.firmwareState = next;
+        s.writtenState = null;
     }
 
     /** The observed fields plus those of observe requests not answered yet. */
@@ -773,12 +926,20 @@ public final class RuleChecker implements TranscriptListener {
             return;
         }
         exercise(ONE_RESPONSE);
+        exercise(REQUEST_ANSWERED);
         if (p.answered) {
-            violation(ONE_RESPONSE, e, "second response (rc " + r.rc().code() + ") to " + describe(p) + " reqId "
-                    + reqId);
+            if (java.util.Arrays.equals(p.answer, e.payload())) {
+                violation(REDELIVERED_ANSWER, e, "the same answer (rc " + r.rc().code() + ") to " + describe(p)
+                        + " reqId " + reqId + " again: a QoS 1 redelivery");
+            } else {
+                violation(ONE_RESPONSE, e, "second, different response (rc " + r.rc().code() + ") to " + describe(p)
+                        + " reqId " + reqId);
+            }
             return;
         }
+        exercise(REDELIVERED_ANSWER);
         p.answered = true;
+        p.answer = e.payload();
         if (c.managedBefore && !c.manageSent && !c.remanageFlagged) {
             c.remanageFlagged = true;
             violation(REMANAGE_ON_RECONNECT, e, "reconnected after being managed and answers requests without"
@@ -801,6 +962,9 @@ public final class RuleChecker implements TranscriptListener {
             }
             case REBOOT, FACTORY_RESET -> {
                 rcIn(e, rc, describe(p), 202, 500, 501);
+                if (rc == 202) {
+                    s.acceptedAction = p;
+                }
                 if (s.supports != null) {
                     exercise(UNSUPPORTED_ACTIONS);
                     if (!s.supports.deviceActions() && rc == 202) {
@@ -846,6 +1010,10 @@ public final class RuleChecker implements TranscriptListener {
                 if (f instanceof FirmwareField fw) {
                     s.uriKnown = true;
                     s.uri = fw.value().uri();
+                    FirmwareState written = fw.value().state().orElse(null);
+                    if (written != null && written != s.firmwareState) {
+                        s.writtenState = written;
+                    }
                 }
             }
         } else if (rc == 404 || rc == 500) {
@@ -881,8 +1049,14 @@ public final class RuleChecker implements TranscriptListener {
                 }
             }
             for (FieldValue v : values) {
+                if (v instanceof FirmwareField fw && fw.value().isEmpty()) {
+                    // Node answers {} (§14): the field is named but its current value is missing.
+                    violation(OBSERVE_VALUES, e, "observe answer 200 with an empty value {} for " + v.field()
+                            + " instead of its current value");
+                }
                 if (v instanceof FirmwareField fw && fw.value().state().isPresent()) {
                     s.firmwareState = fw.value().state().get();
+                    s.writtenState = null;
                 }
             }
         } else if (rc == 404 || rc == 500) {
@@ -910,28 +1084,39 @@ public final class RuleChecker implements TranscriptListener {
             }
             return;
         }
+        if (p.kind == Kind.FIRMWARE_DOWNLOAD && rc == 202) {
+            s.downloadAccepted = true; // the progress notifies may follow (DM-FW-NOTIFY)
+        }
         FirmwareState state = s.firmwareState;
         if (state == null) {
             return; // the device never told its state: nothing to judge against
         }
+        // The states that may justify the answer: the device's own, and one the platform wrote since.
+        Set<FirmwareState> states = s.writtenState == null ? Set.of(state) : Set.of(state, s.writtenState);
+        String told = states.size() == 1 ? "state " + state.code() + " " + state
+                : "state " + state.code() + " " + state + " (or " + s.writtenState.code() + " as the platform wrote)";
         if (p.kind == Kind.FIRMWARE_DOWNLOAD) {
             exercise(FW_DOWNLOAD_RC);
             boolean usable = s.uriKnown && usableUri(s.uri);
-            if (rc == 202 && state != FirmwareState.IDLE) {
-                violation(FW_DOWNLOAD_RC, e, "download accepted (202) in state " + state.code() + " " + state
-                        + "; only state 0 may start a download");
-            } else if (rc == 202 && s.uriKnown && !usable) {
-                violation(FW_DOWNLOAD_RC, e, "download accepted (202) although the uri is "
-                        + s.uri.map(u -> "not usable: '" + abbreviate(u) + "'").orElse("missing"));
-            } else if (rc == 400 && state == FirmwareState.IDLE && usable) {
+            boolean idle = states.contains(FirmwareState.IDLE);
+            if (rc == 202 && !idle) {
+                violation(FW_DOWNLOAD_RC, e, "download accepted (202) in " + told + "; only state 0 may start a download");
+            } else if (rc == 400 && idle && states.size() == 1 && usable) {
                 violation(FW_DOWNLOAD_RC, e, "download refused (400) in state 0 with a usable uri");
+            }
+            if (idle && s.uriKnown) {
+                exercise(DOWNLOAD_URI);
+                if (rc == 202 && !usable) {
+                    violation(DOWNLOAD_URI, e, "download accepted (202) although the uri is "
+                            + s.uri.map(u -> "not usable: '" + abbreviate(u) + "'").orElse("missing"));
+                }
             }
         } else {
             exercise(FW_UPDATE_RC);
-            if (rc == 202 && state != FirmwareState.DOWNLOADED) {
-                violation(FW_UPDATE_RC, e, "update accepted (202) in state " + state.code() + " " + state
-                        + "; only state 2 (downloaded) may install");
-            } else if (rc == 400 && state == FirmwareState.DOWNLOADED) {
+            boolean downloaded = states.contains(FirmwareState.DOWNLOADED);
+            if (rc == 202 && !downloaded) {
+                violation(FW_UPDATE_RC, e, "update accepted (202) in " + told + "; only state 2 (downloaded) may install");
+            } else if (rc == 400 && downloaded && states.size() == 1) {
                 violation(FW_UPDATE_RC, e, "update refused (400) although the image is downloaded (state 2)");
             }
         }
@@ -1001,7 +1186,7 @@ public final class RuleChecker implements TranscriptListener {
         if (s.platformRequests.containsKey(reqId)) {
             violation(ENV_UNIQUE_REQID, e, "platform reused reqId " + reqId);
         }
-        PlatformReq p = new PlatformReq(kind, req);
+        PlatformReq p = new PlatformReq(kind, req, e.topic(), s.connection, subscribedTo(s, e));
         s.platformRequests.put(reqId, p);
         if (kind == Kind.REBOOT || kind == Kind.FACTORY_RESET) {
             s.connection.deviceActions.add(p);
@@ -1048,6 +1233,36 @@ public final class RuleChecker implements TranscriptListener {
         }
     }
 
+    /** Whether the device holds a subscription for the request's topic; charges DM-SUB-1 once per connection if not. */
+    private boolean subscribedTo(ClientState s, TranscriptEntry e) {
+        if (s.subscriptions == null) {
+            return true; // not reported: assume it is
+        }
+        exercise(SUBSCRIBED);
+        if (s.subscriptions.stream().anyMatch(f -> TopicFilters.matches(f, e.topic()))) {
+            return true;
+        }
+        Connection c = s.connection;
+        if (!c.unsubscribedFlagged) {
+            c.unsubscribedFlagged = true;
+            violation(SUBSCRIBED, e, "the device holds no subscription for " + e.topic() + " (subscribed: "
+                    + (s.subscriptions.isEmpty() ? "nothing" : new TreeSet<>(s.subscriptions).toString())
+                    + "): platform requests cannot reach it");
+        }
+        return false;
+    }
+
+    /** Whether a filter lets at least one platform request topic through ({@code iotdm-1/response} alone does not). */
+    private static boolean coversRequests(String filter) {
+        for (DmTopic t : DmTopic.values()) {
+            if (t.direction() == Direction.PLATFORM_TO_DEVICE && t != DmTopic.PLATFORM_RESPONSE
+                    && TopicFilters.matches(filter, t.topicName())) {
+                return true;
+            }
+        }
+        return TopicFilters.matches(filter, CUSTOM_ACTION_SAMPLE);
+    }
+
     // ---- helpers -----------------------------------------------------------------------------
 
     private static boolean writable(String field) {
@@ -1081,7 +1296,7 @@ public final class RuleChecker implements TranscriptListener {
     }
 
     private static String describe(PlatformReq p) {
-        return p.message == null ? "request on an unknown topic" : p.message.topic().topicName();
+        return p.message == null ? "request on the unknown topic " + p.topic : p.topic;
     }
 
     private static String abbreviate(String s) {

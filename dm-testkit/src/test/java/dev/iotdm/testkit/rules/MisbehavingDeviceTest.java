@@ -265,6 +265,12 @@ class MisbehavingDeviceTest {
                 .answer("r1", 204).firmwareObserved("r2", 0);
     }
 
+    /** Ready, and the download accepted (202): the device may now notify its progress. */
+    private static Script downloading() {
+        return firmwareReady().platform("iotdm-1/mgmt/initiate/firmware/download", "{\"reqId\":\"rd\"}")
+                .answer("rd", 202);
+    }
+
     @Test
     void download_accepted_while_the_device_last_notified_downloading_is_caught() {
         CheckReport r = firmwareReady().platform("iotdm-1/mgmt/initiate/firmware/download", "{\"reqId\":\"r3\"}")
@@ -278,7 +284,7 @@ class MisbehavingDeviceTest {
 
     @Test
     void download_accepted_while_downloaded_is_caught() {
-        CheckReport r = firmwareReady().firmwareNotify("n1", "{\"state\":2}")
+        CheckReport r = downloading().firmwareNotify("n1", "{\"state\":2}")
                 .platform("iotdm-1/mgmt/initiate/firmware/download", "{\"reqId\":\"r3\"}").answer("r3", 202)
                 .report();
         assertThat(r.violatedRuleIds()).containsExactly("DM-FW-DOWNLOAD");
@@ -302,7 +308,7 @@ class MisbehavingDeviceTest {
         assertThat(refused.violations()).isEmpty();
         CheckReport accepted = s.platform("iotdm-1/mgmt/initiate/firmware/download", "{\"reqId\":\"r4\"}")
                 .answer("r4", 202).report();
-        assertThat(accepted.violatedRuleIds()).containsExactly("DM-FW-DOWNLOAD");
+        assertThat(accepted.violatedRuleIds()).containsExactly("R12.8-DOWNLOAD-URI");
     }
 
     @Test
@@ -314,7 +320,7 @@ class MisbehavingDeviceTest {
 
     @Test
     void update_refused_although_downloaded_is_caught() {
-        CheckReport r = firmwareReady().firmwareNotify("n1", "{\"state\":1}").firmwareNotify("n2", "{\"state\":2}")
+        CheckReport r = downloading().firmwareNotify("n1", "{\"state\":1}").firmwareNotify("n2", "{\"state\":2}")
                 .platform("iotdm-1/mgmt/initiate/firmware/update", "{\"reqId\":\"r6\"}").answer("r6", 400).report();
         assertThat(r.violatedRuleIds()).containsExactly("DM-FW-UPDATE");
     }
@@ -338,6 +344,7 @@ class MisbehavingDeviceTest {
     @Test
     void notify_after_cancel_is_caught_but_observe_of_the_parent_covers_sub_fields() {
         Script s = new Script().started().firmwareObserved("o1", 0)
+                .platform("iotdm-1/mgmt/initiate/firmware/download", "{\"reqId\":\"rd\"}").answer("rd", 202)
                 .device(NOTIFY, "{\"reqId\":\"n1\",\"d\":{\"fields\":[{\"field\":\"mgmt.firmware.state\",\"value\":1}]}}");
         assertThat(s.report().violations()).isEmpty();
         CheckReport r = s.platform("iotdm-1/cancel", "{\"reqId\":\"c1\",\"d\":{\"fields\":[{\"field\":\"mgmt.firmware\"}]}}")
@@ -359,6 +366,7 @@ class MisbehavingDeviceTest {
     @Test
     void every_old_client_notify_without_req_id_is_reported() {
         CheckReport r = new Script().started().firmwareObserved("o1", 0)
+                .platform("iotdm-1/mgmt/initiate/firmware/download", "{\"reqId\":\"rd\"}").answer("rd", 202)
                 .device(NOTIFY, "{\"d\":{\"fields\":[{\"field\":\"mgmt.firmware\",\"value\":{\"state\":1}}]}}")
                 .report();
         assertThat(r.violatedRuleIds()).containsExactly("R12.3-NOTIFY-REQID");

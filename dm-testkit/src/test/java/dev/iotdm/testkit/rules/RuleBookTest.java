@@ -84,7 +84,7 @@ class RuleBookTest {
 
     private static String rule(String id) {
         return "{\"id\":\"" + id + "\",\"statement\":\"s\",\"binds\":\"DEVICE\",\"scope\":\"ALL_TRANSPORTS\","
-                + "\"sections\":[\"§3.1\"],\"checkable\":false}";
+                + "\"level\":\"required\",\"sections\":[\"§3.1\"],\"checkable\":false}";
     }
 
     @Test
@@ -105,6 +105,8 @@ class RuleBookTest {
     void bad_values_are_rejected_naming_the_field() {
         assertThatThrownBy(() -> parse(rule("DM-X-1").replace("\"DEVICE\"", "\"NOBODY\"")))
                 .hasMessageContaining("'binds' must be one of [DEVICE, PLATFORM, BOTH]");
+        assertThatThrownBy(() -> parse(rule("DM-X-1").replace("\"required\"", "\"optional\"")))
+                .hasMessageContaining("'level' must be one of required, recommended, informational, got 'optional'");
         assertThatThrownBy(() -> parse(rule("DM-X-1").replace("§3.1", "3.1")))
                 .hasMessageContaining("'3.1' is not like §6 or §12.15");
         assertThatThrownBy(() -> parse(rule("dm-lower"))).hasMessageContaining("id: must be upper-case");

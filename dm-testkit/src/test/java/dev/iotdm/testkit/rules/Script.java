@@ -19,7 +19,7 @@ final class Script {
 
     private final String clientId;
     private final Transcript transcript = new Transcript();
-    private final RuleChecker checker = new RuleChecker();
+    private final RuleChecker checker;
     private Instant now = Instant.parse("2026-11-25T10:00:00Z");
 
     Script() {
@@ -27,8 +27,33 @@ final class Script {
     }
 
     Script(String clientId) {
+        this(clientId, new RuleChecker());
+    }
+
+    private Script(String clientId, RuleChecker checker) {
         this.clientId = clientId;
+        this.checker = checker;
         transcript.addListener(checker);
+    }
+
+    /** A script whose checker is told of each SUBSCRIBE ({@link #subscribe}), as a broker reporting them live would. */
+    static Script withLiveSubscriptions() {
+        return new Script(CLIENT, RuleChecker.withLiveSubscriptions());
+    }
+
+    /** The device's SUBSCRIBE of these filters is granted. */
+    Script subscribe(String... filters) {
+        if (filters.length == 0) {
+            return this; // nothing reported
+        }
+        checker.onSubscribe(tick(), clientId, java.util.List.of(filters));
+        return this;
+    }
+
+    /** The run ends: the checker charges what is still unanswered. */
+    Script finish() {
+        checker.finish(tick());
+        return this;
     }
 
     private Instant tick() {

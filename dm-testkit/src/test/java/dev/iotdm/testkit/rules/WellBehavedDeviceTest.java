@@ -15,7 +15,14 @@ class WellBehavedDeviceTest {
 
     /** Manage, diagnostics, observe/notify, the §6.4 firmware run, custom action, reboot, reset, unmanage. */
     static Script wellBehaved() {
-        Script s = new Script().connect().managed("m1");
+        return wellBehaved(true);
+    }
+
+    /** The conversation, with or without the device's SUBSCRIBEs reported to the checker. */
+    static Script wellBehaved(boolean subscriptionsReported) {
+        Script s = subscriptionsReported ? Script.withLiveSubscriptions() : new Script();
+        String[] filters = subscriptionsReported ? new String[] {"iotdm-1/#"} : new String[0];
+        s.connect().subscribe(filters).managed("m1");
         // Location, error codes and logs (§3.3-§3.7).
         s.device("iotdevice-1/device/update/location", "{\"reqId\":\"l1\",\"d\":{\"latitude\":30.28565,"
                 + "\"longitude\":-97.73921,\"elevation\":0,\"measuredDateTime\":\"2026-11-25T10:00:01.123Z\"}}")
@@ -69,15 +76,15 @@ class WellBehavedDeviceTest {
         s.after(Duration.ofSeconds(3240)).managed("m2");
         // Reboot: 202 first, then the connection drops, then a prompt manage after reconnect.
         s.platform("iotdm-1/mgmt/initiate/device/reboot", "{\"reqId\":\"b1\"}").answer("b1", 202).disconnect()
-                .after(Duration.ofSeconds(20)).connect().managed("m3");
+                .after(Duration.ofSeconds(20)).connect().subscribe(filters).managed("m3");
         // Factory reset, the same way.
         s.platform("iotdm-1/mgmt/initiate/device/factory_reset", "{\"reqId\":\"f1\"}").answer("f1", 202).disconnect()
-                .after(Duration.ofSeconds(20)).connect().managed("m4");
+                .after(Duration.ofSeconds(20)).connect().subscribe(filters).managed("m4");
         // Events are not DM: any QoS is fine.
         s.device("iot-2/evt/status/fmt/json", "{\"temp\":21.5}", 0, false);
         // Unmanage, then leave.
         s.device("iotdevice-1/mgmt/unmanage", "{\"reqId\":\"um1\"}").platformAnswer("um1", 200).disconnect();
-        return s;
+        return s.finish();
     }
 
     @Test
@@ -96,12 +103,13 @@ class WellBehavedDeviceTest {
         assertThat(r.exercised()).contains("R12.15-ONE-MANAGE", "R12.25-ONE-RESPONSE", "DM-RESP-2", "DM-FW-DOWNLOAD",
                 "DM-FW-UPDATE", "R12.28-NOTIFY-ONLY-OBSERVED", "R12.12-NO-REPLY-WITHOUT-REQID",
                 "C13.6-REMANAGE-BEFORE-EXPIRY", "R12.14-REMANAGE-ON-RECONNECT", "DM-ACTION-1", "R12.26-CUSTOM-ACTION-RC",
-                "R12.31-UNKNOWN-TOPIC-404", "R12.17-DM-QOS-1");
+                "R12.31-UNKNOWN-TOPIC-404", "R12.17-DM-QOS-1", "DM-RESP-3", "DM-RESP-4", "DM-SUB-1",
+                "DM-MANAGE-4", "DM-ACTION-2", "R12.8-DOWNLOAD-URI");
     }
 
     @Test
     void the_same_conversation_checked_from_its_json_lines_gives_the_same_report() {
-        Script s = wellBehaved();
+        Script s = wellBehaved(false);
         CheckReport live = s.report();
         CheckReport replayed = RuleChecker.check(
                 dev.iotdm.testkit.transcript.Transcript.parseJsonLines(s.transcript().toJsonLines()));
