@@ -5,7 +5,10 @@ import dev.iotdm.testkit.platform.PlatformEvent;
 import dev.iotdm.testkit.platform.PlatformEvent.BrokerRefusal;
 import dev.iotdm.testkit.platform.PlatformObserver;
 import dev.iotdm.testkit.platform.PlatformRecorder;
+import dev.iotdm.testkit.rules.Audience;
 import dev.iotdm.testkit.rules.CheckReport;
+import dev.iotdm.testkit.rules.RuleBook;
+import dev.iotdm.testkit.rules.Verdict;
 import dev.iotdm.testkit.rules.Violation;
 import dev.iotdm.testkit.transcript.Transcript;
 import dev.iotdm.testkit.transcript.TranscriptEntry;
@@ -14,6 +17,7 @@ import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Queue;
@@ -37,8 +41,8 @@ final class ConsoleFindings implements PlatformObserver {
 
     /** A refused CONNECT: the device's connect parameters (§1.4, §1.5). */
     static final String CONNECT_RULE = "C13.1-CONNECT";
-    /** A refused SUBSCRIBE filter (§1.10); not in the rule book yet. */
-    static final String SUBSCRIBE_RULE = "BROKER-SUBSCRIBE-REFUSED";
+    /** A refused SUBSCRIBE filter (§1.10). */
+    static final String SUBSCRIBE_RULE = "DM-SUB-2";
     /** A publish on a topic a device may not use (§2.2, §1.9). */
     static final String PUBLISH_RULE = "DM-TOPIC-1";
     /** An oversized payload (§1.9). */
@@ -118,9 +122,15 @@ final class ConsoleFindings implements PlatformObserver {
         out.println("deviation (operator): " + text);
     }
 
-    /** Whether nothing was violated, by the devices or at the broker. */
+    /**
+     * Whether the devices pass: no violation, by the devices or at the broker, of a rule that fails
+     * an external device (a {@code required} rule binding the device; the rest are deviations,
+     * listed but not failing, as {@link Verdict} decides for every command).
+     */
     boolean isClean() {
-        return recorder.report().isClean() && brokerViolations.isEmpty();
+        List<Violation> all = new ArrayList<>(recorder.report().violations());
+        all.addAll(brokerViolations);
+        return all.stream().noneMatch(v -> Verdict.fails(v, Audience.EXTERNAL_DEVICE, RuleBook.standard()));
     }
 
     /** The verdict in a few lines: every violation with its rule and level, then the operator's deviations. */
@@ -146,7 +156,7 @@ final class ConsoleFindings implements PlatformObserver {
 
     /** One violation on one or two lines, wire text escaped. */
     static String describe(Violation v) {
-        return v.ruleId() + levelText(v.ruleId()) + " " + WireText.escape(v.clientId()) + " at " + v.time() + ": "
+        return v.ruleId() + " " + WireText.escape(v.clientId()) + " at " + v.time() + levelText(v.ruleId()) + ": "
                 + WireText.escape(v.detail(), 1024)
                 + v.entry().map(ConsoleFindings::entryLine).orElse("");
     }
@@ -155,14 +165,10 @@ final class ConsoleFindings implements PlatformObserver {
         return "\n    " + WireText.escape(Transcript.textLine(e), 1024);
     }
 
-    /**
-     * The rule's level, e.g. {@code " (required)"}, or nothing while the rule book has no levels.
-     *
-     * <p>LEAD: helper "rules" adds {@code Rule.level()}; once it is on main, look the rule up in
-     * the rule book here and return {@code " (" + level + ")"}. This is the one place to change.
-     */
+    /** The rule's level as the rule book gives it, e.g. {@code " (required)"}; nothing for an unknown id. */
     static String levelText(String ruleId) {
-        return "";
+        return RuleBook.standard().rule(ruleId)
+                .map(r -> " (" + r.level().name().toLowerCase(Locale.ROOT) + ")").orElse("");
     }
 
     /** A refusal's rule and its one-line text. */

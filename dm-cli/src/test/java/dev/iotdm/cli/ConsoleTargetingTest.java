@@ -121,7 +121,7 @@ class ConsoleTargetingTest {
         try (RawDevice device = RawDevice.connect(platform.port(), "d:acme:raw:dev-7", TOKEN, true)) {
             assertThat(device.mqtt().subscribe("iot-2/evt/+/fmt/+", 1, RawDevice.WAIT)).isEqualTo(0x80);
             platform.await("^broker refused SUBSCRIBE of d:acme:raw:dev-7 to " + q("iot-2/evt/+/fmt/+")
-                    + " .*\\[BROKER-SUBSCRIBE-REFUSED");
+                    + " .*\\[DM-SUB-2");
             device.mqtt().publish("iotdm-1/response", "{}".getBytes(StandardCharsets.UTF_8), 0,
                     RawDevice.WAIT);
             platform.await("^broker refused PUBLISH of d:acme:raw:dev-7 on the forbidden topic iotdm-1/response"
@@ -139,7 +139,7 @@ class ConsoleTargetingTest {
         assertThat(Integer.parseInt(verdict)).isGreaterThanOrEqualTo(5);
         platform.await("^  C13\\.7-PAYLOAD-LIMIT d:acme:raw:dev-8 ");
         assertThat(platform.output()).contains("C13.1-CONNECT d:acme:raw:dev-6")
-                .contains("BROKER-SUBSCRIBE-REFUSED d:acme:raw:dev-7").contains("DM-TOPIC-1 d:acme:raw:dev-7")
+                .contains("DM-SUB-2 d:acme:raw:dev-7").contains("DM-TOPIC-1 d:acme:raw:dev-7")
                 .contains("C13.7-PAYLOAD-LIMIT d:acme:raw:dev-8");
     }
 
