@@ -415,23 +415,4 @@ final class VirtualWorld implements ScenarioWorld {
     /** A handler answer that falls due later in virtual time. */
     private record Deferred(Instant due, String what, Runnable action) {
     }
-
-    /** The device's saved state, wiped by a factory reset. */
-    private static final class WipeableStore implements DeviceStateStore {
-        private DeviceState state;
-
-        @Override
-        public Optional<DeviceState> load() {
-            return Optional.ofNullable(state);
-        }
-
-        @Override
-        public void save(DeviceState newState) {
-            state = newState;
-        }
-
-        void wipe() {
-            state = null;
-        }
-    }
 }

@@ -30,9 +30,9 @@ import java.util.Set;
 public final class Invariants {
 
     /** Topic of the device's answers to platform requests (§2.2). */
-    static final String DEVICE_RESPONSE = "iotdevice-1/response";
+    public static final String DEVICE_RESPONSE = "iotdevice-1/response";
     /** Topic of the platform's answers to device requests (§2.2). */
-    static final String PLATFORM_RESPONSE = "iotdm-1/response";
+    public static final String PLATFORM_RESPONSE = "iotdm-1/response";
 
     private Invariants() {
     }
@@ -80,7 +80,7 @@ public final class Invariants {
      * {@code responseTopic}, and all answers to one reqId must be identical (a second, identical
      * answer is QoS 1 redelivery).
      */
-    static List<Problem> answers(List<TranscriptEntry> messages, Direction requestDirection, String responseTopic) {
+    public static List<Problem> answers(List<TranscriptEntry> messages, Direction requestDirection, String responseTopic) {
         Set<String> asked = new LinkedHashSet<>();
         Map<String, JsonValue> answered = new LinkedHashMap<>();
         List<Problem> problems = new ArrayList<>();

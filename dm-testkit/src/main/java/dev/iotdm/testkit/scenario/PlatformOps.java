@@ -81,24 +81,102 @@ public final class PlatformOps {
 
     /** Starts {@code op} on the engine. */
     public static OperationToken start(PlatformEngine engine, Instant now, String clientId, ScenarioStep.PlatformOp op) {
+        return start(op, new Operations<>() {
+            @Override
+            public OperationToken reboot(Duration timeout) {
+                return engine.reboot(now, clientId, timeout);
+            }
+
+            @Override
+            public OperationToken factoryReset(Duration timeout) {
+                return engine.factoryReset(now, clientId, timeout);
+            }
+
+            @Override
+            public OperationToken firmwareDownload(Optional<FirmwareImage> image, Duration timeout) {
+                return engine.firmwareDownload(now, clientId, image, timeout);
+            }
+
+            @Override
+            public OperationToken firmwareUpdate(Optional<FirmwareImage> image, Duration timeout) {
+                return engine.firmwareUpdate(now, clientId, image, timeout);
+            }
+
+            @Override
+            public OperationToken customAction(String bundleId, String actionId, List<Parameter> parameters,
+                    Duration timeout) {
+                return engine.customAction(now, clientId, bundleId, actionId, parameters, timeout);
+            }
+
+            @Override
+            public OperationToken deviceUpdate(List<FieldValue> fields, Duration timeout) {
+                return engine.deviceUpdate(now, clientId, fields, timeout);
+            }
+
+            @Override
+            public OperationToken observe(List<String> fields, Duration timeout) {
+                return engine.observe(now, clientId, fields, timeout);
+            }
+
+            @Override
+            public OperationToken cancel(List<String> fields, Duration timeout) {
+                return engine.cancel(now, clientId, fields, timeout);
+            }
+        });
+    }
+
+    /** Starts {@code op} through {@code platform}, whatever handle its operations return. */
+    public static <T> T start(ScenarioStep.PlatformOp op, Operations<T> platform) {
         if (op instanceof ScenarioStep.Reboot) {
-            return engine.reboot(now, clientId, TIMEOUT);
+            return platform.reboot(TIMEOUT);
         } else if (op instanceof ScenarioStep.FactoryReset) {
-            return engine.factoryReset(now, clientId, TIMEOUT);
+            return platform.factoryReset(TIMEOUT);
         } else if (op instanceof ScenarioStep.FirmwareDownload d) {
-            return engine.firmwareDownload(now, clientId, Optional.of(image(d.verifies())), TIMEOUT);
+            return platform.firmwareDownload(Optional.of(image(d.verifies())), TIMEOUT);
         } else if (op instanceof ScenarioStep.FirmwareUpdate) {
-            return engine.firmwareUpdate(now, clientId, Optional.empty(), TIMEOUT);
+            return platform.firmwareUpdate(Optional.empty(), TIMEOUT);
         } else if (op instanceof ScenarioStep.CustomAction c) {
-            return engine.customAction(now, clientId, c.declared() ? DECLARED_BUNDLE : UNDECLARED_BUNDLE, "doIt",
+            return platform.customAction(c.declared() ? DECLARED_BUNDLE : UNDECLARED_BUNDLE, "doIt",
                     List.of(new Parameter("p", new JsonString("v"))), TIMEOUT);
         } else if (op instanceof ScenarioStep.DeviceUpdate u) {
-            return engine.deviceUpdate(now, clientId, List.of(value(u)), TIMEOUT);
+            return platform.deviceUpdate(List.of(value(u)), TIMEOUT);
         } else if (op instanceof ScenarioStep.Observe o) {
-            return engine.observe(now, clientId, List.of(o.field()), TIMEOUT);
+            return platform.observe(List.of(o.field()), TIMEOUT);
         } else if (op instanceof ScenarioStep.Cancel c) {
-            return engine.cancel(now, clientId, List.of(c.field()), TIMEOUT);
+            return platform.cancel(List.of(c.field()), TIMEOUT);
         }
         throw new IllegalArgumentException("unknown operation " + op);
+    }
+
+    /**
+     * The platform's operations on one device, as a row's platform offers them (the engine's
+     * tokens, the fake platform's futures).
+     *
+     * @param <T> what starting an operation returns
+     */
+    public interface Operations<T> {
+        /** Reboot (§7.1). */
+        T reboot(Duration timeout);
+
+        /** Factory reset (§7.2). */
+        T factoryReset(Duration timeout);
+
+        /** The firmware download flow (§6.2). */
+        T firmwareDownload(Optional<FirmwareImage> image, Duration timeout);
+
+        /** The firmware update flow (§6.3). */
+        T firmwareUpdate(Optional<FirmwareImage> image, Duration timeout);
+
+        /** A custom action (§8). */
+        T customAction(String bundleId, String actionId, List<Parameter> parameters, Duration timeout);
+
+        /** A device/update (§4.2). */
+        T deviceUpdate(List<FieldValue> fields, Duration timeout);
+
+        /** Observe (§4.3). */
+        T observe(List<String> fields, Duration timeout);
+
+        /** Cancel (§4.4). */
+        T cancel(List<String> fields, Duration timeout);
     }
 }

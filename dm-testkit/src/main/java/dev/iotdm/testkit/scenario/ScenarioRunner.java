@@ -164,6 +164,10 @@ public final class ScenarioRunner {
         }
         b.append("problems:\n");
         minimal.problems().forEach(p -> b.append("  ").append(p).append('\n'));
+        if (minimal != original) {
+            b.append("problems of the original scenario:\n");
+            original.problems().forEach(p -> b.append("  ").append(p).append('\n'));
+        }
         b.append("minimal transcript:\n").append(minimal.transcript().indent(2));
         return new ScenarioFailure(b.toString(), minimal);
     }
