@@ -145,7 +145,8 @@ final class VirtualWorld implements ScenarioWorld {
             if (open.isEmpty()) {
                 return;
             }
-            Optional<Instant> next = earliest(earliest(pair.device().nextTimer(), platform.nextTimer()), device.nextDue());
+            Optional<Instant> next = VirtualPairing.earliest(
+                    VirtualPairing.earliest(pair.device().nextTimer(), platform.nextTimer()), device.nextDue());
             if (next.isEmpty() || next.get().isAfter(deadline)) {
                 throw new ScenarioException("still open at " + pair.now() + " with no timer to wait for before "
                         + deadline + ": " + open);
@@ -172,16 +173,6 @@ final class VirtualWorld implements ScenarioWorld {
     @Override
     public void close() {
         // nothing to release: no socket, no thread
-    }
-
-    private static Optional<Instant> earliest(Optional<Instant> a, Optional<Instant> b) {
-        if (a.isEmpty()) {
-            return b;
-        }
-        if (b.isEmpty()) {
-            return a;
-        }
-        return a.get().isBefore(b.get()) ? a : b;
     }
 
     /**

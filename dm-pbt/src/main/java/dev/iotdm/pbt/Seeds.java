@@ -65,17 +65,31 @@ public final class Seeds {
      * @throws IllegalArgumentException if {@code property} is not blank and not a positive int
      */
     static int resolveTries(int inCode, String property) {
-        if (property == null || property.isBlank()) {
+        return positiveInt(TRIES_PROPERTY, property, inCode);
+    }
+
+    /**
+     * A count from system property {@code name} when set and not blank, else {@code inCode}: the
+     * same convention for other budgets such as {@code conformance.scenarios}.
+     *
+     * @throws IllegalArgumentException if the property is not blank and not a positive int
+     */
+    public static int positiveInt(String name, int inCode) {
+        return positiveInt(name, System.getProperty(name), inCode);
+    }
+
+    private static int positiveInt(String name, String value, int inCode) {
+        if (value == null || value.isBlank()) {
             return inCode;
         }
         try {
-            int n = Integer.parseInt(property.trim());
+            int n = Integer.parseInt(value.trim());
             if (n >= 1) {
                 return n;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException(TRIES_PROPERTY + ": not a positive int: '" + property + "'");
+        throw new IllegalArgumentException(name + ": not a positive int: '" + value + "'");
     }
 }

@@ -56,19 +56,7 @@ public final class ScenarioRunner {
 
     /** The number of scenarios to run: {@code conformance.scenarios} when set and not blank, else {@code budget}. */
     public static int scenarios(int budget) {
-        String property = System.getProperty(SCENARIOS_PROPERTY);
-        if (property == null || property.isBlank()) {
-            return budget;
-        }
-        try {
-            int n = Integer.parseInt(property.trim());
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(SCENARIOS_PROPERTY + ": not a positive int: '" + property + "'");
+        return Seeds.positiveInt(SCENARIOS_PROPERTY, budget);
     }
 
     /**
