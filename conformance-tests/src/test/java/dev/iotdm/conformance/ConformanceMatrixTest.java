@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
  * The conformance suite over the transport matrix: the same seeded random scenarios on every row,
  * the invariants after each, and the rule coverage table printed at the end (CI log).
  *
- * <p>{@code -Dconformance.scenarios=N} runs N scenarios per row instead of the fixed budget;
- * {@code -Dpbt.seed=N} replays a reported failure.
+ * <p>{@code -Dconformance.scenarios=N} runs N scenarios on the in-memory row instead of its fixed
+ * budget, and N / {@value #SOCKET_SHARE} (at least their fixed budget) on each socket row, where a
+ * scenario costs real seconds; {@code -Dpbt.seed=N} replays a reported failure.
  */
 class ConformanceMatrixTest {
 
@@ -29,6 +30,8 @@ class ConformanceMatrixTest {
     /** Each replay over sockets costs seconds: a small shrink budget keeps a failing build short. */
     private static final int PAHO_SHRINK_REPLAYS = 15;
     private static final int MAX_STEPS = 25;
+    /** A socket row runs this many times fewer scenarios than {@code -Dconformance.scenarios} asks. */
+    static final int SOCKET_SHARE = 20;
 
     /** Rules that cannot apply to a row, with the reason; printed with the table. */
     private static final Map<String, Map<String, String>> NOT_APPLICABLE = Map.of("in-memory", ourPlatformOnly(),
@@ -38,7 +41,7 @@ class ConformanceMatrixTest {
 
     @Test
     void in_memory_pairing_keeps_every_invariant() {
-        run(new InMemoryRow(), IN_MEMORY_BUDGET, ScenarioRunner.DEFAULT_SHRINK_ATTEMPTS);
+        run(new InMemoryRow(), ScenarioRunner.scenarios(IN_MEMORY_BUDGET), ScenarioRunner.DEFAULT_SHRINK_ATTEMPTS);
     }
 
     /** Rules only a misbehaving platform or a failing cancel exercises: our platform and device never do. */
@@ -54,8 +57,13 @@ class ConformanceMatrixTest {
     @Test
     void paho_over_the_embedded_broker_keeps_every_invariant() {
         try (PahoRow row = new PahoRow()) {
-            run(row, PAHO_BUDGET, PAHO_SHRINK_REPLAYS);
+            run(row, socketBudget(PAHO_BUDGET), PAHO_SHRINK_REPLAYS);
         }
+    }
+
+    /** The scenarios of a socket row: its fixed budget, or its share of {@code -Dconformance.scenarios}. */
+    private static int socketBudget(int fixed) {
+        return Math.max(fixed, ScenarioRunner.scenarios(fixed) / SOCKET_SHARE);
     }
 
     /** A socket row runs in real time: no scenario waits out a manage lifetime. */
@@ -67,7 +75,7 @@ class ConformanceMatrixTest {
     }
 
     private static void run(ScenarioRow row, int budget, int shrinkReplays) {
-        RowResult result = new ScenarioRunner(row, MAX_STEPS, shrinkReplays).run(ScenarioRunner.scenarios(budget));
+        RowResult result = new ScenarioRunner(row, MAX_STEPS, shrinkReplays).run(budget);
         synchronized (RESULTS) {
             RESULTS.add(result);
         }
