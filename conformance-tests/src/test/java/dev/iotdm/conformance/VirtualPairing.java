@@ -214,7 +214,8 @@ public final class VirtualPairing {
         }
     }
 
-    private static Optional<Instant> earliest(Optional<Instant> a, Optional<Instant> b) {
+    /** The earlier of two optional instants. */
+    static Optional<Instant> earliest(Optional<Instant> a, Optional<Instant> b) {
         if (a.isEmpty()) {
             return b;
         }

@@ -2,6 +2,7 @@ package dev.iotdm.client.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.iotdm.pbt.Seeds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,16 +31,14 @@ class IniSyntaxProperties {
 
     @Test
     void every_legal_spelling_of_the_same_file_reads_the_same_options() throws Exception {
-        String seedProperty = System.getProperty("pbt.seed", "");
-        long seed = seedProperty.isBlank() ? new Random().nextLong() : Long.parseLong(seedProperty);
-        String triesProperty = System.getProperty("pbt.tries", "");
-        int tries = triesProperty.isBlank() ? 200 : Integer.parseInt(triesProperty);
+        long seed = Seeds.runSeed();
+        int tries = Seeds.tries(200);
         Random random = new Random(seed);
         for (int i = 0; i < tries; i++) {
             String text = spell(random);
             Path file = Files.writeString(dir.resolve("device-" + i + ".ini"), text);
             DeviceOptions o = DeviceConfigs.fromIniFile(file).build();
-            String context = "seed " + seed + " (replay with -Dpbt.seed=" + seed + "), case " + i + ":\n" + text;
+            String context = Seeds.replayHint(seed) + ", case " + i + ":\n" + text;
             assertThat(o.clientId()).as(context).isEqualTo("d:abc123:raspberry-pi-3:00ef08ac05");
             assertThat(o.token().reveal()).as(context).isEqualTo("tok=en:with%percent");
             assertThat(o.host()).as(context).isEqualTo("abc123.messaging.example.com");

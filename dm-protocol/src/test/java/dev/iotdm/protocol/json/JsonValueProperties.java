@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.iotdm.protocol.internal.Jackson;
-import dev.iotdm.protocol.testing.Gen;
+import dev.iotdm.pbt.Gen;
 import dev.iotdm.protocol.testing.JsonGens;
-import dev.iotdm.protocol.testing.Property;
+import dev.iotdm.pbt.Property;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -2,6 +2,8 @@ package dev.iotdm.protocol.supervisor;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.iotdm.pbt.Seeds;
+import dev.iotdm.pbt.Shrinker;
 import dev.iotdm.protocol.supervisor.LifecycleEvent.AuthenticationFailed;
 import dev.iotdm.protocol.supervisor.LifecycleEvent.ClientIdTakeOverSuspected;
 import dev.iotdm.protocol.supervisor.LifecycleEvent.Closed;
@@ -41,15 +43,16 @@ class ConnectionSupervisorProperties {
 
     @Test
     void random_input_sequences_keep_the_supervisor_invariants() {
-        for (long seed : seeds()) {
+        long runSeed = Seeds.runSeed();
+        for (long seed : seeds(runSeed)) {
             Scenario scenario = Scenario.generate(seed);
             Optional<String> failure = run(scenario.policy(), scenario.steps(), seed);
             if (failure.isPresent()) {
-                List<Step> minimal = SequenceShrinker.shrink(scenario.steps(),
-                        steps -> run(scenario.policy(), steps, seed).isPresent());
-                fail("Supervisor property failed for seed %d (replay with -Dpbt.seed=%d)%n"
+                List<Step> minimal = Shrinker.shrinkList(scenario.steps(),
+                        steps -> run(scenario.policy(), steps, seed).isPresent(), Shrinker.DEFAULT_MAX_ATTEMPTS).minimal();
+                fail("Supervisor property failed for case seed %d (%s)%n"
                                 + "policy: %s%n%d steps shrunk to %d:%n%s%nfailure: %s%n(original failure: %s)",
-                        seed, seed, scenario.policy(), scenario.steps().size(), minimal.size(),
+                        seed, Seeds.replayHint(runSeed), scenario.policy(), scenario.steps().size(), minimal.size(),
                         IntStream.range(0, minimal.size()).mapToObj(i -> "  " + i + ": " + minimal.get(i))
                                 .collect(Collectors.joining("\n")),
                         run(scenario.policy(), minimal, seed).orElse("?"), failure.get());
@@ -57,14 +60,10 @@ class ConnectionSupervisorProperties {
         }
     }
 
-    private static List<Long> seeds() {
-        String fixed = System.getProperty("pbt.seed", "").trim();
-        if (!fixed.isEmpty()) {
-            return List.of(Long.parseLong(fixed));
-        }
-        String triesText = System.getProperty("pbt.tries", "").trim();
-        int tries = triesText.isEmpty() ? DEFAULT_TRIES : Integer.parseInt(triesText);
-        SplittableRandom master = new SplittableRandom();
+    /** One seed per case, all from the run's seed (the one {@code -Dpbt.seed} replays). */
+    private static List<Long> seeds(long runSeed) {
+        int tries = Seeds.tries(DEFAULT_TRIES);
+        SplittableRandom master = new SplittableRandom(runSeed);
         List<Long> seeds = new ArrayList<>();
         for (int i = 0; i < tries; i++) {
             seeds.add(master.nextLong());

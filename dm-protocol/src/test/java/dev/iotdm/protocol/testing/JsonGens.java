@@ -1,5 +1,7 @@
 package dev.iotdm.protocol.testing;
 
+import dev.iotdm.pbt.Choices;
+import dev.iotdm.pbt.Gen;
 import dev.iotdm.protocol.json.JsonArray;
 import dev.iotdm.protocol.json.JsonBoolean;
 import dev.iotdm.protocol.json.JsonNull;
@@ -103,7 +105,7 @@ public final class JsonGens {
             }
             switch (c.drawWeighted(3, 4, 2)) {
                 case 0 -> sb.append('0');
-                case 1 -> sb.append(Generators.longIn(c, 1, 999_999));
+                case 1 -> sb.append(Gen.longs(1, 999_999).generate(c));
                 default -> sb.append(1 + c.draw(8)).append(bigDigits.generate(c));
             }
             if (c.drawBoolean(0.3)) {
@@ -173,11 +175,11 @@ public final class JsonGens {
      */
     public static Gen<byte[]> mutations(byte[] valid) {
         byte[] original = valid.clone();
-        Gen<Integer> alphabetByte = Generators.codePointsOf(JSON_ALPHABET);
+        Gen<Integer> alphabetByte = Gen.codePointsOf(JSON_ALPHABET);
         Gen<Integer> anyByte = Gen.oneOf(alphabetByte, Gen.integers(0, 255));
         return c -> {
             byte[] b = original;
-            int edits = (int) Generators.longIn(c, 1, 4);
+            int edits = Gen.integers(1, 4).generate(c);
             for (int i = 0; i < edits; i++) {
                 int at = (int) c.draw(b.length);
                 int kind = (int) c.draw(5);
@@ -201,7 +203,7 @@ public final class JsonGens {
     /** Bytes drawn mostly from JSON's alphabet: noise that gets past the first token. */
     public static Gen<byte[]> jsonishBytes(int minLength, int maxLength) {
         Gen<Integer> one = Gen.frequency(
-                Gen.weighted(4, Generators.codePointsOf(JSON_ALPHABET)),
+                Gen.weighted(4, Gen.codePointsOf(JSON_ALPHABET)),
                 Gen.weighted(1, Gen.integers(0, 255)));
         Gen<List<Integer>> list = Gen.listOf(one, minLength, maxLength, minLength + Math.min(maxLength - minLength, 16));
         return c -> {

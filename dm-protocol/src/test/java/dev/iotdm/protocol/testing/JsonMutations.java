@@ -1,5 +1,7 @@
 package dev.iotdm.protocol.testing;
 
+import dev.iotdm.pbt.Choices;
+import dev.iotdm.pbt.Gen;
 import dev.iotdm.protocol.json.JsonArray;
 import dev.iotdm.protocol.json.JsonObject;
 import dev.iotdm.protocol.json.JsonString;

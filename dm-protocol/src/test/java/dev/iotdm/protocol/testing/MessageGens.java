@@ -1,5 +1,7 @@
 package dev.iotdm.protocol.testing;
 
+import dev.iotdm.pbt.Choices;
+import dev.iotdm.pbt.Gen;
 import dev.iotdm.protocol.firmware.FirmwareState;
 import dev.iotdm.protocol.firmware.UpdateStatus;
 import dev.iotdm.protocol.json.JsonObject;

@@ -1,5 +1,7 @@
 package dev.iotdm.protocol.testing;
 
+import dev.iotdm.pbt.Choices;
+import dev.iotdm.pbt.Gen;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 

@@ -3,9 +3,9 @@ package dev.iotdm.protocol.topic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-import dev.iotdm.protocol.testing.Gen;
+import dev.iotdm.pbt.Gen;
 import dev.iotdm.protocol.testing.MessageGens;
-import dev.iotdm.protocol.testing.Property;
+import dev.iotdm.pbt.Property;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -2,6 +2,7 @@ package dev.iotdm.testkit.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.iotdm.pbt.Seeds;
 import dev.iotdm.protocol.topic.Direction;
 import dev.iotdm.testkit.transcript.TranscriptEntry;
 import java.nio.charset.StandardCharsets;
@@ -28,8 +29,8 @@ class RuleCheckerRobustnessProperties {
 
     @Test
     void random_conversations_never_break_the_checker() {
-        long seed = Long.getLong("pbt.seed", System.nanoTime());
-        int tries = Integer.getInteger("pbt.tries", 200);
+        long seed = Seeds.runSeed();
+        int tries = Seeds.tries(200);
         SplittableRandom random = new SplittableRandom(seed);
         RuleBook book = RuleBook.standard();
         for (int t = 0; t < tries; t++) {
@@ -56,14 +57,14 @@ class RuleCheckerRobustnessProperties {
                 }
             }
             CheckReport r = checker.report();
-            assertThat(checker.internalFailures()).as("seed %d: inputs the checker failed on", seed).isZero();
+            assertThat(checker.internalFailures()).as("replay with -Dpbt.seed=%d: inputs the checker failed on", seed).isZero();
             for (Violation v : r.violations()) {
-                assertThat(book.rule(v.ruleId())).as("seed %d: %s", seed, v).isPresent();
-                assertThat(RuleChecker.CHECKED_RULE_IDS).as("seed %d", seed).contains(v.ruleId());
-                assertThat(r.exercised()).as("seed %d: a violated rule counts as exercised", seed).contains(v.ruleId());
+                assertThat(book.rule(v.ruleId())).as("replay with -Dpbt.seed=%d: %s", seed, v).isPresent();
+                assertThat(RuleChecker.CHECKED_RULE_IDS).as("replay with -Dpbt.seed=%d", seed).contains(v.ruleId());
+                assertThat(r.exercised()).as("replay with -Dpbt.seed=%d: a violated rule counts as exercised", seed).contains(v.ruleId());
             }
-            assertThat(r.exercised()).as("seed %d", seed).doesNotContainAnyElementsOf(r.notExercised());
-            assertThat(union(r)).as("seed %d", seed).containsAll(book.checkableIds());
+            assertThat(r.exercised()).as("replay with -Dpbt.seed=%d", seed).doesNotContainAnyElementsOf(r.notExercised());
+            assertThat(union(r)).as("replay with -Dpbt.seed=%d", seed).containsAll(book.checkableIds());
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.iotdm.protocol.testing;
+package dev.iotdm.pbt;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -287,6 +287,14 @@ public interface Gen<T> {
             }
             return sb.toString();
         };
+    }
+
+    /** Code points of {@code alphabet}, chosen evenly; shrink toward its first one. */
+    static Gen<Integer> codePointsOf(String alphabet) {
+        if (alphabet.isEmpty()) {
+            throw new IllegalArgumentException("codePointsOf: the alphabet is empty");
+        }
+        return Generators.codePointsOf(alphabet);
     }
 
     /**

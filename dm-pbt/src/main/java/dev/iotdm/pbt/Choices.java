@@ -1,4 +1,4 @@
-package dev.iotdm.protocol.testing;
+package dev.iotdm.pbt;
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -39,12 +39,12 @@ public final class Choices {
     }
 
     /** A source that draws fresh choices from {@code random}. */
-    static Choices random(SplittableRandom random) {
+    public static Choices random(SplittableRandom random) {
         return new Choices(Objects.requireNonNull(random, "random"), new long[0]);
     }
 
     /** A source that replays {@code choices}, then answers 0. */
-    static Choices replay(long[] choices) {
+    public static Choices replay(long[] choices) {
         return new Choices(null, choices.clone());
     }
 
@@ -133,7 +133,7 @@ public final class Choices {
     }
 
     /** The choices made so far, in order. */
-    long[] recorded() {
+    public long[] recorded() {
         return Arrays.copyOf(recorded, size);
     }
 
@@ -141,13 +141,15 @@ public final class Choices {
      * Marks the start of a span: a run of choices that produce one meaningful part of a value
      * (a list element with its "one more?" flag, the chosen alternative of {@code oneOf}). The
      * shrinker tries deleting and zeroing whole spans, whatever their length.
+     *
+     * @return the position to hand to {@link #endSpan(int)}
      */
-    int startSpan() {
+    public int startSpan() {
         return size;
     }
 
     /** Marks the end of the span started at {@code start}. */
-    void endSpan(int start) {
+    public void endSpan(int start) {
         if (size - start < 2) {
             return; // a single choice is shrunk anyway
         }

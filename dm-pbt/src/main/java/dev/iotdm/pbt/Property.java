@@ -1,8 +1,7 @@
-package dev.iotdm.protocol.testing;
+package dev.iotdm.pbt;
 
-import dev.iotdm.protocol.testing.Shrinker.Outcome;
-import dev.iotdm.protocol.testing.Show.Tuple2;
-import java.time.Duration;
+import dev.iotdm.pbt.Shrinker.Outcome;
+import dev.iotdm.pbt.Show.Tuple2;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
@@ -26,7 +25,7 @@ import java.util.SplittableRandom;
  * The parent pom forwards both properties to surefire, so
  * {@code mvn -pl <module> verify -Dtest=SomeProperties -Dpbt.seed=42} replays a reported failure.
  *
- * <p>On failure the check shrinks the failing case (within {@link #shrinkLimits}), then throws
+ * <p>On failure the check shrinks the failing case (within {@link #shrinkLimit}), then throws
  * an {@link AssertionError} naming the seed, how to replay it, the shrink steps, the minimal and
  * the original failing value, with the minimal case's throwable as cause.
  *
@@ -39,33 +38,28 @@ public final class Property<T> {
     /** Tries per property when neither code nor {@code pbt.tries} says otherwise. */
     public static final int DEFAULT_TRIES = 200;
 
-    /** System property holding the seed to replay. */
-    public static final String SEED_PROPERTY = "pbt.seed";
+    /** System property holding the seed to replay; see {@link Seeds}. */
+    public static final String SEED_PROPERTY = Seeds.SEED_PROPERTY;
 
-    /** System property overriding the number of tries. */
-    public static final String TRIES_PROPERTY = "pbt.tries";
-
-    private static final int DEFAULT_SHRINK_ATTEMPTS = 20_000;
-    private static final Duration DEFAULT_SHRINK_TIMEOUT = Duration.ofSeconds(30);
+    /** System property overriding the number of tries; see {@link Seeds}. */
+    public static final String TRIES_PROPERTY = Seeds.TRIES_PROPERTY;
 
     private final Gen<T> gen;
     private final int tries;
     private final Long seed;
     private final int maxShrinkAttempts;
-    private final Duration shrinkTimeout;
 
-    private Property(Gen<T> gen, int tries, Long seed, int maxShrinkAttempts, Duration shrinkTimeout) {
+    private Property(Gen<T> gen, int tries, Long seed, int maxShrinkAttempts) {
         this.gen = gen;
         this.tries = tries;
         this.seed = seed;
         this.maxShrinkAttempts = maxShrinkAttempts;
-        this.shrinkTimeout = shrinkTimeout;
     }
 
     /** A property over the values of {@code gen}. */
     public static <T> Property<T> forAll(Gen<T> gen) {
         return new Property<>(Objects.requireNonNull(gen, "gen"), DEFAULT_TRIES, null,
-                DEFAULT_SHRINK_ATTEMPTS, DEFAULT_SHRINK_TIMEOUT);
+                Shrinker.DEFAULT_MAX_ATTEMPTS);
     }
 
     /** A property over pairs of values, the first from {@code first}, the second from {@code second}. */
@@ -90,21 +84,24 @@ public final class Property<T> {
         if (tries < 1) {
             throw new IllegalArgumentException("tries: must be positive, was " + tries);
         }
-        return new Property<>(gen, tries, seed, maxShrinkAttempts, shrinkTimeout);
+        return new Property<>(gen, tries, seed, maxShrinkAttempts);
     }
 
     /** This property with a fixed seed, which wins over {@code pbt.seed}. */
     public Property<T> seed(long seed) {
-        return new Property<>(gen, tries, seed, maxShrinkAttempts, shrinkTimeout);
+        return new Property<>(gen, tries, seed, maxShrinkAttempts);
     }
 
-    /** This property with shrinking bounded by {@code maxAttempts} replays and {@code timeout}. */
-    public Property<T> shrinkLimits(int maxAttempts, Duration timeout) {
+    /**
+     * This property with shrinking bounded by {@code maxAttempts} replays (default {@value
+     * Shrinker#DEFAULT_MAX_ATTEMPTS}). The budget counts replays, not time, so a shrunk result
+     * repeats on any machine.
+     */
+    public Property<T> shrinkLimit(int maxAttempts) {
         if (maxAttempts < 0) {
             throw new IllegalArgumentException("maxAttempts: must not be negative, was " + maxAttempts);
         }
-        Objects.requireNonNull(timeout, "timeout");
-        return new Property<>(gen, tries, seed, maxAttempts, timeout);
+        return new Property<>(gen, tries, seed, maxAttempts);
     }
 
     /**
@@ -128,8 +125,8 @@ public final class Property<T> {
             } else if (outcome instanceof Outcome.Discarded) {
                 if (++discarded > maxDiscarded) {
                     throw new AssertionError("Property gave up: " + discarded + " cases discarded (filters or"
-                            + " assumptions too strict, or cases too big) after " + passed + " passed; seed "
-                            + runSeed + ", replay with -D" + SEED_PROPERTY + "=" + runSeed);
+                            + " assumptions too strict, or cases too big) after " + passed + " passed; "
+                            + Seeds.replayHint(runSeed));
                 }
             } else {
                 throw failure((Outcome.Fail) outcome, passed + 1, runSeed, check);
@@ -140,10 +137,10 @@ public final class Property<T> {
     private AssertionError failure(Outcome.Fail original, int tryNumber, long runSeed, Check<? super T> check) {
         String originalText = Show.show(original.value());
         Shrinker shrinker = new Shrinker(choices -> execute(Choices.replay(choices), check), original,
-                maxShrinkAttempts, shrinkTimeout.toNanos());
+                maxShrinkAttempts);
         Outcome.Fail minimal = shrinker.shrink();
-        String message = "Property failed on try " + tryNumber + " with seed " + runSeed + "\n"
-                + "  replay with: -D" + SEED_PROPERTY + "=" + runSeed + "\n"
+        String message = "Property failed on try " + tryNumber + "\n"
+                + "  " + Seeds.replayHint(runSeed) + "\n"
                 + "  shrunk in " + shrinker.steps() + " steps (" + shrinker.attempts() + " replays"
                 + (shrinker.spent() ? ", stopped at the shrink limit" : "") + ") from "
                 + original.choices().length + " to " + minimal.choices().length + " choices\n"
@@ -182,33 +179,12 @@ public final class Property<T> {
 
     /** The seed of a run: the one in code, else a non-blank {@code pbt.seed}, else random. */
     static long resolveSeed(Long inCode, String property) {
-        if (inCode != null) {
-            return inCode;
-        }
-        if (property != null && !property.isBlank()) {
-            try {
-                return Long.parseLong(property.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(SEED_PROPERTY + ": not a long: '" + property + "'", e);
-            }
-        }
-        return new SplittableRandom().nextLong();
+        return inCode != null ? inCode : Seeds.resolve(property);
     }
 
     /** The tries of a run: a non-blank {@code pbt.tries}, else the number in code. */
     static int resolveTries(int inCode, String property) {
-        if (property == null || property.isBlank()) {
-            return inCode;
-        }
-        try {
-            int n = Integer.parseInt(property.trim());
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(TRIES_PROPERTY + ": not a positive int: '" + property + "'");
+        return Seeds.resolveTries(inCode, property);
     }
 
     /**
@@ -258,9 +234,9 @@ public final class Property<T> {
             return new Two<>(pairs.seed(seed));
         }
 
-        /** See {@link Property#shrinkLimits(int, Duration)}. */
-        public Two<A, B> shrinkLimits(int maxAttempts, Duration timeout) {
-            return new Two<>(pairs.shrinkLimits(maxAttempts, timeout));
+        /** See {@link Property#shrinkLimit(int)}. */
+        public Two<A, B> shrinkLimit(int maxAttempts) {
+            return new Two<>(pairs.shrinkLimit(maxAttempts));
         }
 
         /** See {@link Property#check(Check)}. */

@@ -1,4 +1,4 @@
-package dev.iotdm.protocol.testing;
+package dev.iotdm.pbt;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -6,15 +6,22 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
- * Owns shrinking: turns a failing choice sequence into a smaller one that fails the same way.
+ * Owns shrinking, the one shrinker of iotdm: turns a failing choice sequence into a smaller one
+ * that fails the same way, and (with {@link #shrinkList}) a failing list of steps into a minimal
+ * sub-list, by the same deletion passes.
+ *
+ * <p>The budget counts replays, never wall-clock time, so a shrink gives the same result on a
+ * fast laptop and on a loaded CI machine.
  *
  * <p>Sequences are ordered shortlex (shorter first, then smaller choice by choice); a candidate
  * is kept only if replaying it fails with the same exception classes (the failure and its
  * causes) and the choices the replay actually consumed are smaller than the best so far. Passes,
  * repeated while any makes progress and the budget lasts:
  * <ol>
+ *   <li>delete halves, quarters, ... of the sequence (delta debugging), then
  *   <li>delete spans, the choices of one list element with its "one more?" flag or of one
  *       alternative (see {@link Choices#startSpan()}), last first;
  *   <li>delete chunks of 8 down to 1 adjacent choices;
@@ -24,7 +31,10 @@ import java.util.Set;
  *       the element it no longer asks for).
  * </ol>
  */
-final class Shrinker {
+public final class Shrinker {
+
+    /** Replays per shrink unless the caller says otherwise. */
+    public static final int DEFAULT_MAX_ATTEMPTS = 20_000;
 
     /** Replays a choice sequence. */
     @FunctionalInterface
@@ -35,18 +45,61 @@ final class Shrinker {
     private final Runner runner;
     private final List<Class<?>> identity;
     private final int maxAttempts;
-    private final long deadline;
+    private final boolean deleteOnly;
     private final Set<Long> seen = new HashSet<>(); // fingerprints of sequences already replayed
     private Outcome.Fail best;
     private int steps;
     private int attempts;
 
-    Shrinker(Runner runner, Outcome.Fail failure, int maxAttempts, long timeoutNanos) {
+    Shrinker(Runner runner, Outcome.Fail failure, int maxAttempts) {
+        this(runner, failure, maxAttempts, false);
+    }
+
+    private Shrinker(Runner runner, Outcome.Fail failure, int maxAttempts, boolean deleteOnly) {
         this.runner = Objects.requireNonNull(runner, "runner");
         this.best = failure;
         this.identity = identity(failure.failure());
+        if (maxAttempts < 0) {
+            throw new IllegalArgumentException("maxAttempts: must not be negative, was " + maxAttempts);
+        }
         this.maxAttempts = maxAttempts;
-        this.deadline = System.nanoTime() + timeoutNanos;
+        this.deleteOnly = deleteOnly;
+    }
+
+    /**
+     * Delta debugging over a list of steps: a sub-list of {@code failing} (order kept) for which
+     * {@code stillFails} holds and from which no single element can be deleted without it passing,
+     * unless {@code maxAttempts} replays ran out first (then the smallest failing sub-list found).
+     *
+     * <p>{@code stillFails} must be deterministic; it is never called with {@code failing} itself.
+     *
+     * @throws IllegalArgumentException if {@code maxAttempts} is negative
+     */
+    public static <T> ListShrink<T> shrinkList(List<T> failing, Predicate<? super List<T>> stillFails, int maxAttempts) {
+        List<T> original = List.copyOf(failing);
+        Objects.requireNonNull(stillFails, "stillFails");
+        // Element i of the list is choice i (its index); the passes only ever delete choices, so
+        // every candidate is a sub-list in the original order.
+        long[] indices = new long[original.size()];
+        Arrays.setAll(indices, i -> i);
+        RuntimeException marker = new StillFails();
+        Runner runner = choices -> {
+            List<T> candidate = pick(original, choices);
+            return stillFails.test(candidate)
+                    ? new Outcome.Fail(candidate, marker, choices, new int[0])
+                    : new Outcome.Pass();
+        };
+        Shrinker shrinker = new Shrinker(runner, new Outcome.Fail(original, marker, indices, new int[0]), maxAttempts, true);
+        long[] minimal = shrinker.shrink().choices();
+        return new ListShrink<>(pick(original, minimal), shrinker.attempts(), shrinker.spent());
+    }
+
+    private static <T> List<T> pick(List<T> original, long[] indices) {
+        List<T> out = new ArrayList<>(indices.length);
+        for (long i : indices) {
+            out.add(original.get((int) i));
+        }
+        return List.copyOf(out);
     }
 
     /** Shrinks until no pass makes progress or the budget is spent; returns the smallest failure. */
@@ -54,8 +107,12 @@ final class Shrinker {
         long[] before;
         do {
             before = best.choices();
+            deleteHalves();
             deleteSpans();
             deleteChunks();
+            if (deleteOnly) {
+                continue;
+            }
             zeroSpans();
             zeroChunks();
             minimizeEach();
@@ -74,9 +131,21 @@ final class Shrinker {
         return attempts;
     }
 
-    /** Whether shrinking stopped because it ran out of attempts or time. */
+    /** Whether shrinking stopped because it ran out of attempts. */
     boolean spent() {
-        return attempts >= maxAttempts || System.nanoTime() - deadline > 0;
+        return attempts >= maxAttempts;
+    }
+
+    /** Deletes chunks of half, a quarter, ... down to 16 choices: big cuts first, cheap when they work. */
+    private void deleteHalves() {
+        for (int k = current().length / 2; k >= 16; k /= 2) {
+            int i = 0;
+            while (i + k <= current().length && !spent()) {
+                if (!consider(without(current(), i, k))) {
+                    i += k;
+                }
+            }
+        }
     }
 
     private void deleteSpans() {
@@ -223,6 +292,30 @@ final class Shrinker {
             h ^= h >>> 31;
         }
         return h;
+    }
+
+    /**
+     * The result of {@link #shrinkList}.
+     *
+     * @param minimal the smallest failing sub-list found
+     * @param attempts how many sub-lists were tried
+     * @param budgetSpent whether the attempt budget ran out before no deletion helped any more
+     * @param <T> the element type
+     */
+    public record ListShrink<T>(List<T> minimal, int attempts, boolean budgetSpent) {
+        /** Copies the list. */
+        public ListShrink {
+            minimal = List.copyOf(minimal);
+        }
+    }
+
+    /** The "failure" a list predicate reports; only its class matters to the shrinker. */
+    private static final class StillFails extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StillFails() {
+            super("still fails", null, false, false);
+        }
     }
 
     /** What running one test case gave. */

@@ -1,4 +1,4 @@
-package dev.iotdm.protocol.testing;
+package dev.iotdm.pbt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;

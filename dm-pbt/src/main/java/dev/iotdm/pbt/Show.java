@@ -1,4 +1,4 @@
-package dev.iotdm.protocol.testing;
+package dev.iotdm.pbt;
 
 import java.util.Collection;
 import java.util.Iterator;

@@ -1,4 +1,4 @@
-package dev.iotdm.protocol.testing;
+package dev.iotdm.pbt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** Self-tests of the runner and the shrinker: failures shrink to the known minimal case. */
 class PropertyTest {
 
-    private static final Pattern SEED = Pattern.compile("with seed (-?\\d+)");
+    private static final Pattern SEED = Pattern.compile("seed (-?\\d+)");
 
     /** Runs a property expected to fail and returns its report. */
     private static AssertionError failureOf(Runnable property) {
@@ -95,7 +95,7 @@ class PropertyTest {
                 .check(list -> assertThat(list).as("list").hasSizeLessThan(3)));
 
         assertThat(e.getMessage())
-                .contains("with seed 12345")
+                .contains("seed 12345")
                 .contains("-Dpbt.seed=12345")
                 .containsPattern("shrunk in \\d+ steps")
                 .contains("minimal failing value: [0, 0, 0]")
@@ -184,7 +184,7 @@ class PropertyTest {
         };
         Shrinker.Outcome.Fail original = (Shrinker.Outcome.Fail) runner.run(new long[] {150});
 
-        Shrinker.Outcome.Fail minimal = new Shrinker(runner, original, 1000, Long.MAX_VALUE / 4).shrink();
+        Shrinker.Outcome.Fail minimal = new Shrinker(runner, original, 1000).shrink();
 
         assertThat(minimal.value()).isEqualTo(100);
         assertThat(minimal.failure()).isInstanceOf(AssertionError.class);
@@ -214,7 +214,7 @@ class PropertyTest {
     void shrinking_stops_at_its_limit_and_says_so() {
         AssertionError e = failureOf(() -> Property.forAll(Gen.listOf(Gen.integers(0, 1000), 0, 50))
                 .seed(5)
-                .shrinkLimits(0, java.time.Duration.ofSeconds(1))
+                .shrinkLimit(0)
                 .check(list -> assertThat(list).hasSizeLessThan(2)));
 
         assertThat(e.getMessage()).contains("shrunk in 0 steps").contains("stopped at the shrink limit");

@@ -1,4 +1,4 @@
-package dev.iotdm.protocol.testing;
+package dev.iotdm.pbt;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;

@@ -1,0 +1,559 @@
+package dev.iotdm.conformance;
+
+import dev.iotdm.client.ActionResponse;
+import dev.iotdm.client.ClientEvent;
+import dev.iotdm.client.FirmwareFailureException;
+import dev.iotdm.client.FirmwareHandler;
+import dev.iotdm.client.ManagedClient;
+import dev.iotdm.client.config.DeviceOptions;
+import dev.iotdm.protocol.firmware.UpdateStatus;
+import dev.iotdm.protocol.json.JsonObject;
+import dev.iotdm.protocol.message.CustomAction;
+import dev.iotdm.protocol.message.DeviceInfo;
+import dev.iotdm.protocol.message.FieldValue;
+import dev.iotdm.protocol.message.FirmwareInfo;
+import dev.iotdm.protocol.message.Location;
+import dev.iotdm.protocol.message.LocationField;
+import dev.iotdm.protocol.message.LogEntry;
+import dev.iotdm.protocol.message.LogSeverity;
+import dev.iotdm.protocol.message.MetadataField;
+import dev.iotdm.protocol.message.Parameter;
+import dev.iotdm.protocol.message.Rc;
+import dev.iotdm.protocol.message.Timestamp;
+import dev.iotdm.protocol.session.DeviceActionKind;
+import dev.iotdm.protocol.session.ManageParams;
+import dev.iotdm.protocol.session.SessionEvent;
+import dev.iotdm.protocol.supervisor.ReconnectPolicy;
+import dev.iotdm.protocol.topic.Direction;
+import dev.iotdm.testkit.platform.DeviceView;
+import dev.iotdm.testkit.platform.FakePlatform;
+import dev.iotdm.testkit.platform.FirmwareImage;
+import dev.iotdm.testkit.platform.OperationOutcome;
+import dev.iotdm.testkit.platform.PlatformEvent;
+import dev.iotdm.testkit.platform.PlatformObserver;
+import dev.iotdm.testkit.platform.PlatformRecorder;
+import dev.iotdm.testkit.rules.CheckReport;
+import dev.iotdm.testkit.scenario.DeviceSnapshot;
+import dev.iotdm.testkit.scenario.DeviceUnderTest;
+import dev.iotdm.testkit.scenario.HandlerOutcome;
+import dev.iotdm.testkit.scenario.Invariants;
+import dev.iotdm.testkit.scenario.Pending;
+import dev.iotdm.testkit.scenario.Problem;
+import dev.iotdm.testkit.scenario.PlatformOps;
+import dev.iotdm.testkit.scenario.ScenarioException;
+import dev.iotdm.testkit.scenario.ScenarioStep;
+import dev.iotdm.testkit.scenario.ScenarioWorld;
+import dev.iotdm.testkit.transcript.Transcript;
+import dev.iotdm.testkit.transcript.TranscriptEntry;
+import dev.iotdm.transport.MqttVersion;
+import dev.iotdm.transport.Qos;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A socket row's world: our {@code ManagedClient} over a named transport, connected through the
+ * embedded broker to the row's {@link FakePlatform}, with the device's application played by
+ * {@link ClientDevice}. A step settles by waiting on the futures of what it started (platform
+ * operations, device requests, a restart in progress) and on the platform seeing the device
+ * connected, each with a generous deadline: never on an idle period.
+ */
+final class ClientWorld implements ScenarioWorld {
+
+    /** The longest a step may take on a loaded machine. */
+    static final Duration WAIT = Duration.ofSeconds(90);
+    /** How long a SLOW handler takes: real time, well inside {@link PlatformOps#TIMEOUT}. */
+    private static final Duration SLOW = Duration.ofMillis(300);
+    private static final ManageParams MANAGE = ManageParams.of(3600, true, true, PlatformOps.DECLARED_BUNDLE);
+    /** Reconnects quickly after a dropped connection so that steps stay short. */
+    private static final ReconnectPolicy FAST = new ReconnectPolicy(Duration.ofMillis(100), Duration.ofSeconds(1), 2.0,
+            0.0, Duration.ofSeconds(10), 1000, Duration.ofMinutes(1));
+
+    private final FakePlatform platform;
+    private final String transport;
+    private final String clientId;
+    private final DeviceOptions options;
+    private final PlatformRecorder recorder = new PlatformRecorder();
+    private final PlatformObserver observer;
+    private final ClientDevice device = new ClientDevice();
+
+    ClientWorld(FakePlatform platform, String transport, String deviceId) {
+        this.platform = platform;
+        this.transport = transport;
+        String token = "token-" + deviceId;
+        clientId = platform.registerDevice("org1", "scenario", deviceId, token);
+        options = DeviceOptions.builder().org("org1").typeId("scenario").deviceId(deviceId).token(token)
+                .host(platform.broker().host()).port(platform.broker().port()).withoutTls()
+                .mqttVersion(MqttVersion.MQTT_5).build();
+        observer = new OneDevice();
+        platform.addObserver(observer);
+        try {
+            device.boot();
+            settle(List.of(device.track("manage", device.client().manage(MANAGE))));
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    @Override
+    public DeviceUnderTest device() {
+        return device;
+    }
+
+    @Override
+    public Pending start(ScenarioStep.PlatformOp op) {
+        CompletableFuture<OperationOutcome> outcome = PlatformOps.start(op, new FakeOperations());
+        return new FuturePending(op + " (platform operation)", outcome);
+    }
+
+    @Override
+    public void inject(ScenarioStep.Fault fault) {
+        if (fault instanceof ScenarioStep.DropConnection) {
+            device.expectManage();
+            platform.broker().disconnectDevice(clientId); // the client's supervisor reconnects and manages
+        } else if (fault instanceof ScenarioStep.RestartDevice) {
+            device.restart(false, null);
+        } else {
+            throw new IllegalArgumentException(transport + " row cannot inject " + fault);
+        }
+    }
+
+    @Override
+    public void settle(List<Pending> started) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        for (Pending p : started) {
+            await(((FuturePending) p).future(), deadline, p.describe());
+        }
+        await(device.restarting(), deadline, "the device's restart");
+        await(device.expectedManage(), deadline, "the device's manage on its new connection");
+        awaitAnswered(deadline);
+        await(device.connectedAndManaged(), deadline, "the device connected and managed again");
+    }
+
+    /**
+     * Waits until every request either side published has been answered: a request still in
+     * flight when the step ends (a flow's closing cancel) must not be cut off by the next step.
+     */
+    private void awaitAnswered(long deadline) {
+        synchronized (recorder) {
+            while (true) {
+                List<TranscriptEntry> messages = recorder.transcript().entries();
+                List<Problem> open = new ArrayList<>(Invariants.answers(messages,
+                        Direction.PLATFORM_TO_DEVICE, Invariants.DEVICE_RESPONSE));
+                open.addAll(Invariants.answers(messages, Direction.DEVICE_TO_PLATFORM, Invariants.PLATFORM_RESPONSE));
+                open.removeIf(p -> !p.invariant().equals("unanswered request"));
+                long left = deadline - System.nanoTime();
+                if (open.isEmpty()) {
+                    return;
+                }
+                if (left <= 0) {
+                    throw new ScenarioException("still unanswered after " + WAIT.toSeconds() + " s: " + open);
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(recorder, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ScenarioException("interrupted while waiting for answers", e);
+                }
+            }
+        }
+    }
+
+    private static void await(CompletableFuture<?> future, long deadline, String what) {
+        try {
+            future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new ScenarioException("still open after " + WAIT.toSeconds() + " s: " + what);
+        } catch (ExecutionException e) {
+            // a failed outcome is an outcome: the invariants judge it
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ScenarioException("interrupted while waiting for " + what, e);
+        }
+    }
+
+    @Override
+    public Optional<DeviceView> platformRecord() {
+        return Optional.of(platform.device(clientId));
+    }
+
+    @Override
+    public CheckReport rules() {
+        return recorder.report();
+    }
+
+    @Override
+    public Transcript transcript() {
+        return recorder.transcript();
+    }
+
+    @Override
+    public void close() {
+        device.powerDown();
+        platform.removeObserver(observer);
+    }
+
+    /** Feeds the world's recorder with what the platform sees of this world's device only. */
+    private final class OneDevice implements PlatformObserver {
+        @Override
+        public void onConnect(Instant time, String id) {
+            if (id.equals(clientId)) {
+                recorder.onConnect(time, id);
+            }
+        }
+
+        @Override
+        public void onDisconnect(Instant time, String id) {
+            if (id.equals(clientId)) {
+                recorder.onDisconnect(time, id);
+            }
+        }
+
+        @Override
+        public void onMessage(TranscriptEntry entry) {
+            if (entry.clientId().equals(clientId)) {
+                synchronized (recorder) {
+                    recorder.onMessage(entry);
+                    recorder.notifyAll(); // awaitAnswered
+                }
+            }
+        }
+
+        @Override
+        public void onDecodeProblem(PlatformEvent.DecodeProblem problem) {
+            if (problem.clientId().equals(clientId)) {
+                recorder.onDecodeProblem(problem);
+            }
+        }
+    }
+
+    /** The fake platform's operations on this world's device. */
+    private final class FakeOperations implements PlatformOps.Operations<CompletableFuture<OperationOutcome>> {
+        @Override
+        public CompletableFuture<OperationOutcome> reboot(Duration timeout) {
+            return platform.reboot(clientId, timeout);
+        }
+
+        @Override
+        public CompletableFuture<OperationOutcome> factoryReset(Duration timeout) {
+            return platform.factoryReset(clientId, timeout);
+        }
+
+        @Override
+        public CompletableFuture<OperationOutcome> firmwareDownload(Optional<FirmwareImage> image, Duration timeout) {
+            return platform.firmwareDownload(clientId, image, timeout);
+        }
+
+        @Override
+        public CompletableFuture<OperationOutcome> firmwareUpdate(Optional<FirmwareImage> image, Duration timeout) {
+            return platform.firmwareUpdate(clientId, image, timeout);
+        }
+
+        @Override
+        public CompletableFuture<OperationOutcome> customAction(String bundleId, String actionId,
+                List<Parameter> parameters, Duration timeout) {
+            return platform.customAction(clientId, bundleId, actionId, parameters, timeout);
+        }
+
+        @Override
+        public CompletableFuture<OperationOutcome> deviceUpdate(List<FieldValue> fields, Duration timeout) {
+            return platform.deviceUpdate(clientId, fields, timeout);
+        }
+
+        @Override
+        public CompletableFuture<OperationOutcome> observe(List<String> fields, Duration timeout) {
+            return platform.observe(clientId, fields, timeout);
+        }
+
+        @Override
+        public CompletableFuture<OperationOutcome> cancel(List<String> fields, Duration timeout) {
+            return platform.cancel(clientId, fields, timeout);
+        }
+    }
+
+    /** Something started whose future gives its outcome. */
+    private record FuturePending(String describe, CompletableFuture<?> future) implements Pending {
+        @Override
+        public Optional<String> outcome() {
+            if (!future.isDone()) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(String.valueOf(future.join()));
+            } catch (RuntimeException e) {
+                return Optional.of("Failed: " + e.getCause());
+            }
+        }
+    }
+
+    /**
+     * Plays the device's application on {@code ManagedClient}: answers as the current
+     * {@link HandlerOutcome} says, restarts on a power thread for device actions (202 first, then a
+     * new client on the same saved state; a factory reset wipes it and manages again), and
+     * remembers location and metadata to re-apply after a restart and to compare with the record.
+     */
+    private final class ClientDevice implements DeviceUnderTest, FirmwareHandler {
+
+        private final ExecutorService power = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "scenario-device-power");
+            t.setDaemon(true);
+            return t;
+        });
+        private final WipeableStore store = new WipeableStore();
+        private final AtomicReference<ManagedClient> current = new AtomicReference<>();
+        private volatile HandlerOutcome handlers = HandlerOutcome.SUCCEED;
+        private volatile CompletableFuture<Void> restarting = CompletableFuture.completedFuture(null);
+        private volatile CompletableFuture<Void> nextManage = new CompletableFuture<>();
+        private volatile CompletableFuture<Void> expectedManage = CompletableFuture.completedFuture(null);
+        private volatile boolean unmanaged;
+        private volatile Optional<Location> location = Optional.empty();
+        private volatile Optional<JsonObject> metadata = Optional.empty();
+
+        ManagedClient client() {
+            return current.get();
+        }
+
+        void boot() {
+            ManagedClient client = ManagedClient.builder(options).transport(transport).stateStore(store)
+                    .deviceInfo(DeviceInfo.builder().set("fwVersion", "1.0").set("model", "scenario").build())
+                    .reconnectPolicy(FAST).connectTimeout(WAIT).requestTimeout(WAIT)
+                    .firmwareHandler(this).deviceActionHandler(this::onDeviceAction)
+                    .customActionHandler(PlatformOps.DECLARED_BUNDLE, this::onCustomAction)
+                    .listener(this::onEvent).build();
+            metadata.ifPresent(client::setMetadata);
+            current.set(client);
+            try {
+                ManagedClient.await(client.connect(), WAIT);
+            } catch (Exception e) {
+                throw new ScenarioException("the device did not connect within " + WAIT.toSeconds() + " s", e);
+            }
+        }
+
+        void powerDown() {
+            power.shutdownNow();
+            ManagedClient client = current.getAndSet(null);
+            if (client != null) {
+                client.close();
+            }
+        }
+
+        CompletableFuture<Void> restarting() {
+            return restarting;
+        }
+
+        /** From now on a step waits for the device's next automatic manage (after a reconnect or a restart). */
+        void expectManage() {
+            if (!unmanaged) {
+                expectedManage = nextManage;
+            }
+        }
+
+        CompletableFuture<Void> expectedManage() {
+            return expectedManage;
+        }
+
+        /** Done once the platform sees the device connected (and managed, unless it unmanaged). */
+        CompletableFuture<Void> connectedAndManaged() {
+            return CompletableFuture.runAsync(() -> platform.awaitDevice(clientId, "connected and managed",
+                    v -> v.connected() && (unmanaged || v.managed()), WAIT));
+        }
+
+        Pending track(String what, CompletableFuture<?> future) {
+            return new FuturePending(what + " (device request)", future);
+        }
+
+        @Override
+        public String clientId() {
+            return clientId;
+        }
+
+        @Override
+        public Optional<Pending> call(ScenarioStep.DeviceCall call) {
+            if (unmanaged) {
+                return Optional.empty(); // see VirtualWorld.EngineDevice.call: a rule-book conflict
+            }
+            ManagedClient client = client();
+            CompletableFuture<?> future;
+            if (call instanceof ScenarioStep.SetLocation l) {
+                Location where = PlatformOps.location(l.variant());
+                location = Optional.of(where);
+                future = client.setLocation(where);
+            } else if (call instanceof ScenarioStep.AddErrorCode e) {
+                future = client.addErrorCode(e.code());
+            } else if (call instanceof ScenarioStep.ClearErrorCodes) {
+                future = client.clearErrorCodes();
+            } else if (call instanceof ScenarioStep.AddLog l) {
+                future = client.addLog(LogEntry.of("scenario log " + l.variant(), Timestamp.of(Instant.now()),
+                        (String) null, LogSeverity.INFORMATIONAL));
+            } else if (call instanceof ScenarioStep.ClearLog) {
+                future = client.clearLog();
+            } else if (call instanceof ScenarioStep.Unmanage) {
+                unmanaged = true;
+                future = client.unmanage();
+            } else if (call instanceof ScenarioStep.SendEvent e) {
+                future = client.publishEvent("scenario", JsonObject.builder().put("qos", e.qos()).build(),
+                        e.qos() == 0 ? Qos.AT_MOST_ONCE : Qos.AT_LEAST_ONCE);
+            } else {
+                throw new IllegalArgumentException("unknown call " + call);
+            }
+            return Optional.of(track(call.toString(), future));
+        }
+
+        @Override
+        public boolean setHandlers(HandlerOutcome outcome) {
+            handlers = outcome;
+            return true;
+        }
+
+        /** Manages again on a new connection (R12.15 forbids an identical manage on the same one). */
+        @Override
+        public Optional<Pending> remanage() {
+            if (unmanaged) {
+                unmanaged = false;
+                return Optional.of(track("manage after unmanage", client().manage(MANAGE)));
+            }
+            CompletableFuture<Void> managed = nextManage;
+            expectManage();
+            platform.broker().disconnectDevice(clientId);
+            return Optional.of(new FuturePending("the re-manage on a new connection", managed));
+        }
+
+        @Override
+        public Optional<DeviceSnapshot> snapshot() {
+            ManagedClient client = client();
+            return Optional.of(new DeviceSnapshot(client.deviceInfo(), metadata, location, client.firmware(),
+                    MANAGE.supports()));
+        }
+
+        private void onEvent(ClientEvent event) {
+            if (!(event instanceof ClientEvent.Session s)) {
+                return;
+            }
+            if (s.event() instanceof SessionEvent.AutoManageSucceeded) {
+                CompletableFuture<Void> done = nextManage;
+                nextManage = new CompletableFuture<>();
+                done.complete(null);
+            } else if (s.event() instanceof SessionEvent.AttributesUpdated u) {
+                for (FieldValue f : u.fields()) {
+                    if (f instanceof LocationField l) {
+                        location = Optional.of(l.value());
+                    } else if (f instanceof MetadataField m) {
+                        metadata = Optional.of(m.value());
+                    }
+                }
+            }
+        }
+
+        /** The answer as the handler outcome says; SLOW answers success later. */
+        private <T> CompletionStage<T> answer(T success, T failure, T refusal) {
+            return switch (handlers) {
+                case SUCCEED -> CompletableFuture.completedFuture(success);
+                case FAIL -> CompletableFuture.completedFuture(failure);
+                case REFUSE -> CompletableFuture.completedFuture(refusal);
+                case SLOW -> CompletableFuture.supplyAsync(() -> success, later());
+            };
+        }
+
+        private Executor later() {
+            return CompletableFuture.delayedExecutor(SLOW.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        private CompletionStage<ActionResponse> onCustomAction(CustomAction action) {
+            return answer(ActionResponse.done(), ActionResponse.failed("scenario handler says FAIL"),
+                    ActionResponse.notSupported("scenario handler says REFUSE"));
+        }
+
+        private CompletionStage<ActionResponse> onDeviceAction(DeviceActionKind kind, String reqId) {
+            HandlerOutcome now = handlers;
+            if (now == HandlerOutcome.FAIL) {
+                return CompletableFuture.completedFuture(ActionResponse.failed("scenario handler says FAIL"));
+            } else if (now == HandlerOutcome.REFUSE) {
+                return CompletableFuture.completedFuture(ActionResponse.notSupported("scenario handler says REFUSE"));
+            }
+            restart(kind == DeviceActionKind.FACTORY_RESET, reqId);
+            return null; // answered 202 from the power thread, before the restart (§7)
+        }
+
+        /** Restarts on the power thread: the 202 first when asked by the platform, then a new client. */
+        void restart(boolean wipe, String reqId) {
+            ManagedClient old = client();
+            boolean slow = handlers == HandlerOutcome.SLOW;
+            if (!wipe) {
+                expectManage(); // the saved state makes the new client manage by itself
+            }
+            restarting = CompletableFuture.runAsync(() -> {
+                try {
+                    if (reqId != null) {
+                        if (slow) {
+                            CompletableFuture.runAsync(() -> { }, later()).join();
+                        }
+                        ManagedClient.await(old.respondDeviceAction(reqId, Rc.ACCEPTED, null), WAIT);
+                        // The PUBACK of a QoS 1 event after the 202 shows the broker has the 202 too.
+                        ManagedClient.await(old.publishEvent("restarting", JsonObject.EMPTY, Qos.AT_LEAST_ONCE), WAIT);
+                    }
+                    old.close();
+                    if (wipe) {
+                        store.wipe();
+                    }
+                    boot();
+                    if (wipe) {
+                        ManagedClient.await(client().manage(MANAGE), WAIT);
+                    }
+                    if (!unmanaged) {
+                        Optional<Location> where = location;
+                        if (where.isPresent()) {
+                            ManagedClient.await(client().setLocation(where.get()), WAIT);
+                        }
+                    }
+                } catch (Exception e) {
+                    throw new ScenarioException("the device's restart failed", e);
+                }
+            }, power);
+        }
+
+        @Override
+        public CompletionStage<Void> download(FirmwareInfo image) {
+            boolean verifies = image.verifier().filter(PlatformOps.GOOD_VERIFIER::equals).isPresent();
+            return firmwareAnswer(verifies ? null : UpdateStatus.VERIFICATION_FAILED, UpdateStatus.CONNECTION_LOST);
+        }
+
+        @Override
+        public CompletionStage<Void> install(FirmwareInfo image) {
+            return firmwareAnswer(null, UpdateStatus.OUT_OF_MEMORY);
+        }
+
+        private CompletionStage<Void> firmwareAnswer(UpdateStatus onSuccess, UpdateStatus onFailure) {
+            UpdateStatus status = switch (handlers) {
+                case SUCCEED, SLOW -> onSuccess;
+                case FAIL -> onFailure;
+                case REFUSE -> UpdateStatus.UNSUPPORTED_IMAGE;
+            };
+            CompletableFuture<Void> result = new CompletableFuture<>();
+            Runnable finish = () -> {
+                if (status == null) {
+                    result.complete(null);
+                } else {
+                    result.completeExceptionally(new FirmwareFailureException(status, "scenario handler: " + status));
+                }
+            };
+            if (handlers == HandlerOutcome.SLOW) {
+                later().execute(finish);
+            } else {
+                finish.run();
+            }
+            return result;
+        }
+    }
+}

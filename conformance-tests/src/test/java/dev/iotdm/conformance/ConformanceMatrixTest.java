@@ -1,0 +1,92 @@
+package dev.iotdm.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.iotdm.testkit.rules.RuleBook;
+import dev.iotdm.testkit.scenario.CoverageReport;
+import dev.iotdm.testkit.scenario.RowResult;
+import dev.iotdm.testkit.scenario.ScenarioRow;
+import dev.iotdm.testkit.scenario.ScenarioRunner;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The conformance suite over the transport matrix: the same seeded random scenarios on every row,
+ * the invariants after each, and the rule coverage table printed at the end (CI log).
+ *
+ * <p>{@code -Dconformance.scenarios=N} runs N scenarios on the in-memory row instead of its fixed
+ * budget, and N / {@value #SOCKET_SHARE} (at least their fixed budget) on each socket row, where a
+ * scenario costs real seconds; {@code -Dpbt.seed=N} replays a reported failure.
+ */
+class ConformanceMatrixTest {
+
+    /** Scenarios per row in the normal build: the budget that keeps the suite within minutes on 2 cores. */
+    private static final int IN_MEMORY_BUDGET = 200;
+    private static final int PAHO_BUDGET = 16;
+    /** Each replay over sockets costs seconds: a small shrink budget keeps a failing build short. */
+    private static final int PAHO_SHRINK_REPLAYS = 15;
+    private static final int MAX_STEPS = 25;
+    /** A socket row runs this many times fewer scenarios than {@code -Dconformance.scenarios} asks. */
+    static final int SOCKET_SHARE = 20;
+
+    /** Rules that cannot apply to a row, with the reason; printed with the table. */
+    private static final Map<String, Map<String, String>> NOT_APPLICABLE = Map.of("in-memory", ourPlatformOnly(),
+            "paho/hivemq", socketRow());
+
+    private static final List<RowResult> RESULTS = new ArrayList<>();
+
+    @Test
+    void in_memory_pairing_keeps_every_invariant() {
+        run(new InMemoryRow(), ScenarioRunner.scenarios(IN_MEMORY_BUDGET), ScenarioRunner.DEFAULT_SHRINK_ATTEMPTS);
+    }
+
+    /** Rules only a misbehaving platform or a failing cancel exercises: our platform and device never do. */
+    private static Map<String, String> ourPlatformOnly() {
+        return Map.of(
+                "DM-UNMANAGE-1", "exercised only by a DM request sent to an unmanaged device; the platform engine"
+                        + " refuses such operations before sending",
+                "DM-CANCEL-1", "exercised only by a cancel answered with an rc other than 200; our device answers 200 (R12.27)",
+                "R12.12-NO-REPLY-WITHOUT-REQID", "needs a device/update push without reqId; the platform engine always sends one",
+                "R12.31-UNKNOWN-TOPIC-404", "needs a raw publish on an unknown iotdm-1 topic; the platform engine sends only §4 requests");
+    }
+
+    @Test
+    void paho_over_the_embedded_broker_keeps_every_invariant() {
+        try (PahoRow row = new PahoRow()) {
+            run(row, socketBudget(PAHO_BUDGET), PAHO_SHRINK_REPLAYS);
+        }
+    }
+
+    /** The scenarios of a socket row: its fixed budget, or its share of {@code -Dconformance.scenarios}. */
+    private static int socketBudget(int fixed) {
+        return Math.max(fixed, ScenarioRunner.scenarios(fixed) / SOCKET_SHARE);
+    }
+
+    /** A socket row runs in real time: no scenario waits out a manage lifetime. */
+    private static Map<String, String> socketRow() {
+        Map<String, String> reasons = new TreeMap<>(ourPlatformOnly());
+        reasons.put("C13.6-REMANAGE-BEFORE-EXPIRY", "needs a manage lifetime (at least an hour, R12.13) to run out;"
+                + " only the in-memory row's virtual clock crosses one");
+        return reasons;
+    }
+
+    private static void run(ScenarioRow row, int budget, int shrinkReplays) {
+        RowResult result = new ScenarioRunner(row, MAX_STEPS, shrinkReplays).run(budget);
+        synchronized (RESULTS) {
+            RESULTS.add(result);
+        }
+        assertThat(result.violated()).as("rules violated on row %s", row.name()).isEmpty();
+        CoverageReport coverage = CoverageReport.of(RuleBook.standard(), List.of(result), NOT_APPLICABLE);
+        assertThat(coverage.missing(result)).as("applicable rules no scenario exercised on row %s", row.name())
+                .isEmpty();
+    }
+
+    @AfterAll
+    static void printCoverage() {
+        System.out.println(CoverageReport.of(RuleBook.standard(), RESULTS, NOT_APPLICABLE).toText());
+    }
+}

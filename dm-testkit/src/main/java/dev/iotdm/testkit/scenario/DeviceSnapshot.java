@@ -1,0 +1,32 @@
+package dev.iotdm.testkit.scenario;
+
+import dev.iotdm.protocol.json.JsonObject;
+import dev.iotdm.protocol.message.DeviceInfo;
+import dev.iotdm.protocol.message.FirmwareInfo;
+import dev.iotdm.protocol.message.Location;
+import dev.iotdm.protocol.message.Supports;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The device's own idea of the attributes the platform records (protocol.md §11), compared with the
+ * platform's record after a final re-manage.
+ *
+ * @param deviceInfo the device's deviceInfo
+ * @param metadata its metadata, when it has any
+ * @param location its last location, when it reported one
+ * @param firmware its {@code mgmt.firmware}
+ * @param supports what it declared in its last manage
+ */
+public record DeviceSnapshot(DeviceInfo deviceInfo, Optional<JsonObject> metadata, Optional<Location> location,
+        FirmwareInfo firmware, Supports supports) {
+
+    /** Requires every part. */
+    public DeviceSnapshot {
+        Objects.requireNonNull(deviceInfo, "deviceInfo");
+        Objects.requireNonNull(metadata, "metadata");
+        Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(firmware, "firmware");
+        Objects.requireNonNull(supports, "supports");
+    }
+}

@@ -1,0 +1,25 @@
+package dev.iotdm.testkit.scenario;
+
+/**
+ * One row of the transport matrix: a name for the reports, a factory of fresh worlds and the faults
+ * its worlds can inject. Adding a transport to the suite is one small class implementing this.
+ */
+public interface ScenarioRow {
+
+    /** The row's name in reports, e.g. {@code "in-memory"} or {@code "paho/hivemq"}. */
+    String name();
+
+    /** A fresh world for one scenario; the caller closes it. */
+    ScenarioWorld newWorld();
+
+    /** Whether this row's worlds can inject {@code fault}. */
+    boolean supports(ScenarioStep.Fault fault);
+
+    /**
+     * Whether the device is one of ours (every rule at every level must hold) rather than an
+     * external device (only the required rules decide the verdict). Ours unless overridden.
+     */
+    default boolean ourDevice() {
+        return true;
+    }
+}

@@ -1,0 +1,162 @@
+package dev.iotdm.testkit.scenario;
+
+import dev.iotdm.pbt.Choices;
+import dev.iotdm.pbt.Gen;
+import dev.iotdm.pbt.Seeds;
+import dev.iotdm.pbt.Shrinker;
+import dev.iotdm.testkit.rules.CheckReport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/**
+ * Runs seeded random scenarios on one {@link ScenarioRow}: each in a fresh world, step by step,
+ * each step settled before the next, then a final re-manage and the {@link Invariants}. The first
+ * failing scenario is shrunk by delta debugging over its steps (dm-pbt's {@link Shrinker}, with an
+ * attempt budget so the result repeats) and thrown as a {@link ScenarioFailure} with its seed and
+ * minimal transcript.
+ *
+ * <p>The number of scenarios is {@code -Dconformance.scenarios=N} when set, else the caller's
+ * budget; the seed is {@code -Dpbt.seed=N} when set, else random ({@link Seeds}).
+ *
+ * <p>Not thread-safe; one runner runs on one thread.
+ */
+public final class ScenarioRunner {
+
+    /** System property overriding the number of scenarios per row. */
+    public static final String SCENARIOS_PROPERTY = "conformance.scenarios";
+
+    /** Replays a shrink may spend: each replay is a whole scenario in a fresh world. */
+    public static final int DEFAULT_SHRINK_ATTEMPTS = 400;
+
+    private final ScenarioRow row;
+    private final int maxSteps;
+    private final int shrinkAttempts;
+
+    /**
+     * A runner of scenarios of up to {@code maxSteps} steps on {@code row}.
+     *
+     * @throws IllegalArgumentException if {@code maxSteps} is not positive
+     */
+    public ScenarioRunner(ScenarioRow row, int maxSteps) {
+        this(row, maxSteps, DEFAULT_SHRINK_ATTEMPTS);
+    }
+
+    /** Like {@link #ScenarioRunner(ScenarioRow, int)} with a shrink budget in replays. */
+    public ScenarioRunner(ScenarioRow row, int maxSteps, int shrinkAttempts) {
+        this.row = Objects.requireNonNull(row, "row");
+        if (maxSteps < 1) {
+            throw new IllegalArgumentException("maxSteps: must be positive, was " + maxSteps);
+        }
+        this.maxSteps = maxSteps;
+        this.shrinkAttempts = shrinkAttempts;
+    }
+
+    /** The number of scenarios to run: {@code conformance.scenarios} when set and not blank, else {@code budget}. */
+    public static int scenarios(int budget) {
+        return Seeds.positiveInt(SCENARIOS_PROPERTY, budget);
+    }
+
+    /**
+     * Runs {@code count} scenarios from the run seed ({@code pbt.seed} or random).
+     *
+     * @throws ScenarioFailure describing the shrunk minimal scenario when one fails
+     */
+    public RowResult run(int count) {
+        return run(Seeds.runSeed(), count);
+    }
+
+    /**
+     * Runs {@code count} scenarios from {@code seed}; the same seed gives the same scenarios.
+     *
+     * @throws ScenarioFailure describing the shrunk minimal scenario when one fails
+     */
+    public RowResult run(long seed, int count) {
+        Gen<List<ScenarioStep>> gen = Scenarios.scenarios(maxSteps, row::supports);
+        SplittableRandom master = new SplittableRandom(seed);
+        RowResult.Builder result = RowResult.builder(row.name(), seed);
+        for (int i = 1; i <= count; i++) {
+            List<ScenarioStep> steps = gen.generate(Choices.random(master.split()));
+            ScenarioResult run = runOne(steps);
+            if (!run.passed()) {
+                throw failure(seed, i, run);
+            }
+            result.add(run);
+        }
+        return result.build();
+    }
+
+    /** Runs one scenario in a fresh world, with the final re-manage and the invariants. */
+    public ScenarioResult runOne(List<ScenarioStep> steps) {
+        try (ScenarioWorld world = row.newWorld()) {
+            List<Invariants.StepRun> runs = new ArrayList<>();
+            List<Problem> problems = new ArrayList<>();
+            try {
+                for (ScenarioStep step : steps) {
+                    runs.add(runStep(world, step));
+                }
+                List<Pending> remanage = world.device().remanage().stream().toList();
+                world.settle(remanage);
+            } catch (ScenarioException e) {
+                problems.add(new Problem("did not settle", e.getMessage()));
+            }
+            CheckReport rules = world.rules();
+            problems.addAll(Invariants.check(rules, world.transcript().entries(), runs, world.platformRecord(),
+                    world.device().snapshot()));
+            return new ScenarioResult(steps, runs, problems, rules, world.transcript().toText());
+        }
+    }
+
+    private Invariants.StepRun runStep(ScenarioWorld world, ScenarioStep step) {
+        if (step instanceof ScenarioStep.PlatformOp op) {
+            Pending p = world.start(op);
+            world.settle(List.of(p));
+            return new Invariants.StepRun(step, List.of(p), Optional.empty());
+        } else if (step instanceof ScenarioStep.DeviceCall call) {
+            Optional<Pending> p = world.device().call(call);
+            if (p.isEmpty()) {
+                return new Invariants.StepRun(step, List.of(), Optional.of("the device did not make the call (external, or unmanaged)"));
+            }
+            world.settle(List.of(p.get()));
+            return new Invariants.StepRun(step, List.of(p.get()), Optional.empty());
+        } else if (step instanceof ScenarioStep.SetHandlers h) {
+            return new Invariants.StepRun(step, List.of(), world.device().setHandlers(h.outcome())
+                    ? Optional.empty() : Optional.of("the device's handlers cannot be steered"));
+        } else if (step instanceof ScenarioStep.Fault fault) {
+            if (!row.supports(fault)) {
+                return new Invariants.StepRun(step, List.of(), Optional.of(row.name() + " cannot inject " + fault));
+            }
+            world.inject(fault);
+            world.settle(List.of());
+            return new Invariants.StepRun(step, List.of(), Optional.empty());
+        }
+        throw new IllegalArgumentException("unknown step " + step);
+    }
+
+    private ScenarioFailure failure(long seed, int number, ScenarioResult original) {
+        String invariant = original.firstInvariant();
+        Shrinker.ListShrink<ScenarioStep> shrunk = Shrinker.shrinkList(original.steps(),
+                steps -> runOne(steps).firstInvariant().equals(invariant), shrinkAttempts);
+        ScenarioResult minimal = shrunk.minimal().equals(original.steps()) ? original : runOne(shrunk.minimal());
+        StringBuilder b = new StringBuilder();
+        b.append("Scenario ").append(number).append(" failed on row ").append(row.name()).append("; ")
+                .append(Seeds.replayHint(seed)).append('\n');
+        b.append("  shrunk from ").append(original.steps().size()).append(" to ").append(minimal.steps().size())
+                .append(" steps in ").append(shrunk.attempts()).append(" replays")
+                .append(shrunk.budgetSpent() ? " (stopped at the shrink budget)" : "").append('\n');
+        b.append("minimal scenario:\n");
+        for (int i = 0; i < minimal.steps().size(); i++) {
+            b.append("  ").append(i + 1).append(". ").append(minimal.steps().get(i)).append('\n');
+        }
+        b.append("problems:\n");
+        minimal.problems().forEach(p -> b.append("  ").append(p).append('\n'));
+        if (minimal != original) {
+            b.append("problems of the original scenario:\n");
+            original.problems().forEach(p -> b.append("  ").append(p).append('\n'));
+        }
+        b.append("minimal transcript:\n").append(minimal.transcript().indent(2));
+        return new ScenarioFailure(b.toString(), minimal);
+    }
+}

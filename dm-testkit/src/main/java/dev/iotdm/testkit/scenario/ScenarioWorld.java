@@ -1,0 +1,52 @@
+package dev.iotdm.testkit.scenario;
+
+import dev.iotdm.testkit.platform.DeviceView;
+import dev.iotdm.testkit.rules.CheckReport;
+import dev.iotdm.testkit.transcript.Transcript;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One fresh setting for one scenario: the platform, the broker or pairing between, and the
+ * {@link DeviceUnderTest}. A transport row of the suite ({@link ScenarioRow}) is a factory of worlds; each scenario (and
+ * each replay while shrinking) gets its own world, so runs do not leak into each other.
+ *
+ * <p>Called from the scenario's thread only.
+ */
+public interface ScenarioWorld extends AutoCloseable {
+
+    /** The device the scenario drives. */
+    DeviceUnderTest device();
+
+    /** The platform starts an operation on the device. */
+    Pending start(ScenarioStep.PlatformOp op);
+
+    /**
+     * Injects a fault its row {@link ScenarioRow#supports supports}; the world also brings the device back (reconnects it), as its
+     * supervisor would.
+     */
+    void inject(ScenarioStep.Fault fault);
+
+    /**
+     * Ends the step: returns when every one of {@code started} has an outcome and every publish
+     * either side made is delivered or known lost. Never waits on an idle period: a virtual world
+     * moves its clock from timer to timer, a socket world waits on the outcomes and the broker's
+     * counters with a generous deadline.
+     *
+     * @throws ScenarioException when the deadline passes first, naming what is still open
+     */
+    void settle(List<Pending> started);
+
+    /** The platform's record of the device. */
+    Optional<DeviceView> platformRecord();
+
+    /** The rule checker's report on everything the platform saw so far. */
+    CheckReport rules();
+
+    /** Everything between device and platform so far (connections and messages), in order. */
+    Transcript transcript();
+
+    /** Releases the world's resources (brokers, sockets, threads). */
+    @Override
+    void close();
+}
