@@ -2,8 +2,8 @@ package dev.iotdm.protocol.message;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.iotdm.protocol.testing.Gen;
-import dev.iotdm.protocol.testing.Property;
+import dev.iotdm.pbt.Gen;
+import dev.iotdm.pbt.Property;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;

@@ -41,16 +41,9 @@ public final class CoverageReport {
         return new CoverageReport(Objects.requireNonNull(book, "book"), rows, copy);
     }
 
-    /**
-     * The level of a rule as printed: the single place the rule levels reach this report.
-     *
-     * <p>LEAD, ON MERGE WITH BRANCH "rules": return {@code rule.level().name()} here once
-     * {@code Rule.level()} exists (RuleLevel REQUIRED, RECOMMENDED, INFORMATIONAL); and let
-     * {@link ScenarioRow#ourDevice()} rows fail on any level while external devices go through the
-     * verdict function. Until then every level prints as {@code "-"}.
-     */
+    /** The level of a rule as printed (required, recommended, informational). */
     static String level(Rule rule) {
-        return "-";
+        return rule.level().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Rule ids that apply to {@code row}: checkable and not declared inapplicable. */
