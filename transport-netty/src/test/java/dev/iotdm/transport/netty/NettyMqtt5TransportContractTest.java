@@ -25,6 +25,6 @@ class NettyMqtt5TransportContractTest extends TransportContract {
 
     @Override
     protected int closeConnectCycles() {
-        return 200;
+        return 50;
     }
 }

@@ -22,6 +22,6 @@ class NettyTransportContractTest extends TransportContract {
 
     @Override
     protected int closeConnectCycles() {
-        return 200;
+        return 50;
     }
 }
