@@ -39,6 +39,7 @@ class DuplicateDeliveryAfterCutTest {
         String clientId = registry.register("cutorg", "sensor", "dev-1", "cut-token");
         LockstepPeer peer = new LockstepPeer();
         AtomicInteger reboots = new AtomicInteger();
+        java.util.Set<String> handlerThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
         try (EmbeddedBroker broker = EmbeddedBroker.builder(registry).publishListener(peer).connectionListener(peer)
                 .build()) {
             broker.start();
@@ -53,6 +54,7 @@ class DuplicateDeliveryAfterCutTest {
                                 .withDelays(Duration.ofMillis(100), Duration.ofSeconds(1)))
                         .deviceActionHandler((kind, reqId) -> {
                             reboots.incrementAndGet();
+                            handlerThreads.add(Thread.currentThread().getName());
                             return CompletableFuture.completedFuture(ActionResponse.accepted());
                         }).build()) {
                     ManagedClient.await(client.connect(), WAIT);
@@ -81,6 +83,8 @@ class DuplicateDeliveryAfterCutTest {
                         }
                     }
                     assertThat(reboots.get()).as("the handler ran once; the device saw %s", seen).isEqualTo(1);
+                    assertThat(handlerThreads).as("handlers never run on an event loop")
+                            .noneMatch(n -> n.startsWith(dev.iotdm.transport.netty.internal.EventLoops.THREAD_PREFIX));
                 }
             }
         }
