@@ -113,8 +113,12 @@ class NettyTransportTest {
         throw new AssertionError("the future completed instead of failing");
     }
 
-    @Test
-    void a_cut_before_the_puback_resends_with_dup_to_a_kept_session_and_the_future_completes_once() throws Exception {
+    /** A kept-session connection whose one QoS 1 publish reached the broker, was not acknowledged, and was cut. */
+    private record CutPublish(NettyTransport transport, Losses listener, MqttConnectOptions options,
+            CompletableFuture<Void> publish, ScriptedBroker.Published first) {
+    }
+
+    private CutPublish publishThenCutBeforePuback() throws Exception {
         FaultProxy proxy = proxy();
         NettyTransport t = transport();
         Losses listener = new Losses();
@@ -122,13 +126,23 @@ class NettyTransportTest {
         await(t.connect(kept, listener));
         broker.script.ackPublishes = false;
         CompletableFuture<Void> publish = t.publish("iotdevice-1/notify", PAYLOAD, Qos.AT_LEAST_ONCE);
-        AtomicInteger completions = new AtomicInteger();
-        publish.whenComplete((v, e) -> completions.incrementAndGet());
         ScriptedBroker.Published first = broker.awaitPublish(WAIT);
-        assertThat(first.dup()).isFalse();
-
         proxy.apply(new Fault.DropConnections(CloseMode.RESET));
         listener.awaitLoss();
+        return new CutPublish(t, listener, kept, publish, first);
+    }
+
+    @Test
+    void a_cut_before_the_puback_resends_with_dup_to_a_kept_session_and_the_future_completes_once() throws Exception {
+        CutPublish cut = publishThenCutBeforePuback();
+        NettyTransport t = cut.transport();
+        Losses listener = cut.listener();
+        MqttConnectOptions kept = cut.options();
+        CompletableFuture<Void> publish = cut.publish();
+        ScriptedBroker.Published first = cut.first();
+        AtomicInteger completions = new AtomicInteger();
+        publish.whenComplete((v, e) -> completions.incrementAndGet());
+        assertThat(first.dup()).isFalse();
         assertThat(publish).as("a kept session keeps the publish pending across the loss").isNotDone();
 
         broker.script.ackPublishes = true;
@@ -146,19 +160,10 @@ class NettyTransportTest {
 
     @Test
     void a_kept_session_the_broker_no_longer_has_fails_the_pending_publish_as_not_connected() throws Exception {
-        FaultProxy proxy = proxy();
-        NettyTransport t = transport();
-        Losses listener = new Losses();
-        MqttConnectOptions kept = options(proxy.port(), MqttVersion.MQTT_3_1_1).cleanSession(false).build();
-        await(t.connect(kept, listener));
-        broker.script.ackPublishes = false;
-        CompletableFuture<Void> publish = t.publish("iotdevice-1/notify", PAYLOAD, Qos.AT_LEAST_ONCE);
-        broker.awaitPublish(WAIT);
-        proxy.apply(new Fault.DropConnections(CloseMode.RESET));
-        listener.awaitLoss();
+        CutPublish cut = publishThenCutBeforePuback();
         broker.script.sessionPresent = false;
-        await(t.connect(kept, listener));
-        assertThat(failure(publish)).isInstanceOf(NotConnectedException.class);
+        await(cut.transport().connect(cut.options(), cut.listener()));
+        assertThat(failure(cut.publish())).isInstanceOf(NotConnectedException.class);
         assertThat(broker.publishes).as("the engine re-publishes, not the transport").isEmpty();
     }
 
@@ -300,6 +305,22 @@ class NettyTransportTest {
         broker = new ScriptedBroker();
         Throwable e = failure(transport().connect(options(port, MqttVersion.MQTT_3_1_1).build(), new Losses()));
         assertThat(((ConnectFailureException) e).failure()).isInstanceOf(ConnectFailure.Unreachable.class);
+    }
+
+    @Test
+    void a_group_the_user_passed_is_used_and_left_running() throws Exception {
+        io.netty.channel.EventLoopGroup own = new io.netty.channel.MultiThreadIoEventLoopGroup(1,
+                io.netty.channel.nio.NioIoHandler.newFactory());
+        try {
+            try (NettyTransportFactory borrowing = NettyTransportFactory.builder().eventLoopGroup(own).build();
+                 NettyTransport t = borrowing.create()) {
+                await(t.connect(options(broker.port(), MqttVersion.MQTT_3_1_1).build(), new Losses()));
+                await(t.publish("iotdevice-1/notify", PAYLOAD, Qos.AT_LEAST_ONCE));
+            }
+            assertThat(own.isShuttingDown()).as("the factory never shuts a borrowed group down").isFalse();
+        } finally {
+            own.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        }
     }
 
     @Test
