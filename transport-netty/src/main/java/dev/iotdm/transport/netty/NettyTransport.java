@@ -353,8 +353,13 @@ public final class NettyTransport implements MqttTransport {
                     new ConnectFailure.Other(-1, why + " before CONNACK")));
             c.channel.close();
         } else {
-            c.channel.writeAndFlush(Packets.disconnect(options.version(), 0))
+            Channel ch = c.channel;
+            ch.writeAndFlush(Packets.disconnect(options.version(), 0))
                     .addListener((ChannelFutureListener) w -> w.channel().close());
+            // A stalled peer may never take the DISCONNECT: the socket closes after a bound anyway.
+            loop.schedule(() -> {
+                ch.close();
+            }, CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         }
         c.channel.closeFuture().addListener(x -> done.complete(null));
     }
