@@ -68,7 +68,7 @@ class FleetTest {
         int managesBefore = platform.manages.get();
         List<ManagedClient> clients = new ArrayList<>();
         List<NettyTransport> transports = new ArrayList<>();
-        int threadsBefore = java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount();
+        int threadsBefore = Thread.getAllStackTraces().size();
         long start = System.nanoTime();
         int threadsDuring;
         try (NettyTransportFactory netty = NettyTransportFactory.builder().threads(2).build()) {
@@ -89,7 +89,7 @@ class FleetTest {
                 answers.add(platform.response("reboot-" + i));
             }
             allOf(answers);
-            threadsDuring = java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount();
+            threadsDuring = Thread.getAllStackTraces().size();
             System.out.printf("[fleet] %d devices over Netty: connected in %d ms, managed after %d ms, all reboots"
                     + " answered after %d ms; threads before %d, during %d%n", DEVICES, connectedMs, managedMs,
                     millisSince(start), threadsBefore, threadsDuring);
