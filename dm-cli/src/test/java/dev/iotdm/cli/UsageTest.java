@@ -24,7 +24,7 @@ class UsageTest {
     @Test
     void an_unknown_transport_is_bad_usage_listing_the_available_ones() {
         assertThat(CliResult.run("demo", "--transport", "carrier-pigeon")).hasExitCode(DmCli.USAGE)
-                .printedOnErr("unknown transport 'carrier-pigeon' for --transport; available: paho");
+                .printedOnErr("unknown transport 'carrier-pigeon' for --transport; available: netty, paho");
     }
 
     @Test
