@@ -2,8 +2,8 @@ package dev.iotdm.transport.netty;
 
 import dev.iotdm.transport.MqttVersion;
 
-/** The whole transport contract over Netty on MQTT 5 and the embedded broker. */
-class NettyMqtt5TransportContractTest extends NettyTransportContractTest {
+/** Every DM flow through {@code ManagedClient} over Netty on MQTT 5. */
+class NettyMqtt5DmFlowContractTest extends NettyDmFlowContractTest {
 
     @Override
     protected MqttVersion mqttVersion() {
