@@ -19,7 +19,6 @@ final class Modules {
     static final String PROTOCOL_SESSION = "dev.iotdm.protocol.session..";
     static final String[] CLIENT = {"dev.iotdm.client..", "dev.iotdm.transport", "dev.iotdm.transport.tls.."};
     static final String CLIENT_FACADE = "dev.iotdm.client..";
-    static final String TRANSPORT_SPI = "dev.iotdm.transport";
     static final String TESTKIT = "dev.iotdm.testkit..";
     static final String PAHO = "dev.iotdm.transport.paho..";
     static final String TCK = "dev.iotdm.transport.tck..";
