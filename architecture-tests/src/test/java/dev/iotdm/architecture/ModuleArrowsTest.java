@@ -6,6 +6,7 @@ import static dev.iotdm.architecture.Modules.CLI;
 import static dev.iotdm.architecture.Modules.CLIENT;
 import static dev.iotdm.architecture.Modules.CLIENT_FACADE;
 import static dev.iotdm.architecture.Modules.MAIN;
+import static dev.iotdm.architecture.Modules.NETTY;
 import static dev.iotdm.architecture.Modules.PAHO;
 import static dev.iotdm.architecture.Modules.PROTOCOL;
 import static dev.iotdm.architecture.Modules.PROTOCOL_SESSION;
@@ -66,7 +67,7 @@ class ModuleArrowsTest {
 
     @Test
     void transports_depend_on_dm_client_only_never_on_the_testkit() {
-        noClasses().that().resideInAPackage(PAHO)
+        noClasses().that().resideInAnyPackage(PAHO, NETTY)
                 .should().dependOnClassesThat().resideInAnyPackage(TESTKIT, TCK, CLI)
                 .because("a transport translates between its library and the SPI, nothing else")
                 .check(MAIN);
