@@ -129,7 +129,7 @@ class UserApplicationTest {
 
     /** The first {@code ```java} block after the marker comment in README.md. */
     private static String readmeSnippet() throws Exception {
-        Path readme = Path.of(System.getProperty("iotdm.readme", ".." + File.separator + "README.md"));
+        Path readme = Path.of(System.getProperty("iotdm.root", "..")).resolve("README.md");
         String text = Files.readString(readme, StandardCharsets.UTF_8);
         int marker = text.indexOf(README_MARKER);
         assertThat(marker).as("%s in %s", README_MARKER, readme.toAbsolutePath()).isNotNegative();

@@ -539,6 +539,16 @@ public final class NettyTransport implements MqttTransport {
         return new IOException("the broker sent DISCONNECT");
     }
 
+    /** The TLS exception in {@code cause}'s chain, or null. */
+    private static Throwable tlsCause(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return t;
+            }
+        }
+        return null;
+    }
+
     /** The channel closed: a failed attempt, or the loss of an established connection. */
     private void closed(Connection c) {
         c.cancelTimers();
@@ -548,9 +558,13 @@ public final class NettyTransport implements MqttTransport {
         current = null;
         if (phase == Phase.CONNECTING) {
             phase = Phase.IDLE;
-            c.connectFuture.completeExceptionally(new ConnectFailureException(new ConnectFailure.Unreachable(
-                    "the connection closed before CONNACK" + (c.cause != null ? ": " + describe(c.cause) : "")),
-                    c.cause));
+            // With TLS 1.3 the server judges the client certificate after the client's handshake is
+            // done, so its refusal arrives as an alert while reading: still a TLS failure, not a lost link.
+            ConnectFailure failure = tlsCause(c.cause) != null
+                    ? new ConnectFailure.TlsFailure(describe(tlsCause(c.cause)))
+                    : new ConnectFailure.Unreachable(
+                            "the connection closed before CONNACK" + (c.cause != null ? ": " + describe(c.cause) : ""));
+            c.connectFuture.completeExceptionally(new ConnectFailureException(failure, c.cause));
             return;
         }
         phase = Phase.IDLE;
