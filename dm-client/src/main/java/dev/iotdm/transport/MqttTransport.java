@@ -1,6 +1,8 @@
 package dev.iotdm.transport;
 
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -77,6 +79,24 @@ public interface MqttTransport extends AutoCloseable {
      * @return completes once the connection is closed; completes at once if not connected
      */
     CompletableFuture<Void> disconnect();
+
+    /**
+     * The MQTT versions this transport speaks. The default claims both, which suits transports
+     * that do not look at the version (the in-memory test broker); a transport bound to one
+     * version overrides it, and {@code ManagedClient.Builder.build()} refuses a version not in it.
+     */
+    default Set<MqttVersion> supportedVersions() {
+        return EnumSet.allOf(MqttVersion.class);
+    }
+
+    /**
+     * The version a client uses when the application chose none: MQTT 3.1.1 (the platform's,
+     * protocol.md §1.6) when supported, else the first supported one.
+     */
+    default MqttVersion preferredVersion() {
+        Set<MqttVersion> supported = supportedVersions();
+        return supported.contains(MqttVersion.MQTT_3_1_1) ? MqttVersion.MQTT_3_1_1 : supported.iterator().next();
+    }
 
     /** True between a successful connect and the loss, disconnect or close of that connection. */
     boolean isConnected();

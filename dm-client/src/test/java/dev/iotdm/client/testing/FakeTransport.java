@@ -9,6 +9,7 @@ import dev.iotdm.transport.ConnectFailureException;
 import dev.iotdm.transport.ConnectResult;
 import dev.iotdm.transport.MqttConnectOptions;
 import dev.iotdm.transport.MqttTransport;
+import dev.iotdm.transport.MqttVersion;
 import dev.iotdm.transport.NotConnectedException;
 import dev.iotdm.transport.Qos;
 import dev.iotdm.transport.SubscribeResult;
@@ -18,9 +19,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -75,9 +78,21 @@ public final class FakeTransport implements MqttTransport {
     private boolean connecting;
     private boolean closed;
     private boolean autoAck;
+    private volatile Set<MqttVersion> versions = EnumSet.allOf(MqttVersion.class);
 
     /** A transport with nothing recorded, not connected. */
     public FakeTransport() {
+    }
+
+    /** Declares that this transport speaks only these versions (default: both). */
+    public FakeTransport speaking(MqttVersion first, MqttVersion... more) {
+        versions = EnumSet.of(first, more);
+        return this;
+    }
+
+    @Override
+    public Set<MqttVersion> supportedVersions() {
+        return versions;
     }
 
     // ---- MqttTransport ------------------------------------------------------------------------
@@ -514,6 +529,11 @@ public final class FakeTransport implements MqttTransport {
         /** PUBACK: the publish future completes, on the I/O thread. */
         public void ack() {
             runOnIo(() -> future.complete(null));
+        }
+
+        /** The broker did not take it: the publish future fails with this cause, on the I/O thread. */
+        public void fail(Throwable cause) {
+            runOnIo(() -> future.completeExceptionally(cause));
         }
 
         /** Whether the publish future has completed. */

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.iotdm.protocol.firmware.FirmwareState;
 import dev.iotdm.protocol.firmware.UpdateStatus;
 import dev.iotdm.protocol.internal.Jackson;
+import dev.iotdm.protocol.json.internal.JsonIo;
 import dev.iotdm.protocol.json.JsonObject;
 import dev.iotdm.protocol.json.JsonValue;
 import dev.iotdm.protocol.message.AddErrorCode;
@@ -288,7 +289,7 @@ final class PayloadDecoder {
             case NOTIFY -> fieldValues(r, Normalisation.NOTIFY_SINGLE_FIELD, false);
             case DEVICE_UPDATE -> fieldValues(r, Normalisation.UPDATE_SINGLE_FIELD, true);
             case OBSERVE, CANCEL -> fieldNames(r);
-            case DEVICE_RESPONSE, PLATFORM_RESPONSE -> JsonValue.read(r.p);
+            case DEVICE_RESPONSE, PLATFORM_RESPONSE -> JsonIo.read(r.p);
             case UNMANAGE, CLEAR_ERROR_CODES, CLEAR_LOG, REBOOT, FACTORY_RESET, FIRMWARE_DOWNLOAD, FIRMWARE_UPDATE -> {
                 // No data is defined for these (§3.2, §3.5, §3.7, §4.5-§4.8): ignore it like an unknown key.
                 r.p.skipChildren();
@@ -422,7 +423,7 @@ final class PayloadDecoder {
         if (r.p.currentToken() != JsonToken.START_OBJECT) {
             throw Reader.wrongType("an object", r.p.currentToken());
         }
-        return (JsonObject) JsonValue.read(r.p);
+        return (JsonObject) JsonIo.read(r.p);
     }
 
     private static Location location(Reader r) throws Bad, IOException {
@@ -610,7 +611,7 @@ final class PayloadDecoder {
             if (field != null) {
                 typed = typedValue(field, r, platformWrite);
             } else {
-                pending = JsonValue.read(r.p);
+                pending = JsonIo.read(r.p);
             }
         }
 
@@ -642,7 +643,7 @@ final class PayloadDecoder {
             case FieldValue.LOCATION -> new LocationField(location(r));
             case FieldValue.DEVICE_INFO -> new DeviceInfoField(deviceInfo(r));
             case FieldValue.METADATA -> new MetadataField(metadata(r));
-            default -> new OtherField(field, JsonValue.read(r.p));
+            default -> new OtherField(field, JsonIo.read(r.p));
         };
     }
 
@@ -714,7 +715,7 @@ final class PayloadDecoder {
                 r.object(member -> {
                     switch (member) {
                         case "field" -> nv[0] = r.string();
-                        case "value" -> nv[1] = JsonValue.read(r.p);
+                        case "value" -> nv[1] = JsonIo.read(r.p);
                         default -> {
                             return false;
                         }

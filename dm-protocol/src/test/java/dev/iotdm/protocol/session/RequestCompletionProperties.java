@@ -11,7 +11,6 @@ import dev.iotdm.protocol.message.Rc;
 import dev.iotdm.protocol.testing.Gen;
 import dev.iotdm.protocol.testing.Property;
 import dev.iotdm.protocol.testing.Stateful;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -114,7 +113,7 @@ class RequestCompletionProperties {
             }
             Sent s = waiting.get(index % waiting.size());
             if (fail) {
-                h.failPublish(s, new IOException("publish failed"));
+                h.failPublish(s, PublishFailure.REFUSED_BY_BROKER);
             } else {
                 h.ack(s);
             }

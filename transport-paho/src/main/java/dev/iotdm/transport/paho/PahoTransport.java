@@ -7,6 +7,7 @@ import dev.iotdm.transport.MqttConnectOptions;
 import dev.iotdm.transport.MqttTransport;
 import dev.iotdm.transport.MqttVersion;
 import dev.iotdm.transport.NotConnectedException;
+import dev.iotdm.transport.PublishRefusedException;
 import dev.iotdm.transport.Qos;
 import dev.iotdm.transport.SubscribeResult;
 import dev.iotdm.transport.Subscription;
@@ -87,6 +88,9 @@ import org.slf4j.LoggerFactory;
 public final class PahoTransport implements MqttTransport {
 
     private static final Logger LOG = LoggerFactory.getLogger(PahoTransport.class);
+
+    /** The versions Paho's v5 client speaks. */
+    static final Set<MqttVersion> VERSIONS = Set.of(MqttVersion.MQTT_5);
 
     /** How long {@link #close()} waits for the disconnect, and then for the threads. */
     static final long SHUTDOWN_WAIT_SECONDS = 5;
@@ -222,6 +226,12 @@ public final class PahoTransport implements MqttTransport {
         CompletableFuture<Void> done = new CompletableFuture<>();
         c.release(was, "disconnect() was called").whenComplete((ok, err) -> deliver(() -> done.complete(null)));
         return done;
+    }
+
+    /** MQTT 5 only: Paho's v5 client does not speak 3.1.1. */
+    @Override
+    public Set<MqttVersion> supportedVersions() {
+        return VERSIONS;
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.iotdm.transport.ConnectFailure;
 import dev.iotdm.transport.MqttConnectOptions;
 import dev.iotdm.transport.MqttVersion;
 import dev.iotdm.transport.NotConnectedException;
+import dev.iotdm.transport.PublishRefusedException;
 import dev.iotdm.transport.Qos;
 import dev.iotdm.transport.SubscribeResult;
 import dev.iotdm.transport.paho.internal.PahoTranslation;
