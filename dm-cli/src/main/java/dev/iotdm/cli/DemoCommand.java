@@ -39,10 +39,10 @@ final class DemoCommand implements Callable<Integer> {
             description = "The device's MQTT transport, found by name through ServiceLoader (default: ${DEFAULT-VALUE}).")
     private String transport;
 
-    @Option(names = "--mqtt-version", paramLabel = "VERSION", defaultValue = "5",
+    @Option(names = "--mqtt-version", paramLabel = "VERSION",
             converter = Converters.MqttVersionConverter.class,
-            description = "The MQTT version the device speaks: 5 or 3.1.1 (default: ${DEFAULT-VALUE};"
-                    + " the Paho transport speaks 5 only).")
+            description = "The MQTT version the device speaks: 5 or 3.1.1 (default: the transport's preferred"
+                    + " version; the Paho transport speaks 5 only).")
     private MqttVersion mqttVersion;
 
     @Option(names = "--verifier", paramLabel = "ALGORITHM", defaultValue = "SHA256",
@@ -72,7 +72,9 @@ final class DemoCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--timeout must be 1 to 600 seconds, was " + timeoutSeconds);
         }
-        return new DemoRun(io.out(), transport, mqttVersion, verifier, Duration.ofSeconds(timeoutSeconds),
+        MqttVersion version = mqttVersion != null ? mqttVersion
+                : Transports.provider(transport).orElseThrow().preferredVersion();
+        return new DemoRun(io.out(), transport, version, verifier, Duration.ofSeconds(timeoutSeconds),
                 !noTranscript).run();
     }
 }
