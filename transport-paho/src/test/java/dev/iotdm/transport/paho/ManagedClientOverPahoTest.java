@@ -57,17 +57,30 @@ class ManagedClientOverPahoTest {
     }
 
     @Test
-    void a_managed_client_left_on_mqtt_3_1_1_fails_connect_at_once_with_the_transports_reason() {
+    void a_managed_client_asked_for_mqtt_3_1_1_over_paho_is_refused_at_build_naming_mqtt_5() {
         TestBroker.Device device = platform.newDevice();
         DeviceOptions options = DeviceOptions.builder()
                 .org(TestBroker.ORG).typeId(TestBroker.TYPE).deviceId(device.deviceId()).token(device.token())
                 .host(platform.broker.host()).port(platform.broker.port()).withoutTls()
-                .build(); // the default MQTT version, 3.1.1
+                .mqttVersion(MqttVersion.MQTT_3_1_1)
+                .build();
+
+        assertThatThrownBy(() -> ManagedClient.builder(options).transport("paho").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("MQTT_5");
+    }
+
+    @Test
+    void the_readme_snippet_without_a_version_connects_and_manages_over_paho_on_mqtt_5() throws Exception {
+        TestBroker.Device device = platform.newDevice();
+        DeviceOptions options = DeviceOptions.builder()
+                .org(TestBroker.ORG).typeId(TestBroker.TYPE).deviceId(device.deviceId()).token(device.token())
+                .host(platform.broker.host()).port(platform.broker.port()).withoutTls()
+                .build(); // no version: the transport's preferred one
 
         try (ManagedClient client = ManagedClient.builder(options).transport("paho").build()) {
-            assertThatThrownBy(() -> ManagedClient.await(client.connect(), WAIT))
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("MQTT 5 only");
+            ManagedClient.await(client.connect(), WAIT);
+            assertThat(ManagedClient.await(client.manage(3600, true, false), WAIT).rc()).isEqualTo(Rc.OK);
         }
     }
 
