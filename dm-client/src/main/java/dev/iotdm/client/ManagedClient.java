@@ -355,6 +355,7 @@ public final class ManagedClient implements AutoCloseable {
         private Duration connectTimeout = Duration.ofSeconds(60);
         private ReconnectPolicy reconnectPolicy = ReconnectPolicy.DEFAULT;
         private RandomGenerator random = RandomGenerator.getDefault();
+        private int outboundQueueLimit = 1000;
         private final SessionConfig.Builder session = SessionConfig.builder();
         private FirmwareHandler firmwareHandler;
         private DeviceActionHandler deviceActionHandler;
@@ -435,6 +436,19 @@ public final class ManagedClient implements AutoCloseable {
         /** The random source for backoff jitter (tests pass a seeded one). */
         public Builder random(RandomGenerator r) {
             random = Objects.requireNonNull(r, "random");
+            return this;
+        }
+
+        /**
+         * How many publishes may wait for room in the transport's in-flight window (default
+         * 1000); beyond it a publish fails as {@code WINDOW_FULL} with an
+         * {@link ClientEvent.OutboundQueueFull} event.
+         */
+        public Builder outboundQueueLimit(int limit) {
+            if (limit < 1) {
+                throw new IllegalArgumentException("outboundQueueLimit must be at least 1, got " + limit);
+            }
+            outboundQueueLimit = limit;
             return this;
         }
 
@@ -533,7 +547,7 @@ public final class ManagedClient implements AutoCloseable {
                         clock, scheduler != null ? scheduler : Shared.SCHEDULER,
                         executor != null ? executor : Shared.SESSIONS,
                         callbackExecutor != null ? callbackExecutor : Shared.CALLBACKS, store, connectTimeout,
-                        reconnectPolicy, random, config, handlers));
+                        reconnectPolicy, random, config, handlers, outboundQueueLimit));
                 return new ManagedClient(driver, owns);
             } catch (RuntimeException e) {
                 if (owns) {

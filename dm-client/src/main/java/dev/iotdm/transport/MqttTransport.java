@@ -23,6 +23,9 @@ import java.util.concurrent.CompletableFuture;
  *   <li>{@link ConnectFailureException} for a failed connect;</li>
  *   <li>{@link NotConnectedException} for a publish or subscribe while not connected, or one
  *       still pending when the connection ended;</li>
+ *   <li>{@link WindowFullException} for a QoS 1 publish beyond the in-flight window
+ *       ({@link #inFlightCapacity()}); nothing was written;</li>
+ *   <li>{@link PublishRefusedException} for a QoS 1 publish the broker refused in its PUBACK;</li>
  *   <li>{@link IllegalStateException} for a call in the wrong state (connect while connected or
  *       connecting, anything but {@code close()} and {@code isConnected()} after close).</li>
  * </ul>
@@ -96,6 +99,16 @@ public interface MqttTransport extends AutoCloseable {
     default MqttVersion preferredVersion() {
         Set<MqttVersion> supported = supportedVersions();
         return supported.contains(MqttVersion.MQTT_3_1_1) ? MqttVersion.MQTT_3_1_1 : supported.iterator().next();
+    }
+
+    /**
+     * How many more QoS 1 publishes the in-flight window takes now (publishes written and not yet
+     * acknowledged count against it); {@link Integer#MAX_VALUE} for a transport without a window.
+     * A publish beyond it fails at once with {@link WindowFullException}; the transport calls
+     * {@link TransportListener#onWritable()} when room returns. The default: no window.
+     */
+    default int inFlightCapacity() {
+        return Integer.MAX_VALUE;
     }
 
     /** True between a successful connect and the loss, disconnect or close of that connection. */

@@ -41,9 +41,11 @@ import dev.iotdm.transport.Qos;
 import dev.iotdm.transport.SubscribeResult;
 import dev.iotdm.transport.Subscription;
 import dev.iotdm.transport.TransportListener;
+import dev.iotdm.transport.WindowFullException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -104,11 +106,18 @@ public final class ClientDriver {
      * @param random the backoff jitter's source
      * @param session the session configuration
      * @param handlers the application's handlers and listeners
+     * @param outboundLimit how many publishes may wait for in-flight room, at least 1
      */
     public record Settings(MqttTransport transport, MqttConnectOptions connectOptions, InstantSource clock,
             ScheduledExecutorService scheduler, Executor pool, Executor callbacks, DeviceStateStore store,
             Duration connectTimeout, ReconnectPolicy reconnectPolicy, RandomGenerator random, SessionConfig session,
-            Handlers handlers) {
+            Handlers handlers, int outboundLimit) {
+        /** Validates the limit. */
+        public Settings {
+            if (outboundLimit < 1) {
+                throw new IllegalArgumentException("outboundLimit must be at least 1, got " + outboundLimit);
+            }
+        }
     }
 
     /**
@@ -158,8 +167,14 @@ public final class ClientDriver {
     private final DeviceStateStore store;
     private final Duration connectTimeout;
     private final Handlers handlers;
+    private final int outboundLimit;
 
     // Owned by the serial executor.
+    /**
+     * The one outbound queue: publishes waiting for room in the transport's in-flight window,
+     * oldest first. Responses, notifies, requests and events all wait here instead of failing.
+     */
+    private final ArrayDeque<SessionAction.Publish> outbound = new ArrayDeque<>();
     private final DeviceSession session;
     private final ConnectionSupervisor supervisor;
     private final Map<Long, Completion> completions = new HashMap<>();
@@ -192,6 +207,7 @@ public final class ClientDriver {
         this.store = s.store();
         this.connectTimeout = s.connectTimeout();
         this.handlers = s.handlers();
+        this.outboundLimit = s.outboundLimit();
         DeviceState saved = store.load().orElse(DeviceState.INITIAL);
         this.session = new DeviceSession(s.session(), saved);
         this.supervisor = new ConnectionSupervisor(s.reconnectPolicy(), s.random());
@@ -288,6 +304,7 @@ public final class ClientDriver {
                 return;
             }
             closed = true;
+            dropOutbound();
             session.close(now());
             drainSession();
             runSupervisor(supervisor.close(now()));
@@ -358,13 +375,18 @@ public final class ClientDriver {
         // First, so that anything the actions below make visible (a publish, a completed future)
         // happens after the accessors show the state that caused it.
         refreshViews();
-        for (SessionAction a : session.pollActions()) {
-            try {
-                perform(a);
-            } catch (RuntimeException e) {
-                // One broken action must not drop the ones after it (publishes included).
-                LOG.error("performing {} failed", a.getClass().getSimpleName(), e);
+        List<SessionAction> actions;
+        // Until none are left: performing one may feed the session (a publish failing at once).
+        while (!(actions = session.pollActions()).isEmpty()) {
+            for (SessionAction a : actions) {
+                try {
+                    perform(a);
+                } catch (RuntimeException e) {
+                    // One broken action must not drop the ones after it (publishes included).
+                    LOG.error("performing {} failed", a.getClass().getSimpleName(), e);
+                }
             }
+            refreshViews();
         }
         rearm();
     }
@@ -389,8 +411,33 @@ public final class ClientDriver {
         }
     }
 
+    /** Sends a publish now when the window has room and nothing waits before it; else queues it. */
     private void publish(SessionAction.Publish p) {
+        if (outbound.isEmpty() && transport.inFlightCapacity() > 0) {
+            write(p);
+            return;
+        }
+        if (outbound.size() >= outboundLimit) {
+            // The queue is bounded: this publish fails as WINDOW_FULL, with an event and a log line.
+            LOG.warn("the outbound queue is full ({} publishes wait for the in-flight window): a publish to {}"
+                    + " fails", outboundLimit, WireText.escape(p.topic()));
+            tell(new ClientEvent.OutboundQueueFull(p.topic(), outboundLimit));
+            session.publishFailed(now(), p.id(), PublishFailure.WINDOW_FULL);
+            return;
+        }
+        outbound.addLast(p);
+    }
+
+    /** Sends what waits, oldest first, while the window has room. */
+    private void pumpOutbound() {
+        while (!outbound.isEmpty() && transport.inFlightCapacity() > 0) {
+            write(outbound.pollFirst());
+        }
+    }
+
+    private void write(SessionAction.Publish p) {
         long id = p.id();
+        int epoch = connectionEpoch;
         CompletableFuture<Void> sent;
         try {
             sent = transport.publish(p.topic(), p.payload(), Qos.fromCode(p.qos()).orElseThrow());
@@ -402,6 +449,12 @@ public final class ClientDriver {
                 session.publishCompleted(now(), id);
             } else {
                 Throwable cause = unwrap(err);
+                if (cause instanceof WindowFullException && epoch == connectionEpoch && !closed) {
+                    // Nothing was written: it waits first in line for the room onWritable reports.
+                    outbound.addFirst(p);
+                    drainSession();
+                    return;
+                }
                 PublishFailure failure = publishFailure(cause);
                 if (failure != PublishFailure.NOT_CONNECTED) {
                     LOG.warn("a publish to {} failed ({}): {}", WireText.escape(p.topic()), failure,
@@ -411,8 +464,19 @@ public final class ClientDriver {
                 // decides what goes out again after the reconnect.
                 session.publishFailed(now(), id, failure);
             }
+            pumpOutbound();
             drainSession();
         }));
+    }
+
+    /**
+     * The connection ended: what waited in the queue was never written, so it fails as not
+     * connected ("not delivered yet"), like the publishes the transport had in flight.
+     */
+    private void dropOutbound() {
+        while (!outbound.isEmpty()) {
+            session.publishFailed(now(), outbound.pollFirst().id(), PublishFailure.NOT_CONNECTED);
+        }
     }
 
     /** The transport's publish failure as the engine's pure kind. */
@@ -422,6 +486,9 @@ public final class ClientDriver {
         }
         if (cause instanceof IllegalArgumentException) {
             return PublishFailure.TOO_LARGE; // the transport refused the message itself (e.g. its size)
+        }
+        if (cause instanceof WindowFullException) {
+            return PublishFailure.WINDOW_FULL;
         }
         if (cause instanceof PublishRefusedException) {
             return PublishFailure.REFUSED_BY_BROKER;
@@ -469,6 +536,7 @@ public final class ClientDriver {
     private void abandonConnection(String reason) {
         connectionEpoch++; // the transport's own callbacks for this connection no longer count
         transport.disconnect();
+        dropOutbound();
         session.connectionLost(now());
         drainSession();
         supervisorLost(reason);
@@ -793,6 +861,15 @@ public final class ClientDriver {
             }
 
             @Override
+            public void onWritable() {
+                serial.execute(() -> {
+                    if (epoch == connectionEpoch && !closed) {
+                        pumpOutbound();
+                    }
+                });
+            }
+
+            @Override
             public void connectionLost(Throwable cause) {
                 String reason = cause == null ? "connection lost" : String.valueOf(cause.getMessage());
                 serial.execute(() -> {
@@ -800,6 +877,7 @@ public final class ClientDriver {
                         return;
                     }
                     connectionEpoch++;
+                    dropOutbound();
                     session.connectionLost(now());
                     drainSession();
                     supervisorLost(reason);

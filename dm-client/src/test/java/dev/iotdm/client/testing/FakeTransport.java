@@ -15,6 +15,7 @@ import dev.iotdm.transport.Qos;
 import dev.iotdm.transport.SubscribeResult;
 import dev.iotdm.transport.Subscription;
 import dev.iotdm.transport.TransportListener;
+import dev.iotdm.transport.WindowFullException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -79,6 +80,7 @@ public final class FakeTransport implements MqttTransport {
     private boolean closed;
     private boolean autoAck;
     private volatile Set<MqttVersion> versions = EnumSet.allOf(MqttVersion.class);
+    private int window = Integer.MAX_VALUE;
 
     /** A transport with nothing recorded, not connected. */
     public FakeTransport() {
@@ -88,6 +90,35 @@ public final class FakeTransport implements MqttTransport {
     public FakeTransport speaking(MqttVersion first, MqttVersion... more) {
         versions = EnumSet.of(first, more);
         return this;
+    }
+
+    /** Gives this transport an in-flight window of {@code size} QoS 1 publishes (default: none). */
+    public FakeTransport window(int size) {
+        synchronized (lock) {
+            window = size;
+        }
+        return this;
+    }
+
+    @Override
+    public int inFlightCapacity() {
+        synchronized (lock) {
+            if (!connected) {
+                return 0;
+            }
+            return window == Integer.MAX_VALUE ? window : Math.max(0, window - inFlight());
+        }
+    }
+
+    /** QoS 1 publishes on the current connection not yet acknowledged or failed. Holds the lock. */
+    private int inFlight() {
+        int n = 0;
+        for (Published p : publishes) {
+            if (p.onConnection == connection && p.qos == Qos.AT_LEAST_ONCE && !p.future.isDone()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     @Override
@@ -142,6 +173,10 @@ public final class FakeTransport implements MqttTransport {
         synchronized (lock) {
             if (!connected) {
                 return CompletableFuture.failedFuture(new NotConnectedException("publish while not connected"));
+            }
+            if (qos == Qos.AT_LEAST_ONCE && window != Integer.MAX_VALUE && inFlight() >= window) {
+                // Like a real transport: beyond the window nothing is written and nothing queued.
+                return CompletableFuture.failedFuture(new WindowFullException("the window of " + window + " is full"));
             }
             p = new Published(topic, payload.clone(), qos, connection, publishes.size() + 1);
             publishes.add(p);
@@ -526,9 +561,18 @@ public final class FakeTransport implements MqttTransport {
             return onConnection;
         }
 
-        /** PUBACK: the publish future completes, on the I/O thread. */
+        /** PUBACK: the publish future completes, on the I/O thread, and the window has room again. */
         public void ack() {
-            runOnIo(() -> future.complete(null));
+            runOnIo(() -> {
+                future.complete(null);
+                TransportListener l;
+                synchronized (lock) {
+                    l = onConnection == connection ? listener : null;
+                }
+                if (l != null) {
+                    l.onWritable();
+                }
+            });
         }
 
         /** The broker did not take it: the publish future fails with this cause, on the I/O thread. */

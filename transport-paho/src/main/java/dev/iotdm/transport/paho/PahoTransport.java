@@ -228,6 +228,23 @@ public final class PahoTransport implements MqttTransport {
         return done;
     }
 
+    /**
+     * The broker's Receive Maximum less the QoS 1 publishes Paho has in flight; 0 when not
+     * connected. Beyond it Paho refuses a publish (its 32202), which fails as
+     * {@link dev.iotdm.transport.WindowFullException}.
+     */
+    @Override
+    public int inFlightCapacity() {
+        Connection c;
+        synchronized (lock) {
+            c = current;
+            if (c == null || c.phase != Phase.CONNECTED || c.client == null) {
+                return 0;
+            }
+        }
+        return Math.max(0, c.window - c.client.getInFlightMessageCount());
+    }
+
     /** MQTT 5 only: Paho's v5 client does not speak 3.1.1. */
     @Override
     public Set<MqttVersion> supportedVersions() {
@@ -351,6 +368,8 @@ public final class PahoTransport implements MqttTransport {
         volatile MqttAsyncClient client;
         volatile ScheduledFuture<?> timeout;
         Phase phase = Phase.CONNECTING;
+        /** The in-flight window: the broker's Receive Maximum from the CONNACK. */
+        volatile int window = 65535;
         volatile boolean endedByUser;
         private boolean releasing;
 
@@ -394,6 +413,10 @@ public final class PahoTransport implements MqttTransport {
                     @Override
                     public void onSuccess(IMqttToken token) {
                         pahoDone.complete(null);
+                        Integer receiveMaximum = token.getResponseProperties() == null ? null
+                                : token.getResponseProperties().getReceiveMaximum();
+                        // The broker's Receive Maximum is the window Paho enforces (65535 when absent).
+                        window = receiveMaximum == null ? 65535 : receiveMaximum;
                         connectSucceeded(token.getSessionPresent());
                     }
 
@@ -499,6 +522,9 @@ public final class PahoTransport implements MqttTransport {
                                 result.completeExceptionally(new PublishRefusedException(topic, refused.getAsInt()));
                             } else {
                                 result.complete(null);
+                            }
+                            if (qos == Qos.AT_LEAST_ONCE) {
+                                listener.onWritable(); // the PUBACK returned a slot of the window
                             }
                         });
                     }
