@@ -97,8 +97,7 @@ public interface MqttTransport extends AutoCloseable {
      * protocol.md §1.6) when supported, else the first supported one.
      */
     default MqttVersion preferredVersion() {
-        Set<MqttVersion> supported = supportedVersions();
-        return supported.contains(MqttVersion.MQTT_3_1_1) ? MqttVersion.MQTT_3_1_1 : supported.iterator().next();
+        return MqttVersion.preferredOf(supportedVersions());
     }
 
     /**

@@ -26,8 +26,7 @@ public interface MqttTransportProvider {
 
     /** The version used when none was chosen ({@link MqttTransport#preferredVersion()}). */
     default MqttVersion preferredVersion() {
-        Set<MqttVersion> supported = supportedVersions();
-        return supported.contains(MqttVersion.MQTT_3_1_1) ? MqttVersion.MQTT_3_1_1 : supported.iterator().next();
+        return MqttVersion.preferredOf(supportedVersions());
     }
 
     /** A new, disconnected transport. */

@@ -168,6 +168,8 @@ public final class ClientDriver {
     private final Duration connectTimeout;
     private final Handlers handlers;
     private final int outboundLimit;
+    /** Decode and protocol problems: one WARN line per 10 s at most, the rest counted. */
+    private final RateLimitedLog problems = new RateLimitedLog(Duration.ofSeconds(10), LOG::warn);
 
     // Owned by the serial executor.
     /**
@@ -595,7 +597,7 @@ public final class ClientDriver {
             }
         } else {
             if (event instanceof SessionEvent.ProtocolProblem p) {
-                LOG.warn("protocol problem: {}", WireText.escape(p.description()));
+                problems.log(now(), "protocol problem: " + WireText.escape(p.description()));
             }
             tell(event);
         }
