@@ -118,6 +118,10 @@ public final class DeviceSession {
     private record ManageWaiter(long token, Instant deadline) {
     }
 
+    /** A response or notify, kept as its bytes so a re-publish is identical to the first. */
+    private record Reply(String topic, byte[] payload) {
+    }
+
     /** An event on its way out. */
     private record OutEvent(long token, Encoded encoded, int qos) {
     }
@@ -159,7 +163,12 @@ public final class DeviceSession {
     private final LinkedHashMap<String, String> answered = new LinkedHashMap<>();
     // reqId -> what it is ("device action", "custom action"), so each is answered by its own call.
     private final Map<String, String> inProgress = new LinkedHashMap<>();
-    private final ArrayDeque<Encoded> offlineResponses = new ArrayDeque<>();
+    // Responses and notifies ("replies"): published and not yet acknowledged, by publish id; lost
+    // with a connection; made while offline. Each goes out again after the next connect with the
+    // same bytes (not connected = not delivered yet), so the platform never waits for good.
+    private final Map<Long, Reply> repliesInFlight = new LinkedHashMap<>();
+    private final ArrayDeque<Reply> repliesLost = new ArrayDeque<>();
+    private final ArrayDeque<Reply> repliesWaiting = new ArrayDeque<>();
 
     // Events: published and not yet acknowledged, and waiting for a connection.
     private final Map<Long, OutEvent> eventsInFlight = new LinkedHashMap<>();
@@ -288,6 +297,9 @@ public final class DeviceSession {
         manageWaiters.addAll(0, manageInFlightWaiters);
         manageInFlightWaiters.clear();
         requestPublishes.clear();
+        // Not acknowledged: not delivered yet (§ "nothing lost"); flushOffline decides after the connect.
+        repliesLost.addAll(repliesInFlight.values());
+        repliesInFlight.clear();
         // At-least-once for QoS 1 events: unacknowledged ones go out again, first (§5 of the issue).
         List<OutEvent> again = new ArrayList<>();
         for (OutEvent e : eventsInFlight.values()) {
@@ -307,6 +319,7 @@ public final class DeviceSession {
     /** A publish the session asked for was acknowledged (QoS 1) or written (QoS 0). */
     public void publishCompleted(Instant now, long publishId) {
         requestPublishes.remove(publishId);
+        repliesInFlight.remove(publishId);
         OutEvent e = eventsInFlight.remove(publishId);
         if (e != null) {
             complete(e.token(), new RequestOutcome.Delivered());
@@ -324,6 +337,9 @@ public final class DeviceSession {
         Objects.requireNonNull(failure, "failure");
         if (failure == PublishFailure.NOT_CONNECTED) {
             return;
+        }
+        if (repliesInFlight.remove(publishId) != null) {
+            emit(new SessionEvent.ResponsesDropped(1)); // refused for good: sending it again cannot help
         }
         String reqId = requestPublishes.remove(publishId);
         if (reqId != null) {
@@ -926,7 +942,8 @@ public final class DeviceSession {
     private boolean seenBefore(String reqId) {
         String previous = answered.get(reqId);
         if (previous != null) {
-            publishRaw(DmTopic.DEVICE_RESPONSE.topicName(), previous.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            reply(new Reply(DmTopic.DEVICE_RESPONSE.topicName(),
+                    previous.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             return true;
         }
         return inProgress.containsKey(reqId);
@@ -1238,7 +1255,8 @@ public final class DeviceSession {
     }
 
     private void publishNotify(List<FieldValue> fields) {
-        publish(codec.encode(new Notify(Optional.of(config.reqIds().get()), fields)));
+        Encoded e = codec.encode(new Notify(Optional.of(config.reqIds().get()), fields));
+        reply(new Reply(e.topic(), e.payload()));
     }
 
     private static Set<String> changedKeys(FirmwareInfo a, FirmwareInfo b) {
@@ -1271,24 +1289,42 @@ public final class DeviceSession {
             answered.remove(answered.keySet().iterator().next());
         }
         persist();
+        reply(new Reply(e.topic(), e.payload()));
+    }
+
+    /** Publishes a reply now, or keeps it for the next connect while offline. */
+    private void reply(Reply r) {
         if (link == Link.READY) {
-            publish(e);
-        } else if (config.keepsSession()) {
-            offlineResponses.add(e); // the platform may still be waiting if the broker keeps our session
+            long id = nextId++;
+            repliesInFlight.put(id, r);
+            publishWithId(id, r.topic(), r.payload());
         } else {
+            keep(repliesWaiting, r);
+        }
+    }
+
+    /** Keeps a reply for later, dropping (and counting) the oldest beyond the bound. */
+    private void keep(ArrayDeque<Reply> queue, Reply r) {
+        queue.addLast(r);
+        if (repliesLost.size() + repliesWaiting.size() > config.reqIdMemory()) {
+            (repliesLost.isEmpty() ? repliesWaiting : repliesLost).pollFirst();
             emit(new SessionEvent.ResponsesDropped(1));
         }
     }
 
+    /**
+     * After a connect: the replies lost with the last connection go out again unless the broker
+     * kept the session (then the transport resends them itself), and those made offline go out.
+     */
     private void flushOffline() {
-        if (!offlineResponses.isEmpty()) {
-            if (sessionPresent) {
-                offlineResponses.forEach(this::publish);
-            } else {
-                emit(new SessionEvent.ResponsesDropped(offlineResponses.size()));
-            }
-            offlineResponses.clear();
+        List<Reply> again = new ArrayList<>();
+        if (!sessionPresent) {
+            again.addAll(repliesLost);
         }
+        repliesLost.clear();
+        again.addAll(repliesWaiting);
+        repliesWaiting.clear();
+        again.forEach(this::reply);
         while (!eventsWaiting.isEmpty()) {
             publishEvent(eventsWaiting.poll());
         }
@@ -1298,16 +1334,6 @@ public final class DeviceSession {
         long id = nextId++;
         eventsInFlight.put(id, e);
         out.add(new SessionAction.Publish(id, e.encoded().topic(), e.encoded().payload(), e.qos()));
-    }
-
-    private long publish(Encoded e) {
-        return publishRaw(e.topic(), e.payload());
-    }
-
-    private long publishRaw(String topic, byte[] payload) {
-        long id = nextId++;
-        publishWithId(id, topic, payload);
-        return id;
     }
 
     private void publishWithId(long id, String topic, byte[] payload) {
