@@ -78,9 +78,11 @@ final class PayloadDecoder {
         Topic topic = Topic.parse(topicName);
         boolean request = isRequestTopic(topic);
         if (payload.length > maxPayloadBytes) {
+            // Not parsed; but a reqId in the first bytes is read, so the request is answered 400
+            // naming the limit instead of never (the scan is bounded by REQ_ID_SCAN_BYTES).
             return new DecodeError(topicName, Problem.PAYLOAD_TOO_LARGE,
                     payload.length + " bytes is over the limit of " + maxPayloadBytes + " bytes",
-                    Optional.empty(), request);
+                    scanReqId(java.util.Arrays.copyOf(payload, Math.min(payload.length, REQ_ID_SCAN_BYTES))), request);
         }
         if (topic instanceof EventTopic t) {
             return new Decoded(new Event(t, Payload.of(payload)), List.of());
@@ -200,6 +202,9 @@ final class PayloadDecoder {
      * Best-effort read of a top-level string {@code reqId}, for error reports: tolerates anything,
      * stops at the first problem. Runs only on the error path.
      */
+    /** How much of an oversize payload is scanned for its reqId. */
+    static final int REQ_ID_SCAN_BYTES = 4096;
+
     static Optional<String> scanReqId(byte[] payload) {
         try (JsonParser p = SCAN_FACTORY.createParser(payload)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {

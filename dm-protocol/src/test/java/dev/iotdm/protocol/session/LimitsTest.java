@@ -1,0 +1,21 @@
+package dev.iotdm.protocol.session;
+
+import static dev.iotdm.protocol.testing.ProtocolAssertions.assertThat;
+
+import dev.iotdm.protocol.codec.Codec;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class LimitsTest {
+
+    @Test
+    void an_oversize_request_whose_reqid_is_readable_is_answered_400_naming_the_limit() {
+        SessionHarness h = Firmware.managedDevice();
+        String payload = "{\"reqId\":\"big-1\",\"pad\":\"" + "p".repeat(Codec.DEFAULT_MAX_PAYLOAD_BYTES) + "\"}";
+
+        h.deliver("iotdm-1/mgmt/initiate/device/reboot", payload.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(h.takeResponse()).hasRc(400).hasReqId("big-1").hasMessageContaining("131072");
+        h.assertNoEvent(SessionEvent.DeviceActionRequested.class);
+    }
+}
