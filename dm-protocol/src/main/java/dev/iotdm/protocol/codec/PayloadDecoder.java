@@ -263,6 +263,11 @@ final class PayloadDecoder {
             }
             return true;
         });
+        // Requests only: a response carries the requester's own reqId back, whatever its length.
+        if (!response && e.reqId.isPresent() && e.reqId.get().length() > Codec.MAX_REQ_ID_LENGTH) {
+            throw new Bad(Problem.LIMIT_EXCEEDED, "reqId is " + e.reqId.get().length()
+                    + " characters, over the limit of " + Codec.MAX_REQ_ID_LENGTH);
+        }
         return build(topic, e);
     }
 

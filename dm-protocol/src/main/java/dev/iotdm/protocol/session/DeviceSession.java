@@ -1284,7 +1284,9 @@ public final class DeviceSession {
     /** Sends (or, offline, queues or drops) the one response to a platform request, and remembers it. */
     private void respond(String reqId, Rc rc, Optional<String> message, Optional<JsonValue> d) {
         Encoded e = codec.encode(new DeviceResponse(rc, Optional.of(reqId), message, d));
-        answered.put(reqId, e.payloadText());
+        if (reqId.length() <= Codec.MAX_REQ_ID_LENGTH) { // a longer one was refused, not remembered
+            answered.put(reqId, e.payloadText());
+        }
         while (answered.size() > config.reqIdMemory()) {
             answered.remove(answered.keySet().iterator().next());
         }

@@ -492,7 +492,7 @@ class BadInputCodecTest {
     @Test
     void the_inbound_limit_is_configurable() {
         Codec small = Codec.withLimits(1024, 4096);
-        byte[] payload = ("{\"reqId\":\"" + "r".repeat(1017) + "\"}").getBytes(StandardCharsets.UTF_8);
+        byte[] payload = ("{\"reqId\":\"r\",\"pad\":\"" + "p".repeat(1007) + "\"}").getBytes(StandardCharsets.UTF_8);
 
         assertThat(payload).hasSize(1029);
         assertThat(small.maxInboundBytes()).isEqualTo(1024);
