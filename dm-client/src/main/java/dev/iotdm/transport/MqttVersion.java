@@ -10,7 +10,7 @@ public enum MqttVersion {
     /** MQTT 3.1.1 (protocol level 4): the version the platform expects. */
     MQTT_3_1_1,
     /** MQTT 5 (protocol level 5). */
-    MQTT_5
+    MQTT_5;
 
     /**
      * The version to use among {@code supported} when none was chosen: 3.1.1 (the platform's,
