@@ -13,7 +13,6 @@ import dev.iotdm.transport.SubscribeResult;
 import dev.iotdm.transport.WindowFullException;
 import dev.iotdm.transport.paho.internal.PahoTranslation;
 import java.io.EOFException;
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
