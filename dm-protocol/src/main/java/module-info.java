@@ -4,11 +4,12 @@
  * and the connection supervisor. No I/O, no threads, no clock: time, randomness and request ids
  * are inputs, so a user can drive {@code DeviceSession} with their own I/O.
  *
- * <p>Only API packages are exported; {@code dev.iotdm.protocol.internal} stays private.
+ * <p>Only API packages are exported. Jackson is an implementation detail: no exported signature
+ * mentions one of its types, so it is not required transitively. The machinery
+ * ({@code internal}, {@code json.internal}, {@code firmware.internal}) stays private.
  */
 module dev.iotdm.protocol {
-    // JsonValue.writeTo and JsonValue.read take Jackson's generator and parser.
-    requires transitive com.fasterxml.jackson.core;
+    requires com.fasterxml.jackson.core;
 
     exports dev.iotdm.protocol.json;
     exports dev.iotdm.protocol.topic;

@@ -182,7 +182,7 @@ public final class VirtualPairing {
                 platform.devicePublished(now, clientId, p.topic(), p.payload(), p.qos(), false);
                 device.publishCompleted(now, p.id());
             } else {
-                device.publishFailed(now, p.id(), new IllegalStateException("not connected"));
+                device.publishFailed(now, p.id(), dev.iotdm.protocol.session.PublishFailure.NOT_CONNECTED);
             }
         } else if (a instanceof SessionAction.Persist p) {
             store.save(p.state());

@@ -72,9 +72,8 @@ final class DemoCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--timeout must be 1 to 600 seconds, was " + timeoutSeconds);
         }
-        // Until the SPI reports each transport's preferred version, the two known ones are named here.
         MqttVersion version = mqttVersion != null ? mqttVersion
-                : transport.equals("paho") ? MqttVersion.MQTT_5 : MqttVersion.MQTT_3_1_1;
+                : Transports.provider(transport).orElseThrow().preferredVersion();
         return new DemoRun(io.out(), transport, version, verifier, Duration.ofSeconds(timeoutSeconds),
                 !noTranscript).run();
     }

@@ -25,4 +25,15 @@ public sealed interface ClientEvent {
      */
     record Session(SessionEvent event) implements ClientEvent {
     }
+
+    /**
+     * A publish failed because the client's outbound queue was full: as many publishes waited
+     * for room in the transport's in-flight window as the queue holds. Its request or event
+     * failed with {@code PublishFailure.WINDOW_FULL}.
+     *
+     * @param topic the topic of the publish that failed (wire text: escape before logging)
+     * @param limit the queue's bound
+     */
+    record OutboundQueueFull(String topic, int limit) implements ClientEvent {
+    }
 }

@@ -1,8 +1,7 @@
 package dev.iotdm.client;
 
 import dev.iotdm.client.config.DeviceOptions;
-import dev.iotdm.protocol.firmware.FirmwareInput;
-import dev.iotdm.protocol.firmware.FirmwarePhase;
+import dev.iotdm.client.internal.ClientDriver;
 import dev.iotdm.protocol.firmware.FirmwareState;
 import dev.iotdm.protocol.firmware.UpdateStatus;
 import dev.iotdm.protocol.json.JsonObject;
@@ -16,57 +15,36 @@ import dev.iotdm.protocol.message.LogSeverity;
 import dev.iotdm.protocol.message.PlatformResponse;
 import dev.iotdm.protocol.message.Rc;
 import dev.iotdm.protocol.message.Timestamp;
-import dev.iotdm.protocol.session.DeviceSession;
-import dev.iotdm.protocol.session.DeviceState;
 import dev.iotdm.protocol.session.DeviceStateStore;
 import dev.iotdm.protocol.session.ManageParams;
-import dev.iotdm.protocol.session.RequestOutcome;
-import dev.iotdm.protocol.session.SessionAction;
-import dev.iotdm.protocol.session.SessionClosedException;
 import dev.iotdm.protocol.session.SessionConfig;
-import dev.iotdm.protocol.session.SessionEvent;
-import dev.iotdm.protocol.supervisor.ConnectFailureKind;
-import dev.iotdm.protocol.supervisor.ConnectionSupervisor;
-import dev.iotdm.protocol.supervisor.LifecycleEvent;
 import dev.iotdm.protocol.supervisor.ReconnectPolicy;
-import dev.iotdm.protocol.supervisor.SupervisorState;
-import dev.iotdm.protocol.supervisor.SupervisorAction;
-import dev.iotdm.transport.ConnectFailure;
 import dev.iotdm.transport.ConnectFailureException;
-import dev.iotdm.transport.ConnectResult;
 import dev.iotdm.transport.MqttTransport;
+import dev.iotdm.transport.MqttVersion;
 import dev.iotdm.transport.Qos;
-import dev.iotdm.transport.SubscribeResult;
-import dev.iotdm.transport.Subscription;
-import dev.iotdm.transport.TransportListener;
 import dev.iotdm.transport.Transports;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A managed device on the Watson IoT Platform device-management protocol: the Java counterpart
@@ -87,8 +65,8 @@ import org.slf4j.LoggerFactory;
  * rc, with a {@link TimeoutException}, or with the reason it could not be sent. Blocking use is
  * {@link #await(CompletableFuture, Duration)} on any of them.
  *
- * <p>Threads: the protocol engine ({@link DeviceSession}) and the reconnect logic
- * ({@link ConnectionSupervisor}) run on a serial executor that may sit on a pool shared by many
+ * <p>Threads: the protocol engine ({@code DeviceSession}) and the reconnect logic
+ * ({@code ConnectionSupervisor}), pumped by an internal driver, run on a serial executor that may sit on a pool shared by many
  * clients; handlers, listeners and the completion of every returned future run on the callback
  * executor, never on a transport thread and never on the serial executor, so a slow handler
  * delays nothing else (as long as the callback executor has a thread to spare for the rest: the
@@ -97,8 +75,6 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safety: all methods may be called from any thread.
  */
 public final class ManagedClient implements AutoCloseable {
-
-    private static final Logger LOG = LoggerFactory.getLogger(ManagedClient.class);
 
     /** Seed constant: {@code RESPONSECODE_ACCEPTED}. */
     public static final Rc RESPONSECODE_ACCEPTED = Rc.ACCEPTED;
@@ -127,78 +103,15 @@ public final class ManagedClient implements AutoCloseable {
     /** Seed constant: {@code UPDATESTATE_INVALID_URI}. */
     public static final UpdateStatus UPDATESTATE_INVALID_URI = UpdateStatus.INVALID_URI;
 
-    private final DeviceOptions options;
-    private final MqttTransport transport;
+    private final ClientDriver driver;
     private final boolean ownsTransport;
-    private final InstantSource clock;
-    private final ScheduledExecutorService scheduler;
-    private final SerialExecutor serial;
-    private final Executor callbacks;
-    private final DeviceStateStore store;
-    private final Duration connectTimeout;
-    private final FirmwareHandler firmwareHandler;
-    private final DeviceActionHandler deviceActionHandler;
-    private final Map<String, CustomActionHandler> customActionHandlers;
-    private final CustomActionHandler anyCustomActionHandler;
-    private final Map<String, CommandHandler> commandHandlers;
-    private final CommandHandler anyCommandHandler;
-    private final List<ClientListener> listeners;
-
-    // Owned by the serial executor.
-    private final DeviceSession session;
-    private final ConnectionSupervisor supervisor;
-    private final Map<Long, Completion> completions = new HashMap<>();
-    private final List<CompletableFuture<Void>> connectWaiters = new ArrayList<>();
-    private ScheduledFuture<?> sessionTimer;
-    private Instant sessionTimerAt;
-    private long sessionTimerGeneration;
-    private ScheduledFuture<?> supervisorTimer;
-    private long supervisorTimerGeneration;
-    private int connectionEpoch;
-    private boolean closed;
-
-    // What the read-only accessors return: refreshed by the serial executor whenever the session
-    // may have changed, so reading never waits for (or deadlocks on) the serial executor.
-    private volatile DeviceInfo deviceInfoView;
-    private volatile FirmwareInfo firmwareView;
-    private volatile boolean readyView;
 
     /** Set by the first close(); later calls return at once. */
     private final AtomicBoolean closing = new AtomicBoolean();
 
-    /** How a session token's outcome becomes a future's value. */
-    private record Completion(String request, CompletableFuture<Object> future, boolean wantsResponse) {
-    }
-
-    private ManagedClient(Builder b) {
-        this.options = b.options;
-        this.ownsTransport = b.transport == null;
-        this.transport = b.transport != null ? b.transport
-                : b.transportName != null ? Transports.load(b.transportName) : Transports.loadDefault();
-        this.clock = b.clock;
-        this.scheduler = b.scheduler != null ? b.scheduler : Shared.SCHEDULER;
-        this.serial = new SerialExecutor(b.executor != null ? b.executor : Shared.SESSIONS);
-        this.callbacks = b.callbackExecutor != null ? b.callbackExecutor : Shared.CALLBACKS;
-        this.store = b.store;
-        this.connectTimeout = b.connectTimeout;
-        this.firmwareHandler = b.firmwareHandler;
-        this.deviceActionHandler = b.deviceActionHandler;
-        this.customActionHandlers = Map.copyOf(b.customActionHandlers);
-        this.anyCustomActionHandler = b.anyCustomActionHandler;
-        this.commandHandlers = Map.copyOf(b.commandHandlers);
-        this.anyCommandHandler = b.anyCommandHandler;
-        this.listeners = List.copyOf(b.listeners);
-        SessionConfig config = b.session
-                .keepsSession(!options.cleanSession())
-                .firmwareHandler(firmwareHandler != null)
-                .deviceActionHandler(deviceActionHandler != null)
-                .customActionBundles(customActionHandlers.keySet())
-                .anyCustomAction(anyCustomActionHandler != null)
-                .build();
-        DeviceState saved = store.load().orElse(DeviceState.INITIAL);
-        this.session = new DeviceSession(config, saved);
-        this.supervisor = new ConnectionSupervisor(b.reconnectPolicy, b.random);
-        refreshViews();
+    private ManagedClient(ClientDriver driver, boolean ownsTransport) {
+        this.driver = driver;
+        this.ownsTransport = ownsTransport;
     }
 
     /** A builder for a device with these options. */
@@ -216,34 +129,12 @@ public final class ManagedClient implements AutoCloseable {
      * connect timeout (the client keeps trying in the background).
      */
     public CompletableFuture<Void> connect() {
-        CompletableFuture<Void> ready = new CompletableFuture<>();
-        serial.execute(() -> {
-            if (closed) {
-                failLater(ready, new SessionClosedException("the client is closed"));
-                return;
-            }
-            if (session.isReady()) {
-                completeLater(ready, null);
-                return;
-            }
-            connectWaiters.add(ready);
-            // On the client's scheduler (not orTimeout's JDK thread) so a virtual clock drives it
-            // too, and the waiter is dropped when it expires.
-            ScheduledFuture<?> timeout = scheduler.schedule(() -> serial.execute(() -> {
-                if (connectWaiters.remove(ready)) {
-                    failLater(ready, new TimeoutException("no connection was ready within " + connectTimeout
-                            + "; the client keeps trying"));
-                }
-            }), nanos(connectTimeout), TimeUnit.NANOSECONDS);
-            ready.whenComplete((ok, err) -> timeout.cancel(false));
-            runSupervisor(supervisor.start(now()));
-        });
-        return ready;
+        return driver.connect();
     }
 
     /** Whether the connection is up and subscribed (as of the last step the client took). */
     public boolean isConnected() {
-        return readyView;
+        return driver.isReady();
     }
 
     /**
@@ -253,35 +144,8 @@ public final class ManagedClient implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (!closing.compareAndSet(false, true)) {
-            return; // idempotent: the first call did the work
-        }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        serial.execute(() -> {
-            if (closed) {
-                done.complete(null);
-                return;
-            }
-            closed = true;
-            session.close(now());
-            drainSession();
-            runSupervisor(supervisor.close(now()));
-            cancelTimers();
-            failConnectWaiters(new SessionClosedException("the client was closed"));
-            refreshViews();
-            done.complete(null);
-        });
-        try {
-            done.get(5, TimeUnit.SECONDS);
-            transport.disconnect().get(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.debug("disconnect on close did not complete cleanly: {}", e.toString());
-        } finally {
-            if (ownsTransport) {
-                transport.close();
-            }
+        if (closing.compareAndSet(false, true)) { // idempotent: the first call does the work
+            driver.close(ownsTransport);
         }
     }
 
@@ -291,11 +155,12 @@ public final class ManagedClient implements AutoCloseable {
      * Becomes managed (protocol.md §3.1) with these parameters, and stays managed: after every
      * reconnect and before the lifetime runs out the client manages again with the same
      * parameters and the current deviceInfo and metadata. If not connected yet, the manage goes
-     * out once connected. Completes with the platform's 200 response.
+     * out once connected. Completes with the platform's 200 response; fails at once when the
+     * manage's publish fails.
      */
     public CompletableFuture<PlatformResponse> manage(ManageParams params) {
         Objects.requireNonNull(params, "params");
-        return request("manage", true, () -> session.manage(now(), params));
+        return request("manage", (s, now) -> s.manage(now, params));
     }
 
     /** Seed form: {@code manage(lifetime, supportDeviceActions, supportFirmwareActions, bundleIds)}. */
@@ -306,18 +171,18 @@ public final class ManagedClient implements AutoCloseable {
 
     /** Stops being managed (§3.2); observations are cleared and no re-manage happens. */
     public CompletableFuture<PlatformResponse> unmanage() {
-        return request("unmanage", true, () -> session.unmanage(now()));
+        return request("unmanage", (s, now) -> s.unmanage(now));
     }
 
     /** Reports the location (§3.3). */
     public CompletableFuture<PlatformResponse> setLocation(Location location) {
         Objects.requireNonNull(location, "location");
-        return request("location update", true, () -> session.updateLocation(now(), location));
+        return request("location update", (s, now) -> s.updateLocation(now, location));
     }
 
     /** Appends an error code (§3.4). */
     public CompletableFuture<PlatformResponse> addErrorCode(int errorCode) {
-        return request("add error code", true, () -> session.addErrorCode(now(), errorCode));
+        return request("add error code", (s, now) -> s.addErrorCode(now, errorCode));
     }
 
     /** Seed name for {@link #addErrorCode(int)}. */
@@ -327,23 +192,23 @@ public final class ManagedClient implements AutoCloseable {
 
     /** Clears the error codes (§3.5). */
     public CompletableFuture<PlatformResponse> clearErrorCodes() {
-        return request("clear error codes", true, () -> session.clearErrorCodes(now()));
+        return request("clear error codes", (s, now) -> s.clearErrorCodes(now));
     }
 
     /** Appends a log entry (§3.6). */
     public CompletableFuture<PlatformResponse> addLog(LogEntry entry) {
         Objects.requireNonNull(entry, "entry");
-        return request("add log", true, () -> session.addLog(now(), entry));
+        return request("add log", (s, now) -> s.addLog(now, entry));
     }
 
     /** Seed form {@code addLog(msg, data, sensitivity)}: timestamped now; data is base64-encoded (§12.21). */
     public CompletableFuture<PlatformResponse> addLog(String message, String data, LogSeverity severity) {
-        return addLog(LogEntry.of(message, Timestamp.of(clock.instant()), data, severity));
+        return addLog(LogEntry.of(message, Timestamp.of(driver.now()), data, severity));
     }
 
     /** Clears the log (§3.7). */
     public CompletableFuture<PlatformResponse> clearLog() {
-        return request("clear log", true, () -> session.clearLog(now()));
+        return request("clear log", (s, now) -> s.clearLog(now));
     }
 
     /**
@@ -352,13 +217,13 @@ public final class ManagedClient implements AutoCloseable {
      */
     public void setDeviceInfo(DeviceInfo info) {
         Objects.requireNonNull(info, "info");
-        serial.execute(() -> guarded(() -> session.setDeviceInfo(now(), info)));
+        driver.run((s, now) -> s.setDeviceInfo(now, info));
     }
 
     /** Replaces the metadata; notified if observed and sent with every later manage. Applied asynchronously. */
     public void setMetadata(JsonObject metadata) {
         Objects.requireNonNull(metadata, "metadata");
-        serial.execute(() -> guarded(() -> session.setMetadata(now(), metadata)));
+        driver.run((s, now) -> s.setMetadata(now, metadata));
     }
 
     /**
@@ -366,12 +231,12 @@ public final class ManagedClient implements AutoCloseable {
      * the client took; never blocks.
      */
     public DeviceInfo deviceInfo() {
-        return deviceInfoView;
+        return driver.deviceInfo();
     }
 
     /** The current {@code mgmt.firmware} object, as of the last step the client took; never blocks. */
     public FirmwareInfo firmware() {
-        return firmwareView;
+        return driver.firmware();
     }
 
     // ---- events --------------------------------------------------------------------------------
@@ -383,7 +248,7 @@ public final class ManagedClient implements AutoCloseable {
     public CompletableFuture<Void> publishEvent(Event event, Qos qos) {
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(qos, "qos");
-        return request("event " + event.eventId(), false, () -> session.publishEvent(now(), event, qos.code()))
+        return driver.request("event " + event.eventId(), (s, now) -> s.publishEvent(now, event, qos.code()))
                 .thenApply(x -> null);
     }
 
@@ -402,41 +267,27 @@ public final class ManagedClient implements AutoCloseable {
     public CompletableFuture<Void> respondDeviceAction(String reqId, Rc rc, String message) {
         Objects.requireNonNull(reqId, "reqId");
         Objects.requireNonNull(rc, "rc");
-        return onSerial(() -> session.respondDeviceAction(now(), reqId, rc, message));
-    }
-
-    /** Seed {@code setState}: DOWNLOADED reports a finished download; other values change nothing. */
-    public CompletableFuture<Void> setState(FirmwareState state) {
-        Objects.requireNonNull(state, "state");
-        return onSerial(() -> {
-            if (state == FirmwareState.DOWNLOADED && session.firmwarePhase() == FirmwarePhase.DOWNLOADING) {
-                session.reportFirmware(now(), FirmwareInput.DOWNLOAD_SUCCEEDED, null);
-            } else if (state != session.firmwarePhase().wireState()) {
-                throw new IllegalStateException("the firmware is " + session.firmwarePhase()
-                        + "; the device reports state " + state + " only when a download finishes");
-            }
-        });
+        return driver.run((s, now) -> s.respondDeviceAction(now, reqId, rc, message));
     }
 
     /**
-     * Seed {@code setUpdateStatus}: a failure status ends the running download or install with
-     * it; SUCCESS ends a running install; IN_PROGRESS while installing changes nothing.
+     * Seed {@code setState}: DOWNLOADED reports a finished download; the current state changes
+     * nothing; anything else fails with IllegalStateException naming the firmware phase.
+     */
+    public CompletableFuture<Void> setState(FirmwareState state) {
+        Objects.requireNonNull(state, "state");
+        return driver.run((s, now) -> s.setFirmwareState(now, state));
+    }
+
+    /**
+     * Seed {@code setUpdateStatus}: a failure status ends the running download with it, rejects
+     * a downloaded image (back to IDLE, e.g. VERIFICATION_FAILED after {@code setState(DOWNLOADED)})
+     * or ends the running install with it; SUCCESS ends a running install; IN_PROGRESS while
+     * installing changes nothing.
      */
     public CompletableFuture<Void> setUpdateStatus(UpdateStatus status) {
         Objects.requireNonNull(status, "status");
-        return onSerial(() -> {
-            FirmwarePhase phase = session.firmwarePhase();
-            switch (status) {
-                case SUCCESS -> session.reportFirmware(now(), FirmwareInput.INSTALL_SUCCEEDED, null);
-                case IN_PROGRESS -> {
-                    if (phase != FirmwarePhase.INSTALLING) {
-                        throw new IllegalStateException("no install is running (firmware is " + phase + ")");
-                    }
-                }
-                default -> session.reportFirmware(now(), phase == FirmwarePhase.DOWNLOADING
-                        ? FirmwareInput.DOWNLOAD_FAILED : FirmwareInput.INSTALL_FAILED, status);
-            }
-        });
+        return driver.run((s, now) -> s.setUpdateStatus(now, status));
     }
 
     // ---- blocking helper -----------------------------------------------------------------------
@@ -460,514 +311,9 @@ public final class ManagedClient implements AutoCloseable {
         }
     }
 
-    // ---- internals: the serial side ------------------------------------------------------------
-
-    private interface TokenCall {
-        long call();
-    }
-
     @SuppressWarnings("unchecked")
-    private <T> CompletableFuture<T> request(String what, boolean wantsResponse, TokenCall call) {
-        CompletableFuture<Object> future = new CompletableFuture<>();
-        serial.execute(() -> {
-            if (closed) {
-                failLater(future, new SessionClosedException(what + ": the client is closed"));
-                return;
-            }
-            try {
-                long token = call.call();
-                completions.put(token, new Completion(what, future, wantsResponse));
-            } catch (RuntimeException e) {
-                failLater(future, e);
-            }
-            drainSession();
-        });
-        return (CompletableFuture<T>) (CompletableFuture<?>) future;
-    }
-
-    private CompletableFuture<Void> onSerial(Runnable action) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        serial.execute(() -> {
-            try {
-                action.run();
-                completeLater(done, null);
-            } catch (RuntimeException e) {
-                failLater(done, e);
-            }
-            drainSession();
-        });
-        return done;
-    }
-
-    private void guarded(Runnable action) {
-        try {
-            action.run();
-        } catch (RuntimeException e) {
-            LOG.warn("ignored: {}", e.getMessage());
-        }
-        drainSession();
-    }
-
-    /** Completes a future for the application on the callback executor, never on the serial one. */
-    private <T> void completeLater(CompletableFuture<T> future, T value) {
-        onCallbacks(() -> future.complete(value));
-    }
-
-    /** Fails a future for the application on the callback executor, never on the serial one. */
-    private void failLater(CompletableFuture<?> future, Throwable cause) {
-        onCallbacks(() -> future.completeExceptionally(cause));
-    }
-
-    private void onCallbacks(Runnable task) {
-        try {
-            callbacks.execute(task);
-        } catch (RejectedExecutionException e) {
-            // The application shut its callback executor down: completing here beats never completing.
-            task.run();
-        }
-    }
-
-    /** Refreshes what the read-only accessors return. Runs on the serial executor only. */
-    private void refreshViews() {
-        deviceInfoView = session.deviceInfo();
-        firmwareView = session.firmware();
-        readyView = !closed && session.isReady();
-    }
-
-    private Instant now() {
-        return clock.instant();
-    }
-
-    /** The delay until {@code at} in nanoseconds, never negative; rounding down would fire timers early. */
-    private long nanosUntil(Instant at) {
-        Duration d = Duration.between(now(), at);
-        return d.isNegative() ? 0 : nanos(d);
-    }
-
-    private static long nanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
-        }
-    }
-
-    /** Performs what the session asked for, in order. Runs on the serial executor only. */
-    private void drainSession() {
-        // First, so that anything the actions below make visible (a publish, a completed future)
-        // happens after the accessors show the state that caused it.
-        refreshViews();
-        for (SessionAction a : session.pollActions()) {
-            if (a instanceof SessionAction.Publish p) {
-                long id = p.id();
-                int epoch = connectionEpoch;
-                CompletableFuture<Void> sent;
-                try {
-                    sent = transport.publish(p.topic(), p.payload(), Qos.fromCode(p.qos()).orElseThrow());
-                } catch (RuntimeException e) {
-                    sent = CompletableFuture.failedFuture(e); // the remaining actions must still run
-                }
-                sent.whenComplete((ok, err) -> serial.execute(() -> {
-                    if (err == null) {
-                        session.publishCompleted(now(), id);
-                    } else if (epoch == connectionEpoch && !endsConnection(err)) {
-                        session.publishFailed(now(), id, unwrap(err));
-                    }
-                    // A publish that failed because its connection ended is not a failure of its
-                    // request or event: the transport fails it just before connectionLost, and the
-                    // session then re-sends QoS 1 events and keeps requests waiting (at least once).
-                    drainSession();
-                }));
-            } else if (a instanceof SessionAction.Subscribe s) {
-                subscribe(s.filters());
-            } else if (a instanceof SessionAction.Persist p) {
-                try {
-                    store.save(p.state());
-                } catch (RuntimeException e) {
-                    LOG.error("could not save the device state: {}", e.getMessage());
-                }
-            } else if (a instanceof SessionAction.Disconnect d) {
-                LOG.warn("disconnecting: {}", d.reason());
-                failConnectWaiters(new IllegalStateException(d.reason()));
-                abandonConnection(d.reason());
-            } else if (a instanceof SessionAction.Emit e) {
-                dispatch(e.event());
-            }
-        }
-        rescheduleSessionTimer();
-    }
-
-    private void subscribe(List<String> filters) {
-        List<Subscription> subs = new ArrayList<>();
-        for (String f : filters) {
-            subs.add(new Subscription(f, Qos.AT_LEAST_ONCE));
-        }
-        int epoch = connectionEpoch;
-        CompletableFuture<List<SubscribeResult>> subscribed;
-        try {
-            subscribed = transport.subscribe(subs);
-        } catch (RuntimeException e) {
-            subscribed = CompletableFuture.failedFuture(e);
-        }
-        subscribed.whenComplete((results, err) -> serial.execute(() -> {
-            if (epoch != connectionEpoch || closed) {
-                return;
-            }
-            if (err != null) {
-                if (!endsConnection(err)) {
-                    // Not a refusal (that is a SUBACK result) but a broken call: start over.
-                    abandonConnection("the subscription failed: " + unwrap(err));
-                }
-                return; // the connection ended: connectionLost follows and the supervisor reconnects
-            }
-            List<Boolean> accepted = new ArrayList<>();
-            for (int i = 0; i < filters.size(); i++) {
-                accepted.add(i < results.size() && results.get(i) instanceof SubscribeResult.Granted);
-            }
-            session.subscribed(now(), accepted);
-            drainSession();
-        }));
-    }
-
-    /** The engine's pure "not connected" becomes the SPI's exception, the one type users catch. */
-    private static Throwable userFacing(Throwable cause) {
-        if (cause instanceof dev.iotdm.protocol.session.DeliveryFailedException d
-                && d.failure() == dev.iotdm.protocol.session.PublishFailure.NOT_CONNECTED) {
-            return new dev.iotdm.transport.NotConnectedException(d.getMessage());
-        }
-        return cause;
-    }
-
-    /** Whether a transport call failed because its connection ended (connectionLost follows). */
-    private static boolean endsConnection(Throwable err) {
-        return unwrap(err) instanceof dev.iotdm.transport.NotConnectedException;
-    }
-
-    /**
-     * Drops a connection the client cannot use and lets the supervisor reconnect with backoff, as
-     * after a loss (a permanent failure would be ignored by the supervisor once connected).
-     */
-    private void abandonConnection(String reason) {
-        connectionEpoch++; // the transport's own callbacks for this connection no longer count
-        transport.disconnect();
-        session.connectionLost(now());
-        drainSession();
-        supervisorLost(reason);
-    }
-
-    /**
-     * Tells the supervisor a connection ended. Until the session was Ready the attempt had not
-     * succeeded, so a loss or a refused subscription then is a failed attempt that backs off, not a
-     * lost connection (which would count towards a suspected client-id take-over).
-     */
-    private void supervisorLost(String reason) {
-        runSupervisor(supervisor.state() == SupervisorState.CONNECTED
-                ? supervisor.connectionLost(now(), reason)
-                : supervisor.connectFailed(now(), ConnectFailureKind.TRANSIENT, reason));
-    }
-
-    private void dispatch(SessionEvent event) {
-        if (event instanceof SessionEvent.RequestCompleted rc) {
-            Completion c = completions.remove(rc.token());
-            if (c != null) {
-                complete(c, rc.outcome());
-            }
-        } else if (event instanceof SessionEvent.Ready ready) {
-            runSupervisor(supervisor.connectSucceeded(now(), ready.sessionPresent()));
-            for (CompletableFuture<Void> w : connectWaiters) {
-                completeLater(w, null);
-            }
-            connectWaiters.clear();
-            tell(event);
-        } else if (event instanceof SessionEvent.FirmwareDownloadRequested d) {
-            runFirmware(d.image(), true);
-        } else if (event instanceof SessionEvent.FirmwareInstallRequested i) {
-            runFirmware(i.image(), false);
-        } else if (event instanceof SessionEvent.DeviceActionRequested d) {
-            handleAction(d.reqId(), true, () -> deviceActionHandler.handle(d.kind(), d.reqId()));
-        } else if (event instanceof SessionEvent.CustomActionRequested c) {
-            CustomActionHandler h = customActionHandlers.getOrDefault(c.action().bundleId(), anyCustomActionHandler);
-            handleAction(c.action().reqId(), false, () -> {
-                CompletionStage<ActionResponse> stage = h.handle(c.action());
-                // There is no later way to answer a custom action: no answer is a failed one (§8.4).
-                return stage != null ? stage : CompletableFuture.completedFuture(
-                        ActionResponse.failed("the custom action handler returned no answer"));
-            });
-        } else if (event instanceof SessionEvent.CommandReceived c) {
-            CommandHandler h = commandHandlers.getOrDefault(c.command().commandId(), anyCommandHandler);
-            if (h != null) {
-                callbacks.execute(() -> {
-                    try {
-                        h.onCommand(c.command());
-                    } catch (Exception e) {
-                        LOG.warn("command handler for {} failed: {}", c.command().commandId(), e.toString());
-                    }
-                });
-            }
-        } else {
-            if (event instanceof SessionEvent.ProtocolProblem p) {
-                LOG.warn("protocol problem: {}", p.description());
-            }
-            tell(event);
-        }
-    }
-
-    private void complete(Completion c, RequestOutcome outcome) {
-        CompletableFuture<Object> f = c.future();
-        if (outcome instanceof RequestOutcome.Answered a) {
-            PlatformResponse r = a.response();
-            if (r.rc().isSuccess()) {
-                completeLater(f, r);
-            } else {
-                failLater(f, new DmRequestException(c.request(), r.rc(), r.message()));
-            }
-        } else if (outcome instanceof RequestOutcome.Delivered) {
-            completeLater(f, null);
-        } else if (outcome instanceof RequestOutcome.TimedOut t) {
-            failLater(f, new TimeoutException(c.request() + ": no response within " + t.after()));
-        } else if (outcome instanceof RequestOutcome.Failed fail) {
-            failLater(f, userFacing(fail.cause()));
-        }
-    }
-
-    private interface ActionCall {
-        CompletionStage<ActionResponse> call() throws Exception;
-    }
-
-    /** Runs a device or custom action handler on the callback executor and answers with its result. */
-    private void handleAction(String reqId, boolean deviceAction, ActionCall call) {
-        callbacks.execute(() -> {
-            CompletionStage<ActionResponse> stage;
-            try {
-                stage = call.call();
-            } catch (Exception e) {
-                stage = CompletableFuture.completedFuture(ActionResponse.failed(String.valueOf(e.getMessage())));
-            }
-            if (stage == null) {
-                return; // the application answers later with respondDeviceAction
-            }
-            stage.whenComplete((res, err) -> serial.execute(() -> {
-                ActionResponse answer = err != null ? ActionResponse.failed(String.valueOf(unwrap(err).getMessage()))
-                        : res != null ? res : ActionResponse.failed("the handler completed without an answer");
-                try {
-                    if (deviceAction) {
-                        session.respondDeviceAction(now(), reqId, answer.rc(), answer.message().orElse(null));
-                    } else {
-                        session.respondCustomAction(now(), reqId, answer.rc(), answer.message().orElse(null));
-                    }
-                } catch (RuntimeException e) {
-                    LOG.warn("could not answer {}: {}", reqId, e.getMessage());
-                }
-                drainSession();
-            }));
-        });
-    }
-
-    private interface FirmwareCall {
-        CompletionStage<Void> call() throws Exception;
-    }
-
-    private void runFirmware(FirmwareInfo image, boolean download) {
-        FirmwareCall call = download ? () -> firmwareHandler.download(image) : () -> firmwareHandler.install(image);
-        callbacks.execute(() -> {
-            CompletionStage<Void> stage;
-            try {
-                stage = call.call();
-            } catch (Exception e) {
-                stage = CompletableFuture.failedFuture(e);
-            }
-            if (stage == null) {
-                return; // seed style: the application reports with setState / setUpdateStatus
-            }
-            stage.whenComplete((ok, err) -> serial.execute(() -> {
-                Throwable cause = err == null ? null : unwrap(err);
-                UpdateStatus failure = cause instanceof FirmwareFailureException f ? f.status()
-                        : download ? UpdateStatus.CONNECTION_LOST : UpdateStatus.UNSUPPORTED_IMAGE;
-                FirmwareInput report = download
-                        ? (cause == null ? FirmwareInput.DOWNLOAD_SUCCEEDED : FirmwareInput.DOWNLOAD_FAILED)
-                        : (cause == null ? FirmwareInput.INSTALL_SUCCEEDED : FirmwareInput.INSTALL_FAILED);
-                try {
-                    session.reportFirmware(now(), report, cause == null ? null : failure);
-                } catch (RuntimeException e) {
-                    LOG.warn("firmware report {} ignored: {}", report, e.getMessage());
-                }
-                drainSession();
-            }));
-        });
-    }
-
-    private void tell(SessionEvent event) {
-        tell(new ClientEvent.Session(event));
-    }
-
-    private void tell(ClientEvent event) {
-        for (ClientListener l : listeners) {
-            callbacks.execute(() -> {
-                try {
-                    l.onEvent(event);
-                } catch (RuntimeException e) {
-                    LOG.warn("listener failed on {}: {}", event, e.toString());
-                }
-            });
-        }
-    }
-
-    private void failConnectWaiters(Throwable cause) {
-        for (CompletableFuture<Void> w : connectWaiters) {
-            failLater(w, cause);
-        }
-        connectWaiters.clear();
-    }
-
-    private void rescheduleSessionTimer() {
-        Instant next = closed ? null : session.nextTimer().orElse(null);
-        if (Objects.equals(next, sessionTimerAt)) {
-            return;
-        }
-        if (sessionTimer != null) {
-            sessionTimer.cancel(false);
-            sessionTimer = null;
-        }
-        sessionTimerAt = next;
-        if (next == null) {
-            return;
-        }
-        // A cancelled timer may already have queued its task: the generation tells it apart.
-        long generation = ++sessionTimerGeneration;
-        sessionTimer = scheduler.schedule(() -> serial.execute(() -> {
-            if (closed || generation != sessionTimerGeneration) {
-                return;
-            }
-            sessionTimerAt = null;
-            sessionTimer = null;
-            session.tick(now());
-            drainSession();
-        }), nanosUntil(next), TimeUnit.NANOSECONDS);
-    }
-
-    // ---- internals: connection supervision -----------------------------------------------------
-
-    private void runSupervisor(List<SupervisorAction> actions) {
-        for (SupervisorAction a : actions) {
-            if (a instanceof SupervisorAction.Connect) {
-                startConnect();
-            } else if (a instanceof SupervisorAction.ScheduleTimer t) {
-                if (supervisorTimer != null) {
-                    supervisorTimer.cancel(false);
-                }
-                long generation = ++supervisorTimerGeneration;
-                supervisorTimer = scheduler.schedule(() -> serial.execute(() -> {
-                    if (!closed && generation == supervisorTimerGeneration) {
-                        supervisorTimer = null;
-                        runSupervisor(supervisor.tick(now()));
-                    }
-                }), nanosUntil(t.at()), TimeUnit.NANOSECONDS);
-            } else if (a instanceof SupervisorAction.CancelTimer) {
-                supervisorTimerGeneration++;
-                if (supervisorTimer != null) {
-                    supervisorTimer.cancel(false);
-                    supervisorTimer = null;
-                }
-            } else if (a instanceof SupervisorAction.Emit e) {
-                LifecycleEvent event = e.event();
-                if (event instanceof LifecycleEvent.GaveUp g) {
-                    failConnectWaiters(new IllegalStateException("gave up connecting: " + g.reason()));
-                }
-                tell(new ClientEvent.Lifecycle(event));
-            }
-        }
-    }
-
-    private void startConnect() {
-        int epoch = ++connectionEpoch;
-        TransportListener listener = new TransportListener() {
-            @Override
-            public void messageArrived(String topic, byte[] payload, Qos qos, boolean duplicate) {
-                serial.execute(() -> {
-                    if (epoch == connectionEpoch && !closed) {
-                        session.messageArrived(now(), topic, payload);
-                        drainSession();
-                    }
-                });
-            }
-
-            @Override
-            public void connectionLost(Throwable cause) {
-                String reason = cause == null ? "connection lost" : String.valueOf(cause.getMessage());
-                serial.execute(() -> {
-                    if (epoch != connectionEpoch || closed) {
-                        return;
-                    }
-                    connectionEpoch++;
-                    session.connectionLost(now());
-                    drainSession();
-                    supervisorLost(reason);
-                });
-            }
-        };
-        CompletableFuture<ConnectResult> attempt;
-        try {
-            attempt = transport.connect(options.toMqttConnectOptions(), listener);
-        } catch (RuntimeException e) {
-            attempt = CompletableFuture.failedFuture(e);
-        }
-        attempt.whenComplete((result, err) -> serial.execute(() -> {
-            if (epoch != connectionEpoch || closed) {
-                if (err == null) {
-                    transport.disconnect(); // nobody wants this connection any more (e.g. closed meanwhile)
-                }
-                return;
-            }
-            if (err != null) {
-                Throwable cause = unwrap(err);
-                ConnectFailureKind kind = kindOf(cause);
-                if (kind != ConnectFailureKind.TRANSIENT) {
-                    failConnectWaiters(cause);
-                }
-                runSupervisor(supervisor.connectFailed(now(), kind, String.valueOf(cause.getMessage())));
-                return;
-            }
-            // The supervisor hears of success only when the session is Ready (both SUBACKs in, §13.2).
-            session.connected(now(), result.sessionPresent());
-            drainSession();
-        }));
-    }
-
-    private static ConnectFailureKind kindOf(Throwable cause) {
-        if (cause instanceof IllegalArgumentException) {
-            // The transport refused the options themselves (e.g. an MQTT version it does not
-            // speak): retrying cannot help, and connect() should say why at once.
-            return ConnectFailureKind.PERMANENT;
-        }
-        if (!(cause instanceof ConnectFailureException cfe)) {
-            return ConnectFailureKind.TRANSIENT;
-        }
-        ConnectFailure f = cfe.failure();
-        if (f instanceof ConnectFailure.BadCredentials || f instanceof ConnectFailure.NotAuthorized) {
-            return ConnectFailureKind.AUTHENTICATION;
-        }
-        if (f instanceof ConnectFailure.UnsupportedProtocolVersion || f instanceof ConnectFailure.ClientIdRejected) {
-            return ConnectFailureKind.PERMANENT;
-        }
-        return ConnectFailureKind.TRANSIENT;
-    }
-
-    private void cancelTimers() {
-        sessionTimerGeneration++;
-        supervisorTimerGeneration++;
-        if (sessionTimer != null) {
-            sessionTimer.cancel(false);
-        }
-        if (supervisorTimer != null) {
-            supervisorTimer.cancel(false);
-        }
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
+    private <T> CompletableFuture<T> request(String what, ClientDriver.TokenCall call) {
+        return (CompletableFuture<T>) (CompletableFuture<?>) driver.request(what, call);
     }
 
     /** The default shared pools: many clients, few threads; all daemon threads. */
@@ -979,8 +325,7 @@ public final class ManagedClient implements AutoCloseable {
         /** One timer thread; cancelled timers leave its queue at once (request timers are cancelled often). */
         private static ScheduledExecutorService timer() {
             // Not Executors.newSingleThreadScheduledExecutor: its wrapper hides setRemoveOnCancelPolicy.
-            java.util.concurrent.ScheduledThreadPoolExecutor timer =
-                    new java.util.concurrent.ScheduledThreadPoolExecutor(1, daemon("iotdm-timer"));
+            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemon("iotdm-timer"));
             timer.setRemoveOnCancelPolicy(true);
             return timer;
         }
@@ -1010,6 +355,7 @@ public final class ManagedClient implements AutoCloseable {
         private Duration connectTimeout = Duration.ofSeconds(60);
         private ReconnectPolicy reconnectPolicy = ReconnectPolicy.DEFAULT;
         private RandomGenerator random = RandomGenerator.getDefault();
+        private int outboundQueueLimit = 1000;
         private final SessionConfig.Builder session = SessionConfig.builder();
         private FirmwareHandler firmwareHandler;
         private DeviceActionHandler deviceActionHandler;
@@ -1093,6 +439,19 @@ public final class ManagedClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How many publishes may wait for room in the transport's in-flight window (default
+         * 1000); beyond it a publish fails as {@code WINDOW_FULL} with an
+         * {@link ClientEvent.OutboundQueueFull} event.
+         */
+        public Builder outboundQueueLimit(int limit) {
+            if (limit < 1) {
+                throw new IllegalArgumentException("outboundQueueLimit must be at least 1, got " + limit);
+            }
+            outboundQueueLimit = limit;
+            return this;
+        }
+
         /** The deviceInfo at start (seed: the {@code deviceInfo} constructor argument). */
         public Builder deviceInfo(DeviceInfo info) {
             session.deviceInfo(info);
@@ -1158,11 +517,44 @@ public final class ManagedClient implements AutoCloseable {
         /**
          * The client, not yet connected.
          *
-         * @throws IllegalArgumentException for inconsistent settings
+         * @throws IllegalArgumentException for inconsistent settings, or an MQTT version the transport
+         *     does not speak (naming the versions it does)
          * @throws dev.iotdm.protocol.session.StateStoreException when the saved state cannot be read
          */
         public ManagedClient build() {
-            return new ManagedClient(this);
+            boolean owns = transport == null;
+            MqttTransport t = transport != null ? transport
+                    : transportName != null ? Transports.load(transportName) : Transports.loadDefault();
+            try {
+                MqttVersion version = options.mqttVersion().orElse(t.preferredVersion());
+                if (!t.supportedVersions().contains(version)) {
+                    throw new IllegalArgumentException("the transport " + t.getClass().getSimpleName() + " speaks "
+                            + t.supportedVersions() + ", not " + version + ": choose one of those with"
+                            + " DeviceOptions.Builder.mqttVersion(...), or leave it unset to use " + t.preferredVersion()
+                            + ", or choose a transport that speaks " + version);
+                }
+                SessionConfig config = session
+                        .keepsSession(!options.cleanSession())
+                        .firmwareHandler(firmwareHandler != null)
+                        .deviceActionHandler(deviceActionHandler != null)
+                        .customActionBundles(customActionHandlers.keySet())
+                        .anyCustomAction(anyCustomActionHandler != null)
+                        .reqIds(() -> UUID.randomUUID().toString())
+                        .build();
+                ClientDriver.Handlers handlers = new ClientDriver.Handlers(firmwareHandler, deviceActionHandler,
+                        customActionHandlers, anyCustomActionHandler, commandHandlers, anyCommandHandler, listeners);
+                ClientDriver driver = new ClientDriver(new ClientDriver.Settings(t, options.toMqttConnectOptions(version),
+                        clock, scheduler != null ? scheduler : Shared.SCHEDULER,
+                        executor != null ? executor : Shared.SESSIONS,
+                        callbackExecutor != null ? callbackExecutor : Shared.CALLBACKS, store, connectTimeout,
+                        reconnectPolicy, random, config, handlers, outboundQueueLimit));
+                return new ManagedClient(driver, owns);
+            } catch (RuntimeException e) {
+                if (owns) {
+                    t.close();
+                }
+                throw e;
+            }
         }
     }
 }

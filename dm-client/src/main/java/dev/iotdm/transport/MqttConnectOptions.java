@@ -8,12 +8,8 @@ import java.util.Optional;
 /**
  * Everything a transport needs to open one MQTT connection. Generic MQTT: nothing here is
  * specific to device management, so the fake platform uses the same options as an ordinary client.
- *
- * <p>Session semantics are the same for both MQTT versions: {@code cleanSession = true} starts a
- * new session that ends with the connection ({@code sessionExpiry} must then be zero);
- * {@code cleanSession = false} resumes the broker's session if one exists and asks the broker to
- * keep it for {@code sessionExpiry} after the connection ends. MQTT 3.1.1 has no session expiry on
- * the wire, so there the broker's own policy applies. Durations are whole seconds.
+ * The connection settings proper (TLS, session, keep-alive, version, connect timeout) are a
+ * {@link ConnectionSettings}, the type a device's options share; here the version is always chosen.
  *
  * <p>{@link #toString()} is safe to log: the password prints as {@code Secret[***]}.
  *
@@ -24,26 +20,17 @@ import java.util.Optional;
  * @param password the password, if any; MQTT 3.1.1 allows a password only with a user name
  * @param host the broker host name or address literal, non-empty
  * @param port the broker port, 1..65535
- * @param tls TLS settings, or empty for plain TCP
- * @param cleanSession whether to start a fresh session (MQTT 3.1.1 CleanSession, MQTT 5 Clean Start)
- * @param sessionExpiry how long the broker keeps the session after a disconnect; 0 when clean
- * @param keepAlive the keep-alive interval, 0 (off) to 65535 s
- * @param version the MQTT version
- * @param connectTimeout how long to wait for the TCP, TLS and CONNACK exchange, positive
+ * @param connection TLS, session, keep-alive, version (present) and connect timeout
  */
 public record MqttConnectOptions(String clientId, Optional<String> username, Optional<Secret> password,
-        String host, int port, Optional<TlsSettings> tls, boolean cleanSession, Duration sessionExpiry,
-        Duration keepAlive, MqttVersion version, Duration connectTimeout) {
+        String host, int port, ConnectionSettings connection) {
 
     /** Session expiry used when a session is kept and none was given. */
-    public static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofSeconds(3600);
+    public static final Duration DEFAULT_SESSION_EXPIRY = ConnectionSettings.DEFAULT_SESSION_EXPIRY;
     /** Keep-alive used when none was given (protocol.md §1.7). */
-    public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_KEEP_ALIVE = ConnectionSettings.DEFAULT_KEEP_ALIVE;
     /** Connect timeout used when none was given. */
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
-
-    /** Largest session expiry MQTT 5 can express (0xFFFFFFFF s means "never expires"). */
-    private static final long MAX_SESSION_EXPIRY_SECONDS = 0xFFFF_FFFFL;
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = ConnectionSettings.DEFAULT_CONNECT_TIMEOUT;
 
     /** Validates every component. */
     public MqttConnectOptions {
@@ -51,11 +38,7 @@ public record MqttConnectOptions(String clientId, Optional<String> username, Opt
         Objects.requireNonNull(username, "username");
         Objects.requireNonNull(password, "password");
         Objects.requireNonNull(host, "host");
-        Objects.requireNonNull(tls, "tls");
-        Objects.requireNonNull(sessionExpiry, "sessionExpiry");
-        Objects.requireNonNull(keepAlive, "keepAlive");
-        Objects.requireNonNull(version, "version");
-        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(connection, "connection");
         if (clientId.isEmpty()) {
             throw new IllegalArgumentException("clientId must not be empty");
         }
@@ -65,24 +48,43 @@ public record MqttConnectOptions(String clientId, Optional<String> username, Opt
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port must be 1..65535, was " + port);
         }
-        wholeSeconds("keepAlive", keepAlive, 65535);
-        wholeSeconds("sessionExpiry", sessionExpiry, MAX_SESSION_EXPIRY_SECONDS);
-        if (cleanSession && !sessionExpiry.isZero()) {
-            throw new IllegalArgumentException("sessionExpiry must be 0 when cleanSession is true (a clean session"
-                    + " ends with the connection), was " + sessionExpiry.toSeconds() + " s");
+        if (connection.mqttVersion().isEmpty()) {
+            throw new IllegalArgumentException("the MQTT version must be chosen for a connection: pass the"
+                    + " transport's preferredVersion() when the user chose none");
         }
-        if (connectTimeout.isNegative() || connectTimeout.isZero()) {
-            throw new IllegalArgumentException("connectTimeout must be positive, was " + connectTimeout);
-        }
-        if (version == MqttVersion.MQTT_3_1_1 && password.isPresent() && username.isEmpty()) {
+        if (connection.mqttVersion().get() == MqttVersion.MQTT_3_1_1 && password.isPresent() && username.isEmpty()) {
             throw new IllegalArgumentException("password requires a username in MQTT 3.1.1");
         }
     }
 
-    private static void wholeSeconds(String field, Duration d, long maxSeconds) {
-        if (d.isNegative() || d.getNano() != 0 || d.getSeconds() > maxSeconds) {
-            throw new IllegalArgumentException(field + " must be whole seconds from 0 to " + maxSeconds + ", was " + d);
-        }
+    /** TLS settings, or empty for plain TCP. */
+    public Optional<TlsSettings> tls() {
+        return connection.tls();
+    }
+
+    /** Whether to start a fresh session. */
+    public boolean cleanSession() {
+        return connection.cleanSession();
+    }
+
+    /** How long the broker keeps the session after a disconnect; 0 when clean. */
+    public Duration sessionExpiry() {
+        return connection.sessionExpiry();
+    }
+
+    /** The keep-alive interval. */
+    public Duration keepAlive() {
+        return connection.keepAlive();
+    }
+
+    /** The MQTT version. */
+    public MqttVersion version() {
+        return connection.mqttVersion().orElseThrow();
+    }
+
+    /** How long to wait for the TCP, TLS and CONNACK exchange. */
+    public Duration connectTimeout() {
+        return connection.connectTimeout();
     }
 
     /** A builder; {@link Builder#host(String)} and {@link Builder#clientId(String)} are required. */
@@ -91,25 +93,24 @@ public record MqttConnectOptions(String clientId, Optional<String> username, Opt
     }
 
     /**
-     * Builds {@link MqttConnectOptions}. Defaults: port 8883 with TLS, 1883 without; clean session;
-     * session expiry 0 when clean, else 3600 s; keep-alive 60 s; MQTT 3.1.1; connect timeout 30 s.
+     * Builds {@link MqttConnectOptions}. Defaults: port 8883 with TLS, 1883 without; MQTT 3.1.1
+     * (the platform's version); the rest as in {@link ConnectionSettings.Setters}.
      *
      * <p>Thread-safety: not thread-safe; use from one thread.
      */
-    public static final class Builder {
+    public static final class Builder extends ConnectionSettings.Setters<Builder> {
         private String clientId;
         private String username;
         private Secret password;
         private String host;
         private Integer port;
-        private TlsSettings tls;
-        private boolean cleanSession = true;
-        private Duration sessionExpiry;
-        private Duration keepAlive = DEFAULT_KEEP_ALIVE;
-        private MqttVersion version = MqttVersion.MQTT_3_1_1;
-        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
 
         private Builder() {
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
         }
 
         /** Sets the client identifier (required). */
@@ -143,40 +144,9 @@ public record MqttConnectOptions(String clientId, Optional<String> username, Opt
             return this;
         }
 
-        /** Connects with TLS using these settings; {@code null} means plain TCP (the default). */
-        public Builder tls(TlsSettings tls) {
-            this.tls = tls;
-            return this;
-        }
-
-        /** Asks for a clean session (default true). */
-        public Builder cleanSession(boolean cleanSession) {
-            this.cleanSession = cleanSession;
-            return this;
-        }
-
-        /** Sets how long a kept session survives a disconnect (default 3600 s when kept). */
-        public Builder sessionExpiry(Duration sessionExpiry) {
-            this.sessionExpiry = Objects.requireNonNull(sessionExpiry, "sessionExpiry");
-            return this;
-        }
-
-        /** Sets the keep-alive interval (default 60 s). */
-        public Builder keepAlive(Duration keepAlive) {
-            this.keepAlive = Objects.requireNonNull(keepAlive, "keepAlive");
-            return this;
-        }
-
-        /** Sets the MQTT version (default 3.1.1). */
+        /** The SPI's name for {@link #mqttVersion(MqttVersion)}. */
         public Builder version(MqttVersion version) {
-            this.version = Objects.requireNonNull(version, "version");
-            return this;
-        }
-
-        /** Sets the connect timeout (default 30 s). */
-        public Builder connectTimeout(Duration connectTimeout) {
-            this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
-            return this;
+            return mqttVersion(version);
         }
 
         /**
@@ -191,11 +161,13 @@ public record MqttConnectOptions(String clientId, Optional<String> username, Opt
             if (host == null) {
                 throw new IllegalArgumentException("host is required");
             }
-            int p = port != null ? port : (tls != null ? 8883 : 1883);
-            Duration expiry = sessionExpiry != null ? sessionExpiry
-                    : (cleanSession ? Duration.ZERO : DEFAULT_SESSION_EXPIRY);
+            ConnectionSettings c = settings(Optional.empty());
+            if (c.mqttVersion().isEmpty()) {
+                c = c.withMqttVersion(MqttVersion.MQTT_3_1_1);
+            }
+            int p = port != null ? port : (c.tls().isPresent() ? 8883 : 1883);
             return new MqttConnectOptions(clientId, Optional.ofNullable(username), Optional.ofNullable(password),
-                    host, p, Optional.ofNullable(tls), cleanSession, expiry, keepAlive, version, connectTimeout);
+                    host, p, c);
         }
     }
 }

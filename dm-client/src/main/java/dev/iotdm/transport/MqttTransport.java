@@ -1,6 +1,8 @@
 package dev.iotdm.transport;
 
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -21,6 +23,9 @@ import java.util.concurrent.CompletableFuture;
  *   <li>{@link ConnectFailureException} for a failed connect;</li>
  *   <li>{@link NotConnectedException} for a publish or subscribe while not connected, or one
  *       still pending when the connection ended;</li>
+ *   <li>{@link WindowFullException} for a QoS 1 publish beyond the in-flight window
+ *       ({@link #inFlightCapacity()}); nothing was written;</li>
+ *   <li>{@link PublishRefusedException} for a QoS 1 publish the broker refused in its PUBACK;</li>
  *   <li>{@link IllegalStateException} for a call in the wrong state (connect while connected or
  *       connecting, anything but {@code close()} and {@code isConnected()} after close).</li>
  * </ul>
@@ -77,6 +82,33 @@ public interface MqttTransport extends AutoCloseable {
      * @return completes once the connection is closed; completes at once if not connected
      */
     CompletableFuture<Void> disconnect();
+
+    /**
+     * The MQTT versions this transport speaks. The default claims both, which suits transports
+     * that do not look at the version (the in-memory test broker); a transport bound to one
+     * version overrides it, and {@code ManagedClient.Builder.build()} refuses a version not in it.
+     */
+    default Set<MqttVersion> supportedVersions() {
+        return EnumSet.allOf(MqttVersion.class);
+    }
+
+    /**
+     * The version a client uses when the application chose none: MQTT 3.1.1 (the platform's,
+     * protocol.md §1.6) when supported, else the first supported one.
+     */
+    default MqttVersion preferredVersion() {
+        return MqttVersion.preferredOf(supportedVersions());
+    }
+
+    /**
+     * How many more QoS 1 publishes the in-flight window takes now (publishes written and not yet
+     * acknowledged count against it); {@link Integer#MAX_VALUE} for a transport without a window.
+     * A publish beyond it fails at once with {@link WindowFullException}; the transport calls
+     * {@link TransportListener#onWritable()} when room returns. The default: no window.
+     */
+    default int inFlightCapacity() {
+        return Integer.MAX_VALUE;
+    }
 
     /** True between a successful connect and the loss, disconnect or close of that connection. */
     boolean isConnected();

@@ -37,4 +37,12 @@ public interface TransportListener {
      * @param cause why the connection ended, as far as the transport knows
      */
     void connectionLost(Throwable cause);
+
+    /**
+     * Room returned to the in-flight window ({@link MqttTransport#inFlightCapacity()} grew, e.g. a
+     * PUBACK arrived): publishes that waited for it may go now. Called on the I/O thread like the
+     * other methods. The default does nothing, for listeners that never wait.
+     */
+    default void onWritable() {
+    }
 }

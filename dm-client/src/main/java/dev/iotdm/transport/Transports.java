@@ -2,6 +2,7 @@ package dev.iotdm.transport;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
@@ -58,6 +59,11 @@ public final class Transports {
                     + ") and none chosen: choose one with Transports.load(name)");
         }
         return providers.values().iterator().next().create();
+    }
+
+    /** The installed provider with this name, if any (e.g. to ask for its versions before creating one). */
+    public static Optional<MqttTransportProvider> provider(String name) {
+        return Optional.ofNullable(providers().get(name));
     }
 
     /** The names of the installed providers, sorted. */

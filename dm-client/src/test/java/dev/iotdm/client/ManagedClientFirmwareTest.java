@@ -147,6 +147,25 @@ class ManagedClientFirmwareTest {
     }
 
     @Test
+    void the_seed_download_sample_whose_verification_fails_ends_idle_with_update_status_4() {
+        ScriptedHandler handler = new ScriptedHandler(true);
+        try (Harness h = Harness.virtual(b -> b.firmwareHandler(handler))) {
+            startDownload(h, "http://127.0.0.1:8080/fw.bin", ANY_MD5);
+            poll(handler.downloads);
+
+            // The seed's downloadHandler: setState(DOWNLOADED), then verifiyImage finds a wrong digest.
+            await(h.client.setState(ManagedClient.UPDATESTATE_DOWNLOADED));
+            await(h.client.setUpdateStatus(ManagedClient.UPDATESTATE_VERIFICATION_FAILED));
+
+            assertThat(h.transport.nextPublish(NOTIFY)).hasJson("d.fields.0.value.state", "2");
+            Published rejected = h.transport.nextPublish(NOTIFY);
+            assertThat(rejected).hasJson("d.fields.0.value.state", "0");
+            assertThat(rejected).hasJson("d.fields.0.value.updateStatus", "4");
+            assertThat(h.client.firmware().updateStatus()).contains(ManagedClient.UPDATESTATE_VERIFICATION_FAILED);
+        }
+    }
+
+    @Test
     void a_handler_using_the_firmware_downloader_fetches_and_verifies_the_image_from_an_http_server()
             throws Exception {
         byte[] image = new byte[200_000];

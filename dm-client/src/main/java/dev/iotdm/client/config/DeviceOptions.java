@@ -2,6 +2,7 @@ package dev.iotdm.client.config;
 
 import dev.iotdm.transport.tls.TlsSettings;
 import dev.iotdm.protocol.topic.Identifiers;
+import dev.iotdm.transport.ConnectionSettings;
 import dev.iotdm.transport.MqttConnectOptions;
 import dev.iotdm.transport.MqttVersion;
 import dev.iotdm.transport.Secret;
@@ -33,16 +34,12 @@ import java.util.Optional;
  * @param domain the platform domain, by default {@value #DEFAULT_DOMAIN}
  * @param host the broker host: {@code <org>.messaging.<domain>} unless overridden
  * @param port the broker port, by default 8883 (TLS) or 1883 (plain)
- * @param tls TLS settings, or empty for plain TCP (the token then travels in clear text)
- * @param cleanSession whether each connection starts a fresh session (default true)
- * @param keepAlive the MQTT keep-alive (default 60 s)
- * @param sessionExpiry how long a kept session outlives a disconnect: 0 when clean, default 3600 s otherwise
- * @param mqttVersion the MQTT version (default 3.1.1, protocol.md §12.33)
- * @param connectTimeout how long one connect attempt may take (default 30 s)
+ * @param connection TLS (empty for plain TCP: the token then travels in clear text), session
+ *     (clean by default), keep-alive (60 s), MQTT version (by default the transport's preferred
+ *     one) and connect timeout (30 s): the settings the transport's options share
  */
 public record DeviceOptions(String org, String typeId, String deviceId, Secret token, String domain, String host,
-        int port, Optional<TlsSettings> tls, boolean cleanSession, Duration keepAlive, Duration sessionExpiry,
-        MqttVersion mqttVersion, Duration connectTimeout) {
+        int port, ConnectionSettings connection) {
 
     /** The platform domain unless configured otherwise (protocol.md §1.1). */
     public static final String DEFAULT_DOMAIN = "internetofthings.ibmcloud.com";
@@ -64,9 +61,10 @@ public record DeviceOptions(String org, String typeId, String deviceId, Secret t
         Objects.requireNonNull(token, "token");
         checkHostName("domain", domain);
         checkHostName("host", host);
-        // The transport-level rules (port, durations, session expiry) live in one place.
-        connectOptions(org, typeId, deviceId, token, host, port, tls, cleanSession, keepAlive, sessionExpiry,
-                mqttVersion, connectTimeout);
+        Objects.requireNonNull(connection, "connection");
+        // The transport-level rules (port, client id, credentials) live in one place. (Fields are
+        // not assigned yet in a compact constructor: the parameters are used.)
+        connectOptions(org, typeId, deviceId, token, host, port, connection, MqttVersion.MQTT_5);
     }
 
     /** Why {@code quickstart} is refused, shared with the configuration readers. */
@@ -110,21 +108,55 @@ public record DeviceOptions(String org, String typeId, String deviceId, Secret t
         return TOKEN_USERNAME;
     }
 
-    /** The transport options for these settings. */
-    public MqttConnectOptions toMqttConnectOptions() {
-        return connectOptions(org, typeId, deviceId, token, host, port, tls, cleanSession, keepAlive, sessionExpiry,
-                mqttVersion, connectTimeout);
+    /** TLS settings, or empty for plain TCP. */
+    public Optional<TlsSettings> tls() {
+        return connection.tls();
+    }
+
+    /** Whether each connection starts a fresh session. */
+    public boolean cleanSession() {
+        return connection.cleanSession();
+    }
+
+    /** The MQTT keep-alive. */
+    public Duration keepAlive() {
+        return connection.keepAlive();
+    }
+
+    /** How long a kept session outlives a disconnect. */
+    public Duration sessionExpiry() {
+        return connection.sessionExpiry();
+    }
+
+    /** The MQTT version chosen, or empty for the transport's preferred one. */
+    public Optional<MqttVersion> mqttVersion() {
+        return connection.mqttVersion();
+    }
+
+    /** How long one connect attempt may take. */
+    public Duration connectTimeout() {
+        return connection.connectTimeout();
+    }
+
+    /**
+     * The transport options for these settings.
+     *
+     * @param preferred the version to use when none was chosen: the transport's preferred one
+     */
+    public MqttConnectOptions toMqttConnectOptions(MqttVersion preferred) {
+        return connectOptions(org, typeId, deviceId, token, host, port, connection, preferred);
+    }
+
+    private static MqttConnectOptions connectOptions(String org, String typeId, String deviceId, Secret token,
+            String host, int port, ConnectionSettings connection, MqttVersion preferred) {
+        Objects.requireNonNull(preferred, "preferred");
+        ConnectionSettings c = connection.mqttVersion().isPresent() ? connection : connection.withMqttVersion(preferred);
+        return new MqttConnectOptions(clientId(org, typeId, deviceId), Optional.of(TOKEN_USERNAME), Optional.of(token),
+                host, port, c);
     }
 
     private static String clientId(String org, String typeId, String deviceId) {
         return "d:" + org + ":" + typeId + ":" + deviceId;
-    }
-
-    private static MqttConnectOptions connectOptions(String org, String typeId, String deviceId, Secret token,
-            String host, int port, Optional<TlsSettings> tls, boolean cleanSession, Duration keepAlive,
-            Duration sessionExpiry, MqttVersion mqttVersion, Duration connectTimeout) {
-        return new MqttConnectOptions(clientId(org, typeId, deviceId), Optional.of(TOKEN_USERNAME), Optional.of(token),
-                host, port, tls, cleanSession, sessionExpiry, keepAlive, mqttVersion, connectTimeout);
     }
 
     /**
@@ -137,7 +169,7 @@ public record DeviceOptions(String org, String typeId, String deviceId, Secret t
      *
      * <p>Thread-safety: not thread-safe; use from one thread.
      */
-    public static final class Builder {
+    public static final class Builder extends ConnectionSettings.Setters<Builder> {
         private String org;
         private String typeId;
         private String deviceId;
@@ -145,15 +177,13 @@ public record DeviceOptions(String org, String typeId, String deviceId, Secret t
         private String domain = DEFAULT_DOMAIN;
         private String host;
         private Integer port;
-        private TlsSettings tls;
-        private boolean plain;
-        private boolean cleanSession = true;
-        private Duration keepAlive = MqttConnectOptions.DEFAULT_KEEP_ALIVE;
-        private Duration sessionExpiry;
-        private MqttVersion mqttVersion = MqttVersion.MQTT_3_1_1;
-        private Duration connectTimeout = MqttConnectOptions.DEFAULT_CONNECT_TIMEOUT;
 
         private Builder() {
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
         }
 
         /** Sets the organisation id (required). */
@@ -203,50 +233,6 @@ public record DeviceOptions(String org, String typeId, String deviceId, Secret t
             return this;
         }
 
-        /** Connects with TLS using these settings. */
-        public Builder tls(TlsSettings tls) {
-            this.tls = Objects.requireNonNull(tls, "tls");
-            this.plain = false;
-            return this;
-        }
-
-        /** Connects over plain TCP; the token travels in clear text. For local test brokers. */
-        public Builder withoutTls() {
-            this.tls = null;
-            this.plain = true;
-            return this;
-        }
-
-        /** Chooses whether each connection starts a fresh session (default true). */
-        public Builder cleanSession(boolean cleanSession) {
-            this.cleanSession = cleanSession;
-            return this;
-        }
-
-        /** Sets the MQTT keep-alive (default 60 s). */
-        public Builder keepAlive(Duration keepAlive) {
-            this.keepAlive = Objects.requireNonNull(keepAlive, "keepAlive");
-            return this;
-        }
-
-        /** Sets how long a kept session outlives a disconnect (default 3600 s when kept). */
-        public Builder sessionExpiry(Duration sessionExpiry) {
-            this.sessionExpiry = Objects.requireNonNull(sessionExpiry, "sessionExpiry");
-            return this;
-        }
-
-        /** Sets the MQTT version (default 3.1.1). */
-        public Builder mqttVersion(MqttVersion mqttVersion) {
-            this.mqttVersion = Objects.requireNonNull(mqttVersion, "mqttVersion");
-            return this;
-        }
-
-        /** Sets how long one connect attempt may take (default 30 s). */
-        public Builder connectTimeout(Duration connectTimeout) {
-            this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
-            return this;
-        }
-
         /**
          * Builds the options.
          *
@@ -257,23 +243,11 @@ public record DeviceOptions(String org, String typeId, String deviceId, Secret t
                 throw new IllegalArgumentException("token is required");
             }
             Identifiers.requireOrgId("org", org);
-            Optional<TlsSettings> tlsChoice;
-            int p;
-            if (tls != null) {
-                tlsChoice = Optional.of(tls);
-                p = port != null ? port : TLS_PORT;
-            } else if (plain) {
-                tlsChoice = Optional.empty();
-                p = port != null ? port : PLAIN_PORT;
-            } else {
-                p = port != null ? port : TLS_PORT;
-                tlsChoice = (p == PLAIN_PORT || p == 80) ? Optional.empty() : Optional.of(TlsSettings.defaults());
-            }
+            int p = port != null ? port : (tlsChosen() && settings(Optional.empty()).tls().isEmpty() ? PLAIN_PORT : TLS_PORT);
+            // Without an explicit choice the port decides: 1883 and 80 are plain, anything else TLS.
+            ConnectionSettings c = settings(p == PLAIN_PORT || p == 80 ? Optional.empty() : Optional.of(TlsSettings.defaults()));
             String h = host != null ? host : org + ".messaging." + domain;
-            Duration expiry = sessionExpiry != null ? sessionExpiry
-                    : (cleanSession ? Duration.ZERO : MqttConnectOptions.DEFAULT_SESSION_EXPIRY);
-            return new DeviceOptions(org, typeId, deviceId, token, domain, h, p, tlsChoice, cleanSession, keepAlive,
-                    expiry, mqttVersion, connectTimeout);
+            return new DeviceOptions(org, typeId, deviceId, token, domain, h, p, c);
         }
     }
 }

@@ -25,7 +25,7 @@ class DeviceOptionsTest {
         assertThat(o.cleanSession()).isTrue();
         assertThat(o.sessionExpiry()).isZero();
         assertThat(o.keepAlive()).isEqualTo(Duration.ofSeconds(60));
-        assertThat(o.mqttVersion()).isEqualTo(MqttVersion.MQTT_3_1_1);
+        assertThat(o.mqttVersion()).as("unset: the transport's preferred version").isEmpty();
         assertThat(o.connectTimeout()).isEqualTo(Duration.ofSeconds(30));
     }
 
@@ -83,7 +83,8 @@ class DeviceOptionsTest {
 
     @Test
     void mqtt_options_carry_identity_token_and_connection_parameters() {
-        MqttConnectOptions m = device().cleanSession(false).keepAlive(Duration.ofSeconds(30)).build().toMqttConnectOptions();
+        MqttConnectOptions m = device().cleanSession(false).keepAlive(Duration.ofSeconds(30)).build()
+                .toMqttConnectOptions(MqttVersion.MQTT_5);
         assertThat(m.clientId()).isEqualTo("d:abc123:raspberry-pi-3:00ef08ac05");
         assertThat(m.username()).contains("use-token-auth");
         assertThat(m.password().orElseThrow().reveal()).isEqualTo("s3cret-Tok");
@@ -93,6 +94,20 @@ class DeviceOptionsTest {
         assertThat(m.cleanSession()).isFalse();
         assertThat(m.sessionExpiry()).isEqualTo(Duration.ofSeconds(3600));
         assertThat(m.keepAlive()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(m.version()).as("none chosen: the transport's").isEqualTo(MqttVersion.MQTT_5);
+    }
+
+    @Test
+    void a_chosen_mqtt_version_wins_over_the_transports_preferred_one() {
+        MqttConnectOptions m = device().mqttVersion(MqttVersion.MQTT_3_1_1).build().toMqttConnectOptions(MqttVersion.MQTT_5);
+        assertThat(m.version()).isEqualTo(MqttVersion.MQTT_3_1_1);
+    }
+
+    @Test
+    void device_and_transport_options_share_one_settings_type() {
+        DeviceOptions o = device().cleanSession(false).keepAlive(Duration.ofSeconds(30)).build();
+        assertThat(o.toMqttConnectOptions(MqttVersion.MQTT_5).connection())
+                .isEqualTo(o.connection().withMqttVersion(MqttVersion.MQTT_5));
     }
 
     @Test

@@ -9,18 +9,22 @@ import dev.iotdm.transport.ConnectFailureException;
 import dev.iotdm.transport.ConnectResult;
 import dev.iotdm.transport.MqttConnectOptions;
 import dev.iotdm.transport.MqttTransport;
+import dev.iotdm.transport.MqttVersion;
 import dev.iotdm.transport.NotConnectedException;
 import dev.iotdm.transport.Qos;
 import dev.iotdm.transport.SubscribeResult;
 import dev.iotdm.transport.Subscription;
 import dev.iotdm.transport.TransportListener;
+import dev.iotdm.transport.WindowFullException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -75,9 +79,51 @@ public final class FakeTransport implements MqttTransport {
     private boolean connecting;
     private boolean closed;
     private boolean autoAck;
+    private volatile Set<MqttVersion> versions = EnumSet.allOf(MqttVersion.class);
+    private int window = Integer.MAX_VALUE;
 
     /** A transport with nothing recorded, not connected. */
     public FakeTransport() {
+    }
+
+    /** Declares that this transport speaks only these versions (default: both). */
+    public FakeTransport speaking(MqttVersion first, MqttVersion... more) {
+        versions = EnumSet.of(first, more);
+        return this;
+    }
+
+    /** Gives this transport an in-flight window of {@code size} QoS 1 publishes (default: none). */
+    public FakeTransport window(int size) {
+        synchronized (lock) {
+            window = size;
+        }
+        return this;
+    }
+
+    @Override
+    public int inFlightCapacity() {
+        synchronized (lock) {
+            if (!connected) {
+                return 0;
+            }
+            return window == Integer.MAX_VALUE ? window : Math.max(0, window - inFlight());
+        }
+    }
+
+    /** QoS 1 publishes on the current connection not yet acknowledged or failed. Holds the lock. */
+    private int inFlight() {
+        int n = 0;
+        for (Published p : publishes) {
+            if (p.onConnection == connection && p.qos == Qos.AT_LEAST_ONCE && !p.future.isDone()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public Set<MqttVersion> supportedVersions() {
+        return versions;
     }
 
     // ---- MqttTransport ------------------------------------------------------------------------
@@ -127,6 +173,10 @@ public final class FakeTransport implements MqttTransport {
         synchronized (lock) {
             if (!connected) {
                 return CompletableFuture.failedFuture(new NotConnectedException("publish while not connected"));
+            }
+            if (qos == Qos.AT_LEAST_ONCE && window != Integer.MAX_VALUE && inFlight() >= window) {
+                // Like a real transport: beyond the window nothing is written and nothing queued.
+                return CompletableFuture.failedFuture(new WindowFullException("the window of " + window + " is full"));
             }
             p = new Published(topic, payload.clone(), qos, connection, publishes.size() + 1);
             publishes.add(p);
@@ -511,9 +561,23 @@ public final class FakeTransport implements MqttTransport {
             return onConnection;
         }
 
-        /** PUBACK: the publish future completes, on the I/O thread. */
+        /** PUBACK: the publish future completes, on the I/O thread, and the window has room again. */
         public void ack() {
-            runOnIo(() -> future.complete(null));
+            runOnIo(() -> {
+                future.complete(null);
+                TransportListener l;
+                synchronized (lock) {
+                    l = onConnection == connection ? listener : null;
+                }
+                if (l != null) {
+                    l.onWritable();
+                }
+            });
+        }
+
+        /** The broker did not take it: the publish future fails with this cause, on the I/O thread. */
+        public void fail(Throwable cause) {
+            runOnIo(() -> future.completeExceptionally(cause));
         }
 
         /** Whether the publish future has completed. */

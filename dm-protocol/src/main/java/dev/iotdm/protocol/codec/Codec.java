@@ -18,6 +18,12 @@ public final class Codec {
     /** The platform's payload limit, 131072 bytes (protocol.md §1.9). */
     public static final int DEFAULT_MAX_PAYLOAD_BYTES = 131072;
 
+    /**
+     * The longest reqId accepted (characters). A longer one is a decode error answered 400, and
+     * a device does not remember it: each answer it remembers (and persists) stays small.
+     */
+    public static final int MAX_REQ_ID_LENGTH = 256;
+
     private static final Codec STANDARD = new Codec(DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_MAX_PAYLOAD_BYTES);
 
     private final int maxInboundBytes;

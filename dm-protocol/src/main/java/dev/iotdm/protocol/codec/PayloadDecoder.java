@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.iotdm.protocol.firmware.FirmwareState;
 import dev.iotdm.protocol.firmware.UpdateStatus;
 import dev.iotdm.protocol.internal.Jackson;
+import dev.iotdm.protocol.json.internal.JsonIo;
 import dev.iotdm.protocol.json.JsonObject;
 import dev.iotdm.protocol.json.JsonValue;
 import dev.iotdm.protocol.message.AddErrorCode;
@@ -77,9 +78,11 @@ final class PayloadDecoder {
         Topic topic = Topic.parse(topicName);
         boolean request = isRequestTopic(topic);
         if (payload.length > maxPayloadBytes) {
+            // Not parsed; but a reqId in the first bytes is read, so the request is answered 400
+            // naming the limit instead of never (the scan is bounded by REQ_ID_SCAN_BYTES).
             return new DecodeError(topicName, Problem.PAYLOAD_TOO_LARGE,
                     payload.length + " bytes is over the limit of " + maxPayloadBytes + " bytes",
-                    Optional.empty(), request);
+                    scanReqId(java.util.Arrays.copyOf(payload, Math.min(payload.length, REQ_ID_SCAN_BYTES))), request);
         }
         if (topic instanceof EventTopic t) {
             return new Decoded(new Event(t, Payload.of(payload)), List.of());
@@ -199,6 +202,9 @@ final class PayloadDecoder {
      * Best-effort read of a top-level string {@code reqId}, for error reports: tolerates anything,
      * stops at the first problem. Runs only on the error path.
      */
+    /** How much of an oversize payload is scanned for its reqId. */
+    static final int REQ_ID_SCAN_BYTES = 4096;
+
     static Optional<String> scanReqId(byte[] payload) {
         try (JsonParser p = SCAN_FACTORY.createParser(payload)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -261,6 +267,11 @@ final class PayloadDecoder {
                 throw b.at(name);
             }
         }
+        // Requests only: a response carries the requester's own reqId back, whatever its length.
+        if (!response && e.reqId.isPresent() && e.reqId.get().length() > Codec.MAX_REQ_ID_LENGTH) {
+            throw new Bad(Problem.LIMIT_EXCEEDED, "reqId is " + e.reqId.get().length()
+                    + " characters, over the limit of " + Codec.MAX_REQ_ID_LENGTH);
+        }
         return build(topic, e);
     }
 
@@ -292,7 +303,7 @@ final class PayloadDecoder {
             case NOTIFY -> fieldValues(r, Normalisation.NOTIFY_SINGLE_FIELD, false);
             case DEVICE_UPDATE -> fieldValues(r, Normalisation.UPDATE_SINGLE_FIELD, true);
             case OBSERVE, CANCEL -> fieldNames(r);
-            case DEVICE_RESPONSE, PLATFORM_RESPONSE -> JsonValue.read(r.p);
+            case DEVICE_RESPONSE, PLATFORM_RESPONSE -> JsonIo.read(r.p);
             case UNMANAGE, CLEAR_ERROR_CODES, CLEAR_LOG, REBOOT, FACTORY_RESET, FIRMWARE_DOWNLOAD, FIRMWARE_UPDATE -> {
                 // No data is defined for these (§3.2, §3.5, §3.7, §4.5-§4.8): ignore it like an unknown key.
                 r.p.skipChildren();
@@ -442,7 +453,7 @@ final class PayloadDecoder {
         if (r.p.currentToken() != JsonToken.START_OBJECT) {
             throw Reader.wrongType("an object", r.p.currentToken());
         }
-        return (JsonObject) JsonValue.read(r.p);
+        return (JsonObject) JsonIo.read(r.p);
     }
 
     private static Location location(Reader r) throws Bad, IOException {
@@ -679,7 +690,7 @@ final class PayloadDecoder {
             if (field != null) {
                 typed = typedValue(field, r, platformWrite);
             } else {
-                pending = JsonValue.read(r.p);
+                pending = JsonIo.read(r.p);
             }
         }
 
@@ -711,7 +722,7 @@ final class PayloadDecoder {
             case FieldValue.LOCATION -> new LocationField(location(r));
             case FieldValue.DEVICE_INFO -> new DeviceInfoField(deviceInfo(r));
             case FieldValue.METADATA -> new MetadataField(metadata(r));
-            default -> new OtherField(field, JsonValue.read(r.p));
+            default -> new OtherField(field, JsonIo.read(r.p));
         };
     }
 
@@ -783,7 +794,7 @@ final class PayloadDecoder {
                 r.object(member -> {
                     switch (member) {
                         case "field" -> nv[0] = r.string();
-                        case "value" -> nv[1] = JsonValue.read(r.p);
+                        case "value" -> nv[1] = JsonIo.read(r.p);
                         default -> {
                             return false;
                         }

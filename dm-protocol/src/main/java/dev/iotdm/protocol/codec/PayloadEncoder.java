@@ -2,6 +2,7 @@ package dev.iotdm.protocol.codec;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.iotdm.protocol.internal.Jackson;
+import dev.iotdm.protocol.json.internal.JsonIo;
 import dev.iotdm.protocol.message.AddErrorCode;
 import dev.iotdm.protocol.message.AddLog;
 import dev.iotdm.protocol.message.Cancel;
@@ -70,7 +71,7 @@ final class PayloadEncoder {
             optionalString(g, "message", r.message());
             if (r.d().isPresent()) {
                 g.writeFieldName("d");
-                r.d().get().writeTo(g);
+                JsonIo.write(r.d().get(), g);
             }
         } else if (m instanceof Manage x) {
             manage(x, g);
@@ -110,7 +111,7 @@ final class PayloadEncoder {
                     g.writeStartObject();
                     g.writeStringField("field", p.name());
                     g.writeFieldName("value");
-                    p.value().writeTo(g);
+                    JsonIo.write(p.value(), g);
                     g.writeEndObject();
                 }
                 g.writeEndArray();
@@ -193,7 +194,7 @@ final class PayloadEncoder {
         }
         if (m.metadata().isPresent()) {
             g.writeFieldName("metadata");
-            m.metadata().get().writeTo(g);
+            JsonIo.write(m.metadata().get(), g);
         }
         g.writeEndObject();
     }
@@ -273,9 +274,9 @@ final class PayloadEncoder {
             } else if (f instanceof DeviceInfoField x) {
                 deviceInfo(x.value(), g);
             } else if (f instanceof MetadataField x) {
-                x.value().writeTo(g);
+                JsonIo.write(x.value(), g);
             } else {
-                ((OtherField) f).value().writeTo(g);
+                JsonIo.write(((OtherField) f).value(), g);
             }
             g.writeEndObject();
         }

@@ -1,6 +1,6 @@
 package dev.iotdm.protocol.firmware;
 
-/** What can happen to the firmware state machine; see {@link FirmwareTable}. */
+/** What can happen to the firmware state machine; see {@code FirmwareTable}. */
 public enum FirmwareInput {
     /** The platform asks for a download and the image parameters are usable (§6.2 step 3). */
     DOWNLOAD_REQUESTED,
@@ -10,6 +10,12 @@ public enum FirmwareInput {
     DOWNLOAD_SUCCEEDED,
     /** The device's download failed; the failure status comes with it (§6.2 step 5). */
     DOWNLOAD_FAILED,
+    /**
+     * The device rejects the image it reported downloaded, e.g. its verification failed (the
+     * seed's sample: {@code setState(DOWNLOADED)}, then {@code setUpdateStatus(VERIFICATION_FAILED)});
+     * the failure status comes with it and the image is discarded.
+     */
+    IMAGE_REJECTED,
     /** The platform asks for an install (§6.3 step 3). */
     UPDATE_REQUESTED,
     /** The install finished (§6.3 step 5). */

@@ -9,11 +9,11 @@ package dev.iotdm.protocol.firmware;
  *   +------+ ----------------------------> +-------------+
  *   | IDLE |                               | DOWNLOADING |
  *   +------+ <---------------------------- +-------------+
- *     ^  ^      download failed (status)          |
- *     |  |                                        v download succeeded
- *     |  |   new image / discard            +------------+
- *     |  +--------------------------------- | DOWNLOADED | <--+
- *     |                                     +------------+    |
+ *     ^ ^ ^     download failed (status)          |
+ *     | | |  image rejected (status)              v download succeeded
+ *     | | +-------------------------------- +------------+
+ *     | +---------------------------------- | DOWNLOADED | <--+
+ *     |      new image / discard            +------------+    |
  *     |                                           |           |
  *     | install succeeded            update / 202 |           | install failed (status)
  *     | (fwVersion := version)                    |           |
@@ -24,7 +24,7 @@ package dev.iotdm.protocol.firmware;
  * }</pre>
  *
  * <p>Requests in any other state are refused with 400 and change nothing (protocol.md §12.7,
- * §12.8); {@link FirmwareTable} holds every transition, and a test checks this diagram
+ * §12.8); {@code FirmwareTable} holds every transition, and a test checks this diagram
  * against it. To keep it checkable: every edge ends in an arrowhead ({@code > < ^ v}) next to
  * its target box, and each label is written nearer to its own edge than to any other.
  */

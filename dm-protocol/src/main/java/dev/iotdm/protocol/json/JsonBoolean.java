@@ -1,8 +1,5 @@
 package dev.iotdm.protocol.json;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
-
 /**
  * A JSON {@code true} or {@code false}.
  *
@@ -18,11 +15,6 @@ public record JsonBoolean(boolean value) implements JsonValue {
     /** The shared instance for {@code value}. */
     public static JsonBoolean of(boolean value) {
         return value ? TRUE : FALSE;
-    }
-
-    @Override
-    public void writeTo(JsonGenerator g) throws IOException {
-        g.writeBoolean(value);
     }
 
     @Override

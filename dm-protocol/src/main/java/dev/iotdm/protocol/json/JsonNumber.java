@@ -1,7 +1,5 @@
 package dev.iotdm.protocol.json;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -74,11 +72,6 @@ public record JsonNumber(String text) implements JsonValue {
             // NumberFormatException: an exponent too big for BigDecimal is too big for a long too.
             return OptionalLong.empty();
         }
-    }
-
-    @Override
-    public void writeTo(JsonGenerator g) throws IOException {
-        g.writeNumber(text);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package dev.iotdm.protocol.json;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,11 +25,6 @@ public record JsonObject(Map<String, JsonValue> members) implements JsonValue {
         members = Collections.unmodifiableMap(copy);
     }
 
-    /** Takes ownership of a map that nobody else holds (the parser's). */
-    static JsonObject wrap(Map<String, JsonValue> owned) {
-        return new JsonObject(owned);
-    }
-
     /** Starts an ordered builder. */
     public static Builder builder() {
         return new Builder();
@@ -40,16 +33,6 @@ public record JsonObject(Map<String, JsonValue> members) implements JsonValue {
     /** The member called {@code name}, if present. */
     public Optional<JsonValue> get(String name) {
         return Optional.ofNullable(members.get(name));
-    }
-
-    @Override
-    public void writeTo(JsonGenerator g) throws IOException {
-        g.writeStartObject();
-        for (Map.Entry<String, JsonValue> e : members.entrySet()) {
-            g.writeFieldName(e.getKey());
-            e.getValue().writeTo(g);
-        }
-        g.writeEndObject();
     }
 
     @Override

@@ -1,8 +1,6 @@
 package dev.iotdm.protocol.json;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.iotdm.protocol.internal.Jackson;
-import java.io.IOException;
 import java.util.Objects;
 
 /**
@@ -18,11 +16,6 @@ public record JsonString(String value) implements JsonValue {
         if (!Jackson.isWellFormedUtf16(value)) {
             throw new IllegalArgumentException("value: a string with an unpaired surrogate cannot be sent as UTF-8");
         }
-    }
-
-    @Override
-    public void writeTo(JsonGenerator g) throws IOException {
-        g.writeString(value);
     }
 
     @Override

@@ -9,7 +9,8 @@ import dev.iotdm.protocol.codec.MessageTooLargeException;
 import dev.iotdm.protocol.codec.ResponseViews;
 import dev.iotdm.protocol.firmware.FirmwareInput;
 import dev.iotdm.protocol.firmware.FirmwarePhase;
-import dev.iotdm.protocol.firmware.FirmwareTable;
+import dev.iotdm.protocol.firmware.FirmwareState;
+import dev.iotdm.protocol.firmware.internal.FirmwareTable;
 import dev.iotdm.protocol.firmware.UpdateStatus;
 import dev.iotdm.protocol.firmware.Verifier;
 import dev.iotdm.protocol.json.JsonArray;
@@ -109,11 +110,16 @@ public final class DeviceSession {
      * whether application calls wait on it (their tokens report the outcome) or it was sent
      * automatically (the session reports and retries it).
      */
-    private record Pending(String reqId, long token, Instant deadline, boolean requested, String reason) {
+    private record Pending(String reqId, long token, Instant deadline, boolean requested, String reason,
+            long publishId) {
     }
 
     /** An application call waiting for the outcome of the next manage. */
     private record ManageWaiter(long token, Instant deadline) {
+    }
+
+    /** A response or notify, kept as its bytes so a re-publish is identical to the first. */
+    private record Reply(String topic, byte[] payload) {
     }
 
     /** An event on its way out. */
@@ -157,7 +163,12 @@ public final class DeviceSession {
     private final LinkedHashMap<String, String> answered = new LinkedHashMap<>();
     // reqId -> what it is ("device action", "custom action"), so each is answered by its own call.
     private final Map<String, String> inProgress = new LinkedHashMap<>();
-    private final ArrayDeque<Encoded> offlineResponses = new ArrayDeque<>();
+    // Responses and notifies ("replies"): published and not yet acknowledged, by publish id; lost
+    // with a connection; made while offline. Each goes out again after the next connect with the
+    // same bytes (not connected = not delivered yet), so the platform never waits for good.
+    private final Map<Long, Reply> repliesInFlight = new LinkedHashMap<>();
+    private final ArrayDeque<Reply> repliesLost = new ArrayDeque<>();
+    private final ArrayDeque<Reply> repliesWaiting = new ArrayDeque<>();
 
     // Events: published and not yet acknowledged, and waiting for a connection.
     private final Map<Long, OutEvent> eventsInFlight = new LinkedHashMap<>();
@@ -286,6 +297,9 @@ public final class DeviceSession {
         manageWaiters.addAll(0, manageInFlightWaiters);
         manageInFlightWaiters.clear();
         requestPublishes.clear();
+        // Not acknowledged: not delivered yet (§ "nothing lost"); flushOffline decides after the connect.
+        repliesLost.addAll(repliesInFlight.values());
+        repliesInFlight.clear();
         // At-least-once for QoS 1 events: unacknowledged ones go out again, first (§5 of the issue).
         List<OutEvent> again = new ArrayList<>();
         for (OutEvent e : eventsInFlight.values()) {
@@ -305,24 +319,58 @@ public final class DeviceSession {
     /** A publish the session asked for was acknowledged (QoS 1) or written (QoS 0). */
     public void publishCompleted(Instant now, long publishId) {
         requestPublishes.remove(publishId);
+        repliesInFlight.remove(publishId);
         OutEvent e = eventsInFlight.remove(publishId);
         if (e != null) {
             complete(e.token(), new RequestOutcome.Delivered());
         }
     }
 
-    /** A publish the session asked for failed. */
-    public void publishFailed(Instant now, long publishId, Throwable cause) {
+    /**
+     * A publish the session asked for did not reach the broker. {@link PublishFailure#NOT_CONNECTED}
+     * means "not delivered yet", never "done": the connection is gone (or going), and
+     * {@link #connectionLost} decides what happens to the publish (requests keep waiting for
+     * their timeout, QoS 1 events go out again). Any other failure fails the request, the manage
+     * or the event at once with a {@link DeliveryFailedException} naming it.
+     */
+    public void publishFailed(Instant now, long publishId, PublishFailure failure) {
+        Objects.requireNonNull(failure, "failure");
+        if (failure == PublishFailure.NOT_CONNECTED) {
+            return;
+        }
+        if (repliesInFlight.remove(publishId) != null) {
+            emit(new SessionEvent.ResponsesDropped(1)); // refused for good: sending it again cannot help
+        }
         String reqId = requestPublishes.remove(publishId);
         if (reqId != null) {
             Pending p = pending.remove(reqId);
             if (p != null) {
-                complete(p.token(), new RequestOutcome.Failed(cause));
+                complete(p.token(), new RequestOutcome.Failed(new DeliveryFailedException(failure,
+                        "the request " + reqId + " did not reach the broker: " + failure)));
+            }
+        }
+        if (manageInFlight != null && manageInFlight.publishId() == publishId) {
+            Pending lost = manageInFlight;
+            manageInFlight = null;
+            DeliveryFailedException cause = new DeliveryFailedException(failure,
+                    "the manage " + lost.reqId() + " did not reach the broker: " + failure);
+            // Like an answer: the waiting calls fail now instead of at the request timeout; an
+            // automatic manage is retried with backoff.
+            for (ManageWaiter w : manageInFlightWaiters) {
+                complete(w.token(), new RequestOutcome.Failed(cause));
+            }
+            manageInFlightWaiters.clear();
+            if (!lost.requested()) {
+                manageFailed(now, cause.getMessage());
+            }
+            if (manageAgain && wanted.isPresent() && link == Link.READY) {
+                sendManage(now, "requested");
             }
         }
         OutEvent e = eventsInFlight.remove(publishId);
         if (e != null) {
-            complete(e.token(), new RequestOutcome.Failed(cause));
+            complete(e.token(), new RequestOutcome.Failed(new DeliveryFailedException(failure,
+                    "the event " + e.encoded().topic() + " did not reach the broker: " + failure)));
         }
     }
 
@@ -606,7 +654,7 @@ public final class DeviceSession {
         switch (report) {
             case DOWNLOAD_SUCCEEDED, INSTALL_SUCCEEDED -> {
             }
-            case DOWNLOAD_FAILED, INSTALL_FAILED -> {
+            case DOWNLOAD_FAILED, INSTALL_FAILED, IMAGE_REJECTED -> {
                 if (failure == null || failure == UpdateStatus.SUCCESS || failure == UpdateStatus.IN_PROGRESS) {
                     throw new IllegalArgumentException(report + " needs a failure status, got " + failure);
                 }
@@ -618,6 +666,97 @@ public final class DeviceSession {
             throw new IllegalStateException("cannot report " + report + " while the firmware is " + phase);
         }
         applyFirmwareAndNotify(report, failure, null);
+    }
+
+    /** The status a failed download ends with when the application names none (the seed's default). */
+    public static final UpdateStatus DEFAULT_DOWNLOAD_FAILURE = UpdateStatus.CONNECTION_LOST;
+    /** The status a failed install ends with when the application names none (the seed's default). */
+    public static final UpdateStatus DEFAULT_INSTALL_FAILURE = UpdateStatus.UNSUPPORTED_IMAGE;
+
+    /**
+     * The seed's {@code setState}: {@code DOWNLOADED} while downloading reports a finished
+     * download; the state the firmware is already in changes nothing (the seed's download sample
+     * starts with {@code setState(DOWNLOADING)}).
+     *
+     * @throws IllegalStateException for any other state, naming the phase
+     */
+    public void setFirmwareState(Instant now, FirmwareState state) {
+        requireOpen();
+        Objects.requireNonNull(state, "state");
+        if (state == FirmwareState.DOWNLOADED && phase == FirmwarePhase.DOWNLOADING) {
+            applyFirmwareAndNotify(FirmwareInput.DOWNLOAD_SUCCEEDED, null, null);
+        } else if (state != phase.wireState()) {
+            throw new IllegalStateException("the firmware is " + phase + "; the device reports state " + state
+                    + " only when a download finishes (setUpdateStatus reports failures)");
+        }
+    }
+
+    /**
+     * The seed's {@code setUpdateStatus}. A failure status ends the running download with it, or
+     * rejects the downloaded image (back to IDLE; the seed's verification sample), or ends the
+     * running install with it (back to DOWNLOADED). SUCCESS ends a running install;
+     * IN_PROGRESS while installing changes nothing.
+     *
+     * @throws IllegalStateException when the status does not fit the phase, naming both
+     */
+    public void setUpdateStatus(Instant now, UpdateStatus status) {
+        requireOpen();
+        Objects.requireNonNull(status, "status");
+        FirmwareInput input = switch (status) {
+            case SUCCESS -> FirmwareInput.INSTALL_SUCCEEDED;
+            case IN_PROGRESS -> null;
+            case OUT_OF_MEMORY, CONNECTION_LOST, VERIFICATION_FAILED, UNSUPPORTED_IMAGE, INVALID_URI -> switch (phase) {
+                case DOWNLOADING -> FirmwareInput.DOWNLOAD_FAILED;
+                case DOWNLOADED -> FirmwareInput.IMAGE_REJECTED;
+                case INSTALLING, IDLE -> FirmwareInput.INSTALL_FAILED;
+            };
+        };
+        if (input == null) {
+            if (phase != FirmwarePhase.INSTALLING) {
+                throw new IllegalStateException("IN_PROGRESS fits only a running install, but the firmware is " + phase);
+            }
+            return;
+        }
+        if (FirmwareTable.transition(phase, input).isEmpty()) {
+            throw new IllegalStateException("updateStatus " + status + " does not fit while the firmware is " + phase);
+        }
+        applyFirmwareAndNotify(input, input == FirmwareInput.INSTALL_SUCCEEDED ? null : status, null);
+    }
+
+    /**
+     * The application's firmware handler finished its download ({@code download}) or install
+     * successfully.
+     *
+     * @return false, changing nothing, when that work is no longer running (the application
+     *     reported it already, seed style)
+     */
+    public boolean firmwareHandlerSucceeded(Instant now, boolean download) {
+        requireOpen();
+        if (phase != (download ? FirmwarePhase.DOWNLOADING : FirmwarePhase.INSTALLING)) {
+            return false;
+        }
+        applyFirmwareAndNotify(download ? FirmwareInput.DOWNLOAD_SUCCEEDED : FirmwareInput.INSTALL_SUCCEEDED, null, null);
+        return true;
+    }
+
+    /**
+     * The application's firmware handler failed its download ({@code download}) or install, with
+     * this status or, when it names none (or a non-failure), {@link #DEFAULT_DOWNLOAD_FAILURE} or
+     * {@link #DEFAULT_INSTALL_FAILURE}.
+     *
+     * @return false, changing nothing, when that work is no longer running (the application
+     *     reported it already, seed style)
+     */
+    public boolean firmwareHandlerFailed(Instant now, boolean download, Optional<UpdateStatus> status) {
+        requireOpen();
+        Objects.requireNonNull(status, "status");
+        if (phase != (download ? FirmwarePhase.DOWNLOADING : FirmwarePhase.INSTALLING)) {
+            return false;
+        }
+        UpdateStatus failure = status.filter(f -> f != UpdateStatus.SUCCESS && f != UpdateStatus.IN_PROGRESS)
+                .orElse(download ? DEFAULT_DOWNLOAD_FAILURE : DEFAULT_INSTALL_FAILURE);
+        applyFirmwareAndNotify(download ? FirmwareInput.DOWNLOAD_FAILED : FirmwareInput.INSTALL_FAILED, failure, null);
+        return true;
     }
 
     /** The firmware phase. */
@@ -674,9 +813,10 @@ public final class DeviceSession {
             return token;
         }
         // The pending entry exists before the publish, so no response can beat it.
-        pending.put(reqId, new Pending(reqId, token, now.plus(config.requestTimeout()), false, "request"));
-        long id = publish(encoded);
+        long id = nextId++;
+        pending.put(reqId, new Pending(reqId, token, now.plus(config.requestTimeout()), false, "request", id));
         requestPublishes.put(id, reqId);
+        publishWithId(id, encoded.topic(), encoded.payload());
         return token;
     }
 
@@ -694,13 +834,15 @@ public final class DeviceSession {
         }
         manageInFlightWaiters.addAll(manageWaiters);
         manageWaiters.clear();
+        // The publish id is kept, so a publish that fails fails the manage at once (not at its timeout).
+        long id = nextId++;
         manageInFlight = new Pending(reqId, 0, now.plus(config.requestTimeout()), !manageInFlightWaiters.isEmpty(),
-                reason);
+                reason, id);
         manageAgain = false;
         // Any manage sent supersedes the lifetime and retry timers; its answer sets them anew.
         remanageAt = null;
         manageRetryAt = null;
-        publish(encoded);
+        publishWithId(id, encoded.topic(), encoded.payload());
     }
 
     private void responseArrived(Instant now, PlatformResponse r) {
@@ -800,7 +942,8 @@ public final class DeviceSession {
     private boolean seenBefore(String reqId) {
         String previous = answered.get(reqId);
         if (previous != null) {
-            publishRaw(DmTopic.DEVICE_RESPONSE.topicName(), previous.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            reply(new Reply(DmTopic.DEVICE_RESPONSE.topicName(),
+                    previous.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             return true;
         }
         return inProgress.containsKey(reqId);
@@ -911,7 +1054,7 @@ public final class DeviceSession {
         }
         FirmwarePhase before = phase;
         FirmwareTable.Transition t = FirmwareTable.transition(phase, input).orElseThrow();
-        Rc rc = t.answer().orElseThrow();
+        Rc rc = Rc.of(t.answer().orElseThrow().code());
         if (!rc.equals(Rc.ACCEPTED)) {
             respond(reqId, rc, Optional.of(refusal(input, before)), Optional.empty());
             return;
@@ -930,8 +1073,8 @@ public final class DeviceSession {
         }
         return switch (input) {
             case DOWNLOAD_REQUESTED, DOWNLOAD_REQUESTED_UNUSABLE_IMAGE ->
-                    "Cannot download as the device is not in idle state (" + before.name().toLowerCase() + ")";
-            default -> "Firmware is still not successfully downloaded (" + before.name().toLowerCase() + ")";
+                    "Cannot download as the device is not in idle state (" + before.name().toLowerCase(java.util.Locale.ROOT) + ")";
+            default -> "Firmware is still not successfully downloaded (" + before.name().toLowerCase(java.util.Locale.ROOT) + ")";
         };
     }
 
@@ -1112,7 +1255,8 @@ public final class DeviceSession {
     }
 
     private void publishNotify(List<FieldValue> fields) {
-        publish(codec.encode(new Notify(Optional.of(config.reqIds().get()), fields)));
+        Encoded e = codec.encode(new Notify(Optional.of(config.reqIds().get()), fields));
+        reply(new Reply(e.topic(), e.payload()));
     }
 
     private static Set<String> changedKeys(FirmwareInfo a, FirmwareInfo b) {
@@ -1140,29 +1284,49 @@ public final class DeviceSession {
     /** Sends (or, offline, queues or drops) the one response to a platform request, and remembers it. */
     private void respond(String reqId, Rc rc, Optional<String> message, Optional<JsonValue> d) {
         Encoded e = codec.encode(new DeviceResponse(rc, Optional.of(reqId), message, d));
-        answered.put(reqId, e.payloadText());
+        if (reqId.length() <= Codec.MAX_REQ_ID_LENGTH) { // a longer one was refused, not remembered
+            answered.put(reqId, e.payloadText());
+        }
         while (answered.size() > config.reqIdMemory()) {
             answered.remove(answered.keySet().iterator().next());
         }
         persist();
+        reply(new Reply(e.topic(), e.payload()));
+    }
+
+    /** Publishes a reply now, or keeps it for the next connect while offline. */
+    private void reply(Reply r) {
         if (link == Link.READY) {
-            publish(e);
-        } else if (config.keepsSession()) {
-            offlineResponses.add(e); // the platform may still be waiting if the broker keeps our session
+            long id = nextId++;
+            repliesInFlight.put(id, r);
+            publishWithId(id, r.topic(), r.payload());
         } else {
+            keep(repliesWaiting, r);
+        }
+    }
+
+    /** Keeps a reply for later, dropping (and counting) the oldest beyond the bound. */
+    private void keep(ArrayDeque<Reply> queue, Reply r) {
+        queue.addLast(r);
+        if (repliesLost.size() + repliesWaiting.size() > config.reqIdMemory()) {
+            (repliesLost.isEmpty() ? repliesWaiting : repliesLost).pollFirst();
             emit(new SessionEvent.ResponsesDropped(1));
         }
     }
 
+    /**
+     * After a connect: the replies lost with the last connection go out again unless the broker
+     * kept the session (then the transport resends them itself), and those made offline go out.
+     */
     private void flushOffline() {
-        if (!offlineResponses.isEmpty()) {
-            if (sessionPresent) {
-                offlineResponses.forEach(this::publish);
-            } else {
-                emit(new SessionEvent.ResponsesDropped(offlineResponses.size()));
-            }
-            offlineResponses.clear();
+        List<Reply> again = new ArrayList<>();
+        if (!sessionPresent) {
+            again.addAll(repliesLost);
         }
+        repliesLost.clear();
+        again.addAll(repliesWaiting);
+        repliesWaiting.clear();
+        again.forEach(this::reply);
         while (!eventsWaiting.isEmpty()) {
             publishEvent(eventsWaiting.poll());
         }
@@ -1174,14 +1338,8 @@ public final class DeviceSession {
         out.add(new SessionAction.Publish(id, e.encoded().topic(), e.encoded().payload(), e.qos()));
     }
 
-    private long publish(Encoded e) {
-        return publishRaw(e.topic(), e.payload());
-    }
-
-    private long publishRaw(String topic, byte[] payload) {
-        long id = nextId++;
+    private void publishWithId(long id, String topic, byte[] payload) {
         out.add(new SessionAction.Publish(id, topic, payload, QOS_1));
-        return id;
     }
 
     private void persist() {

@@ -25,6 +25,9 @@ import java.util.Optional;
  */
 public final class DeviceStateJson {
 
+    /** The format this code writes and the only one it reads. */
+    public static final int FORMAT_VERSION = 1;
+
     private DeviceStateJson() {
     }
 
@@ -57,7 +60,7 @@ public final class DeviceStateJson {
         f.state().ifPresent(v -> fw.put("state", v.code()));
         f.updateStatus().ifPresent(v -> fw.put("updateStatus", v.code()));
         f.updatedDateTime().ifPresent(v -> fw.put("updatedDateTime", v.text()));
-        JsonObject.Builder root = JsonObject.builder().put("version", 1).put("firmware", fw.build())
+        JsonObject.Builder root = JsonObject.builder().put("version", FORMAT_VERSION).put("firmware", fw.build())
                 .put("phase", s.phase().name());
         s.manage().ifPresent(m -> {
             List<JsonValue> bundles = new ArrayList<>();
@@ -74,14 +77,29 @@ public final class DeviceStateJson {
         return root.build();
     }
 
-    /** The state read back from {@link #toJson}; throws {@code IllegalArgumentException} when malformed. */
+    /**
+     * The state read back from {@link #toJson}. A state the device cannot trust is refused rather
+     * than guessed at: an unknown format version or a value out of range throws, naming the key.
+     *
+     * @throws IllegalArgumentException naming the key that is missing, malformed or out of range
+     */
     public static DeviceState fromJson(JsonObject root) {
+        long format = num(root, "version").orElseThrow(() -> missing("version"));
+        if (format != FORMAT_VERSION) {
+            throw new IllegalArgumentException("version: the state file has format " + format
+                    + ", which this version of iotdm does not read (it reads " + FORMAT_VERSION + ")");
+        }
         JsonObject fw = obj(root, "firmware");
         FirmwareInfo firmware = new FirmwareInfo(str(fw, "version"), str(fw, "name"), str(fw, "uri"),
-                str(fw, "verifier"), num(fw, "state").flatMap(FirmwareState::fromCode),
-                num(fw, "updateStatus").flatMap(UpdateStatus::fromCode),
+                str(fw, "verifier"),
+                num(fw, "state").map(c -> FirmwareState.fromCode(c).orElseThrow(() -> outOfRange("firmware.state", c))),
+                num(fw, "updateStatus").map(c -> UpdateStatus.fromCode(c)
+                        .orElseThrow(() -> outOfRange("firmware.updateStatus", c))),
                 str(fw, "updatedDateTime").map(Timestamp::new));
-        FirmwarePhase phase = FirmwarePhase.valueOf(str(root, "phase").orElseThrow(() -> missing("phase")));
+        String phaseName = str(root, "phase").orElseThrow(() -> missing("phase"));
+        FirmwarePhase phase = java.util.Arrays.stream(FirmwarePhase.values()).filter(p -> p.name().equals(phaseName))
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("phase: '" + phaseName
+                        + "' is not a firmware phase " + java.util.Arrays.toString(FirmwarePhase.values())));
         Optional<ManageParams> manage = root.get("manage").map(v -> {
             JsonObject m = (JsonObject) v;
             List<String> bundles = new ArrayList<>();
@@ -97,6 +115,10 @@ public final class DeviceStateJson {
                     str(a, "response").orElseThrow(() -> missing("answered.response"))));
         });
         return new DeviceState(firmware, phase, manage, answered);
+    }
+
+    private static IllegalArgumentException outOfRange(String key, long code) {
+        return new IllegalArgumentException(key + ": " + code + " is out of range");
     }
 
     private static IllegalArgumentException missing(String key) {

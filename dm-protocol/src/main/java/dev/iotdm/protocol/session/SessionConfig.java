@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -28,7 +27,8 @@ import java.util.function.Supplier;
  * @param customActionBundles bundles whose custom actions the application handles; the bundle
  *     must also be declared in manage
  * @param anyCustomAction whether a catch-all custom action handler is registered
- * @param reqIds source of fresh request ids (UUIDs by default, §2.1)
+ * @param reqIds source of fresh, unique request ids (§2.1); an input, because the engine has no
+ *     random source (dm-client passes random UUIDs)
  */
 public record SessionConfig(
         Codec codec,
@@ -64,7 +64,10 @@ public record SessionConfig(
         Objects.requireNonNull(deviceInfo, "deviceInfo");
         Objects.requireNonNull(metadata, "metadata");
         customActionBundles = Set.copyOf(customActionBundles);
-        Objects.requireNonNull(reqIds, "reqIds");
+        if (reqIds == null) {
+            throw new IllegalArgumentException("reqIds must be given: the engine has no random source; pass a"
+                    + " supplier of unique request ids, e.g. () -> UUID.randomUUID().toString()");
+        }
     }
 
     private static void positive(String name, Duration d) {
@@ -73,7 +76,10 @@ public record SessionConfig(
         }
     }
 
-    /** A builder with the defaults: 30 s requests, retries 5 s to 5 min, 256 reqIds, 1000 offline events. */
+    /**
+     * A builder with the defaults: 30 s requests, retries 5 s to 5 min, 256 reqIds, 1000 offline
+     * events. The reqId source has no default: set {@link Builder#reqIds}.
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -93,7 +99,7 @@ public record SessionConfig(
         private boolean deviceActionHandler;
         private Set<String> customActionBundles = Set.of();
         private boolean anyCustomAction;
-        private Supplier<String> reqIds = () -> UUID.randomUUID().toString();
+        private Supplier<String> reqIds;
 
         private Builder() {
         }

@@ -109,8 +109,9 @@ public sealed interface SessionEvent {
     }
 
     /**
-     * Responses to platform requests were dropped while offline because the broker session was
-     * not kept.
+     * Responses or notifies were dropped: more waited for a connection than the session keeps
+     * (its reqId memory), or the broker refused one for good. Not connected is never a reason:
+     * replies made offline or lost with a connection go out again after the next connect.
      *
      * @param count how many
      */

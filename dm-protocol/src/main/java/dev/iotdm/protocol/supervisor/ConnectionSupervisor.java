@@ -194,14 +194,14 @@ public final class ConnectionSupervisor {
 
     private List<SupervisorAction> failedTransient(String detail, boolean flag) {
         failures++;
-        return waitBeforeRetry(new ArrayList<>());
+        return waitBeforeRetry(new ArrayList<>(), detail);
     }
 
     private List<SupervisorAction> failedAuthentication(String detail, boolean flag) {
         failures++;
         List<SupervisorAction> actions = new ArrayList<>();
         actions.add(new Emit(new AuthenticationFailed(detail, policy.maxDelay())));
-        return schedule(actions, policy.maxDelay());
+        return schedule(actions, policy.maxDelay(), detail);
     }
 
     private List<SupervisorAction> failedPermanently(String detail, boolean flag) {
@@ -226,7 +226,7 @@ public final class ConnectionSupervisor {
             lastTakeOverReport = now;
             actions.add(new Emit(new ClientIdTakeOverSuspected(shortLosses.size())));
         }
-        return waitBeforeRetry(actions);
+        return waitBeforeRetry(actions, reason);
     }
 
     private List<SupervisorAction> rearm(String text, boolean flag) {
@@ -244,18 +244,18 @@ public final class ConnectionSupervisor {
 
     // ---- helpers ----
 
-    private List<SupervisorAction> waitBeforeRetry(List<SupervisorAction> actions) {
+    private List<SupervisorAction> waitBeforeRetry(List<SupervisorAction> actions, String cause) {
         pruneShortLosses();
         Duration delay = takeOverSuspected()
                 ? policy.maxDelay()
                 : policy.jittered(policy.baseDelay(Math.max(1, failures)), random.nextDouble());
-        return schedule(actions, delay);
+        return schedule(actions, delay, cause);
     }
 
-    private List<SupervisorAction> schedule(List<SupervisorAction> actions, Duration delay) {
+    private List<SupervisorAction> schedule(List<SupervisorAction> actions, Duration delay, String cause) {
         deadline = now.plus(delay);
         actions.add(new ScheduleTimer(deadline));
-        actions.add(new Emit(new ReconnectScheduled(delay, failures + 1)));
+        actions.add(new Emit(new ReconnectScheduled(delay, failures + 1, cause)));
         return List.copyOf(actions);
     }
 

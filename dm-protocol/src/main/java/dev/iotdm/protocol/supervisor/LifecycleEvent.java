@@ -49,14 +49,17 @@ public sealed interface LifecycleEvent
      *
      * @param delay   the wait, jitter included
      * @param attempt the number that attempt will carry in {@link Connecting}
+     * @param cause   why a reconnect is needed: the failed attempt's or the lost connection's
+     *                description as the transport gave it (wire text: escape before logging)
      */
-    record ReconnectScheduled(Duration delay, int attempt) implements LifecycleEvent {
-        /** Validates the delay and attempt number. */
+    record ReconnectScheduled(Duration delay, int attempt, String cause) implements LifecycleEvent {
+        /** Validates the delay, attempt number and cause. */
         public ReconnectScheduled {
             if (delay == null || delay.isNegative()) {
                 throw new IllegalArgumentException("delay must be a non-negative duration, was " + delay);
             }
             requireAttempt(attempt);
+            requireText("cause", cause);
         }
     }
 

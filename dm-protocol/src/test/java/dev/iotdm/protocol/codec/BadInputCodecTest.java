@@ -477,8 +477,13 @@ class BadInputCodecTest {
         assertThat(decode(MANAGE, exactly)).isInstanceOf(Decoded.class);
         assertThat(check(bad(MANAGE, over, Problem.PAYLOAD_TOO_LARGE,
                 "131073 bytes is over the limit of 131072 bytes")))
-                // Not parsed at all, so the reqId is not known and the request not answered.
-                .withoutReqId().onRequestTopic(true).notAnswered();
+                // Not parsed, but the reqId in its first bytes is read: answered 400 naming the limit.
+                .carryingReqId("x").onRequestTopic(true).answeredWith(Rc.BAD_REQUEST);
+        String buried = "{\"d\":{\"pad\":\"" + "p".repeat(Codec.DEFAULT_MAX_PAYLOAD_BYTES) + "\"},\"reqId\":\"late\"}";
+        assertThat(check(bad(MANAGE, buried, Problem.PAYLOAD_TOO_LARGE,
+                (buried.length()) + " bytes is over the limit of 131072 bytes")))
+                // A reqId beyond the first bytes is not looked for: the scan stays bounded.
+                .withoutReqId().notAnswered();
         assertThat(decode("iot-2/evt/big/fmt/bin", new byte[131073]))
                 .failsWith(Problem.PAYLOAD_TOO_LARGE, "131073 bytes is over the limit of 131072 bytes")
                 .onRequestTopic(false);
@@ -487,7 +492,7 @@ class BadInputCodecTest {
     @Test
     void the_inbound_limit_is_configurable() {
         Codec small = Codec.withLimits(1024, 4096);
-        byte[] payload = ("{\"reqId\":\"" + "r".repeat(1017) + "\"}").getBytes(StandardCharsets.UTF_8);
+        byte[] payload = ("{\"reqId\":\"r\",\"pad\":\"" + "p".repeat(1007) + "\"}").getBytes(StandardCharsets.UTF_8);
 
         assertThat(payload).hasSize(1029);
         assertThat(small.maxInboundBytes()).isEqualTo(1024);

@@ -2,7 +2,7 @@ package dev.iotdm.protocol.firmware;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.iotdm.protocol.message.Rc;
+import dev.iotdm.protocol.firmware.internal.FirmwareTable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,7 +41,8 @@ class FirmwareTableTest {
             "update", FirmwareInput.UPDATE_REQUESTED,
             "install succeeded", FirmwareInput.INSTALL_SUCCEEDED,
             "install failed", FirmwareInput.INSTALL_FAILED,
-            "new image", FirmwareInput.NEW_IMAGE);
+            "new image", FirmwareInput.NEW_IMAGE,
+            "image rejected", FirmwareInput.IMAGE_REJECTED);
 
     private static final Set<FirmwareInput> REQUESTS = Set.of(FirmwareInput.DOWNLOAD_REQUESTED,
             FirmwareInput.DOWNLOAD_REQUESTED_UNUSABLE_IMAGE, FirmwareInput.UPDATE_REQUESTED);
@@ -86,8 +87,8 @@ class FirmwareTableTest {
             assertThat(t.next()).as("target of %s", d).isEqualTo(d.to());
 
             Matcher rc = Pattern.compile("/ (\\d{3})").matcher(d.label());
-            assertThat(t.answer()).as("answer of %s", d)
-                    .isEqualTo(rc.find() ? Optional.of(Rc.of(Integer.parseInt(rc.group(1)))) : Optional.empty());
+            assertThat(t.answer().map(FirmwareTable.Answer::code)).as("answer of %s", d)
+                    .isEqualTo(rc.find() ? Optional.of(Integer.parseInt(rc.group(1))) : Optional.empty());
             assertThat(t.status() == FirmwareTable.StatusChange.FROM_INPUT).as("(status) in %s", d)
                     .isEqualTo(d.label().contains("(status)"));
             assertThat(t.effect() == FirmwareTable.Effect.INSTALL_VERSION).as("fwVersion := version in %s", d)
@@ -125,7 +126,7 @@ class FirmwareTableTest {
                 assertThat(t.get().next()).as("%s in %s is not drawn", in, p).isEqualTo(p);
                 if (REQUESTS.contains(in)) {
                     assertThat(t.get()).as("%s in %s", in, p).isEqualTo(new FirmwareTable.Transition(p,
-                            Optional.of(Rc.BAD_REQUEST), FirmwareTable.StatusChange.KEEP, FirmwareTable.Effect.NONE));
+                            Optional.of(FirmwareTable.Answer.BAD_REQUEST), FirmwareTable.StatusChange.KEEP, FirmwareTable.Effect.NONE));
                 }
             }
         }

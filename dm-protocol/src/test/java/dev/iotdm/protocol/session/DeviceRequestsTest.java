@@ -15,7 +15,6 @@ import dev.iotdm.protocol.message.Rc;
 import dev.iotdm.protocol.message.Timestamp;
 import dev.iotdm.protocol.message.Unmanage;
 import dev.iotdm.protocol.message.UpdateLocation;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.function.ToLongFunction;
 import java.util.stream.Stream;
@@ -126,8 +125,8 @@ class DeviceRequestsTest {
     void a_failed_publish_fails_the_request() {
         SessionHarness h = SessionHarness.builder().acks(SessionHarness.Acks.MANUAL).build().connect();
         long token = h.clearErrorCodes();
-        h.failPublish(h.unacked().get(0), new IOException("broker said no"));
-        assertThat(h.outcome(token)).isFailedWith(IOException.class);
+        h.failPublish(h.unacked().get(0), PublishFailure.REFUSED_BY_BROKER);
+        assertThat(h.outcome(token)).isFailedWith(DeliveryFailedException.class);
         assertThat(h.session().nextTimer()).isEmpty();
     }
 

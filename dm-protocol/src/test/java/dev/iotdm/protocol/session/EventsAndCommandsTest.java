@@ -6,7 +6,6 @@ import static dev.iotdm.protocol.testing.ProtocolAssertions.assertThatThrownBy;
 import dev.iotdm.protocol.json.JsonObject;
 import dev.iotdm.protocol.message.Command;
 import dev.iotdm.protocol.message.Event;
-import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -105,8 +104,8 @@ class EventsAndCommandsTest {
     void a_failed_publish_fails_the_event() {
         SessionHarness h = manualAcks().connect();
         long token = h.publishEvent(event(1), 1);
-        h.failPublish(h.unacked().get(0), new IOException("too large for the broker"));
-        assertThat(h.outcome(token)).isFailedWith(IOException.class);
+        h.failPublish(h.unacked().get(0), PublishFailure.TOO_LARGE);
+        assertThat(h.outcome(token)).isFailedWith(DeliveryFailedException.class);
     }
 
     @Test

@@ -98,13 +98,13 @@ class FirmwareModelProperties {
             this.plantedBug = plantedBug;
         }
 
-        /** The one response to a request; offline it waits only when the broker keeps the session (§12.16). */
+        /** The one response to a request; offline it waits for the next connect (nothing lost). */
         void respond(String reqId, int rc, Optional<List<FieldValue>> values) {
             answered.put(reqId, rc);
             Resp r = new Resp(reqId, rc, values);
             if (connected) {
                 expected.add(r);
-            } else if (keepsSession) {
+            } else {
                 offline.add(r);
             }
         }
@@ -572,9 +572,7 @@ class FirmwareModelProperties {
             Manage manage = d.h.takePublished(Manage.class);
             d.h.platform().respond(manage.reqId(), Rc.OK);
             m.connected = true;
-            if (sessionPresent) {
-                m.expected.addAll(m.offline);
-            }
+            m.expected.addAll(m.offline);
             m.offline.clear();
             Set<FieldValue> now = new HashSet<>();
             for (String f : m.changedOffline) {

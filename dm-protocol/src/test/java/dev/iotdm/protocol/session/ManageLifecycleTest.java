@@ -185,6 +185,32 @@ class ManageLifecycleTest {
     }
 
     @Test
+    void a_manage_whose_publish_is_refused_fails_its_token_at_once_not_at_the_request_timeout() {
+        SessionHarness h = SessionHarness.builder().acks(SessionHarness.Acks.MANUAL).build().connect();
+        long token = h.manage(PARAMS);
+
+        h.failPublish(h.unacked().get(0), PublishFailure.REFUSED_BY_BROKER);
+
+        assertThat(h.outcome(token)).isFailedWith(DeliveryFailedException.class);
+        assertThat(h.session().nextTimer()).isEmpty();
+    }
+
+    @Test
+    void an_automatic_manage_whose_publish_is_refused_is_reported_and_retried() {
+        SessionHarness h = SessionHarness.builder().acks(SessionHarness.Acks.MANUAL).build();
+        h.manage(PARAMS);
+        h.connect();
+        h.ackAll();
+        h.answerLastRequest(Rc.OK);
+        h.reconnect(false);
+
+        h.failPublish(h.unacked().get(h.unacked().size() - 1), PublishFailure.REFUSED_BY_BROKER);
+
+        assertThat(h.takeEvent(SessionEvent.AutoManageFailed.class).detail()).contains("REFUSED_BY_BROKER");
+        assertThat(h.session().nextTimer()).isPresent();
+    }
+
+    @Test
     void an_unanswered_manage_times_out_its_token_without_automatic_events() {
         SessionHarness h = SessionHarness.builder().configure(c -> c.requestTimeout(Duration.ofSeconds(10)))
                 .build().connect();

@@ -114,7 +114,7 @@ class RequestCompletionProperties {
             }
             Sent s = waiting.get(index % waiting.size());
             if (fail) {
-                h.failPublish(s, new IOException("publish failed"));
+                h.failPublish(s, PublishFailure.REFUSED_BY_BROKER);
             } else {
                 h.ack(s);
             }

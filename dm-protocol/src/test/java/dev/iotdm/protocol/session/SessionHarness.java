@@ -16,7 +16,6 @@ import dev.iotdm.protocol.message.Manage;
 import dev.iotdm.protocol.message.Message;
 import dev.iotdm.protocol.message.Notify;
 import dev.iotdm.protocol.message.Rc;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -601,7 +600,7 @@ public final class SessionHarness {
     }
 
     /** Fails one publish. */
-    public SessionHarness failPublish(Sent sent, Throwable cause) {
+    public SessionHarness failPublish(Sent sent, PublishFailure cause) {
         if (unacked.remove(sent.id()) == null) {
             throw new IllegalStateException("publish " + sent + " is not waiting for an acknowledgement");
         }
@@ -691,7 +690,7 @@ public final class SessionHarness {
             published.add(sent);
             if (!connected) {
                 failedWhileDisconnected.add(sent);
-                session.publishFailed(now, p.id(), new IOException("not connected"));
+                session.publishFailed(now, p.id(), PublishFailure.NOT_CONNECTED);
                 return;
             }
             unread.add(sent);

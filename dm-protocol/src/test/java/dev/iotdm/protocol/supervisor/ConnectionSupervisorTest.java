@@ -103,6 +103,16 @@ class ConnectionSupervisorTest {
     // ---- rule R2: exponential backoff with jitter ----
 
     @Test
+    void a_transient_attempt_failure_names_its_cause_in_the_reconnect_event() {
+        ConnectionSupervisor s = supervisor(EXACT);
+        s.start(now);
+
+        List<SupervisorAction> failed = s.connectFailed(now, ConnectFailureKind.TRANSIENT, "connection refused: 127.0.0.1:1");
+
+        assertThat(scheduled(failed).cause()).isEqualTo("connection refused: 127.0.0.1:1");
+    }
+
+    @Test
     void transient_failures_back_off_exponentially_up_to_the_maximum() {
         ConnectionSupervisor s = supervisor(EXACT);
         s.start(now);
@@ -204,7 +214,7 @@ class ConnectionSupervisorTest {
 
         List<SupervisorAction> lost = s.connectionLost(now, "keep-alive timeout");
 
-        assertThat(scheduled(lost)).isEqualTo(new ReconnectScheduled(MIN, 1));
+        assertThat(scheduled(lost)).isEqualTo(new ReconnectScheduled(MIN, 1, "keep-alive timeout"));
         assertThat(events(fireTimer(s, lost))).containsExactly(new Connecting(1));
     }
 
@@ -220,7 +230,7 @@ class ConnectionSupervisorTest {
         assertThat(failed).containsExactly(
                 new Emit(new AuthenticationFailed("bad token", MAX)),
                 new ScheduleTimer(now.plus(MAX)),
-                new Emit(new ReconnectScheduled(MAX, 2)));
+                new Emit(new ReconnectScheduled(MAX, 2, "bad token")));
         advance(MAX.minusMillis(1));
         assertThat(s.tick(now)).doesNotContain(new Connect());
         advance(Duration.ofMillis(1));

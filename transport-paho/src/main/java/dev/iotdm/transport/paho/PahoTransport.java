@@ -7,6 +7,7 @@ import dev.iotdm.transport.MqttConnectOptions;
 import dev.iotdm.transport.MqttTransport;
 import dev.iotdm.transport.MqttVersion;
 import dev.iotdm.transport.NotConnectedException;
+import dev.iotdm.transport.PublishRefusedException;
 import dev.iotdm.transport.Qos;
 import dev.iotdm.transport.SubscribeResult;
 import dev.iotdm.transport.Subscription;
@@ -87,6 +88,9 @@ import org.slf4j.LoggerFactory;
 public final class PahoTransport implements MqttTransport {
 
     private static final Logger LOG = LoggerFactory.getLogger(PahoTransport.class);
+
+    /** The versions Paho's v5 client speaks. */
+    static final Set<MqttVersion> VERSIONS = Set.of(MqttVersion.MQTT_5);
 
     /** How long {@link #close()} waits for the disconnect, and then for the threads. */
     static final long SHUTDOWN_WAIT_SECONDS = 5;
@@ -224,6 +228,29 @@ public final class PahoTransport implements MqttTransport {
         return done;
     }
 
+    /**
+     * The broker's Receive Maximum less the QoS 1 publishes Paho has in flight; 0 when not
+     * connected. Beyond it Paho refuses a publish (its 32202), which fails as
+     * {@link dev.iotdm.transport.WindowFullException}.
+     */
+    @Override
+    public int inFlightCapacity() {
+        Connection c;
+        synchronized (lock) {
+            c = current;
+            if (c == null || c.phase != Phase.CONNECTED || c.client == null) {
+                return 0;
+            }
+        }
+        return Math.max(0, c.window - c.client.getInFlightMessageCount());
+    }
+
+    /** MQTT 5 only: Paho's v5 client does not speak 3.1.1. */
+    @Override
+    public Set<MqttVersion> supportedVersions() {
+        return VERSIONS;
+    }
+
     @Override
     public boolean isConnected() {
         synchronized (lock) {
@@ -341,6 +368,8 @@ public final class PahoTransport implements MqttTransport {
         volatile MqttAsyncClient client;
         volatile ScheduledFuture<?> timeout;
         Phase phase = Phase.CONNECTING;
+        /** The in-flight window: the broker's Receive Maximum from the CONNACK. */
+        volatile int window = 65535;
         volatile boolean endedByUser;
         private boolean releasing;
 
@@ -384,6 +413,10 @@ public final class PahoTransport implements MqttTransport {
                     @Override
                     public void onSuccess(IMqttToken token) {
                         pahoDone.complete(null);
+                        Integer receiveMaximum = token.getResponseProperties() == null ? null
+                                : token.getResponseProperties().getReceiveMaximum();
+                        // The broker's Receive Maximum is the window Paho enforces (65535 when absent).
+                        window = receiveMaximum == null ? 65535 : receiveMaximum;
                         connectSucceeded(token.getSessionPresent());
                     }
 
@@ -489,6 +522,9 @@ public final class PahoTransport implements MqttTransport {
                                 result.completeExceptionally(new PublishRefusedException(topic, refused.getAsInt()));
                             } else {
                                 result.complete(null);
+                            }
+                            if (qos == Qos.AT_LEAST_ONCE) {
+                                listener.onWritable(); // the PUBACK returned a slot of the window
                             }
                         });
                     }

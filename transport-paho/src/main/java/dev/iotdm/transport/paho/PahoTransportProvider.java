@@ -2,6 +2,8 @@ package dev.iotdm.transport.paho;
 
 import dev.iotdm.transport.MqttTransport;
 import dev.iotdm.transport.MqttTransportProvider;
+import dev.iotdm.transport.MqttVersion;
+import java.util.Set;
 
 /**
  * Registers {@link PahoTransport} with {@link java.util.ServiceLoader} under the name
@@ -22,6 +24,12 @@ public final class PahoTransportProvider implements MqttTransportProvider {
     @Override
     public String name() {
         return NAME;
+    }
+
+    /** MQTT 5 only: Paho's v5 client. */
+    @Override
+    public Set<MqttVersion> supportedVersions() {
+        return PahoTransport.VERSIONS;
     }
 
     /** A new, disconnected {@link PahoTransport}. */

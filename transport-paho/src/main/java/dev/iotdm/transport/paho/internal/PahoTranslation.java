@@ -4,6 +4,7 @@ import dev.iotdm.transport.ConnectFailure;
 import dev.iotdm.transport.MqttConnectOptions;
 import dev.iotdm.transport.MqttVersion;
 import dev.iotdm.transport.NotConnectedException;
+import dev.iotdm.transport.WindowFullException;
 import dev.iotdm.transport.Qos;
 import dev.iotdm.transport.SubscribeResult;
 import java.io.EOFException;
@@ -101,6 +102,10 @@ public final class PahoTranslation {
             int code = m.getReasonCode();
             if (CONNECTION_GONE.contains(code)) {
                 return new NotConnectedException(what + " failed: not connected (" + describe(m) + ")", rootCause(m));
+            }
+            if (code == MqttClientException.REASON_CODE_MAX_INFLIGHT) {
+                // 32202 "too many publishes in progress": nothing was written; never a silent drop.
+                return new WindowFullException(what + " failed: the in-flight window is full (" + describe(m) + ")");
             }
             if (code == MqttClientException.REASON_CODE_OUTGOING_PACKET_TOO_LARGE) {
                 return new IllegalArgumentException(what + " failed: the message is larger than the broker's"

@@ -1,6 +1,7 @@
-package dev.iotdm.protocol.firmware;
+package dev.iotdm.protocol.firmware.internal;
 
-import dev.iotdm.protocol.message.Rc;
+import dev.iotdm.protocol.firmware.FirmwareInput;
+import dev.iotdm.protocol.firmware.FirmwarePhase;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
@@ -12,7 +13,8 @@ import java.util.Optional;
  *   <li>a download starts only from IDLE with a usable image; it resets updateStatus to SUCCESS
  *       and is answered 202 before any notify;</li>
  *   <li>an update starts only from DOWNLOADED; it sets IN_PROGRESS;</li>
- *   <li>a failed download returns to IDLE with the failure status; a failed install stays
+ *   <li>a failed download, or a downloaded image the device rejects (e.g. verification), returns
+ *       to IDLE with the failure status; a failed install stays
  *       DOWNLOADED with it; a successful install returns to IDLE with SUCCESS and installs the
  *       version as {@code deviceInfo.fwVersion};</li>
  *   <li>new image parameters discard a downloaded image (back to IDLE) and are refused with 500
@@ -21,6 +23,9 @@ import java.util.Optional;
  *       programming error of the application (no entry).</li>
  * </ul>
  * Capability checks (501 when firmware actions are not supported) come before the table.
+ *
+ * <p>Machinery of the engine, not exported: users see {@link FirmwarePhase} and
+ * {@link FirmwareInput}.
  *
  * <p>Thread-safety: immutable.
  */
@@ -44,6 +49,28 @@ public final class FirmwareTable {
         REFUSE_IMAGE
     }
 
+    /**
+     * The answer to a platform request. The table's own codes (not the message package's
+     * {@code Rc}) so that {@code firmware} and {@code message} do not depend on each other.
+     */
+    public enum Answer {
+        /** 202: accepted, the work starts (§6.2, §6.3). */
+        ACCEPTED(202),
+        /** 400: not in this phase (§12.7, §12.8). */
+        BAD_REQUEST(400);
+
+        private final int code;
+
+        Answer(int code) {
+            this.code = code;
+        }
+
+        /** The rc on the wire. */
+        public int code() {
+            return code;
+        }
+    }
+
     /** How a transition changes {@code updateStatus}. */
     public enum StatusChange {
         /** Leave it. */
@@ -64,7 +91,7 @@ public final class FirmwareTable {
      * @param status how updateStatus changes
      * @param effect what else happens
      */
-    public record Transition(FirmwarePhase next, Optional<Rc> answer, StatusChange status, Effect effect) {
+    public record Transition(FirmwarePhase next, Optional<Answer> answer, StatusChange status, Effect effect) {
     }
 
     private static final Map<FirmwarePhase, Map<FirmwareInput, Transition>> TABLE = new EnumMap<>(FirmwarePhase.class);
@@ -73,17 +100,19 @@ public final class FirmwareTable {
         for (FirmwarePhase p : FirmwarePhase.values()) {
             TABLE.put(p, new EnumMap<>(FirmwareInput.class));
             // Requests in the wrong phase: 400, nothing changes (§12.7, §12.8).
-            put(p, FirmwareInput.DOWNLOAD_REQUESTED, p, Rc.BAD_REQUEST, StatusChange.KEEP, Effect.NONE);
-            put(p, FirmwareInput.DOWNLOAD_REQUESTED_UNUSABLE_IMAGE, p, Rc.BAD_REQUEST, StatusChange.KEEP, Effect.NONE);
-            put(p, FirmwareInput.UPDATE_REQUESTED, p, Rc.BAD_REQUEST, StatusChange.KEEP, Effect.NONE);
+            put(p, FirmwareInput.DOWNLOAD_REQUESTED, p, Answer.BAD_REQUEST, StatusChange.KEEP, Effect.NONE);
+            put(p, FirmwareInput.DOWNLOAD_REQUESTED_UNUSABLE_IMAGE, p, Answer.BAD_REQUEST, StatusChange.KEEP, Effect.NONE);
+            put(p, FirmwareInput.UPDATE_REQUESTED, p, Answer.BAD_REQUEST, StatusChange.KEEP, Effect.NONE);
         }
-        put(FirmwarePhase.IDLE, FirmwareInput.DOWNLOAD_REQUESTED, FirmwarePhase.DOWNLOADING, Rc.ACCEPTED,
+        put(FirmwarePhase.IDLE, FirmwareInput.DOWNLOAD_REQUESTED, FirmwarePhase.DOWNLOADING, Answer.ACCEPTED,
                 StatusChange.RESET, Effect.START_DOWNLOAD);
         put(FirmwarePhase.DOWNLOADING, FirmwareInput.DOWNLOAD_SUCCEEDED, FirmwarePhase.DOWNLOADED, null,
                 StatusChange.KEEP, Effect.NONE);
         put(FirmwarePhase.DOWNLOADING, FirmwareInput.DOWNLOAD_FAILED, FirmwarePhase.IDLE, null,
                 StatusChange.FROM_INPUT, Effect.NONE);
-        put(FirmwarePhase.DOWNLOADED, FirmwareInput.UPDATE_REQUESTED, FirmwarePhase.INSTALLING, Rc.ACCEPTED,
+        put(FirmwarePhase.DOWNLOADED, FirmwareInput.IMAGE_REJECTED, FirmwarePhase.IDLE, null,
+                StatusChange.FROM_INPUT, Effect.NONE);
+        put(FirmwarePhase.DOWNLOADED, FirmwareInput.UPDATE_REQUESTED, FirmwarePhase.INSTALLING, Answer.ACCEPTED,
                 StatusChange.IN_PROGRESS, Effect.START_INSTALL);
         put(FirmwarePhase.INSTALLING, FirmwareInput.INSTALL_SUCCEEDED, FirmwarePhase.IDLE, null,
                 StatusChange.RESET, Effect.INSTALL_VERSION);
@@ -102,7 +131,7 @@ public final class FirmwareTable {
     private FirmwareTable() {
     }
 
-    private static void put(FirmwarePhase from, FirmwareInput input, FirmwarePhase next, Rc answer,
+    private static void put(FirmwarePhase from, FirmwareInput input, FirmwarePhase next, Answer answer,
             StatusChange status, Effect effect) {
         TABLE.get(from).put(input, new Transition(next, Optional.ofNullable(answer), status, effect));
     }

@@ -1,4 +1,4 @@
-package dev.iotdm.client;
+package dev.iotdm.client.internal;
 
 import java.util.ArrayDeque;
 import java.util.Objects;
@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safety: {@link #execute} may be called from any thread.
  */
-final class SerialExecutor implements Executor {
+public final class SerialExecutor implements Executor {
 
     /** How many tasks run before the pool thread is handed back. */
     static final int BATCH = 64;
@@ -33,7 +33,8 @@ final class SerialExecutor implements Executor {
     /** Set by a nested drain() call on the draining thread: the pool ran the hand-back inline. */
     private boolean ranInline;
 
-    SerialExecutor(Executor pool) {
+    /** A serial executor on {@code pool}. */
+    public SerialExecutor(Executor pool) {
         this.pool = Objects.requireNonNull(pool, "pool");
     }
 

@@ -1,4 +1,4 @@
-package dev.iotdm.client;
+package dev.iotdm.client.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

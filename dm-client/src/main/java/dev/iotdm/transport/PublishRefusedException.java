@@ -1,9 +1,9 @@
-package dev.iotdm.transport.paho;
+package dev.iotdm.transport;
 
 /**
  * The broker answered a QoS 1 publish with a PUBACK whose MQTT 5 reason code is a failure
  * (0x80 and up, e.g. 0x87 not authorized, 0x97 quota exceeded): the message was not accepted.
- * The future of {@link PahoTransport#publish} fails with it.
+ * The future of {@link MqttTransport#publish} fails with it, whichever the transport.
  *
  * <p>Thread-safety: immutable.
  */
