@@ -1,8 +1,6 @@
 package dev.iotdm.conformance;
 
 import dev.iotdm.protocol.firmware.FirmwareInput;
-import dev.iotdm.protocol.firmware.FirmwarePhase;
-import dev.iotdm.protocol.firmware.FirmwareTable;
 import dev.iotdm.protocol.firmware.UpdateStatus;
 import dev.iotdm.protocol.json.JsonObject;
 import dev.iotdm.protocol.message.DeviceInfo;
@@ -369,12 +367,14 @@ final class VirtualWorld implements ScenarioWorld {
         }
 
         private void firmware(FirmwareInput report, UpdateStatus failure) {
-            FirmwarePhase phase = pair.device().firmwarePhase();
-            if (FirmwareTable.transition(phase, report).isEmpty()) {
-                // A restart or a newer request moved the firmware on; the application has nothing to report.
-                return;
+            // The handler's outcome, as the client's driver reports it: ignored by the engine when a
+            // restart or a newer request moved the firmware on (the application has nothing to report).
+            boolean download = report == FirmwareInput.DOWNLOAD_SUCCEEDED || report == FirmwareInput.DOWNLOAD_FAILED;
+            if (report == FirmwareInput.DOWNLOAD_SUCCEEDED || report == FirmwareInput.INSTALL_SUCCEEDED) {
+                pair.device().firmwareHandlerSucceeded(pair.now(), download);
+            } else {
+                pair.device().firmwareHandlerFailed(pair.now(), download, java.util.Optional.ofNullable(failure));
             }
-            pair.device().reportFirmware(pair.now(), report, failure);
         }
 
         /** Restarts the engine from its saved state (wiped for a factory reset) and re-applies what the app knows. */

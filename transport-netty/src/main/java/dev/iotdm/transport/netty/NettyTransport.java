@@ -8,10 +8,12 @@ import dev.iotdm.transport.MqttConnectOptions;
 import dev.iotdm.transport.MqttTransport;
 import dev.iotdm.transport.MqttVersion;
 import dev.iotdm.transport.NotConnectedException;
+import dev.iotdm.transport.PublishRefusedException;
 import dev.iotdm.transport.Qos;
 import dev.iotdm.transport.SubscribeResult;
 import dev.iotdm.transport.Subscription;
 import dev.iotdm.transport.TransportListener;
+import dev.iotdm.transport.WindowFullException;
 import dev.iotdm.transport.netty.internal.EventLoops;
 import dev.iotdm.transport.netty.internal.Packets;
 import io.netty.bootstrap.Bootstrap;
@@ -94,16 +96,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class NettyTransport implements MqttTransport {
 
-    /**
-     * Optionally implemented by the {@link TransportListener} passed to {@link #connect}: told
-     * when a full in-flight window has a free slot again, so a caller refused with
-     * {@link WindowFullException} knows when to publish again.
-     */
-    public interface WindowListener {
-        /** A PUBACK freed a slot of a window that was full. Runs on the event loop; return quickly. */
-        void onWritable();
-    }
-
     private static final Logger LOG = LoggerFactory.getLogger(NettyTransport.class);
     /** How long {@link #close()} waits for DISCONNECT to be written and the socket closed. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
@@ -145,16 +137,19 @@ public final class NettyTransport implements MqttTransport {
     }
 
     /** The versions this transport speaks. */
+    @Override
     public Set<MqttVersion> supportedVersions() {
         return Set.of(MqttVersion.MQTT_3_1_1, MqttVersion.MQTT_5);
     }
 
     /** The version to use when the user chose none: MQTT 3.1.1, the platform's (protocol.md §1.6). */
+    @Override
     public MqttVersion preferredVersion() {
         return MqttVersion.MQTT_3_1_1;
     }
 
     /** How many more QoS 1 publishes the in-flight window takes now (0 means a publish fails WINDOW_FULL). */
+    @Override
     public int inFlightCapacity() {
         return freeSlots;
     }
@@ -324,7 +319,8 @@ public final class NettyTransport implements MqttTransport {
         int id = inFlight.size() < window ? nextPacketId() : 0;
         if (id == 0) {
             windowWasFull = true;
-            WindowFullException e = new WindowFullException(window);
+            WindowFullException e = new WindowFullException("the in-flight window of " + window
+                    + " unacknowledged QoS 1 publishes is full");
             LOG.info("{}: publish to '{}' refused: {}", options.clientId(), WireText.escape(topic), e.getMessage());
             f.completeExceptionally(e);
             return;
@@ -499,7 +495,7 @@ public final class NettyTransport implements MqttTransport {
         }
         int rc = msg.variableHeader() instanceof MqttPubReplyMessageVariableHeader r ? r.reasonCode() & 0xFF : 0;
         if (rc >= 0x80) {
-            PublishRefusedException e = new PublishRefusedException(WireText.escape(o.topic), rc);
+            PublishRefusedException e = new PublishRefusedException(o.topic, rc);
             LOG.warn("{}: {}", options.clientId(), e.getMessage());
             o.future.completeExceptionally(e);
         } else {
@@ -508,9 +504,7 @@ public final class NettyTransport implements MqttTransport {
         updateSlots();
         if (windowWasFull && inFlight.size() < window) {
             windowWasFull = false;
-            if (listener instanceof WindowListener w) {
-                w.onWritable();
-            }
+            listener.onWritable();
         }
     }
 

@@ -14,6 +14,7 @@ import dev.iotdm.transport.MqttConnectOptions;
 import dev.iotdm.transport.MqttVersion;
 import dev.iotdm.transport.NotConnectedException;
 import dev.iotdm.transport.Qos;
+import dev.iotdm.transport.WindowFullException;
 import dev.iotdm.transport.TransportListener;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -226,9 +227,9 @@ class NettyTransportTest {
         for (int i = 0; i < 5; i++) {
             t.publish("iotdevice-1/notify", PAYLOAD, Qos.AT_LEAST_ONCE);
         }
-        WindowFullException full = (WindowFullException) failure(t.publish("iotdevice-1/notify", PAYLOAD,
-                Qos.AT_LEAST_ONCE));
-        assertThat(full.window()).isEqualTo(5);
+        assertThat(failure(t.publish("iotdevice-1/notify", PAYLOAD, Qos.AT_LEAST_ONCE)))
+                .isInstanceOf(WindowFullException.class).hasMessageContaining("window of 5 ");
+        assertThat(t.inFlightCapacity()).isZero();
     }
 
     @Test
