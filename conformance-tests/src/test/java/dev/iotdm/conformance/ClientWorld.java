@@ -88,14 +88,14 @@ final class ClientWorld implements ScenarioWorld {
     private final PlatformObserver observer;
     private final ClientDevice device = new ClientDevice();
 
-    ClientWorld(FakePlatform platform, String transport, String deviceId) {
+    ClientWorld(FakePlatform platform, String transport, MqttVersion version, String deviceId) {
         this.platform = platform;
         this.transport = transport;
         String token = "token-" + deviceId;
         clientId = platform.registerDevice("org1", "scenario", deviceId, token);
         options = DeviceOptions.builder().org("org1").typeId("scenario").deviceId(deviceId).token(token)
                 .host(platform.broker().host()).port(platform.broker().port()).withoutTls()
-                .mqttVersion(MqttVersion.MQTT_5).build();
+                .mqttVersion(version).build();
         observer = new OneDevice();
         platform.addObserver(observer);
         try {

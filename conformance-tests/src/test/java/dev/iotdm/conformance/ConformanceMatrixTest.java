@@ -7,6 +7,7 @@ import dev.iotdm.testkit.scenario.CoverageReport;
 import dev.iotdm.testkit.scenario.RowResult;
 import dev.iotdm.testkit.scenario.ScenarioRow;
 import dev.iotdm.testkit.scenario.ScenarioRunner;
+import dev.iotdm.transport.MqttVersion;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,16 +27,16 @@ class ConformanceMatrixTest {
 
     /** Scenarios per row in the normal build: the budget that keeps the suite within minutes on 2 cores. */
     private static final int IN_MEMORY_BUDGET = 200;
-    private static final int PAHO_BUDGET = 16;
+    private static final int SOCKET_BUDGET = 16;
     /** Each replay over sockets costs seconds: a small shrink budget keeps a failing build short. */
-    private static final int PAHO_SHRINK_REPLAYS = 15;
+    private static final int SOCKET_SHRINK_REPLAYS = 15;
     private static final int MAX_STEPS = 25;
     /** A socket row runs this many times fewer scenarios than {@code -Dconformance.scenarios} asks. */
     static final int SOCKET_SHARE = 20;
 
     /** Rules that cannot apply to a row, with the reason; printed with the table. */
     private static final Map<String, Map<String, String>> NOT_APPLICABLE = Map.of("in-memory", ourPlatformOnly(),
-            "paho/hivemq", socketRow());
+            "paho-5/hivemq", socketRow(), "netty-3_1_1/hivemq", socketRow());
 
     private static final List<RowResult> RESULTS = new ArrayList<>();
 
@@ -56,8 +57,15 @@ class ConformanceMatrixTest {
 
     @Test
     void paho_over_the_embedded_broker_keeps_every_invariant() {
-        try (PahoRow row = new PahoRow()) {
-            run(row, socketBudget(PAHO_BUDGET), PAHO_SHRINK_REPLAYS);
+        try (TransportRow row = new TransportRow("paho", MqttVersion.MQTT_5)) {
+            run(row, socketBudget(SOCKET_BUDGET), SOCKET_SHRINK_REPLAYS);
+        }
+    }
+
+    @Test
+    void netty_on_mqtt_3_1_1_over_the_embedded_broker_keeps_every_invariant() {
+        try (TransportRow row = new TransportRow("netty", MqttVersion.MQTT_3_1_1)) {
+            run(row, socketBudget(SOCKET_BUDGET), SOCKET_SHRINK_REPLAYS);
         }
     }
 

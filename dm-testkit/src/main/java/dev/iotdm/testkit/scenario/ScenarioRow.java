@@ -6,7 +6,7 @@ package dev.iotdm.testkit.scenario;
  */
 public interface ScenarioRow {
 
-    /** The row's name in reports, e.g. {@code "in-memory"} or {@code "paho/hivemq"}. */
+    /** The row's name in reports, e.g. {@code "in-memory"} or {@code "paho-5/hivemq"}. */
     String name();
 
     /** A fresh world for one scenario; the caller closes it. */

@@ -1,0 +1,49 @@
+package dev.iotdm.conformance;
+
+import dev.iotdm.testkit.platform.FakePlatform;
+import dev.iotdm.testkit.scenario.ScenarioRow;
+import dev.iotdm.testkit.scenario.ScenarioStep;
+import dev.iotdm.testkit.scenario.ScenarioWorld;
+import dev.iotdm.transport.MqttVersion;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A socket row: {@code ManagedClient} over one transport (found by name, as users find it) and one
+ * MQTT version, on a real socket to the fake platform on the embedded HiveMQ broker (127.0.0.1,
+ * free port). One platform serves the row; each scenario gets a new registered device, so
+ * scenarios do not see each other.
+ */
+final class TransportRow implements ScenarioRow, AutoCloseable {
+
+    private final String transport;
+    private final MqttVersion version;
+    private final FakePlatform platform = FakePlatform.start();
+    private final AtomicInteger devices = new AtomicInteger();
+
+    /** The row of {@code transport} speaking {@code version}. */
+    TransportRow(String transport, MqttVersion version) {
+        this.transport = transport;
+        this.version = version;
+    }
+
+    @Override
+    public String name() {
+        return transport + "-" + version.name().toLowerCase(Locale.ROOT).replace("mqtt_", "") + "/hivemq";
+    }
+
+    @Override
+    public ScenarioWorld newWorld() {
+        return new ClientWorld(platform, transport, version, "scenario" + devices.incrementAndGet());
+    }
+
+    @Override
+    public boolean supports(ScenarioStep.Fault fault) {
+        return fault instanceof ScenarioStep.DropConnection || fault instanceof ScenarioStep.RestartDevice;
+    }
+
+    @Override
+    public void close() {
+        platform.close();
+    }
+}
