@@ -52,7 +52,11 @@ class ConformanceMatrixTest {
                         + " refuses such operations before sending",
                 "DM-CANCEL-1", "exercised only by a cancel answered with an rc other than 200; our device answers 200 (R12.27)",
                 "R12.12-NO-REPLY-WITHOUT-REQID", "needs a device/update push without reqId; the platform engine always sends one",
-                "R12.31-UNKNOWN-TOPIC-404", "needs a raw publish on an unknown iotdm-1 topic; the platform engine sends only §4 requests");
+                "R12.31-UNKNOWN-TOPIC-404", "needs a raw publish on an unknown iotdm-1 topic; the platform engine sends only §4 requests",
+                "DM-SUB-1", "checked where the broker's SUBSCRIBE events reach the checker (dm-cli conformance and"
+                        + " platform, RuleCheckerTest); the scenario rows' recorder sees publishes only",
+                "DM-MANAGE-4", "checked where the broker's SUBSCRIBE events reach the checker (RuleChecker.onSubscribe);"
+                        + " the scenario rows' recorder sees publishes only");
     }
 
     @Test

@@ -1120,8 +1120,10 @@ public final class PlatformEngine implements DeviceRegistry {
                 }
                 case INITIATE -> {
                     if (!rc.equals(Rc.ACCEPTED)) {
-                        finish(Failed.withRc(rc, response.message()));
+                        // The clean-up cancel goes out before the outcome is told: whoever waits on the
+                        // outcome then sees one more request in flight, never a quiet device about to get one.
                         cleanUpCancel();
+                        finish(Failed.withRc(rc, response.message()));
                         return;
                     }
                     phase = Phase.RESULT;
