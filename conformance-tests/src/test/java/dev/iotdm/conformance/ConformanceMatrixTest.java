@@ -36,7 +36,7 @@ class ConformanceMatrixTest {
 
     /** Rules that cannot apply to a row, with the reason; printed with the table. */
     private static final Map<String, Map<String, String>> NOT_APPLICABLE = Map.of("in-memory", ourPlatformOnly(),
-            "paho-5/hivemq", socketRow(), "netty-3_1_1/hivemq", socketRow());
+            "paho-5/hivemq", socketRow(), "netty-3_1_1/hivemq", socketRow(), "netty-5/hivemq", socketRow());
 
     private static final List<RowResult> RESULTS = new ArrayList<>();
 
@@ -69,6 +69,13 @@ class ConformanceMatrixTest {
     @Test
     void netty_on_mqtt_3_1_1_over_the_embedded_broker_keeps_every_invariant() {
         try (TransportRow row = new TransportRow("netty", MqttVersion.MQTT_3_1_1)) {
+            run(row, socketBudget(SOCKET_BUDGET), SOCKET_SHRINK_REPLAYS);
+        }
+    }
+
+    @Test
+    void netty_on_mqtt_5_over_the_embedded_broker_keeps_every_invariant() {
+        try (TransportRow row = new TransportRow("netty", MqttVersion.MQTT_5)) {
             run(row, socketBudget(SOCKET_BUDGET), SOCKET_SHRINK_REPLAYS);
         }
     }

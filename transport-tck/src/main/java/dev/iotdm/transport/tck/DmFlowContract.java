@@ -52,6 +52,11 @@ import org.junit.jupiter.api.TestInstance;
  * {@link EmbeddedBroker} on 127.0.0.1, with a {@link FaultProxy} in between where a test needs
  * faults the broker cannot produce.
  *
+ * <p>Request/response correlation, exactly one answer per platform request, firmware flows and
+ * the re-manage after a dropped connection run as seeded scenarios of the conformance suite
+ * ({@code conformance-tests}' matrix), on every transport row; this class keeps one smoke flow and
+ * what the suite does not cover (duplicate delivery, commands and events, TLS, kept sessions).
+ *
  * <p>One broker serves the whole class (it takes seconds to start and stop); every test uses its
  * own device id.
  */
@@ -205,79 +210,6 @@ public abstract class DmFlowContract {
     }
 
     @Test
-    public void device_requests_are_answered_by_req_id() throws Exception {
-        Device d = managed(device(newDeviceId(), b -> { }));
-        CompletableFuture<?> location = d.client.setLocation(Location.of(30.28565, -97.73921).withAccuracy(5));
-        answer(peer.expect("iotdevice-1/device/update/location",
-                "{\"d\":{\"latitude\":30.28565,\"longitude\":-97.73921,\"accuracy\":5.0},\"reqId\":\"<any>\"}", WAIT),
-                200);
-        ManagedClient.await(location, WAIT);
-        CompletableFuture<?> error = d.client.addErrorCode(42);
-        answer(peer.expect("iotdevice-1/add/diag/errorCodes", "{\"d\":{\"errorCode\":42},\"reqId\":\"<any>\"}", WAIT),
-                200);
-        ManagedClient.await(error, WAIT);
-        CompletableFuture<?> log = d.client.addLog("disk nearly full", "some data", LogSeverity.WARNING);
-        answer(peer.expect("iotdevice-1/add/diag/log", """
-                {"d":{"message":"disk nearly full","timestamp":"<any>","data":"c29tZSBkYXRh","severity":1},
-                 "reqId":"<any>"}""", WAIT), 200);
-        ManagedClient.await(log, WAIT);
-        CompletableFuture<?> clear = d.client.clearLog();
-        answer(peer.expect("iotdevice-1/clear/diag/log", "{\"reqId\":\"<any>\"}", WAIT), 200);
-        ManagedClient.await(clear, WAIT);
-    }
-
-    @Test
-    public void platform_requests_get_exactly_one_answer_each() throws Exception {
-        Device d = managed(device(newDeviceId(), b -> { }));
-        peer.exchange(d.clientId, "iotdm-1/device/update",
-                "{\"reqId\":\"u1\",\"d\":{\"fields\":[{\"field\":\"metadata\",\"value\":{\"owner\":\"ops\"}}]}}",
-                "iotdevice-1/response", "{\"rc\":204,\"reqId\":\"u1\"}", WAIT);
-        peer.exchange(d.clientId, "iotdm-1/observe", "{\"reqId\":\"o1\",\"d\":{\"fields\":[{\"field\":\"metadata\"}]}}",
-                "iotdevice-1/response",
-                "{\"rc\":200,\"reqId\":\"o1\",\"d\":{\"fields\":[{\"field\":\"metadata\",\"value\":{\"owner\":\"ops\"}}]}}",
-                WAIT);
-        d.client.setMetadata(JsonObject.builder().put("owner", "dev").build());
-        peer.expect("iotdevice-1/notify",
-                "{\"d\":{\"fields\":[{\"field\":\"metadata\",\"value\":{\"owner\":\"dev\"}}]},\"reqId\":\"<any>\"}", WAIT);
-        peer.exchange(d.clientId, "iotdm-1/cancel", "{\"reqId\":\"c1\",\"d\":{\"fields\":[{\"field\":\"metadata\"}]}}",
-                "iotdevice-1/response", "{\"rc\":200,\"reqId\":\"c1\"}", WAIT);
-        peer.exchange(d.clientId, "iotdm-1/mgmt/custom/acme-v1/install",
-                "{\"reqId\":\"x1\",\"d\":{\"fields\":[{\"field\":\"pluginId\",\"value\":\"pA\"}]}}",
-                "iotdevice-1/response", "{\"rc\":200,\"reqId\":\"x1\"}", WAIT);
-        peer.expectNothingMore(QUIET);
-    }
-
-    @Test
-    public void a_firmware_download_and_update_run_end_to_end() throws Exception {
-        Device d = managed(device(newDeviceId(), b -> { }));
-        peer.exchange(d.clientId, "iotdm-1/device/update", """
-                {"reqId":"r1","d":{"fields":[{"field":"mgmt.firmware","value":{"version":"2.0","name":"fw",
-                 "uri":"https://h/fw.bin","verifier":"","state":0,"updateStatus":0,"updatedDateTime":""}}]}}""",
-                "iotdevice-1/response", "{\"rc\":204,\"reqId\":\"r1\"}", WAIT);
-        peer.exchange(d.clientId, "iotdm-1/observe", "{\"reqId\":\"r2\",\"d\":{\"fields\":[{\"field\":\"mgmt.firmware\"}]}}",
-                "iotdevice-1/response", """
-                {"rc":200,"reqId":"r2","d":{"fields":[{"field":"mgmt.firmware","value":{"version":"2.0","name":"fw",
-                 "uri":"https://h/fw.bin","verifier":"","state":0,"updateStatus":0}}]}}""", WAIT);
-        peer.exchange(d.clientId, "iotdm-1/mgmt/initiate/firmware/download", "{\"reqId\":\"r3\"}",
-                "iotdevice-1/response", "{\"rc\":202,\"reqId\":\"r3\"}", WAIT);
-        peer.expect("iotdevice-1/notify",
-                "{\"d\":{\"fields\":[{\"field\":\"mgmt.firmware\",\"value\":{\"state\":1}}]},\"reqId\":\"<any>\"}", WAIT);
-        peer.expect("iotdevice-1/notify",
-                "{\"d\":{\"fields\":[{\"field\":\"mgmt.firmware\",\"value\":{\"state\":2}}]},\"reqId\":\"<any>\"}", WAIT);
-        peer.exchange(d.clientId, "iotdm-1/mgmt/initiate/firmware/update", "{\"reqId\":\"r6\"}",
-                "iotdevice-1/response", "{\"rc\":202,\"reqId\":\"r6\"}", WAIT);
-        peer.expect("iotdevice-1/notify",
-                "{\"d\":{\"fields\":[{\"field\":\"mgmt.firmware\",\"value\":{\"updateStatus\":1}}]},\"reqId\":\"<any>\"}",
-                WAIT);
-        peer.expect("iotdevice-1/notify", """
-                {"d":{"fields":[{"field":"mgmt.firmware","value":{"state":0,"updateStatus":0}}]},"reqId":"<any>"}""",
-                WAIT);
-        assertThat(d.client.firmware().state()).contains(FirmwareState.IDLE);
-        assertThat(d.client.deviceInfo().fwVersion()).contains("2.0");
-        peer.expectNothingMore(QUIET);
-    }
-
-    @Test
     public void bad_requests_get_400_and_unknown_topics_404() throws Exception {
         Device d = managed(device(newDeviceId(), b -> { }));
         peer.exchange(d.clientId, "iotdm-1/observe", "{\"reqId\":\"b1\",\"d\":{\"fields\":7}}",
@@ -330,18 +262,6 @@ public abstract class DmFlowContract {
         assertThat(d.connectFailures.awaitFailure(WAIT)).isInstanceOfSatisfying(ConnectFailureException.class,
                 e -> assertThat(e.failure()).isInstanceOf(ConnectFailure.TlsFailure.class));
         assertThat(d.client.isConnected()).isFalse();
-    }
-
-    @Test
-    public void after_a_dropped_connection_the_device_reconnects_and_manages_exactly_once() throws Exception {
-        FaultProxy proxy = FaultProxy.open(new InetSocketAddress("127.0.0.1", broker.port()));
-        perTest.add(proxy);
-        Device d = managed(device(newDeviceId(), b -> b.port(proxy.port())));
-        proxy.apply(new Fault.DropConnections(dev.iotdm.testkit.fault.CloseMode.RESET));
-        answerManage();
-        peer.exchange(d.clientId, "iotdm-1/mgmt/initiate/device/reboot", "{\"reqId\":\"after-drop\"}",
-                "iotdevice-1/response", "{\"rc\":202,\"reqId\":\"after-drop\"}", WAIT);
-        peer.expectNothingMore(QUIET); // no second manage
     }
 
     @Test
