@@ -1,6 +1,5 @@
 package dev.iotdm.conformance;
 
-import dev.iotdm.protocol.firmware.FirmwareInput;
 import dev.iotdm.protocol.firmware.UpdateStatus;
 import dev.iotdm.protocol.json.JsonObject;
 import dev.iotdm.protocol.message.DeviceInfo;
@@ -321,13 +320,12 @@ final class VirtualWorld implements ScenarioWorld {
                 handle("device action " + a.kind(), () -> deviceAction(a, true), () -> deviceAction(a, false));
             } else if (e instanceof SessionEvent.FirmwareDownloadRequested d) {
                 boolean verifies = d.image().verifier().filter(PlatformOps.GOOD_VERIFIER::equals).isPresent();
-                handle("firmware download", () -> firmware(verifies ? FirmwareInput.DOWNLOAD_SUCCEEDED
-                                : FirmwareInput.DOWNLOAD_FAILED, verifies ? null : UpdateStatus.VERIFICATION_FAILED),
-                        () -> firmware(FirmwareInput.DOWNLOAD_FAILED, handlers == HandlerOutcome.REFUSE
+                handle("firmware download", () -> firmwareDone(true, verifies ? null : UpdateStatus.VERIFICATION_FAILED),
+                        () -> firmwareDone(true, handlers == HandlerOutcome.REFUSE
                                 ? UpdateStatus.UNSUPPORTED_IMAGE : UpdateStatus.CONNECTION_LOST));
             } else if (e instanceof SessionEvent.FirmwareInstallRequested i) {
-                handle("firmware install", () -> firmware(FirmwareInput.INSTALL_SUCCEEDED, null),
-                        () -> firmware(FirmwareInput.INSTALL_FAILED, handlers == HandlerOutcome.REFUSE
+                handle("firmware install", () -> firmwareDone(false, null),
+                        () -> firmwareDone(false, handlers == HandlerOutcome.REFUSE
                                 ? UpdateStatus.UNSUPPORTED_IMAGE : UpdateStatus.OUT_OF_MEMORY));
             } else if (e instanceof SessionEvent.CustomActionRequested c) {
                 String reqId = c.action().reqId();
@@ -366,14 +364,15 @@ final class VirtualWorld implements ScenarioWorld {
             restart(a.kind() == DeviceActionKind.FACTORY_RESET);
         }
 
-        private void firmware(FirmwareInput report, UpdateStatus failure) {
-            // The handler's outcome, as the client's driver reports it: ignored by the engine when a
-            // restart or a newer request moved the firmware on (the application has nothing to report).
-            boolean download = report == FirmwareInput.DOWNLOAD_SUCCEEDED || report == FirmwareInput.DOWNLOAD_FAILED;
-            if (report == FirmwareInput.DOWNLOAD_SUCCEEDED || report == FirmwareInput.INSTALL_SUCCEEDED) {
+        /**
+         * The firmware handler finished its download or install, failed with {@code failure} when
+         * not null; the engine ignores it when a restart or a newer request moved the firmware on.
+         */
+        private void firmwareDone(boolean download, UpdateStatus failure) {
+            if (failure == null) {
                 pair.device().firmwareHandlerSucceeded(pair.now(), download);
             } else {
-                pair.device().firmwareHandlerFailed(pair.now(), download, java.util.Optional.ofNullable(failure));
+                pair.device().firmwareHandlerFailed(pair.now(), download, Optional.of(failure));
             }
         }
 

@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 /**
  * The {@code dm-cli} entry point: {@code demo} runs every device-management feature between a
  * managed device and the fake platform over a real socket; {@code platform} serves the fake
- * platform to devices written in any language.
+ * platform to devices written in any language; {@code conformance} checks such a device against the
+ * rule book and writes a report.
  *
  * <p>{@link #main(String[])} is for the command line; {@link #run} is the same program with its
  * streams passed in, for tests and embedding. Exit codes: {@link #OK}, {@link #FAILED},
@@ -29,7 +30,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "dm-cli", mixinStandardHelpOptions = true, versionProvider = DmCli.Version.class,
         description = {"The iotdm command line: a one-command demo of the Watson IoT Platform device-management"
-                + " protocol, and the fake platform as a server for devices written in any language."},
+                + " protocol, the fake platform as a server for devices written in any language, and a"
+                + " conformance check of such a device."},
         commandListHeading = "%nCommands:%n",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:a step failed or a rule was violated", "2:bad usage"})
@@ -124,7 +126,8 @@ public final class DmCli implements Callable<Integer> {
     /** Without a command, the usage goes to standard error and the exit code says "bad usage". */
     @Override
     public Integer call() {
-        spec.commandLine().getErr().println("error: missing command: choose demo or platform");
+        spec.commandLine().getErr()
+                .println("error: missing command: choose demo, platform or conformance (dm-cli help lists them)");
         spec.commandLine().usage(spec.commandLine().getErr());
         return USAGE;
     }

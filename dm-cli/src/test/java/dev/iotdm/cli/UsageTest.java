@@ -12,7 +12,7 @@ class UsageTest {
 
     @Test
     void no_command_is_bad_usage_and_names_the_commands() {
-        assertThat(CliResult.run()).hasExitCode(DmCli.USAGE).printedOnErr("missing command: choose demo or platform");
+        assertThat(CliResult.run()).hasExitCode(DmCli.USAGE).printedOnErr("missing command: choose demo, platform or conformance");
     }
 
     @Test

@@ -1,7 +1,9 @@
 package dev.iotdm.transport;
 
+import dev.iotdm.protocol.codec.WireText;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -119,4 +121,21 @@ public interface MqttTransport extends AutoCloseable {
      */
     @Override
     void close();
+
+    /**
+     * Checks a {@link #publish} call's arguments as every transport must, before anything is sent:
+     * no null, and a topic that is non-empty without the wildcards {@code +} and {@code #} or NUL.
+     *
+     * @throws NullPointerException naming the null argument
+     * @throws IllegalArgumentException naming the topic (escaped) and what is wrong with it
+     */
+    static void checkPublish(String topic, byte[] payload, Qos qos) {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(payload, "payload");
+        Objects.requireNonNull(qos, "qos");
+        if (topic.isEmpty() || topic.indexOf('+') >= 0 || topic.indexOf('#') >= 0 || topic.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("a publish topic must be non-empty without the wildcards '+' or '#'"
+                    + " or NUL: '" + WireText.escape(topic) + "'");
+        }
+    }
 }

@@ -185,13 +185,7 @@ public final class NettyTransport implements MqttTransport {
 
     @Override
     public CompletableFuture<Void> publish(String topic, byte[] payload, Qos qos) {
-        Objects.requireNonNull(topic, "topic");
-        Objects.requireNonNull(payload, "payload");
-        Objects.requireNonNull(qos, "qos");
-        if (topic.isEmpty() || topic.indexOf('+') >= 0 || topic.indexOf('#') >= 0 || topic.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("topic must be non-empty without '+', '#' or NUL: '"
-                    + WireText.escape(topic) + "'");
-        }
+        MqttTransport.checkPublish(topic, payload, qos);
         CompletableFuture<Void> f = new CompletableFuture<>();
         onLoop(f, () -> startPublish(topic, payload, qos, f));
         return f;

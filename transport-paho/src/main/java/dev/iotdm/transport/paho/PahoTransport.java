@@ -174,15 +174,7 @@ public final class PahoTransport implements MqttTransport {
 
     @Override
     public CompletableFuture<Void> publish(String topic, byte[] payload, Qos qos) {
-        Objects.requireNonNull(topic, "topic");
-        Objects.requireNonNull(payload, "payload");
-        Objects.requireNonNull(qos, "qos");
-        if (topic.isEmpty()) {
-            throw new IllegalArgumentException("topic must not be empty");
-        }
-        if (topic.indexOf('+') >= 0 || topic.indexOf('#') >= 0) {
-            throw new IllegalArgumentException("topic must not contain the wildcards '+' or '#': '" + topic + "'");
-        }
+        MqttTransport.checkPublish(topic, payload, qos);
         CompletableFuture<Void> result = new CompletableFuture<>();
         Connection c = open(result, "publish to '" + topic + "'");
         if (c != null) {

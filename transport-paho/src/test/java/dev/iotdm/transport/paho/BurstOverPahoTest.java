@@ -1,6 +1,5 @@
 package dev.iotdm.transport.paho;
 
-import static dev.iotdm.transport.paho.TestBroker.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iotdm.client.ManagedClient;
@@ -8,6 +7,7 @@ import dev.iotdm.client.config.DeviceOptions;
 import dev.iotdm.protocol.message.PlatformResponse;
 import dev.iotdm.testkit.broker.DevicePublish;
 import dev.iotdm.transport.Qos;
+import dev.iotdm.transport.tck.ContractBroker;
 import dev.iotdm.protocol.json.JsonNumber;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,12 +34,13 @@ class BurstOverPahoTest {
     private static final int BURST = 200;
     private static final Pattern REQ_ID = Pattern.compile("\"reqId\"\\s*:\\s*\"([^\"]*)\"");
     private static final AtomicInteger EVENTS = new AtomicInteger();
+    private static final Duration WAIT = Duration.ofSeconds(15);
 
-    private static TestBroker platform;
+    private static ContractBroker platform;
 
     @BeforeAll
     static void startBroker() {
-        platform = TestBroker.plain(BurstOverPahoTest::answerRequests);
+        platform = ContractBroker.plain(BurstOverPahoTest::answerRequests);
     }
 
     @AfterAll
@@ -59,17 +60,17 @@ class BurstOverPahoTest {
         Matcher reqId = REQ_ID.matcher(new String(publish.payload(), StandardCharsets.UTF_8));
         if (reqId.find()) {
             String answer = "{\"rc\":200,\"reqId\":\"" + reqId.group(1) + "\"}";
-            platform.broker.sendToDevice(publish.clientId(), "iotdm-1/response",
+            platform.broker().sendToDevice(publish.clientId(), "iotdm-1/response",
                     answer.getBytes(StandardCharsets.UTF_8), 1, WAIT);
         }
     }
 
     @Test
     void a_burst_of_requests_and_qos1_events_beyond_the_window_loses_nothing() throws Exception {
-        TestBroker.Device device = platform.newDevice();
+        ContractBroker.Device device = platform.newDevice();
         DeviceOptions options = DeviceOptions.builder()
-                .org(TestBroker.ORG).typeId(TestBroker.TYPE).deviceId(device.deviceId()).token(device.token())
-                .host(platform.broker.host()).port(platform.broker.port()).withoutTls()
+                .org(ContractBroker.ORG).typeId(ContractBroker.TYPE).deviceId(device.deviceId()).token(device.token())
+                .host(platform.broker().host()).port(platform.broker().port()).withoutTls()
                 .build();
         try (ManagedClient client = ManagedClient.builder(options).transport("paho")
                 .requestTimeout(Duration.ofSeconds(60)).build()) {

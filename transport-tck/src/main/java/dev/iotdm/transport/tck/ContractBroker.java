@@ -1,6 +1,7 @@
 package dev.iotdm.transport.tck;
 
 import dev.iotdm.testkit.broker.DevicePublish;
+import dev.iotdm.testkit.broker.DevicePublishListener;
 import dev.iotdm.testkit.broker.EmbeddedBroker;
 import dev.iotdm.testkit.broker.InMemoryDeviceRegistry;
 import dev.iotdm.testkit.broker.TlsListener;
@@ -26,16 +27,21 @@ import java.util.function.Predicate;
  */
 public final class ContractBroker implements AutoCloseable {
 
-    private static final String ORG = "tck";
-    private static final String TYPE = "transport";
+    /** The organisation every device of a contract broker belongs to. */
+    public static final String ORG = "tck";
+    /** The device type of every device of a contract broker. */
+    public static final String TYPE = "transport";
     private static final AtomicInteger DEVICES = new AtomicInteger();
 
     private final InMemoryDeviceRegistry registry = new InMemoryDeviceRegistry();
     private final BlockingQueue<DevicePublish> publishes = new LinkedBlockingQueue<>();
     private final EmbeddedBroker broker;
 
-    private ContractBroker(TlsListener tls) {
-        EmbeddedBroker.Builder b = EmbeddedBroker.builder(registry).publishListener(publishes::add);
+    private ContractBroker(TlsListener tls, DevicePublishListener alsoTold) {
+        EmbeddedBroker.Builder b = EmbeddedBroker.builder(registry).publishListener(p -> {
+            publishes.add(p);
+            alsoTold.onPublish(p);
+        });
         if (tls != null) {
             b.tls(tls);
         }
@@ -45,12 +51,20 @@ public final class ContractBroker implements AutoCloseable {
 
     /** A started broker with a plain listener only. */
     public static ContractBroker plain() {
-        return new ContractBroker(null);
+        return new ContractBroker(null, p -> { });
+    }
+
+    /**
+     * A started broker with a plain listener only that also tells {@code alsoTold} of every device
+     * publish, on the broker's thread (e.g. a platform that answers every request at once).
+     */
+    public static ContractBroker plain(DevicePublishListener alsoTold) {
+        return new ContractBroker(null, Objects.requireNonNull(alsoTold, "alsoTold"));
     }
 
     /** A started broker with a plain and a TLS listener. */
     public static ContractBroker withTls(TlsListener tls) {
-        return new ContractBroker(Objects.requireNonNull(tls, "tls"));
+        return new ContractBroker(Objects.requireNonNull(tls, "tls"), p -> { });
     }
 
     /**

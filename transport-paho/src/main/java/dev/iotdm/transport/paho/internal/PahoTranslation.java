@@ -69,6 +69,18 @@ public final class PahoTranslation {
                 return new ConnectFailure.TlsFailure(address + ": " + describe(t));
             }
         }
+        if (options.tls().isPresent()) {
+            for (Throwable t = error; t != null; t = t.getCause()) {
+                String m = String.valueOf(t.getMessage());
+                if (t instanceof SocketException && (m.contains("Broken pipe") || m.contains("Connection reset"))) {
+                    // With TLS 1.3 a server judges the client certificate after the client's handshake
+                    // ends; its alert races our CONNECT, and when the close wins Paho sees only a reset.
+                    return new ConnectFailure.TlsFailure(address + ": the server closed the TLS connection right"
+                            + " after the handshake (" + describe(t) + "); a TLS 1.3 server does this when it refuses"
+                            + " the client certificate");
+                }
+            }
+        }
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof SocketTimeoutException) {
                 return new ConnectFailure.TimedOut(options.connectTimeout());
