@@ -35,11 +35,11 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -69,12 +69,23 @@ import java.util.random.RandomGenerator;
  * ({@code ConnectionSupervisor}), pumped by an internal driver, run on a serial executor that may sit on a pool shared by many
  * clients; handlers, listeners and the completion of every returned future run on the callback
  * executor, never on a transport thread and never on the serial executor, so a slow handler
- * delays nothing else (as long as the callback executor has a thread to spare for the rest: the
- * default one grows as needed; a single-threaded one serialises handlers and completions).
+ * delays nothing else as long as the callback executor has a thread to spare for the rest. The
+ * defaults are two pools shared by every client of the JVM, both bounded, with daemon threads
+ * that end after 30 s idle: sessions on at most {@link #DEFAULT_SESSION_THREADS} threads (session
+ * work never waits for the network), callbacks on at most {@link #DEFAULT_CALLBACK_THREADS}. A
+ * handler that blocks holds one callback thread until it returns; once all of them are held,
+ * further handlers and completions wait in the pool's queue (nothing is dropped). Return a
+ * future for long work (a firmware download) or give the builder your own
+ * {@link Builder#callbackExecutor(Executor) callback executor}.
  *
  * <p>Thread-safety: all methods may be called from any thread.
  */
 public final class ManagedClient implements AutoCloseable {
+
+    /** Threads of the default session pool shared by every client: twice the processors, at least 4. */
+    public static final int DEFAULT_SESSION_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+    /** Threads of the default callback pool shared by every client. */
+    public static final int DEFAULT_CALLBACK_THREADS = 16;
 
     /** Seed constant: {@code RESPONSECODE_ACCEPTED}. */
     public static final Rc RESPONSECODE_ACCEPTED = Rc.ACCEPTED;
@@ -139,8 +150,10 @@ public final class ManagedClient implements AutoCloseable {
 
     /**
      * Stops: fails every pending future, disconnects and releases the transport. Does not
-     * unmanage (the platform keeps the device managed until its lifetime runs out). Waits at most
-     * a few seconds for the disconnect.
+     * unmanage (the platform keeps the device managed until its lifetime runs out). Bounded: it
+     * waits at most 5 s for the session to stop and 5 s for the disconnect, then closes an owned transport (Paho: at most about 6 s more; Netty: about 2 s),
+     * so it returns within about 16 s whatever the broker does. It never waits for a handler or
+     * listener: one that never returns keeps its callback thread, not the caller.
      */
     @Override
     public void close() {
@@ -317,10 +330,21 @@ public final class ManagedClient implements AutoCloseable {
     }
 
     /** The default shared pools: many clients, few threads; all daemon threads. */
-    private static final class Shared {
+    static final class Shared {
         static final ScheduledExecutorService SCHEDULER = timer();
-        static final ExecutorService SESSIONS = Executors.newCachedThreadPool(daemon("iotdm-session"));
-        static final ExecutorService CALLBACKS = Executors.newCachedThreadPool(daemon("iotdm-callback"));
+        static final ThreadPoolExecutor SESSIONS = bounded(DEFAULT_SESSION_THREADS, "iotdm-session");
+        static final ThreadPoolExecutor CALLBACKS = bounded(DEFAULT_CALLBACK_THREADS, "iotdm-callback");
+
+        /**
+         * At most {@code threads} threads, started one per task until the bound and ending after
+         * 30 s idle; beyond the bound tasks queue (never refused, never a thread per client).
+         */
+        private static ThreadPoolExecutor bounded(int threads, String prefix) {
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), daemon(prefix));
+            pool.allowCoreThreadTimeOut(true);
+            return pool;
+        }
 
         /** One timer thread; cancelled timers leave its queue at once (request timers are cancelled often). */
         private static ScheduledExecutorService timer() {
@@ -393,13 +417,16 @@ public final class ManagedClient implements AutoCloseable {
             return this;
         }
 
-        /** The pool the session's serial executor runs on (default: a shared pool). */
+        /** The pool the session's serial executor runs on (default: a shared pool of {@link #DEFAULT_SESSION_THREADS}). */
         public Builder executor(Executor e) {
             executor = Objects.requireNonNull(e, "executor");
             return this;
         }
 
-        /** The executor for handlers, listeners and future completions (default: a shared pool). */
+        /**
+         * The executor for handlers, listeners and future completions (default: a shared pool of
+         * {@link #DEFAULT_CALLBACK_THREADS} threads; see the class comment).
+         */
         public Builder callbackExecutor(Executor e) {
             callbackExecutor = Objects.requireNonNull(e, "callbackExecutor");
             return this;

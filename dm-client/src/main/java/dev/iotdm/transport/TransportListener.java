@@ -7,11 +7,15 @@ package dev.iotdm.transport;
  * the result ({@link ConnectResult}) of the future returned by
  * {@link MqttTransport#connect(MqttConnectOptions, TransportListener)}.
  *
- * <p>Threading: transports call these methods from their I/O thread, one call at a time and in
- * arrival order for one connection. Implementations must return quickly and must never block:
- * no waiting on a future, lock or queue with a bound. In particular they must not wait for a
- * transport call to complete (that would stall the very thread that completes it; Paho's
- * {@code messageArrived} deadlock). Hand the work to another executor instead.
+ * <p>Threading: transports call these methods from their I/O thread (or, for a library that
+ * calls back from several threads, from the thread that saw the event), with no hand-off of their
+ * own, one call at a time and in arrival order for one connection; a {@link SerialExecutor} over
+ * a direct executor keeps that promise without a thread. Implementations must return quickly and
+ * must never block: no waiting on a future, lock or queue with a bound. In particular they must
+ * not wait for a transport call to complete (that would stall the very thread that completes it;
+ * Paho's {@code messageArrived} deadlock). Hand the work to another executor instead: the client
+ * hands each call to its session's serial executor, the one thread hand-off between the socket
+ * and the session, which therefore never runs on a transport thread.
  */
 public interface TransportListener {
 

@@ -38,6 +38,7 @@ import dev.iotdm.transport.MqttTransport;
 import dev.iotdm.transport.NotConnectedException;
 import dev.iotdm.transport.PublishRefusedException;
 import dev.iotdm.transport.Qos;
+import dev.iotdm.transport.SerialExecutor;
 import dev.iotdm.transport.SubscribeResult;
 import dev.iotdm.transport.Subscription;
 import dev.iotdm.transport.TransportListener;

@@ -9,10 +9,10 @@ import dev.iotdm.transport.MqttVersion;
 import dev.iotdm.transport.NotConnectedException;
 import dev.iotdm.transport.PublishRefusedException;
 import dev.iotdm.transport.Qos;
+import dev.iotdm.transport.SerialExecutor;
 import dev.iotdm.transport.SubscribeResult;
 import dev.iotdm.transport.Subscription;
 import dev.iotdm.transport.TransportListener;
-import dev.iotdm.transport.paho.internal.OrderedDelivery;
 import dev.iotdm.transport.paho.internal.PahoClient;
 import dev.iotdm.transport.paho.internal.PahoExecutor;
 import dev.iotdm.transport.paho.internal.PahoTranslation;
@@ -73,15 +73,19 @@ import org.slf4j.LoggerFactory;
  * {@link PublishRefusedException} for a PUBACK reason code of 0x80 or more.
  *
  * <p><b>Threads.</b> Each transport owns one executor ({@code iotdm-paho-<n>-*} daemon threads,
- * started on demand) that Paho runs its loops on. Paho's threads only hand work over: every
- * listener call and every future completion runs on a thread of that executor, one at a time in
- * the order Paho saw the events (so a connect result precedes the messages after its CONNACK,
- * and pending futures fail before {@link TransportListener#connectionLost}). Listeners must still
- * return quickly (they delay the next delivery) but may call this transport. A QoS 1 message is
- * acknowledged after {@link TransportListener#messageArrived} returned (Paho's manual acks).
- * {@link #close()} waits, for at most about 5 s, for the disconnect and for
- * every thread to end; called from a listener it cannot wait for its own thread, which ends right
- * after.
+ * started on demand) that Paho runs its loops on. Listener calls and future completions run on
+ * the thread that saw the event (Paho's callback thread for messages, acks and the CONNACK; the
+ * timer for a connect timeout; the caller or the teardown for a disconnect), with no hand-off of
+ * their own: the client's listener hands straight to its session's serial executor, the one
+ * hand-off between the socket and the session. A {@link SerialExecutor} over a direct executor
+ * keeps them one at a time and in the order Paho saw the events (a connect result precedes the
+ * messages after its CONNACK, pending futures fail before {@link TransportListener#connectionLost})
+ * without making any thread wait. Listeners and continuations therefore run on Paho's threads:
+ * they must return quickly and never wait for this transport (as the SPI says), but may call it.
+ * A QoS 1 message is acknowledged after {@link TransportListener#messageArrived} returned (Paho's
+ * manual acks). {@link #close()} waits, for at most about 6 s, for the disconnect and for every
+ * thread to end; called from a listener or continuation it cannot wait for its own thread, so it
+ * returns at once and the teardown finishes in the background within the same bound.
  *
  * <p>Thread-safety: safe for concurrent use by multiple threads.
  */
@@ -99,7 +103,8 @@ public final class PahoTransport implements MqttTransport {
 
     private final Consumer<Socket> socketObserver;
     private final PahoExecutor executor;
-    private final OrderedDelivery deliveries;
+    /** Orders listener calls and completions, run on the thread that saw the event. */
+    private final SerialExecutor deliveries = new SerialExecutor(Runnable::run);
 
     private final Object lock = new Object();
     /** The connection being opened or open; null when idle. Guarded by {@link #lock}. */
@@ -118,7 +123,6 @@ public final class PahoTransport implements MqttTransport {
     PahoTransport(Consumer<Socket> socketObserver) {
         this.socketObserver = Objects.requireNonNull(socketObserver, "socketObserver");
         this.executor = new PahoExecutor("iotdm-paho-" + SEQUENCE.incrementAndGet());
-        this.deliveries = new OrderedDelivery(executor);
     }
 
     /**
@@ -273,15 +277,24 @@ public final class PahoTransport implements MqttTransport {
         // Paho 1.2.5 leaves its threads running if close() overtakes a disconnect still in
         // progress, so every Paho client is closed only after its disconnect finished (release
         // does that); here we wait for those releases, bounded.
+        if (executor.isOwnThread()) {
+            // Called from a listener or continuation on a Paho thread: the teardown may need this
+            // very thread (Paho's callback thread completes the DISCONNECT), so it must not wait
+            // here; the executor shuts down once the releases are done, within the same bound.
+            CompletableFuture.allOf(ending.stream().map(e -> e.released).toArray(CompletableFuture[]::new))
+                    .orTimeout(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS)
+                    .whenComplete((ok, err) -> {
+                        ending.forEach(e -> e.failPending(new NotConnectedException("the transport was closed")));
+                        executor.shutdown();
+                    });
+            return;
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SHUTDOWN_WAIT_SECONDS);
         for (Connection e : ending) {
             awaitQuietly(e.released, deadline);
             e.failPending(new NotConnectedException("the transport was closed"));
         }
         executor.shutdown();
-        if (executor.isOwnThread()) {
-            return; // called from a listener: this thread ends once the listener returns
-        }
         try {
             if (!executor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 executor.shutdownNow();
@@ -305,7 +318,7 @@ public final class PahoTransport implements MqttTransport {
         }
     }
 
-    /** Hands a listener call or future completion to the transport's delivery thread. */
+    /** Runs a listener call or future completion now, or after the one running on another thread. */
     private void deliver(Runnable task) {
         deliveries.execute(task);
     }

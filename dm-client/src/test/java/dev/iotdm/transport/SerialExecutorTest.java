@@ -1,4 +1,4 @@
-package dev.iotdm.client.internal;
+package dev.iotdm.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

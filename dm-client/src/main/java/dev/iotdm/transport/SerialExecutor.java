@@ -1,4 +1,4 @@
-package dev.iotdm.client.internal;
+package dev.iotdm.transport;
 
 import java.util.ArrayDeque;
 import java.util.Objects;
@@ -8,13 +8,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs tasks one at a time, in submission order, on an underlying executor that may be shared
- * by many clients: the one owner of a session, without a thread per device.
+ * Runs tasks one at a time, in submission order, on an underlying executor that may be shared:
+ * the one ordering mechanism of iotdm, used on both sides of the transport SPI.
+ * <ul>
+ *   <li>The client runs each session on one, over a pool shared by many clients: the one owner
+ *       of a session without a thread per device.</li>
+ *   <li>A transport whose library calls back from several threads keeps the
+ *       {@link TransportListener} promise (one call at a time, in order) with one over a direct
+ *       executor ({@code Runnable::run}) and no thread of its own: the calling thread runs the
+ *       task at once, unless another thread is running tasks of this executor, which then runs
+ *       it after its current one. No thread ever waits for another.</li>
+ * </ul>
  *
  * <p>Fairness: after {@link #BATCH} tasks in a row it hands the pool thread back and continues
- * in a fresh pool task, so one busy client cannot hold a shared thread while others wait. A
- * direct executor ({@code Runnable::run}) works too: the hand-back then continues in the same
- * loop instead of recursing.
+ * in a fresh pool task, so one busy client cannot hold a shared thread while others wait. On a
+ * direct executor the hand-back continues in the same loop instead of recursing.
+ *
+ * <p>A task that throws is logged and the next one runs: tasks report their own failures.
  *
  * <p>Thread-safety: {@link #execute} may be called from any thread.
  */
@@ -33,7 +43,11 @@ public final class SerialExecutor implements Executor {
     /** Set by a nested drain() call on the draining thread: the pool ran the hand-back inline. */
     private boolean ranInline;
 
-    /** A serial executor on {@code pool}. */
+    /**
+     * A serial executor on {@code pool}.
+     *
+     * @param pool runs the drain task; {@code Runnable::run} runs it on the submitting thread
+     */
     public SerialExecutor(Executor pool) {
         this.pool = Objects.requireNonNull(pool, "pool");
     }
@@ -92,7 +106,7 @@ public final class SerialExecutor implements Executor {
                 next.run();
             } catch (RuntimeException | Error e) {
                 // A task must not kill the drain loop; tasks report their own errors.
-                LOG.error("session task failed", e);
+                LOG.error("a serial task threw; the next one runs", e);
             }
         }
         return true;
