@@ -11,6 +11,7 @@ module dev.iotdm.cli {
     requires dev.iotdm.testkit;
     requires info.picocli;
     requires java.logging;
+    requires java.management;
     requires jdk.httpserver;
 
     // picocli reads the annotated command classes reflectively.

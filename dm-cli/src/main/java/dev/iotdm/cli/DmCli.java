@@ -101,6 +101,7 @@ public final class DmCli implements Callable<Integer> {
         cli.addSubcommand(new CommandLine(new DemoCommand(io)));
         cli.addSubcommand(new CommandLine(new PlatformCommand(io)));
         cli.addSubcommand(new CommandLine(new ConformanceCommand(io)));
+        cli.addSubcommand(new CommandLine(new FleetCommand(io)));
         // "dm-cli help [command]" works like --help.
         cli.addSubcommand(new CommandLine(new CommandLine.HelpCommand()));
         cli.setOut(new PrintWriter(new OutputStreamWriter(io.out(), StandardCharsets.UTF_8), true));
