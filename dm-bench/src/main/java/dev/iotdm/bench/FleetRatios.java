@@ -2,6 +2,7 @@ package dev.iotdm.bench;
 
 import dev.iotdm.client.ManagedClient;
 import dev.iotdm.client.config.DeviceOptions;
+import dev.iotdm.testkit.broker.Mosquitto;
 import dev.iotdm.testkit.platform.FakePlatform;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,14 +18,22 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * P3: a fleet of idle managed devices in this JVM against the fake platform and its broker in
- * ANOTHER process (so the heap and threads counted are the devices' own): heap and threads per
- * idle device, and the connect+manage rate. Reports the open-file limit of both processes.
- *
- * <p>Extension point: {@link Row#ALL} lists the rows; the Netty row is one more entry there.
+ * P3: fleets of idle devices in this JVM against a broker in ANOTHER process (so the heap and
+ * threads counted are the devices' own): heap and threads per idle device, and the rate they come
+ * up at. Two brokers:
+ * <ul>
+ *   <li>the fake platform on its embedded HiveMQ in a child JVM: each device connects and
+ *       manages (the platform answers), a few hundred devices per transport;</li>
+ *   <li>mosquitto (the {@code Mosquitto} fixture, a child process, when installed): each device
+ *       connects and subscribes only, since a plain broker has no per-device topics and a platform
+ *       answer would reach every device; as many Netty devices as {@link #MOSQUITTO_DEVICES_PROPERTY}
+ *       asks (default {@value #MOSQUITTO_DEVICES}), a few hundred Paho ones (four threads each).</li>
+ * </ul>
+ * Reports the open-file limit of both processes (mosquitto inherits this one's).
  */
 final class FleetRatios {
 
@@ -31,7 +41,11 @@ final class FleetRatios {
     static final String TYPE = "fleet";
     static final Duration TIMEOUT = Duration.ofSeconds(60);
     /** Connects in flight at once while the fleet comes up. */
-    static final int IN_FLIGHT = 16;
+    static final int IN_FLIGHT = 64;
+    /** The system property that sets how many Netty devices the mosquitto row brings up. */
+    static final String MOSQUITTO_DEVICES_PROPERTY = "iotdm.bench.p3.devices";
+    /** How many Netty devices the mosquitto row brings up by default. */
+    static final int MOSQUITTO_DEVICES = 15_000;
 
     private FleetRatios() {
     }
@@ -69,7 +83,7 @@ final class FleetRatios {
             brokerLimit = parts[2];
             int offset = 0;
             for (Row row : Row.ALL) {
-                rows.add(measure(row, port, offset, n));
+                rows.add(measure(row, port, offset, n, true));
                 offset += n + 1;
             }
         } finally {
@@ -82,11 +96,52 @@ final class FleetRatios {
                 + " process; open-file limit: devices %s, broker %s%n", n, Machine.openFileLimit(), brokerLimit);
         out.print(Ratios.table(List.of("transport", "devices", "heap KiB / idle device", "threads / idle device",
                 "connect+manage / s"), rows));
+        if (Files.isExecutable(Mosquitto.BINARY)) {
+            onMosquitto(out, smoke);
+        } else {
+            out.println("P3 on mosquitto: skipped, " + Mosquitto.BINARY + " is not installed");
+        }
     }
 
-    private static List<String> measure(Row row, int port, int offset, int n) throws Exception {
+    /** The idle fleets on mosquitto: connect+subscribe, no manage (see the class comment). */
+    private static void onMosquitto(PrintStream out, boolean smoke) throws Exception {
+        int netty = smoke ? 3 : Integer.getInteger(MOSQUITTO_DEVICES_PROPERTY, MOSQUITTO_DEVICES);
+        int paho = smoke ? 3 : 300;
+        List<List<String>> rows = new ArrayList<>();
+        try (Mosquitto broker = Mosquitto.start(TIMEOUT)) {
+            int offset = 0;
+            for (Row row : Row.ALL) {
+                int n = row.transport().equals("paho") ? paho : netty;
+                rows.add(measure(row, broker.port(), offset, n, false));
+                offset += n + 1;
+            }
+        }
+        out.printf("P3 fleet on mosquitto %s (another process, open-file limit %s as inherited): idle devices"
+                + " connected and subscribed, not managed (a plain broker cannot route the platform's answers)%n",
+                mosquittoVersion(), Machine.openFileLimit());
+        out.print(Ratios.table(List.of("transport", "devices", "heap KiB / idle device", "threads / idle device",
+                "connect+subscribe / s"), rows));
+    }
+
+    private static String mosquittoVersion() {
+        try {
+            Process p = new ProcessBuilder(Mosquitto.BINARY.toString(), "-h").redirectErrorStream(true).start();
+            String first = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().findFirst()
+                    .orElse("");
+            p.waitFor(10, TimeUnit.SECONDS);
+            int at = first.indexOf("version ");
+            return at < 0 ? "" : first.substring(at).trim();
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    private static List<String> measure(Row row, int port, int offset, int n, boolean manage) throws Exception {
         // One device up and down first, so class loading and shared pools are not counted per device.
-        List<ManagedClient> first = up(row, port, offset, 1);
+        List<ManagedClient> first = up(row, port, offset, 1, manage);
         first.forEach(ManagedClient::close);
         long heapBefore = settledHeap();
         int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
@@ -94,7 +149,7 @@ final class FleetRatios {
         ExecutorService closer = Executors.newFixedThreadPool(IN_FLIGHT);
         try {
             long start = System.nanoTime();
-            clients.addAll(up(row, port, offset + 1, n));
+            clients.addAll(up(row, port, offset + 1, n, manage));
             double seconds = (System.nanoTime() - start) / 1e9;
             long heapAfter = settledHeap();
             int threadsAfter = ManagementFactory.getThreadMXBean().getThreadCount();
@@ -111,36 +166,47 @@ final class FleetRatios {
         }
     }
 
-    /** Connects and manages devices {@code from..from+n-1}, {@link #IN_FLIGHT} at a time. */
-    private static List<ManagedClient> up(Row row, int port, int from, int n) throws Exception {
+    /**
+     * Connects (and manages, if asked) devices {@code from..from+n-1}, keeping {@link #IN_FLIGHT}
+     * of them coming up at once.
+     */
+    private static List<ManagedClient> up(Row row, int port, int from, int n, boolean manage) throws Exception {
         List<ManagedClient> clients = new ArrayList<>(n);
-        List<CompletableFuture<?>> inFlight = new ArrayList<>();
+        Semaphore window = new Semaphore(IN_FLIGHT);
+        CompletableFuture<Void> failed = new CompletableFuture<>();
         try {
-            connectAll(row, port, from, n, clients, inFlight);
+            for (int i = 0; i < n && !failed.isDone(); i++) {
+                int k = from + i;
+                DeviceOptions options = DeviceOptions.builder().org(ORG).typeId(TYPE).deviceId("fleet-" + k)
+                        .token(token(k)).host("127.0.0.1").port(port).withoutTls().mqttVersion(row.mqttVersion())
+                        .build();
+                ManagedClient c = ManagedClient.builder(options).transport(row.transport()).requestTimeout(TIMEOUT)
+                        .connectTimeout(TIMEOUT).build();
+                clients.add(c);
+                if (!window.tryAcquire(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new IllegalStateException("no device came up within " + TIMEOUT + " after " + i);
+                }
+                CompletableFuture<?> coming = manage ? c.connect().thenCompose(ok -> c.manage(0, false, false))
+                        : c.connect();
+                coming.whenComplete((ok, err) -> {
+                    window.release();
+                    if (err != null) {
+                        failed.completeExceptionally(new IllegalStateException(
+                                "device " + k + " did not come up after " + clients.size() + " devices: " + err, err));
+                    }
+                });
+            }
+            if (!window.tryAcquire(IN_FLIGHT, TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("the last devices did not come up within " + TIMEOUT);
+            }
+            if (failed.isDone()) {
+                failed.join();
+            }
         } catch (Exception e) {
             clients.forEach(ManagedClient::close);
             throw e;
         }
         return clients;
-    }
-
-    private static void connectAll(Row row, int port, int from, int n, List<ManagedClient> clients,
-            List<CompletableFuture<?>> inFlight) throws Exception {
-        for (int i = 0; i < n; i++) {
-            int k = from + i;
-            DeviceOptions options = DeviceOptions.builder().org(ORG).typeId(TYPE).deviceId("fleet-" + k)
-                    .token(token(k)).host("127.0.0.1").port(port).withoutTls().mqttVersion(row.mqttVersion())
-                    .build();
-            ManagedClient c = ManagedClient.builder(options).transport(row.transport()).requestTimeout(TIMEOUT)
-                    .build();
-            clients.add(c);
-            inFlight.add(c.connect().thenCompose(ok -> c.manage(0, false, false)));
-            if (inFlight.size() == IN_FLIGHT || i == n - 1) {
-                CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new))
-                        .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                inFlight.clear();
-            }
-        }
     }
 
     /** Heap in use after the collector has had its say (a few full GCs until it stops shrinking). */
