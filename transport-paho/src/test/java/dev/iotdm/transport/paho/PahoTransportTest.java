@@ -13,17 +13,21 @@ import dev.iotdm.transport.MqttTransport;
 import dev.iotdm.transport.MqttVersion;
 import dev.iotdm.transport.Qos;
 import dev.iotdm.transport.Subscription;
+import dev.iotdm.transport.TransportListener;
 import dev.iotdm.transport.Transports;
 import dev.iotdm.transport.tck.ContractBroker;
 import dev.iotdm.transport.tck.RecordingListener;
+import dev.iotdm.transport.tck.TransportThreads;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,6 +41,8 @@ class PahoTransportTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String REBOOT = "iotdm-1/mgmt/initiate/device/reboot";
+    /** The transport's own threads and the names Paho gives them while its loops run. */
+    private static final List<String> PAHO_THREADS = List.of("iotdm-paho-", "MQTT ");
 
     private static ContractBroker platform;
 
@@ -114,6 +120,37 @@ class PahoTransportTest {
         // the one hand-off between socket and session is the listener's own (to the session's
         // serial executor): the transport calls it on the thread Paho delivers on
         assertThat(listener.awaitMessage(WAIT).thread()).startsWith("MQTT Call: ");
+    }
+
+    @Test
+    void close_called_by_the_listener_on_pahos_thread_returns_before_the_shutdown_wait_and_every_thread_ends()
+            throws Exception {
+        Set<Thread> before = TransportThreads.named(PAHO_THREADS);
+        PahoTransport t = transport();
+        ContractBroker.Device device = platform.newDevice();
+        CompletableFuture<String> closedOn = new CompletableFuture<>();
+        TransportListener closing = new TransportListener() {
+            @Override
+            public void messageArrived(String topic, byte[] payload, Qos qos, boolean duplicate) {
+                t.close();
+                closedOn.complete(Thread.currentThread().getName());
+            }
+
+            @Override
+            public void connectionLost(Throwable cause) {
+            }
+        };
+        await(t.connect(options(device).build(), closing), WAIT);
+        await(t.subscribe(List.of(new Subscription("iotdm-1/#", Qos.AT_LEAST_ONCE))), WAIT);
+
+        platform.sendToDevice(device, REBOOT, "{}".getBytes(StandardCharsets.UTF_8), WAIT);
+
+        // The teardown needs Paho's callback thread, so close() there must not wait for it.
+        assertThat(closedOn.get(PahoTransport.SHUTDOWN_WAIT_SECONDS - 2, TimeUnit.SECONDS)).startsWith("MQTT Call: ");
+        assertThat(t.isConnected()).isFalse();
+        Set<Thread> left = TransportThreads.awaitNone(th -> !before.contains(th)
+                && PAHO_THREADS.stream().anyMatch(p -> th.getName().startsWith(p)), WAIT);
+        assertThat(left).as("threads left: %s", TransportThreads.names(left)).isEmpty();
     }
 
     @Test
