@@ -85,6 +85,8 @@ public final class FirmwareDownloader {
      * for at a time; the file write is synchronous, so at most this many wait in the client.
      */
     static final int DEMAND = 16;
+    /** How many bytes go to the file per write. */
+    static final int WRITE_BLOCK = 256 * 1024;
 
     private final HttpClient client;
     private final Duration timeout;
@@ -312,6 +314,8 @@ public final class FirmwareDownloader {
         private Flow.Subscription subscription;
         /** Items asked for and not yet received. */
         private long outstanding;
+        /** Body bytes not yet written; allocated once the body starts. */
+        private ByteBuffer block;
         private long bytes;
         private boolean done;
 
@@ -345,6 +349,7 @@ public final class FirmwareDownloader {
                 try {
                     temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".part");
                     channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                    block = ByteBuffer.allocateDirect(WRITE_BLOCK);
                 } catch (IOException e) {
                     finish(localFailure(e, target));
                 }
@@ -366,24 +371,26 @@ public final class FirmwareDownloader {
             if (done) {
                 return;
             }
-            long size = 0;
             for (ByteBuffer buffer : buffers) {
-                size += buffer.remaining();
+                bytes += buffer.remaining();
             }
-            bytes += size;
             if (bytes > maxBytes) {
                 finish(new Failed(UpdateStatus.OUT_OF_MEMORY,
                         "image exceeds the limit of " + maxBytes + " bytes: " + where));
                 return;
             }
-            ByteBuffer[] batch = buffers.toArray(new ByteBuffer[0]);
-            for (ByteBuffer buffer : batch) {
-                digest.update(buffer.duplicate());
-            }
             try {
-                // One gathering write per batch rather than one write per 16 KiB buffer.
-                for (long left = size; left > 0; ) {
-                    left -= channel.write(batch);
+                for (ByteBuffer buffer : buffers) {
+                    digest.update(buffer.duplicate());
+                    // Gathered into WRITE_BLOCK bytes per write rather than one write per 16 KiB buffer.
+                    while (buffer.hasRemaining()) {
+                        if (!block.hasRemaining()) {
+                            flush();
+                        }
+                        int n = Math.min(block.remaining(), buffer.remaining());
+                        block.put(buffer.slice(buffer.position(), n));
+                        buffer.position(buffer.position() + n);
+                    }
                 }
             } catch (IOException e) {
                 finish(localFailure(e, target));
@@ -395,6 +402,15 @@ public final class FirmwareDownloader {
                 subscription.request(DEMAND - outstanding);
                 outstanding = DEMAND;
             }
+        }
+
+        /** Writes what {@link #block} gathered. */
+        private void flush() throws IOException {
+            block.flip();
+            while (block.hasRemaining()) {
+                channel.write(block);
+            }
+            block.clear();
         }
 
         synchronized void failed(Throwable error) {
@@ -411,6 +427,7 @@ public final class FirmwareDownloader {
             byte[] actual = digest.digest();
             String hex = HexFormat.of().formatHex(actual);
             try {
+                flush();
                 channel.force(true);
                 channel.close();
             } catch (IOException e) {
