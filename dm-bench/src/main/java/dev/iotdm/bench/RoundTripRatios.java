@@ -2,9 +2,11 @@ package dev.iotdm.bench;
 
 import dev.iotdm.client.ManagedClient;
 import dev.iotdm.client.config.DeviceOptions;
+import dev.iotdm.testkit.broker.Mosquitto;
 import dev.iotdm.testkit.platform.FakePlatform;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -25,14 +28,18 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
- * P2: sequential device requests (addErrorCode, answered by the fake platform on the embedded
- * HiveMQ broker) from a {@link ManagedClient} over a transport, against the floor: a bare Paho
- * MQTT 5 client speaking the same DM JSON to the same platform on the same broker. Each round
- * runs a block of requests on each side, the order alternating; p50 and p99 are taken per round
- * and their ratios summarised over the rounds. Connect+manage time is measured the same way.
- *
- * <p>Extension point: {@link Row#ALL} lists the rows. A Netty transport row is one more entry
- * there; a mosquitto row swaps the broker the platform attaches to. Both come with those modules.
+ * P2: sequential device requests (addErrorCode, answered with 200) from a {@link ManagedClient}
+ * over each transport of {@link Row#ALL}, against the floor: a bare Paho MQTT 5 client speaking
+ * the same DM JSON on the same broker. Each round runs a block of requests on each side, the order
+ * alternating; p50 and p99 are taken per round and their ratios summarised over the rounds.
+ * Connect+manage time is measured the same way. Two brokers:
+ * <ul>
+ *   <li>the fake platform on its embedded HiveMQ CE (in this JVM), which answers per device;</li>
+ *   <li>mosquitto (the {@code Mosquitto} fixture, another process, when installed) with a
+ *       {@link Responder} answering every request: a plain broker has no per-device topics, so a
+ *       device would also receive the other side's answers; each block there runs on a device
+ *       connected (and managed) for that block alone, before the clock starts.</li>
+ * </ul>
  */
 final class RoundTripRatios {
 
@@ -57,55 +64,126 @@ final class RoundTripRatios {
         int rounds = smoke ? 1 : 5;
         int perRound = smoke ? 20 : 1000;
         int connects = smoke ? 1 : 8;
+        List<String> header = List.of("device", "p50 / bare (<=1.15)", "p99 / bare (<=1.3)", "ops/s / bare",
+                "connect+manage / bare");
         try (FakePlatform platform = FakePlatform.start()) {
+            Target target = Target.of(platform);
             List<List<String>> rows = new ArrayList<>();
             for (Row row : Row.ALL) {
-                rows.add(measure(platform, row, rounds, perRound, connects));
+                rows.add(measure(target, row, false, rounds, perRound, connects));
             }
             out.printf("P2 round trip: sequential addErrorCode -> 200, %d rounds x %d requests per side,"
                     + " embedded HiveMQ CE on 127.0.0.1; floor = bare Paho MQTT 5 client, same JSON%n",
                     rounds, perRound);
-            out.print(Ratios.table(List.of("device", "p50 / bare (<=1.15)", "p99 / bare (<=1.3)", "ops/s / bare",
-                    "connect+manage / bare"), rows));
+            out.print(Ratios.table(header, rows));
         }
+        if (!Files.isExecutable(Mosquitto.BINARY)) {
+            out.println("P2 on mosquitto: skipped, " + Mosquitto.BINARY + " is not installed");
+            return;
+        }
+        try (Mosquitto broker = Mosquitto.start(TIMEOUT); Responder responder = Responder.start(broker)) {
+            Target target = Target.of(broker);
+            List<List<String>> rows = new ArrayList<>();
+            for (Row row : Row.ALL) {
+                rows.add(measure(target, row, true, rounds, perRound, connects));
+            }
+            out.printf("P2 round trip on mosquitto (another process): sequential addErrorCode -> 200 from a"
+                    + " bare responder, %d rounds x %d requests per side, one device connected at a time;"
+                    + " floor = bare Paho MQTT 5 client, same JSON%n", rounds, perRound);
+            out.print(Ratios.table(header, rows));
+        }
+    }
+
+    /**
+     * Where devices connect and how they get their credentials.
+     *
+     * @param host the broker's host
+     * @param port the broker's port
+     * @param registry registers a device id with its token and returns its client id
+     */
+    record Target(String host, int port, BiFunction<String, String, String> registry) {
+
+        static Target of(FakePlatform platform) {
+            return new Target(platform.broker().host(), platform.broker().port(),
+                    (id, token) -> platform.registerDevice(ORG, TYPE, id, token));
+        }
+
+        /** mosquitto lets anyone in: the client id is all a device needs. */
+        static Target of(Mosquitto broker) {
+            return new Target(broker.host(), broker.port(), (id, token) -> "d:" + ORG + ":" + TYPE + ":" + id);
+        }
+    }
+
+    /** Runs a block of sequential requests and returns each one's latency. */
+    @FunctionalInterface
+    private interface Blocks {
+        long[] run(int n) throws Exception;
     }
 
     private static final AtomicLong IDS = new AtomicLong();
 
-    private static List<String> measure(FakePlatform platform, Row transport, int rounds, int perRound,
+    private static List<String> measure(Target target, Row transport, boolean fresh, int rounds, int perRound,
             int connects) throws Exception {
         double[] p50 = new double[rounds];
         double[] p99 = new double[rounds];
         double[] rate = new double[rounds];
-        try (Device bare = bare(platform); Device managed = managed(platform, transport)) {
-            bare.connectAndManage();
-            managed.connectAndManage();
-            // Warm-up: JIT and broker paths on both sides.
-            block(bare, Math.max(10, perRound / 5));
-            block(managed, Math.max(10, perRound / 5));
+        List<Device> open = new ArrayList<>();
+        try {
+            Blocks bare;
+            Blocks managed;
+            if (fresh) {
+                bare = n -> freshBlock(() -> bare(target), n);
+                managed = n -> freshBlock(() -> managed(target, transport), n);
+            } else {
+                Device b = bare(target);
+                open.add(b);
+                Device m = managed(target, transport);
+                open.add(m);
+                b.connectAndManage();
+                m.connectAndManage();
+                bare = n -> block(b, n);
+                managed = n -> block(m, n);
+            }
+            // Warm-up: JIT and broker paths on both sides (a smoke run only checks that it runs).
+            if (rounds > 1) {
+                bare.run(Math.max(10, perRound / 5));
+                managed.run(Math.max(10, perRound / 5));
+            }
             for (int r = 0; r < rounds; r++) {
                 long[] b;
                 long[] m;
                 if (r % 2 == 0) {
-                    b = block(bare, perRound);
-                    m = block(managed, perRound);
+                    b = bare.run(perRound);
+                    m = managed.run(perRound);
                 } else {
-                    m = block(managed, perRound);
-                    b = block(bare, perRound);
+                    m = managed.run(perRound);
+                    b = bare.run(perRound);
                 }
                 p50[r] = percentile(m, 0.50) / percentile(b, 0.50);
                 p99[r] = percentile(m, 0.99) / percentile(b, 0.99);
                 rate[r] = (double) sum(b) / sum(m);
             }
+        } finally {
+            for (Device d : open) {
+                d.close();
+            }
         }
         double[] connect = new double[connects];
         for (int r = 0; r < connects; r++) {
-            long b = timeConnect(() -> bare(platform));
-            long m = timeConnect(() -> managed(platform, transport));
+            long b = timeConnect(() -> bare(target));
+            long m = timeConnect(() -> managed(target, transport));
             connect[r] = (double) m / b;
         }
         return List.of(transport.label(), Ratios.Spread.of(p50).ratio(), Ratios.Spread.of(p99).ratio(),
                 Ratios.Spread.of(rate).ratio(), Ratios.Spread.of(connect).ratio());
+    }
+
+    /** A block on a device connected (and managed) for it alone; only the requests are timed. */
+    private static long[] freshBlock(DeviceFactory factory, int n) throws Exception {
+        try (Device d = factory.create()) {
+            d.connectAndManage();
+            return block(d, n);
+        }
     }
 
     @FunctionalInterface
@@ -145,16 +223,12 @@ final class RoundTripRatios {
         return s;
     }
 
-    private static String register(FakePlatform platform, String deviceId, String token) {
-        return platform.registerDevice(ORG, TYPE, deviceId, token);
-    }
-
-    static Device managed(FakePlatform platform, Row row) {
+    static Device managed(Target target, Row row) {
         String id = "managed-" + IDS.incrementAndGet();
         String token = "token-" + id;
-        register(platform, id, token);
+        target.registry().apply(id, token);
         DeviceOptions options = DeviceOptions.builder().org(ORG).typeId(TYPE).deviceId(id).token(token)
-                .host(platform.broker().host()).port(platform.broker().port()).withoutTls()
+                .host(target.host()).port(target.port()).withoutTls()
                 .mqttVersion(row.mqttVersion()).build();
         ManagedClient client = ManagedClient.builder(options).transport(row.transport()).requestTimeout(TIMEOUT)
                 .build();
@@ -178,12 +252,12 @@ final class RoundTripRatios {
     }
 
     /** The floor: Paho's async MQTT 5 client, the DM JSON written and read by hand. */
-    static Device bare(FakePlatform platform) throws MqttException {
+    static Device bare(Target target) throws MqttException {
         String id = "bare-" + IDS.incrementAndGet();
         String token = "token-" + id;
-        String clientId = register(platform, id, token);
-        MqttAsyncClient client = new MqttAsyncClient("tcp://" + platform.broker().host() + ":"
-                + platform.broker().port(), clientId, new MemoryPersistence());
+        String clientId = target.registry().apply(id, token);
+        MqttAsyncClient client = new MqttAsyncClient("tcp://" + target.host() + ":" + target.port(), clientId,
+                new MemoryPersistence());
         Map<String, CompletableFuture<String>> pending = new ConcurrentHashMap<>();
         client.setCallback(new MqttCallback() {
             @Override
