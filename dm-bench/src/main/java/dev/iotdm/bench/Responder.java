@@ -2,15 +2,11 @@ package dev.iotdm.bench;
 
 import dev.iotdm.testkit.broker.Mosquitto;
 import java.nio.charset.StandardCharsets;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
  * The platform side of P2 on a plain broker: a bare Paho client that answers every device request
@@ -32,7 +28,7 @@ final class Responder implements AutoCloseable {
     static Responder start(Mosquitto broker) throws MqttException {
         MqttAsyncClient client = new MqttAsyncClient("tcp://" + broker.host() + ":" + broker.port(),
                 "a:" + RoundTripRatios.ORG + ":responder", new MemoryPersistence());
-        client.setCallback(new MqttCallback() {
+        client.setCallback(new PahoCallbacks() {
             @Override
             public void messageArrived(String topic, MqttMessage message) throws MqttException {
                 String reqId = RoundTripRatios.field(new String(message.getPayload(), StandardCharsets.UTF_8), "reqId");
@@ -41,26 +37,6 @@ final class Responder implements AutoCloseable {
                     client.publish("iotdm-1/response", ("{\"rc\":200,\"reqId\":\"" + reqId + "\"}")
                             .getBytes(StandardCharsets.UTF_8), 1, false);
                 }
-            }
-
-            @Override
-            public void disconnected(MqttDisconnectResponse response) {
-            }
-
-            @Override
-            public void mqttErrorOccurred(MqttException exception) {
-            }
-
-            @Override
-            public void deliveryComplete(IMqttToken token) {
-            }
-
-            @Override
-            public void connectComplete(boolean reconnect, String serverUri) {
-            }
-
-            @Override
-            public void authPacketArrived(int reasonCode, MqttProperties properties) {
             }
         });
         MqttConnectionOptions o = new MqttConnectionOptions();

@@ -17,15 +17,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
  * P2: sequential device requests (addErrorCode, answered with 200) from a {@link ManagedClient}
@@ -259,7 +256,7 @@ final class RoundTripRatios {
         MqttAsyncClient client = new MqttAsyncClient("tcp://" + target.host() + ":" + target.port(), clientId,
                 new MemoryPersistence());
         Map<String, CompletableFuture<String>> pending = new ConcurrentHashMap<>();
-        client.setCallback(new MqttCallback() {
+        client.setCallback(new PahoCallbacks() {
             @Override
             public void messageArrived(String topic, MqttMessage message) {
                 String json = new String(message.getPayload(), StandardCharsets.UTF_8);
@@ -274,22 +271,6 @@ final class RoundTripRatios {
             public void disconnected(MqttDisconnectResponse response) {
                 pending.values().forEach(f -> f.completeExceptionally(
                         new IllegalStateException("bare client disconnected: " + response)));
-            }
-
-            @Override
-            public void mqttErrorOccurred(MqttException exception) {
-            }
-
-            @Override
-            public void deliveryComplete(IMqttToken token) {
-            }
-
-            @Override
-            public void connectComplete(boolean reconnect, String serverUri) {
-            }
-
-            @Override
-            public void authPacketArrived(int reasonCode, MqttProperties properties) {
             }
         });
         return new Device() {

@@ -1,9 +1,7 @@
 package dev.iotdm.cli;
 
 import dev.iotdm.transport.MqttVersion;
-import dev.iotdm.transport.Transports;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -63,17 +61,11 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<String> available = Transports.available();
-        if (!available.contains(transport)) {
-            throw new ParameterException(spec.commandLine(), "unknown transport '" + transport + "' for --transport;"
-                    + " available: " + (available.isEmpty() ? "none" : String.join(", ", available)));
-        }
+        MqttVersion version = TransportChoice.version(spec, transport, mqttVersion);
         if (timeoutSeconds < 1 || timeoutSeconds > 600) {
             throw new ParameterException(spec.commandLine(),
                     "--timeout must be 1 to 600 seconds, was " + timeoutSeconds);
         }
-        MqttVersion version = mqttVersion != null ? mqttVersion
-                : Transports.provider(transport).orElseThrow().preferredVersion();
         return new DemoRun(io.out(), transport, version, verifier, Duration.ofSeconds(timeoutSeconds),
                 !noTranscript).run();
     }

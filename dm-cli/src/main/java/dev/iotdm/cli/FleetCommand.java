@@ -1,9 +1,7 @@
 package dev.iotdm.cli;
 
 import dev.iotdm.transport.MqttVersion;
-import dev.iotdm.transport.Transports;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -85,11 +83,7 @@ final class FleetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<String> available = Transports.available();
-        if (!available.contains(transport)) {
-            throw new ParameterException(spec.commandLine(), "unknown transport '" + transport + "' for --transport;"
-                    + " available: " + (available.isEmpty() ? "none" : String.join(", ", available)));
-        }
+        MqttVersion version = TransportChoice.version(spec, transport, mqttVersion);
         range("--devices", devices, 1, 100_000);
         range("--rate", rate, 1, 1_000_000);
         range("--duration", durationSeconds, 1, 86_400);
@@ -102,8 +96,6 @@ final class FleetCommand implements Callable<Integer> {
                         + " environment variable " + TOKEN_ENV + " (never on the command line)");
             }
         }
-        MqttVersion version = mqttVersion != null ? mqttVersion
-                : Transports.provider(transport).orElseThrow().preferredVersion();
         FleetRun.Settings settings = new FleetRun.Settings(devices, rate, Duration.ofSeconds(durationSeconds),
                 transport, version, org, type, broker, token, Duration.ofSeconds(timeoutSeconds));
         return new FleetRun(io.out(), settings).run();
