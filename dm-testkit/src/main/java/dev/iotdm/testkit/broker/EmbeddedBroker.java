@@ -74,6 +74,7 @@ public final class EmbeddedBroker implements DeviceBroker, AutoCloseable {
     private int port = -1;
     private int tlsPort = -1;
     private boolean closed;
+    private boolean quickStop;
 
     private EmbeddedBroker(Builder b) {
         this.requestedPort = b.port;
@@ -173,7 +174,7 @@ public final class EmbeddedBroker implements DeviceBroker, AutoCloseable {
         try {
             QuickStop.beforeStart(persistence);
             candidate.start().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            QuickStop.install(candidate);
+            quickStop = QuickStop.install(candidate);
             hivemq = candidate;
         } catch (ExecutionException | TimeoutException e) {
             closeQuietly(candidate);
@@ -217,6 +218,11 @@ public final class EmbeddedBroker implements DeviceBroker, AutoCloseable {
     public synchronized void restart() {
         stop();
         start();
+    }
+
+    /** Whether the running broker's stop skips HiveMQ's quiet period ({@link QuickStop}). */
+    synchronized boolean stopsQuickly() {
+        return hivemq != null && quickStop;
     }
 
     /** Whether the broker is running. */
