@@ -82,8 +82,8 @@ class OldSdkConsoleTest {
             // As in the rules' OldClientLevelsTest; DM-MANAGE-4 (manage before SUBSCRIBE) is not judged
             // by the console's checker, and no operator operation sends a device/update without reqId.
             case PYTHON_IBMIOTF -> List.of("R12.24-DEVICE-INFO-VALUES (recommended)",
-                    "R12.21-UTC-TIMESTAMPS (recommended)", "DM-LOG-1 (recommended)", "R12.5-OBSERVE-VALUES (recommended)",
-                    "R12.3-NOTIFY-REQID (recommended)");
+                    "R12.21-UTC-TIMESTAMPS (recommended)", "DM-LOG-1 (recommended)",
+                    "R12.5-OBSERVE-VALUES (recommended)", "R12.3-NOTIFY-REQID (recommended)");
             case WIOTP_SDK -> List.of("R12.15-ONE-MANAGE (recommended)", "R12.21-UTC-TIMESTAMPS (recommended)",
                     "DM-LOG-1 (recommended)", "R12.5-OBSERVE-VALUES (recommended)", "R12.3-NOTIFY-REQID (recommended)");
             case IOT_JAVA -> List.of("R12.3-NOTIFY-REQID (recommended)", "R12.25-ONE-RESPONSE (recommended)");

@@ -18,9 +18,11 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
@@ -84,8 +86,8 @@ final class OldSdkDevice implements AutoCloseable {
     private final Thread thread;
     private final List<String> problems = new CopyOnWriteArrayList<>();
     private final Map<String, JsonValue> firmware = new LinkedHashMap<>();
-    private final Set<String> managesSent = new java.util.concurrent.ConcurrentSkipListSet<>();
-    private final Set<String> managesAnswered = new java.util.concurrent.ConcurrentSkipListSet<>();
+    private final Set<String> managesSent = new ConcurrentSkipListSet<>();
+    private final Set<String> managesAnswered = new ConcurrentSkipListSet<>();
     private final Object bootLock = new Object();
     private volatile RawMqttClient mqtt;
     private volatile boolean running = true;
@@ -240,8 +242,9 @@ final class OldSdkDevice implements AutoCloseable {
                     + " \"descriptiveLocation\": null}, \"metadata\": {}}, \"reqId\": \"" + reqId + "\"}";
             case WIOTP_SDK -> "{\"d\": {\"lifetime\": 3600, \"supports\": {" + supports + "}, \"deviceInfo\": {},"
                     + " \"metadata\": {}}, \"reqId\": \"" + reqId + "\"}";
-            case IOT_JAVA -> compact("{\"d\":{\"supports\":{" + supports + "},\"deviceInfo\":{\"serialNumber\":\"SN-1\","
-                    + "\"fwVersion\":\"1.0\"},\"metadata\":{},\"lifetime\":3600},\"reqId\":\"" + reqId + "\"}");
+            case IOT_JAVA -> compact("{\"d\":{\"supports\":{" + supports + "},\"deviceInfo\":{"
+                    + "\"serialNumber\":\"SN-1\",\"fwVersion\":\"1.0\"},\"metadata\":{},\"lifetime\":3600},\"reqId\":\""
+                    + reqId + "\"}");
             case NODE_IBMIOTF -> compact("{\"d\":{\"lifetime\":3600,\"supports\":{" + supports + "}},\"reqId\":\""
                     + reqId + "\"}");
         };
@@ -250,7 +253,7 @@ final class OldSdkDevice implements AutoCloseable {
         return reqId;
     }
 
-    /** What an application on the SDK sends after its first manage: a location and a log, in the SDK's formats (§14). */
+    /** What an application sends after its first manage: a location and a log, in its SDK's formats (§14). */
     private void reportLocationAndLog() {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         switch (sdk) {
@@ -272,8 +275,8 @@ final class OldSdkDevice implements AutoCloseable {
                 publish("iotdevice-1/add/diag/log", "{\"reqId\":\"" + nextReqId("log") + "\",\"d\":{\"message\":"
                         + "\"started\",\"timestamp\":\"" + seconds + "\",\"data\":\"c29tZSBkYXRh\",\"severity\":0}}");
             }
-            case NODE_IBMIOTF -> publish("iotdevice-1/device/update/location", "{\"d\":{\"latitude\":30,\"longitude\":-97,"
-                    + "\"measuredDateTime\":\"" + now.truncatedTo(ChronoUnit.MILLIS) + "\"},\"reqId\":\""
+            case NODE_IBMIOTF -> publish("iotdevice-1/device/update/location", "{\"d\":{\"latitude\":30,"
+                    + "\"longitude\":-97,\"measuredDateTime\":\"" + now.truncatedTo(ChronoUnit.MILLIS) + "\"},\"reqId\":\""
                     + nextReqId("loc") + "\"}");
         }
     }
@@ -463,8 +466,8 @@ final class OldSdkDevice implements AutoCloseable {
                     + ", \"reqId\": " + id + "}";
             case IOT_JAVA -> message.isEmpty() ? "{\"rc\":" + rc + ",\"reqId\":" + id + "}"
                     : "{\"rc\":" + rc + ",\"message\":" + new JsonString(message).toJson() + ",\"reqId\":" + id + "}";
-            case NODE_IBMIOTF -> "{\"rc\":" + rc + ",\"reqId\":" + id + ",\"message\":" + new JsonString(message).toJson()
-                    + "}";
+            case NODE_IBMIOTF -> "{\"rc\":" + rc + ",\"reqId\":" + id + ",\"message\":"
+                    + new JsonString(message).toJson() + "}";
         };
         publish("iotdevice-1/response", payload);
     }
@@ -478,7 +481,7 @@ final class OldSdkDevice implements AutoCloseable {
     }
 
     private synchronized String nextReqId(String what) {
-        return sdk.name().toLowerCase(java.util.Locale.ROOT) + "-" + what + "-" + ++reqIds;
+        return sdk.name().toLowerCase(Locale.ROOT) + "-" + what + "-" + ++reqIds;
     }
 
     private static Optional<String> text(JsonObject o, String key) {
@@ -502,7 +505,7 @@ final class OldSdkDevice implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "OldSdkDevice[" + sdk + ", " + clientId + ", problems=" + problems.stream().collect(Collectors.joining("; "))
-                + "]";
+        return "OldSdkDevice[" + sdk + ", " + clientId + ", problems="
+                + problems.stream().collect(Collectors.joining("; ")) + "]";
     }
 }
