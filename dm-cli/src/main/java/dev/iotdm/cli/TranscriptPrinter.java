@@ -64,7 +64,9 @@ final class TranscriptPrinter implements TranscriptListener {
             if (showClientId) {
                 b.append(WireText.escape(e.clientId())).append(' ');
             }
-            b.append(WireText.escape(e.topic())).append(' ').append(compact(e.payload(), maxPayloadChars));
+            // A redelivery (DUP) may repeat a message the transcript already shows: say so.
+            b.append(WireText.escape(e.topic())).append(e.duplicate() ? " [DUP] " : " ")
+                    .append(compact(e.payload(), maxPayloadChars));
         } else if (item instanceof ConnectionMarker m) {
             b.append(m.kind() == ConnectionMarker.Kind.CONNECT ? "---- connected " : "---- disconnected ")
                     .append(WireText.escape(m.clientId()));

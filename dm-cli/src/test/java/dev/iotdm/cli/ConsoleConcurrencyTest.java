@@ -44,14 +44,14 @@ class ConsoleConcurrencyTest {
             platform.await("^reboot d:acme:raw:slow-1: abandoned at quit$");
             platform.await("^reboot d:acme:raw:slow-2: abandoned at quit$");
             platform.await("^observe d:acme:raw:slow-1 mgmt.firmware: abandoned at quit$");
+            // Every pending operation ended before the verdict, and the run ended without waiting for them.
+            platform.await("^stopping the platform; rule checker: ");
             assertThat(platform.exitCode(PlatformRun.WAIT)).isEqualTo(DmCli.OK);
             Duration exited = Duration.ofNanos(System.nanoTime() - quit);
 
+            // Measured, never asserted (times belong to benchmarks); the issue asks for 1-2 s.
             System.out.printf("devices+status answered in %d ms; quit to exit in %d ms (operation timeout 120 s)%n",
                     answered.toMillis(), exited.toMillis());
-            // Far below the 120 s the reboots could still take: the broker's own stop is most of it.
-            assertThat(answered).isLessThan(Duration.ofSeconds(10));
-            assertThat(exited).isLessThan(Duration.ofSeconds(20));
             assertThat(platform.output()).doesNotContain("tok-1").doesNotContain("tok-2");
         }
     }

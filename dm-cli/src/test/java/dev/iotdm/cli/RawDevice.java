@@ -14,9 +14,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A device written by hand on a raw MQTT 3.1.1 socket, the way old SDKs behave on the wire: the
- * test steps it message by message (take the platform's request, check it, answer it), so every
- * byte the platform sends is seen.
+ * A device written by hand on a raw MQTT 3.1.1 socket: the test steps it message by message (take
+ * the platform's request, check it, answer it), so every byte the platform sends is seen. The old
+ * SDKs' own behaviour is {@link OldSdkDevice}.
  */
 final class RawDevice implements AutoCloseable {
 
@@ -86,19 +86,6 @@ final class RawDevice implements AutoCloseable {
         String reqId = ((JsonString) request.get("reqId").orElseThrow()).value();
         publish("iotdevice-1/response", "{\"rc\":200,\"reqId\":\"" + reqId + "\",\"d\":{\"fields\":[{\"field\":"
                 + "\"mgmt.firmware\",\"value\":{\"state\":0,\"updateStatus\":0}}]}}");
-    }
-
-    /** Answers {@code request} with {@code rc} at QoS 0, as the old SDKs did; {@code extra} follows the reqId. */
-    void answerQos0(JsonObject request, int rc, String extra) {
-        String reqId = ((JsonString) request.get("reqId").orElseThrow()).value();
-        mqtt.publish("iotdevice-1/response", ("{\"rc\":" + rc + ",\"reqId\":\"" + reqId + "\"" + extra + "}")
-                .getBytes(StandardCharsets.UTF_8), 0, WAIT);
-    }
-
-    /** Notifies a mgmt.firmware value at QoS 0 without reqId, as the old SDKs did (§14). */
-    void notifyQos0(String firmwareJson) {
-        mqtt.publish("iotdevice-1/notify", ("{\"d\":{\"fields\":[{\"field\":\"mgmt.firmware\",\"value\":"
-                + firmwareJson + "}]}}").getBytes(StandardCharsets.UTF_8), 0, WAIT);
     }
 
     /** Publishes at QoS 1. */

@@ -57,7 +57,8 @@ public final class ExternalBroker implements DeviceBroker, AutoCloseable {
         TransportListener relay = new TransportListener() {
             @Override
             public void messageArrived(String topic, byte[] payload, Qos qos, boolean duplicate) {
-                listener.onPublish(new DevicePublish(deviceClientId, topic, payload, qos.code(), false));
+                // DUP here is the broker's redelivery to the platform's own subscription.
+                listener.onPublish(new DevicePublish(deviceClientId, topic, payload, qos.code(), false, duplicate));
             }
 
             @Override

@@ -244,7 +244,8 @@ final class PlatformExtension implements ExtensionMain, SimpleAuthenticator, Pub
         }
         DevicePublish publish = new DevicePublish(clientId, packet.getTopic(),
                 packet.getPayload().map(PlatformExtension::bytes).orElse(new byte[0]),
-                packet.getQos().getQosNumber(), input.getPublishPacket().getRetain());
+                packet.getQos().getQosNumber(), input.getPublishPacket().getRetain(),
+                input.getPublishPacket().getDupFlag());
         MqttVersion version = input.getConnectionInformation().getMqttVersion();
         if (publish.payloadSize() > maxPayloadBytes) {
             // The platform disconnected such clients (protocol.md §1.9).

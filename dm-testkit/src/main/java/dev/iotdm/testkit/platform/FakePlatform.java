@@ -651,7 +651,7 @@ public final class FakePlatform implements AutoCloseable {
         @Override
         public void onPublish(DevicePublish publish) {
             submit(e -> e.devicePublished(clock.instant(), publish.clientId(), publish.topic(), publish.payload(),
-                    publish.qos(), publish.retain()));
+                    publish.qos(), publish.retain(), publish.duplicate()));
         }
 
         @Override

@@ -261,12 +261,22 @@ public final class PlatformEngine implements DeviceRegistry {
      */
     public void devicePublished(Instant now, String clientId, String topic, byte[] payload, int qos,
             boolean retain) {
+        devicePublished(now, clientId, topic, payload, qos, retain, false);
+    }
+
+    /**
+     * A device published a message, possibly a redelivery ({@code duplicate}: the DUP flag as
+     * received, recorded on the transcript entry so a repeated message is told apart from a new
+     * one); otherwise as {@link #devicePublished(Instant, String, String, byte[], int, boolean)}.
+     */
+    public void devicePublished(Instant now, String clientId, String topic, byte[] payload, int qos,
+            boolean retain, boolean duplicate) {
         Objects.requireNonNull(clientId, "clientId");
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(payload, "payload");
         advance(now);
         observe(new MessageSeen(new TranscriptEntry(this.now, Direction.DEVICE_TO_PLATFORM, clientId, topic, payload,
-                qos, retain)));
+                qos, retain, duplicate)));
         DeviceRecord d = devices.get(clientId);
         if (d != null) {
             d.lastActivity = this.now;

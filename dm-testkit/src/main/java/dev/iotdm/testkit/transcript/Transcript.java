@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * <p>JSON line of a message: {@code kind} {@code "message"}, {@code time} (ISO-8601 instant),
  * {@code direction} ({@code "D->P"} or {@code "P->D"}), {@code clientId}, {@code topic},
  * {@code payload} (the exact text when the bytes are UTF-8, else base64), {@code payloadEncoding}
- * ({@code "utf8"} or {@code "base64"}), {@code qos}, {@code retain}. A marker: {@code kind}
+ * ({@code "utf8"} or {@code "base64"}), {@code qos}, {@code retain}, {@code dup} (the DUP flag; absent
+ * means false). A marker: {@code kind}
  * {@code "connect"} or {@code "disconnect"}, {@code time}, {@code clientId} and, for a connect
  * when known, {@code sessionPresent}.
  *

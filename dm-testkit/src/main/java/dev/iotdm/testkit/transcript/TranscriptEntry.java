@@ -20,6 +20,7 @@ public final class TranscriptEntry implements TranscriptItem {
     private final byte[] payload;
     private final int qos;
     private final boolean retain;
+    private final boolean duplicate;
 
     /**
      * An entry.
@@ -34,6 +35,24 @@ public final class TranscriptEntry implements TranscriptItem {
      */
     public TranscriptEntry(Instant time, Direction direction, String clientId, String topic, byte[] payload, int qos,
             boolean retain) {
+        this(time, direction, clientId, topic, payload, qos, retain, false);
+    }
+
+    /**
+     * An entry that may be a redelivery.
+     *
+     * @param time when the platform saw or sent it
+     * @param direction device to platform, or platform to device
+     * @param clientId the device's MQTT client id
+     * @param topic the topic
+     * @param payload the payload (copied)
+     * @param qos the QoS of the publish
+     * @param retain the retain flag as the device sent it
+     * @param duplicate the DUP flag as the platform received it: the broker or the device redelivered a
+     *        PUBLISH sent before (MQTT 3.1.1 §3.3.1.1), so the same message may appear twice
+     */
+    public TranscriptEntry(Instant time, Direction direction, String clientId, String topic, byte[] payload, int qos,
+            boolean retain, boolean duplicate) {
         this.time = Objects.requireNonNull(time, "time");
         this.direction = Objects.requireNonNull(direction, "direction");
         this.clientId = Objects.requireNonNull(clientId, "clientId");
@@ -41,6 +60,7 @@ public final class TranscriptEntry implements TranscriptItem {
         this.payload = Objects.requireNonNull(payload, "payload").clone();
         this.qos = qos;
         this.retain = retain;
+        this.duplicate = duplicate;
     }
 
     /** When. */
@@ -85,21 +105,26 @@ public final class TranscriptEntry implements TranscriptItem {
         return retain;
     }
 
+    /** Whether the PUBLISH carried the DUP flag: a redelivery of one sent before. */
+    public boolean duplicate() {
+        return duplicate;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof TranscriptEntry e && time.equals(e.time) && direction == e.direction
                 && clientId.equals(e.clientId) && topic.equals(e.topic) && Arrays.equals(payload, e.payload)
-                && qos == e.qos && retain == e.retain;
+                && qos == e.qos && retain == e.retain && duplicate == e.duplicate;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(time, direction, clientId, topic, Arrays.hashCode(payload), qos, retain);
+        return Objects.hash(time, direction, clientId, topic, Arrays.hashCode(payload), qos, retain, duplicate);
     }
 
     @Override
     public String toString() {
         return time + " " + (direction == Direction.DEVICE_TO_PLATFORM ? "D->P " : "P->D ") + clientId + " " + topic
-                + " q" + qos + (retain ? " retain" : "") + " " + payloadText();
+                + " q" + qos + (retain ? " retain" : "") + (duplicate ? " dup" : "") + " " + payloadText();
     }
 }

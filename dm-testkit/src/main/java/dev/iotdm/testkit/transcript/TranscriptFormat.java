@@ -30,7 +30,7 @@ final class TranscriptFormat {
     static final String BASE64 = "base64";
 
     private static final Set<String> MESSAGE_KEYS = Set.of("kind", "time", "direction", "clientId", "topic", "payload",
-            "payloadEncoding", "qos", "retain");
+            "payloadEncoding", "qos", "retain", "dup");
     private static final Set<String> MARKER_KEYS = Set.of("kind", "time", "clientId", "sessionPresent");
 
     private TranscriptFormat() {
@@ -40,11 +40,11 @@ final class TranscriptFormat {
         return d == Direction.DEVICE_TO_PLATFORM ? D_TO_P : P_TO_D;
     }
 
-    /** One readable line: time, arrow, client id, topic, QoS, retain, compact payload. */
+    /** One readable line: time, arrow, client id, topic, QoS, retain, DUP, compact payload. */
     static String text(TranscriptItem item) {
         if (item instanceof TranscriptEntry e) {
             return e.time() + " " + arrow(e.direction()) + " " + e.clientId() + " " + e.topic() + " q" + e.qos()
-                    + (e.retain() ? " RETAIN" : "") + " " + compactPayload(e.payload());
+                    + (e.retain() ? " RETAIN" : "") + (e.duplicate() ? " DUP" : "") + " " + compactPayload(e.payload());
         }
         ConnectionMarker m = (ConnectionMarker) item;
         return m.time() + " " + m.kind() + " " + m.clientId()
@@ -84,7 +84,7 @@ final class TranscriptFormat {
                     .put("clientId", e.clientId()).put("topic", e.topic())
                     .put("payload", text.orElseGet(() -> Base64.getEncoder().encodeToString(payload)))
                     .put("payloadEncoding", text.isPresent() ? UTF8 : BASE64).put("qos", e.qos())
-                    .put("retain", e.retain());
+                    .put("retain", e.retain()).put("dup", e.duplicate());
         } else {
             ConnectionMarker m = (ConnectionMarker) item;
             b.put("kind", m.kind() == ConnectionMarker.Kind.CONNECT ? "connect" : "disconnect")
@@ -134,7 +134,9 @@ final class TranscriptFormat {
                 }
                 return new TranscriptEntry(time(o, where), direction(string(o, "direction", where), where),
                         string(o, "clientId", where), string(o, "topic", where), payload, (int) qos,
-                        bool(o, "retain", where));
+                        bool(o, "retain", where),
+                        // Absent in transcripts written before the field existed: a first delivery.
+                        o.get("dup").isPresent() && bool(o, "dup", where));
             }
             case "connect" -> {
                 onlyKeys(o, MARKER_KEYS, where);

@@ -69,11 +69,27 @@ class TranscriptTest {
         assertThat(lines.get(1)).isEqualTo("{\"kind\":\"message\",\"time\":\"2026-11-25T13:08:15.752Z\","
                 + "\"direction\":\"D->P\",\"clientId\":\"" + CLIENT + "\",\"topic\":\"iotdevice-1/mgmt/manage\","
                 + "\"payload\":\"{\\\"reqId\\\": \\\"m1\\\", \\\"d\\\": {\\\"lifetime\\\": 3600}}\","
-                + "\"payloadEncoding\":\"utf8\",\"qos\":1,\"retain\":false}");
+                + "\"payloadEncoding\":\"utf8\",\"qos\":1,\"retain\":false,\"dup\":false}");
         assertThat(lines.get(3)).contains("\"payload\":\"/wABww==\"", "\"payloadEncoding\":\"base64\"",
                 "\"retain\":true");
         assertThat(lines.get(6)).isEqualTo("{\"kind\":\"disconnect\",\"time\":\"2026-11-25T13:08:17.747Z\","
                 + "\"clientId\":\"" + CLIENT + "\"}");
+    }
+
+    @Test
+    void a_redelivery_keeps_its_dup_flag_in_json_lines_and_text_and_a_line_without_dup_is_a_first_delivery() {
+        Transcript t = new Transcript();
+        t.add(new TranscriptEntry(T0, Direction.DEVICE_TO_PLATFORM, CLIENT, "iotdevice-1/response",
+                utf8("{\"rc\":200,\"reqId\":\"r1\"}"), 1, false, true));
+        String line = t.toJsonLines().strip();
+        assertThat(line).endsWith("\"qos\":1,\"retain\":false,\"dup\":true}");
+        assertThat(Transcript.parseJsonLines(t.toJsonLines()).items()).isEqualTo(t.items());
+        assertThat(t.toText().strip()).isEqualTo("2026-11-25T13:08:15.747Z D->P " + CLIENT
+                + " iotdevice-1/response q1 DUP {\"rc\":200,\"reqId\":\"r1\"}");
+
+        TranscriptEntry old = (TranscriptEntry) Transcript.parseJsonLines(line.replace(",\"dup\":true", ""))
+                .items().get(0);
+        assertThat(old.duplicate()).isFalse();
     }
 
     @Test
@@ -101,7 +117,8 @@ class TranscriptTest {
             }
             t.add(new TranscriptEntry(T0.plusNanos(random.nextLong(1_000_000_000_000L)),
                     random.nextBoolean() ? Direction.DEVICE_TO_PLATFORM : Direction.PLATFORM_TO_DEVICE, CLIENT,
-                    "iot-2/evt/e" + i + "/fmt/bin", payload, random.nextInt(3), random.nextBoolean()));
+                    "iot-2/evt/e" + i + "/fmt/bin", payload, random.nextInt(3), random.nextBoolean(),
+                    random.nextBoolean()));
         }
         assertThat(Transcript.parseJsonLines(t.toJsonLines()).items()).as(Seeds.replayHint(seed)).isEqualTo(t.items());
     }
