@@ -81,6 +81,8 @@ final class ClientWorld implements ScenarioWorld {
             0.0, Duration.ofSeconds(10), 1000, Duration.ofMinutes(1));
 
     private final FakePlatform platform;
+    private final DeviceNetwork network;
+    private final AutoCloseable owned;
     private final String transport;
     private final String clientId;
     private final DeviceOptions options;
@@ -88,13 +90,20 @@ final class ClientWorld implements ScenarioWorld {
     private final PlatformObserver observer;
     private final ClientDevice device = new ClientDevice();
 
-    ClientWorld(FakePlatform platform, String transport, MqttVersion version, String deviceId) {
+    /**
+     * A world on {@code platform}, the device reaching it through {@code network}; {@code owned} is
+     * closed with the world (what the row built for this world alone, e.g. a platform on mosquitto).
+     */
+    ClientWorld(FakePlatform platform, DeviceNetwork network, String transport, MqttVersion version, String deviceId,
+            AutoCloseable owned) {
         this.platform = platform;
+        this.network = network;
+        this.owned = owned;
         this.transport = transport;
         String token = "token-" + deviceId;
         clientId = platform.registerDevice("org1", "scenario", deviceId, token);
         options = DeviceOptions.builder().org("org1").typeId("scenario").deviceId(deviceId).token(token)
-                .host(platform.broker().host()).port(platform.broker().port()).withoutTls()
+                .host(network.host()).port(network.port()).withoutTls()
                 .mqttVersion(version).build();
         observer = new OneDevice();
         platform.addObserver(observer);
@@ -122,7 +131,7 @@ final class ClientWorld implements ScenarioWorld {
     public void inject(ScenarioStep.Fault fault) {
         if (fault instanceof ScenarioStep.DropConnection) {
             device.expectManage();
-            platform.broker().disconnectDevice(clientId); // the client's supervisor reconnects and manages
+            network.disconnect(clientId); // the client's supervisor reconnects and manages
         } else if (fault instanceof ScenarioStep.RestartDevice) {
             device.restart(false, null);
         } else {
@@ -203,6 +212,43 @@ final class ClientWorld implements ScenarioWorld {
     public void close() {
         device.powerDown();
         platform.removeObserver(observer);
+        try {
+            owned.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not release the world's resources", e);
+        }
+    }
+
+    /** Where the device connects, and how the world cuts its connection (a network fault, not the device). */
+    interface DeviceNetwork {
+        /** The host the device connects to. */
+        String host();
+
+        /** The port the device connects to. */
+        int port();
+
+        /** Closes the device's connection; its supervisor reconnects. */
+        void disconnect(String clientId);
+
+        /** The embedded broker of {@code platform}, which can close one client's connection itself. */
+        static DeviceNetwork embedded(FakePlatform platform) {
+            return new DeviceNetwork() {
+                @Override
+                public String host() {
+                    return platform.broker().host();
+                }
+
+                @Override
+                public int port() {
+                    return platform.broker().port();
+                }
+
+                @Override
+                public void disconnect(String clientId) {
+                    platform.broker().disconnectDevice(clientId);
+                }
+            };
+        }
     }
 
     /** Feeds the world's recorder with what the platform sees of this world's device only. */
@@ -381,15 +427,13 @@ final class ClientWorld implements ScenarioWorld {
 
         @Override
         public Optional<Pending> call(ScenarioStep.DeviceCall call) {
-            if (unmanaged) {
-                return Optional.empty(); // see VirtualWorld.EngineDevice.call: a rule-book conflict
-            }
+            // Calls go out while unmanaged too: R12.20 allows them (docs/protocol.md §12 item 20).
             ManagedClient client = client();
             CompletableFuture<?> future;
             if (call instanceof ScenarioStep.SetLocation l) {
                 Location where = PlatformOps.location(l.variant());
-                location = Optional.of(where);
-                future = client.setLocation(where);
+                // The device's location once the platform accepts it: refused while unmanaged (400, §12.20).
+                future = client.setLocation(where).thenRun(() -> location = Optional.of(where));
             } else if (call instanceof ScenarioStep.AddErrorCode e) {
                 future = client.addErrorCode(e.code());
             } else if (call instanceof ScenarioStep.ClearErrorCodes) {
@@ -426,7 +470,7 @@ final class ClientWorld implements ScenarioWorld {
             }
             CompletableFuture<Void> managed = nextManage;
             expectManage();
-            platform.broker().disconnectDevice(clientId);
+            network.disconnect(clientId);
             return Optional.of(new FuturePending("the re-manage on a new connection", managed));
         }
 

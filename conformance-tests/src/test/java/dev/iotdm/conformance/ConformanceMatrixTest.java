@@ -3,6 +3,7 @@ package dev.iotdm.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iotdm.testkit.rules.RuleBook;
+import dev.iotdm.testkit.rules.RuleLevel;
 import dev.iotdm.testkit.scenario.CoverageReport;
 import dev.iotdm.testkit.scenario.RowResult;
 import dev.iotdm.testkit.scenario.ScenarioRow;
@@ -28,6 +29,8 @@ class ConformanceMatrixTest {
     /** Scenarios per row in the normal build: the budget that keeps the suite within minutes on 2 cores. */
     private static final int IN_MEMORY_BUDGET = 200;
     private static final int SOCKET_BUDGET = 16;
+    /** The mosquitto rows repeat the embedded rows' scenarios on another broker: a smaller share of the build's time. */
+    private static final int MOSQUITTO_BUDGET = 10;
     /** Each replay over sockets costs seconds: a small shrink budget keeps a failing build short. */
     private static final int SOCKET_SHRINK_REPLAYS = 15;
     private static final int MAX_STEPS = 25;
@@ -36,7 +39,8 @@ class ConformanceMatrixTest {
 
     /** Rules that cannot apply to a row, with the reason; printed with the table. */
     private static final Map<String, Map<String, String>> NOT_APPLICABLE = Map.of("in-memory", ourPlatformOnly(),
-            "paho-5/hivemq", socketRow(), "netty-3_1_1/hivemq", socketRow(), "netty-5/hivemq", socketRow());
+            "paho-5/hivemq", socketRow(), "netty-3_1_1/hivemq", socketRow(), "netty-5/hivemq", socketRow(),
+            "paho-5/mosquitto", socketRow(), "netty-3_1_1/mosquitto", socketRow());
 
     private static final List<RowResult> RESULTS = new ArrayList<>();
 
@@ -80,6 +84,20 @@ class ConformanceMatrixTest {
         }
     }
 
+    @Test
+    void paho_on_mqtt_5_over_mosquitto_keeps_every_invariant() {
+        try (MosquittoRow row = MosquittoRow.startOrSkip("paho", MqttVersion.MQTT_5)) {
+            run(row, socketBudget(MOSQUITTO_BUDGET), SOCKET_SHRINK_REPLAYS);
+        }
+    }
+
+    @Test
+    void netty_on_mqtt_3_1_1_over_mosquitto_keeps_every_invariant() {
+        try (MosquittoRow row = MosquittoRow.startOrSkip("netty", MqttVersion.MQTT_3_1_1)) {
+            run(row, socketBudget(MOSQUITTO_BUDGET), SOCKET_SHRINK_REPLAYS);
+        }
+    }
+
     /** The scenarios of a socket row: its fixed budget, or its share of {@code -Dconformance.scenarios}. */
     private static int socketBudget(int fixed) {
         return Math.max(fixed, ScenarioRunner.scenarios(fixed) / SOCKET_SHARE);
@@ -98,7 +116,10 @@ class ConformanceMatrixTest {
         synchronized (RESULTS) {
             RESULTS.add(result);
         }
-        assertThat(result.violated()).as("rules violated on row %s", row.name()).isEmpty();
+        // Informational findings (an identical second answer: a QoS 1 redelivery after a dropped
+        // connection, DM-RESP-4) fail nobody (Verdict); the coverage table shows them.
+        assertThat(result.violated()).filteredOn(id -> RuleBook.standard().require(id).level() != RuleLevel.INFORMATIONAL)
+                .as("rules violated on row %s", row.name()).isEmpty();
         CoverageReport coverage = CoverageReport.of(RuleBook.standard(), List.of(result), NOT_APPLICABLE);
         assertThat(coverage.missing(result)).as("applicable rules no scenario exercised on row %s", row.name())
                 .isEmpty();

@@ -34,7 +34,8 @@ final class TransportRow implements ScenarioRow, AutoCloseable {
 
     @Override
     public ScenarioWorld newWorld() {
-        return new ClientWorld(platform, transport, version, "scenario" + devices.incrementAndGet());
+        return new ClientWorld(platform, ClientWorld.DeviceNetwork.embedded(platform), transport, version,
+                "scenario" + devices.incrementAndGet(), () -> { });
     }
 
     @Override

@@ -1,0 +1,164 @@
+package dev.iotdm.conformance;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.iotdm.testkit.broker.DeviceConnectionListener;
+import dev.iotdm.testkit.broker.ExternalBroker;
+import dev.iotdm.testkit.broker.Mosquitto;
+import dev.iotdm.testkit.fault.Fault;
+import dev.iotdm.testkit.fault.FaultProxy;
+import dev.iotdm.testkit.platform.DeviceLink;
+import dev.iotdm.testkit.platform.FakePlatform;
+import dev.iotdm.testkit.scenario.ScenarioRow;
+import dev.iotdm.testkit.scenario.ScenarioStep;
+import dev.iotdm.testkit.scenario.ScenarioWorld;
+import dev.iotdm.transport.MqttConnectOptions;
+import dev.iotdm.transport.MqttVersion;
+import dev.iotdm.transport.Transports;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A socket row on a broker we did not write: {@code ManagedClient} over one transport and MQTT
+ * version, connected to Debian's mosquitto (the {@link Mosquitto} fixture, 127.0.0.1, free port)
+ * through a {@link FaultProxy}; the platform is an ordinary MQTT client of the same broker
+ * ({@link ExternalBroker} over Netty, MQTT 3.1.1).
+ *
+ * <p>A plain broker tells nobody when a device connects, and the rule checker needs connections
+ * (a re-manage is judged per connection). The proxy carries only the device's connection, so its
+ * count of open connections is the device's: each new one is a connect, none left a disconnect.
+ * The platform learns of a connection when the proxy accepts it, before any byte of it is
+ * forwarded, so the connect reaches the platform before the device's manage does. A network drop
+ * is the proxy dropping the connection (RST).
+ *
+ * <p>One mosquitto serves the row; each world gets its own platform, platform client, proxy and
+ * device id, so scenarios do not see each other (worlds run one after another: the platform's
+ * {@code iotdevice-1/#} subscription would see another live device's publishes).
+ */
+final class MosquittoRow implements ScenarioRow, AutoCloseable {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final String transport;
+    private final MqttVersion version;
+    private final Mosquitto mosquitto;
+    private final AtomicInteger worlds = new AtomicInteger();
+
+    private MosquittoRow(String transport, MqttVersion version, Mosquitto mosquitto) {
+        this.transport = transport;
+        this.version = version;
+        this.mosquitto = mosquitto;
+    }
+
+    /**
+     * Starts the row's mosquitto; skips the calling test when the binary is missing, except on CI
+     * ({@code CI=true}), where a missing binary fails ({@link Mosquitto#installedOrFailOnCi()}).
+     */
+    static MosquittoRow startOrSkip(String transport, MqttVersion version) {
+        assumeTrue(Mosquitto.installedOrFailOnCi(), "mosquitto is not installed at " + Mosquitto.BINARY
+                + " (apt-get install -y mosquitto); the mosquitto rows are skipped");
+        return new MosquittoRow(transport, version, Mosquitto.start(WAIT));
+    }
+
+    @Override
+    public String name() {
+        return transport + "-" + version.name().toLowerCase(Locale.ROOT).replace("mqtt_", "") + "/mosquitto";
+    }
+
+    @Override
+    public ScenarioWorld newWorld() {
+        int n = worlds.incrementAndGet();
+        String deviceId = "scenario" + n;
+        String clientId = "d:org1:scenario:" + deviceId;
+        FakePlatform platform = FakePlatform.builder().withoutBroker().build();
+        FaultProxy proxy = null;
+        ExternalBroker broker = null;
+        try {
+            proxy = FaultProxy.open(new InetSocketAddress(mosquitto.host(), mosquitto.port()));
+            proxy.connectionListener(new ConnectionsOfOneDevice(platform.connectionListener(), clientId));
+            MqttConnectOptions platformClient = MqttConnectOptions.builder().clientId("a:org1:platform" + n)
+                    .host(mosquitto.host()).port(mosquitto.port()).version(MqttVersion.MQTT_3_1_1).build();
+            broker = ExternalBroker.connect(Transports.load("netty"), platformClient, clientId,
+                    platform.publishListener(), WAIT);
+            FaultProxy network = proxy;
+            ExternalBroker link = broker;
+            platform.attach(new DeviceLink() {
+                @Override
+                public CompletableFuture<Void> send(String to, String topic, byte[] payload, int qos,
+                        Duration timeout) {
+                    return link.sendToDevice(to, topic, payload, qos, timeout);
+                }
+
+                @Override
+                public void disconnect(String to) {
+                    network.apply(new Fault.DropConnections());
+                }
+            });
+            ClientWorld.DeviceNetwork deviceNetwork = new ClientWorld.DeviceNetwork() {
+                @Override
+                public String host() {
+                    return "127.0.0.1";
+                }
+
+                @Override
+                public int port() {
+                    return network.port();
+                }
+
+                @Override
+                public void disconnect(String to) {
+                    network.apply(new Fault.DropConnections());
+                }
+            };
+            return new ClientWorld(platform, deviceNetwork, transport, version, deviceId, () -> {
+                link.close();
+                network.close();
+                platform.close();
+            });
+        } catch (RuntimeException e) {
+            if (broker != null) {
+                broker.close();
+            }
+            if (proxy != null) {
+                proxy.close();
+            }
+            platform.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean supports(ScenarioStep.Fault fault) {
+        return fault instanceof ScenarioStep.DropConnection || fault instanceof ScenarioStep.RestartDevice;
+    }
+
+    @Override
+    public void close() {
+        mosquitto.close();
+    }
+
+    /** Turns the proxy's count of open connections into the device's connects and disconnects. */
+    private static final class ConnectionsOfOneDevice implements FaultProxy.ConnectionListener {
+        private final DeviceConnectionListener platform;
+        private final String clientId;
+        private int open; // called under the proxy's lock, one call at a time
+
+        ConnectionsOfOneDevice(DeviceConnectionListener platform, String clientId) {
+            this.platform = platform;
+            this.clientId = clientId;
+        }
+
+        @Override
+        public void openConnectionsChanged(int now) {
+            if (now > open) {
+                platform.onConnected(clientId);
+            } else if (now == 0) {
+                platform.onDisconnected(clientId);
+            }
+            open = now;
+        }
+    }
+}
