@@ -124,6 +124,10 @@ final class VirtualWorld implements ScenarioWorld {
             pair.connect();
         } else if (fault instanceof ScenarioStep.RestartDevice) {
             device.restart(false);
+        } else if (fault instanceof ScenarioStep.DuplicateDelivery) {
+            pair.duplicateNextRequest();
+        } else if (fault instanceof ScenarioStep.Delay d) {
+            pair.delay(Duration.ofSeconds(d.seconds()));
         } else {
             throw new IllegalArgumentException("the in-memory pairing cannot inject " + fault);
         }
@@ -140,11 +144,14 @@ final class VirtualWorld implements ScenarioWorld {
             List<String> open = new ArrayList<>();
             started.stream().filter(p -> p.outcome().isEmpty()).forEach(p -> open.add(p.describe()));
             device.open(open);
+            // Every publish either side made is delivered: nothing may still be on the slow link.
+            pair.nextArrival().ifPresent(due -> open.add("messages on the link, next due " + due));
             if (open.isEmpty()) {
                 return;
             }
-            Optional<Instant> next = VirtualPairing.earliest(
-                    VirtualPairing.earliest(pair.device().nextTimer(), platform.nextTimer()), device.nextDue());
+            Optional<Instant> next = VirtualPairing.earliest(VirtualPairing.earliest(
+                    VirtualPairing.earliest(pair.device().nextTimer(), platform.nextTimer()), device.nextDue()),
+                    pair.nextArrival());
             if (next.isEmpty() || next.get().isAfter(deadline)) {
                 throw new ScenarioException("still open at " + pair.now() + " with no timer to wait for before "
                         + deadline + ": " + open);
