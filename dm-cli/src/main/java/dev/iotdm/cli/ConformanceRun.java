@@ -90,7 +90,8 @@ final class ConformanceRun {
 
     /** Runs everything; {@link DmCli#OK} when no required rule was violated and the device managed. */
     int run() throws IOException, InterruptedException {
-        PlatformRecorder recorder = new PlatformRecorder();
+        // The embedded broker reports each SUBSCRIBE in order with the messages: DM-MANAGE-4 is checked live.
+        PlatformRecorder recorder = PlatformRecorder.withLiveSubscriptions();
         String clientId;
         boolean managed;
         try (FakePlatform platform = FakePlatform.builder()

@@ -96,7 +96,7 @@ class ConformanceCommandTest {
 
     @Test
     void a_raw_device_answering_every_request_200_fails_with_a_readable_report() throws Exception {
-        int code = runRawDevice("raw-1", 20, 10, true, (topic, reqId) -> "{\"rc\":200,\"reqId\":\"" + reqId + "\"}");
+        int code = runRawDevice("raw-1", 20, 10, Subscribe.BEFORE_MANAGE, (topic, reqId) -> "{\"rc\":200,\"reqId\":\"" + reqId + "\"}");
         assertThat(code).as(out.text()).isEqualTo(DmCli.FAILED);
         assertThat(out.text()).contains("CONFORMANCE FAILED: ", "required rule violation(s)",
                 "FAILED (external device)", "device/update answered 200; allowed: [204, 400, 404, 500]");
@@ -107,7 +107,7 @@ class ConformanceCommandTest {
 
     @Test
     void a_device_that_never_subscribes_is_one_finding_and_no_operation_waits_on_it() throws Exception {
-        int code = runRawDevice("deaf-1", 20, 10, false, (topic, reqId) -> null);
+        int code = runRawDevice("deaf-1", 20, 10, Subscribe.NEVER, (topic, reqId) -> null);
         assertThat(code).as(out.text()).isEqualTo(DmCli.FAILED);
         assertThat(out.text()).contains("the device subscribed to: nothing",
                 "skipping the other operations: the device holds no subscription for platform requests")
@@ -125,25 +125,41 @@ class ConformanceCommandTest {
     @Test
     void a_raw_device_that_never_answers_a_reboot_is_caught_as_dm_action_1_with_its_transcript() throws Exception {
         // Right answers to everything but the reboot, which it ignores.
-        int code = runRawDevice("mute-1", 8, 5, true, (topic, reqId) -> switch (topic) {
-            case "iotdm-1/device/update" -> "{\"rc\":204,\"reqId\":\"" + reqId + "\"}";
-            case "iotdm-1/observe" -> "{\"rc\":200,\"reqId\":\"" + reqId
-                    + "\",\"d\":{\"fields\":[{\"field\":\"metadata\",\"value\":{\"conformance\":true}}]}}";
-            case "iotdm-1/mgmt/initiate/device/reboot" -> null;
-            default -> "{\"rc\":200,\"reqId\":\"" + reqId + "\"}";
-        });
+        int code = runRawDevice("mute-1", 8, 5, Subscribe.BEFORE_MANAGE, MUTE_ON_REBOOT);
         assertThat(code).as(out.text()).isEqualTo(DmCli.FAILED);
         assertThat(out.text()).containsPattern("DM-ACTION-1 +required +yes +1x +failed")
+                .doesNotContainPattern("DM-MANAGE-4 +recommended +yes +\\d+x")
                 .contains("iotdm-1/mgmt/initiate/device/reboot reqId", "never answered",
                         "P->D iotdm-1/mgmt/initiate/device/reboot")
                 .containsPattern("< reboot: TIMED OUT");
     }
 
+    @Test
+    void a_raw_device_that_manages_before_it_subscribes_is_charged_dm_manage_4() throws Exception {
+        int code = runRawDevice("early-1", 8, 5, Subscribe.AFTER_MANAGE, MUTE_ON_REBOOT);
+        assertThat(code).as(out.text()).isEqualTo(DmCli.FAILED); // DM-ACTION-1: it ignores the reboot
+        assertThat(out.text()).containsPattern("DM-MANAGE-4 +recommended +yes +1x ")
+                .contains("manage published before any SUBSCRIBE to the iotdm-1 request topics");
+    }
+
+    /** Right answers to everything but the reboot, which it ignores. */
+    private static final java.util.function.BiFunction<String, String, String> MUTE_ON_REBOOT =
+            (topic, reqId) -> switch (topic) {
+                case "iotdm-1/device/update" -> "{\"rc\":204,\"reqId\":\"" + reqId + "\"}";
+                case "iotdm-1/observe" -> "{\"rc\":200,\"reqId\":\"" + reqId
+                        + "\",\"d\":{\"fields\":[{\"field\":\"metadata\",\"value\":{\"conformance\":true}}]}}";
+                case "iotdm-1/mgmt/initiate/device/reboot" -> null;
+                default -> "{\"rc\":200,\"reqId\":\"" + reqId + "\"}";
+            };
+
+    /** When the raw device subscribes to {@code iotdm-1/#}. */
+    private enum Subscribe { BEFORE_MANAGE, AFTER_MANAGE, NEVER }
+
     /**
      * Runs the command against a raw device that connects, subscribes to {@code iotdm-1/#} when told,
      * manages declaring deviceActions only, and answers as {@code script} says; returns the exit code.
      */
-    private int runRawDevice(String deviceId, int waitSeconds, int timeoutSeconds, boolean subscribe,
+    private int runRawDevice(String deviceId, int waitSeconds, int timeoutSeconds, Subscribe subscribe,
             java.util.function.BiFunction<String, String, String> script) throws Exception {
         String token = "tok-" + deviceId;
         CompletableFuture<Integer> exit = start(deviceId, token, waitSeconds, timeoutSeconds);
@@ -151,11 +167,14 @@ class ConformanceCommandTest {
         RawMqttClient raw = RawMqttClient.open(m.group(1), Integer.parseInt(m.group(2)), WAIT);
         try {
             raw.connect(ConnectOptions.device("d:" + ORG + ":" + TYPE + ":" + deviceId, token), WAIT);
-            if (subscribe) {
+            if (subscribe == Subscribe.BEFORE_MANAGE) {
                 raw.subscribe("iotdm-1/#", 1, WAIT);
             }
             raw.publish("iotdevice-1/mgmt/manage", ("{\"reqId\":\"m1\",\"d\":{\"lifetime\":0,\"supports\":"
                     + "{\"deviceActions\":true,\"firmwareActions\":false}}}").getBytes(StandardCharsets.UTF_8), 1, WAIT);
+            if (subscribe == Subscribe.AFTER_MANAGE) {
+                raw.subscribe("iotdm-1/#", 1, WAIT);
+            }
             CompletableFuture<Void> answering = CompletableFuture.runAsync(() -> answer(raw, script), runner);
             int code = exit.get(RUN.toMillis(), TimeUnit.MILLISECONDS);
             raw.close(); // ends the answering loop

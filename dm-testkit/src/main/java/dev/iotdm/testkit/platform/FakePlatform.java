@@ -682,6 +682,21 @@ public final class FakePlatform implements AutoCloseable {
         public void onSubscribeRefused(String clientId, String filter) {
             submit(e -> e.brokerRefused(clock.instant(), clientId, PlatformEvent.BrokerRefusal.Kind.SUBSCRIBE, filter));
         }
+
+        @Override
+        public void onSubscribed(String clientId, String filter) {
+            // On the platform thread, so observers see it in order with the device's messages.
+            submit(e -> {
+                Instant now = clock.instant();
+                for (PlatformObserver observer : observers) {
+                    try {
+                        observer.onSubscribe(now, clientId, List.of(filter));
+                    } catch (RuntimeException ex) {
+                        LOG.warn("platform observer {} failed on a subscribe of {}", observer, clientId, ex);
+                    }
+                }
+            });
+        }
     }
 
     /** The embedded broker as a {@link DeviceLink}. */

@@ -5,6 +5,7 @@ import dev.iotdm.testkit.rules.RuleChecker;
 import dev.iotdm.testkit.transcript.Transcript;
 import dev.iotdm.testkit.transcript.TranscriptEntry;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -16,11 +17,28 @@ import java.util.Optional;
 public final class PlatformRecorder implements PlatformObserver {
 
     private final Transcript transcript = new Transcript();
-    private final RuleChecker checker = new RuleChecker();
+    private final RuleChecker checker;
+    private final boolean liveSubscriptions;
 
-    /** A recorder whose checker follows its transcript. */
+    /** A recorder whose checker follows its transcript; SUBSCRIBEs are not reported to it. */
     public PlatformRecorder() {
+        this(new RuleChecker(), false);
+    }
+
+    private PlatformRecorder(RuleChecker checker, boolean liveSubscriptions) {
+        this.checker = checker;
+        this.liveSubscriptions = liveSubscriptions;
         transcript.addListener(checker);
+    }
+
+    /**
+     * A recorder whose checker is also told of every SUBSCRIBE as the broker grants it
+     * ({@link RuleChecker#withLiveSubscriptions()}): it then checks that manage comes after the
+     * device's SUBSCRIBE (DM-MANAGE-4) and that requests go to subscribed topics (DM-SUB-1). Use
+     * it on a platform whose broker reports subscriptions (the embedded one).
+     */
+    public static PlatformRecorder withLiveSubscriptions() {
+        return new PlatformRecorder(RuleChecker.withLiveSubscriptions(), true);
     }
 
     /** The transcript so far. */
@@ -51,6 +69,13 @@ public final class PlatformRecorder implements PlatformObserver {
     @Override
     public void onMessage(TranscriptEntry entry) {
         transcript.add(entry);
+    }
+
+    @Override
+    public void onSubscribe(Instant time, String clientId, List<String> filters) {
+        if (liveSubscriptions) {
+            checker.onSubscribe(time, clientId, filters);
+        }
     }
 
     @Override
