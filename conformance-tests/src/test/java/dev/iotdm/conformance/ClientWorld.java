@@ -86,7 +86,7 @@ final class ClientWorld implements ScenarioWorld {
     private final String transport;
     private final String clientId;
     private final DeviceOptions options;
-    private final PlatformRecorder recorder = new PlatformRecorder();
+    private final PlatformRecorder recorder;
     private final PlatformObserver observer;
     private final ClientDevice device = new ClientDevice();
 
@@ -100,6 +100,7 @@ final class ClientWorld implements ScenarioWorld {
         this.network = network;
         this.owned = owned;
         this.transport = transport;
+        recorder = network.reportsSubscriptions() ? PlatformRecorder.withLiveSubscriptions() : new PlatformRecorder();
         String token = "token-" + deviceId;
         clientId = platform.registerDevice("org1", "scenario", deviceId, token);
         options = DeviceOptions.builder().org("org1").typeId("scenario").deviceId(deviceId).token(token)
@@ -230,6 +231,11 @@ final class ClientWorld implements ScenarioWorld {
         /** Closes the device's connection; its supervisor reconnects. */
         void disconnect(String clientId);
 
+        /** Whether the broker reports each SUBSCRIBE to the platform (DM-MANAGE-4, DM-SUB-1 are then checked). */
+        default boolean reportsSubscriptions() {
+            return false;
+        }
+
         /** The embedded broker of {@code platform}, which can close one client's connection itself. */
         static DeviceNetwork embedded(FakePlatform platform) {
             return new DeviceNetwork() {
@@ -246,6 +252,11 @@ final class ClientWorld implements ScenarioWorld {
                 @Override
                 public void disconnect(String clientId) {
                     platform.broker().disconnectDevice(clientId);
+                }
+
+                @Override
+                public boolean reportsSubscriptions() {
+                    return true;
                 }
             };
         }
@@ -274,6 +285,13 @@ final class ClientWorld implements ScenarioWorld {
                     recorder.onMessage(entry);
                     recorder.notifyAll(); // awaitAnswered
                 }
+            }
+        }
+
+        @Override
+        public void onSubscribe(Instant time, String id, List<String> filters) {
+            if (id.equals(clientId)) {
+                recorder.onSubscribe(time, id, filters);
             }
         }
 

@@ -2,7 +2,6 @@ package dev.iotdm.conformance;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.iotdm.testkit.broker.DeviceConnectionListener;
 import dev.iotdm.testkit.broker.ExternalBroker;
 import dev.iotdm.testkit.broker.Mosquitto;
 import dev.iotdm.testkit.fault.Fault;
@@ -28,11 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@link ExternalBroker} over Netty, MQTT 3.1.1).
  *
  * <p>A plain broker tells nobody when a device connects, and the rule checker needs connections
- * (a re-manage is judged per connection). The proxy carries only the device's connection, so its
- * count of open connections is the device's: each new one is a connect, none left a disconnect.
- * The platform learns of a connection when the proxy accepts it, before any byte of it is
- * forwarded, so the connect reaches the platform before the device's manage does. A network drop
- * is the proxy dropping the connection (RST).
+ * (a re-manage is judged per connection): the proxy reports them
+ * ({@link ExternalBroker#reportConnections}). A network drop is the proxy dropping the
+ * connection (RST).
  *
  * <p>One mosquitto serves the row; each world gets its own platform, platform client, proxy and
  * device id, so scenarios do not see each other (worlds run one after another: the platform's
@@ -78,11 +75,11 @@ final class MosquittoRow implements ScenarioRow, AutoCloseable {
         ExternalBroker broker = null;
         try {
             proxy = FaultProxy.open(new InetSocketAddress(mosquitto.host(), mosquitto.port()));
-            proxy.connectionListener(new ConnectionsOfOneDevice(platform.connectionListener(), clientId));
             MqttConnectOptions platformClient = MqttConnectOptions.builder().clientId("a:org1:platform" + n)
                     .host(mosquitto.host()).port(mosquitto.port()).version(MqttVersion.MQTT_3_1_1).build();
             broker = ExternalBroker.connect(Transports.load("netty"), platformClient, clientId,
                     platform.publishListener(), WAIT);
+            broker.reportConnections(proxy, platform.connectionListener(), WAIT);
             FaultProxy network = proxy;
             ExternalBroker link = broker;
             platform.attach(new DeviceLink() {
@@ -138,27 +135,5 @@ final class MosquittoRow implements ScenarioRow, AutoCloseable {
     @Override
     public void close() {
         mosquitto.close();
-    }
-
-    /** Turns the proxy's count of open connections into the device's connects and disconnects. */
-    private static final class ConnectionsOfOneDevice implements FaultProxy.ConnectionListener {
-        private final DeviceConnectionListener platform;
-        private final String clientId;
-        private int open; // called under the proxy's lock, one call at a time
-
-        ConnectionsOfOneDevice(DeviceConnectionListener platform, String clientId) {
-            this.platform = platform;
-            this.clientId = clientId;
-        }
-
-        @Override
-        public void openConnectionsChanged(int now) {
-            if (now > open) {
-                platform.onConnected(clientId);
-            } else if (now == 0) {
-                platform.onDisconnected(clientId);
-            }
-            open = now;
-        }
     }
 }

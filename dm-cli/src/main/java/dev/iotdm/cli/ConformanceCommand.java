@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,6 +49,13 @@ final class ConformanceCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "0",
             description = "The plain MQTT port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     private int port;
+
+    @Option(names = "--broker", paramLabel = "HOST:PORT",
+            description = "Attach to this MQTT broker (e.g. mosquitto, anonymous access) instead of starting the"
+                    + " embedded one: the platform connects to it as an ordinary client, and the device connects"
+                    + " through a proxy on 127.0.0.1:--port that reports its connections. A plain broker reports no"
+                    + " SUBSCRIBE, so DM-SUB-1 and DM-MANAGE-4 are not checked.")
+    private String broker;
 
     @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "120",
             description = "How long the device may take to connect and manage, and to manage again after a reboot"
@@ -107,7 +115,21 @@ final class ConformanceCommand implements Callable<Integer> {
         if (runDevice != null && runDevice.isBlank()) {
             throw usage("--run-device must name a command");
         }
-        ConformanceRun run = new ConformanceRun(io.out(), device, port, Duration.ofSeconds(waitSeconds),
+        Optional<ConformanceRun.BrokerAddress> attach = Optional.empty();
+        if (broker != null) {
+            int colon = broker.lastIndexOf(':');
+            int brokerPort;
+            try {
+                brokerPort = colon > 0 ? Integer.parseInt(broker.substring(colon + 1)) : -1;
+            } catch (NumberFormatException e) {
+                brokerPort = -1;
+            }
+            if (brokerPort < 1 || brokerPort > 65535) {
+                throw usage("--broker must be HOST:PORT with a port of 1 to 65535, was '" + broker + "'");
+            }
+            attach = Optional.of(new ConformanceRun.BrokerAddress(broker.substring(0, colon), brokerPort));
+        }
+        ConformanceRun run = new ConformanceRun(io.out(), device, attach, port, Duration.ofSeconds(waitSeconds),
                 Duration.ofSeconds(timeoutSeconds), bundleActions, reportDir, childCommand, !noTranscript);
         return run.run();
     }

@@ -6,7 +6,11 @@ import dev.iotdm.protocol.json.JsonObject;
 import dev.iotdm.protocol.message.FieldValue;
 import dev.iotdm.protocol.message.MetadataField;
 import dev.iotdm.protocol.message.Supports;
+import dev.iotdm.testkit.broker.ExternalBroker;
 import dev.iotdm.testkit.broker.TopicFilters;
+import dev.iotdm.testkit.fault.Fault;
+import dev.iotdm.testkit.fault.FaultProxy;
+import dev.iotdm.testkit.platform.DeviceLink;
 import dev.iotdm.testkit.platform.DeviceView;
 import dev.iotdm.testkit.platform.FakePlatform;
 import dev.iotdm.testkit.platform.FirmwareImage;
@@ -15,6 +19,9 @@ import dev.iotdm.testkit.platform.PlatformConfig;
 import dev.iotdm.testkit.platform.PlatformRecorder;
 import dev.iotdm.testkit.rules.Audience;
 import dev.iotdm.testkit.rules.RuleTable;
+import dev.iotdm.transport.MqttConnectOptions;
+import dev.iotdm.transport.MqttVersion;
+import dev.iotdm.transport.Transports;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -66,6 +73,7 @@ final class ConformanceRun {
 
     private final PrintStream out;
     private final DeviceSpec device;
+    private final Optional<BrokerAddress> attach;
     private final int port;
     private final Duration wait;
     private final Duration timeout;
@@ -75,10 +83,12 @@ final class ConformanceRun {
     private final boolean transcript;
     private final List<OpResult> results = new ArrayList<>();
 
-    ConformanceRun(PrintStream out, DeviceSpec device, int port, Duration wait, Duration timeout,
-            List<BundleAction> actions, Path reportDir, List<String> childCommand, boolean transcript) {
+    ConformanceRun(PrintStream out, DeviceSpec device, Optional<BrokerAddress> attach, int port, Duration wait,
+            Duration timeout, List<BundleAction> actions, Path reportDir, List<String> childCommand,
+            boolean transcript) {
         this.out = Objects.requireNonNull(out, "out");
         this.device = Objects.requireNonNull(device, "device");
+        this.attach = Objects.requireNonNull(attach, "attach");
         this.port = port;
         this.wait = Objects.requireNonNull(wait, "wait");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
@@ -91,30 +101,37 @@ final class ConformanceRun {
     /** Runs everything; {@link DmCli#OK} when no required rule was violated and the device managed. */
     int run() throws IOException, InterruptedException {
         // The embedded broker reports each SUBSCRIBE in order with the messages: DM-MANAGE-4 is checked live.
-        PlatformRecorder recorder = PlatformRecorder.withLiveSubscriptions();
+        PlatformRecorder recorder = attach.isEmpty() ? PlatformRecorder.withLiveSubscriptions() : new PlatformRecorder();
+        PlatformConfig config = PlatformConfig.defaults().withOperationTimeout(timeout);
         String clientId;
         boolean managed;
-        try (FakePlatform platform = FakePlatform.builder()
-                .config(PlatformConfig.defaults().withOperationTimeout(timeout))
-                .brokerOptions(b -> b.port(port)).build();
+        try (PlatformSide side = attach.isEmpty() ? PlatformSide.embedded(config, port) : PlatformSide.attached(config);
                 FirmwareServer good = FirmwareServer.start("conformance-fw", "2.0.0", 64 * 1024,
                         FirmwareServer.Digest.SHA256);
                 FirmwareServer tampered = FirmwareServer.start("conformance-fw", "2.0.1-tampered", 64 * 1024,
                         FirmwareServer.Digest.SHA256)) {
+            FakePlatform platform = side.platform();
             platform.addObserver(recorder);
             if (transcript) {
                 recorder.transcript().addListener(new TranscriptPrinter(out, false));
             }
             clientId = platform.registerDevice(device.org(), device.typeId(), device.deviceId(), device.token());
-            String host = platform.broker().host();
-            int brokerPort = platform.broker().port();
+            if (attach.isPresent()) {
+                BrokerAddress to = attach.get();
+                side.attach(to, port, clientId, device.org(), wait);
+                out.println("attached to the broker at " + WireText.escape(to.host()) + ":" + to.port()
+                        + "; the device connects through a proxy that reports its connections (a plain broker reports"
+                        + " no SUBSCRIBE: DM-SUB-1 and DM-MANAGE-4 are not checked)");
+            }
+            String host = side.host();
+            int brokerPort = side.port();
             out.println("iotdm conformance: waiting up to " + wait.toSeconds() + " s for " + WireText.escape(clientId)
                     + " at mqtt://" + host + ":" + brokerPort + " (username use-token-auth, password = token)");
             Process child = startChild(host, brokerPort);
             try {
                 managed = awaitManaged(platform, clientId);
                 if (managed) {
-                    exercise(platform, recorder, clientId, good, tampered);
+                    exercise(side, recorder, clientId, good, tampered);
                 }
                 recorder.checker().finish(Instant.now());
             } finally {
@@ -151,8 +168,18 @@ final class ConformanceRun {
     }
 
     /** Runs the operations the device's supports allow, in an order that leaves the destructive ones last. */
-    private void exercise(FakePlatform platform, PlatformRecorder recorder, String clientId, FirmwareServer good,
+    private void exercise(PlatformSide side, PlatformRecorder recorder, String clientId, FirmwareServer good,
             FirmwareServer tampered) throws InterruptedException {
+        FakePlatform platform = side.platform();
+        if (side.reportsSubscriptions() && !checkSubscription(platform, recorder, clientId)) {
+            return;
+        }
+        operations(platform, clientId, good, tampered);
+    }
+
+    /** Whether the device holds a subscription for platform requests; false after the one probe that records it does not. */
+    private boolean checkSubscription(FakePlatform platform, PlatformRecorder recorder, String clientId)
+            throws InterruptedException {
         Set<String> filters = awaitRequestSubscription(platform, clientId);
         recorder.checker().onSubscribe(Instant.now(), clientId, List.copyOf(filters));
         out.println("the device subscribed to: " + (filters.isEmpty() ? "nothing" : WireText.escape(String.join(" ",
@@ -162,8 +189,13 @@ final class ConformanceRun {
             op("observe (probe: no subscription for " + REQUEST_TOPIC + ")", "not delivered",
                     () -> platform.observe(clientId, List.of(FieldValue.METADATA), SUBSCRIBE_GRACE));
             out.println("skipping the other operations: the device holds no subscription for platform requests");
-            return;
+            return false;
         }
+        return true;
+    }
+
+    private void operations(FakePlatform platform, String clientId, FirmwareServer good, FirmwareServer tampered)
+            throws InterruptedException {
         Supports supports = platform.device(clientId).supports().orElse(Supports.NONE);
         out.println("the device declares: deviceActions " + supports.deviceActions() + ", firmwareActions "
                 + supports.firmwareActions() + ", bundles " + WireText.escape(supports.bundleIds().toString()));
@@ -307,5 +339,96 @@ final class ConformanceRun {
         }
         int nl = text.indexOf('\n');
         return nl < 0 ? text : text.substring(0, nl);
+    }
+
+    /**
+     * A broker to attach to ({@code --broker}).
+     *
+     * @param host its host name or address
+     * @param port its plain MQTT port
+     */
+    record BrokerAddress(String host, int port) {
+        BrokerAddress {
+            Objects.requireNonNull(host, "host");
+        }
+    }
+
+    /**
+     * The platform and how the device reaches it: the embedded broker, or an attached broker with
+     * the platform as its client ({@link ExternalBroker}) and a {@link FaultProxy} the device
+     * connects through, which reports its connections (a plain broker tells nobody).
+     */
+    private static final class PlatformSide implements AutoCloseable {
+        private final FakePlatform platform;
+        private FaultProxy proxy;
+        private ExternalBroker external;
+
+        private PlatformSide(FakePlatform platform) {
+            this.platform = platform;
+        }
+
+        static PlatformSide embedded(PlatformConfig config, int port) {
+            return new PlatformSide(FakePlatform.builder().config(config).brokerOptions(b -> b.port(port)).build());
+        }
+
+        static PlatformSide attached(PlatformConfig config) {
+            return new PlatformSide(FakePlatform.builder().config(config).withoutBroker().build());
+        }
+
+        FakePlatform platform() {
+            return platform;
+        }
+
+        /** Connects the platform to {@code to} for {@code clientId} and opens the device's proxy on {@code listenPort}. */
+        void attach(BrokerAddress to, int listenPort, String clientId, String org, Duration wait) {
+            proxy = FaultProxy.open(to.host(), to.port(), listenPort);
+            MqttConnectOptions options = MqttConnectOptions.builder().clientId("a:" + org + ":iotdm-conformance")
+                    .host(to.host()).port(to.port()).version(MqttVersion.MQTT_3_1_1).build();
+            // Found by name through ServiceLoader: dm-cli names no transport library.
+            external = ExternalBroker.connect(Transports.load("netty"), options, clientId, platform.publishListener(),
+                    wait);
+            external.reportConnections(proxy, platform.connectionListener(), wait);
+            FaultProxy network = proxy;
+            ExternalBroker link = external;
+            platform.attach(new DeviceLink() {
+                @Override
+                public CompletableFuture<Void> send(String to, String topic, byte[] payload, int qos,
+                        Duration timeout) {
+                    return link.sendToDevice(to, topic, payload, qos, timeout);
+                }
+
+                @Override
+                public void disconnect(String to) {
+                    network.apply(new Fault.DropConnections());
+                }
+            });
+        }
+
+        String host() {
+            return proxy != null ? "127.0.0.1" : platform.broker().host();
+        }
+
+        int port() {
+            return proxy != null ? proxy.port() : platform.broker().port();
+        }
+
+        /** Whether the broker reports the device's subscriptions (only the embedded one does). */
+        boolean reportsSubscriptions() {
+            return proxy == null;
+        }
+
+        @Override
+        public void close() {
+            try {
+                if (external != null) {
+                    external.close();
+                }
+                if (proxy != null) {
+                    proxy.close();
+                }
+            } finally {
+                platform.close();
+            }
+        }
     }
 }

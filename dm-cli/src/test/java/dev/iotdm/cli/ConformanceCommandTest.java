@@ -1,9 +1,11 @@
 package dev.iotdm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.iotdm.client.ManagedClient;
 import dev.iotdm.client.config.DeviceOptions;
+import dev.iotdm.testkit.broker.Mosquitto;
 import dev.iotdm.testkit.raw.ConnectOptions;
 import dev.iotdm.testkit.raw.MqttPublish;
 import dev.iotdm.testkit.raw.RawMqttClient;
@@ -92,6 +94,53 @@ class ConformanceCommandTest {
         assertThat(DocumentBuilderFactory.newInstance().newDocumentBuilder()
                 .parse(report.resolve("conformance-junit.xml").toFile()).getElementsByTagName("failure").getLength())
                 .isZero();
+    }
+
+    /**
+     * {@code --broker}: the command attaches to mosquitto (the platform as its client, the device
+     * through the command's proxy); the README's Python device when python3-paho-mqtt is
+     * installed, else our ManagedClient sample device in-process.
+     */
+    @Test
+    void attached_to_mosquitto_with_broker_a_sample_device_passes() throws Exception {
+        assumeTrue(Mosquitto.installedOrFailOnCi(), "mosquitto is not installed at " + Mosquitto.BINARY);
+        try (Mosquitto mosquitto = Mosquitto.start(WAIT)) {
+            String broker = mosquitto.host() + ":" + mosquitto.port();
+            int code;
+            if (pythonPahoInstalled()) {
+                code = start("py-1", "tok-py", 60, 30, "--broker", broker, "--run-device",
+                        "/usr/bin/python3 " + PYTHON_SAMPLE.toAbsolutePath()).get(RUN.toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                CompletableFuture<Integer> exit = start("conf-2", "tok-2", 60, 30, "--broker", broker);
+                Matcher m = out.await(LISTENING, WAIT);
+                DeviceOptions options = DeviceOptions.builder().org(ORG).typeId(TYPE).deviceId("conf-2").token("tok-2")
+                        .host(m.group(1)).port(Integer.parseInt(m.group(2))).withoutTls()
+                        .mqttVersion(MqttVersion.MQTT_5).build();
+                try (DemoDevice device = new DemoDevice(options, "paho", dir.resolve("device"), Duration.ofSeconds(30),
+                        line -> { })) {
+                    device.boot();
+                    ManagedClient.await(device.client().manage(DemoDevice.MANAGE), Duration.ofSeconds(30));
+                    code = exit.get(RUN.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            }
+            assertThat(code).as(out.text()).isEqualTo(DmCli.OK);
+        }
+        assertThat(out.text()).contains("attached to the broker at 127.0.0.1:", "CONFORMANCE PASSED",
+                "< reboot: OK", "< factory reset: OK");
+    }
+
+    private static final Path PYTHON_SAMPLE = Path.of("..", "samples", "python", "device.py");
+
+    private static boolean pythonPahoInstalled() throws Exception {
+        if (!Files.isExecutable(Path.of("/usr/bin/python3")) || !Files.exists(PYTHON_SAMPLE)) {
+            return false;
+        }
+        Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import paho.mqtt").redirectErrorStream(true).start();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return false;
+        }
+        return p.exitValue() == 0;
     }
 
     @Test
