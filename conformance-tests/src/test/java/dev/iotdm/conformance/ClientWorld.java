@@ -124,7 +124,7 @@ final class ClientWorld implements ScenarioWorld {
 
     @Override
     public Pending start(ScenarioStep.PlatformOp op) {
-        CompletableFuture<OperationOutcome> outcome = PlatformOps.start(op, new FakeOperations());
+        CompletableFuture<OperationOutcome> outcome = PlatformOps.start(op, PlatformOps.on(platform, clientId));
         return new FuturePending(op + " (platform operation)", outcome);
     }
 
@@ -300,50 +300,6 @@ final class ClientWorld implements ScenarioWorld {
             if (problem.clientId().equals(clientId)) {
                 recorder.onDecodeProblem(problem);
             }
-        }
-    }
-
-    /** The fake platform's operations on this world's device. */
-    private final class FakeOperations implements PlatformOps.Operations<CompletableFuture<OperationOutcome>> {
-        @Override
-        public CompletableFuture<OperationOutcome> reboot(Duration timeout) {
-            return platform.reboot(clientId, timeout);
-        }
-
-        @Override
-        public CompletableFuture<OperationOutcome> factoryReset(Duration timeout) {
-            return platform.factoryReset(clientId, timeout);
-        }
-
-        @Override
-        public CompletableFuture<OperationOutcome> firmwareDownload(Optional<FirmwareImage> image, Duration timeout) {
-            return platform.firmwareDownload(clientId, image, timeout);
-        }
-
-        @Override
-        public CompletableFuture<OperationOutcome> firmwareUpdate(Optional<FirmwareImage> image, Duration timeout) {
-            return platform.firmwareUpdate(clientId, image, timeout);
-        }
-
-        @Override
-        public CompletableFuture<OperationOutcome> customAction(String bundleId, String actionId,
-                List<Parameter> parameters, Duration timeout) {
-            return platform.customAction(clientId, bundleId, actionId, parameters, timeout);
-        }
-
-        @Override
-        public CompletableFuture<OperationOutcome> deviceUpdate(List<FieldValue> fields, Duration timeout) {
-            return platform.deviceUpdate(clientId, fields, timeout);
-        }
-
-        @Override
-        public CompletableFuture<OperationOutcome> observe(List<String> fields, Duration timeout) {
-            return platform.observe(clientId, fields, timeout);
-        }
-
-        @Override
-        public CompletableFuture<OperationOutcome> cancel(List<String> fields, Duration timeout) {
-            return platform.cancel(clientId, fields, timeout);
         }
     }
 

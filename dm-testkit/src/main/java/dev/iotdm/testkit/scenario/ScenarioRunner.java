@@ -4,6 +4,7 @@ import dev.iotdm.pbt.Choices;
 import dev.iotdm.pbt.Gen;
 import dev.iotdm.pbt.Seeds;
 import dev.iotdm.pbt.Shrinker;
+import dev.iotdm.testkit.rules.Audience;
 import dev.iotdm.testkit.rules.CheckReport;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,8 +104,8 @@ public final class ScenarioRunner {
                 problems.add(new Problem("did not settle", e.getMessage()));
             }
             CheckReport rules = world.rules();
-            problems.addAll(Invariants.check(rules, world.transcript().entries(), runs, world.platformRecord(),
-                    world.device().snapshot()));
+            problems.addAll(Invariants.check(row.ourDevice() ? Audience.OUR_DEVICE : Audience.EXTERNAL_DEVICE, rules,
+                    world.transcript().entries(), runs, world.platformRecord(), world.device().snapshot()));
             return new ScenarioResult(steps, runs, problems, rules, world.transcript().toText());
         }
     }
