@@ -83,6 +83,12 @@ final class ConformanceCommand implements Callable<Integer> {
                     + " at spaces (no shell).")
     private String runDevice;
 
+    @Option(names = "--scenarios", paramLabel = "N", defaultValue = "0",
+            description = "After the fixed operations, run N seeded random scenarios of platform operations on the"
+                    + " device (dm-testkit's scenario engine; -Dpbt.seed=S replays one), shrunk and printed with their"
+                    + " seed if one fails, 0 to 1000 (default: ${DEFAULT-VALUE}).")
+    private int scenarios;
+
     @Option(names = "--no-transcript", description = "Do not print the live transcript.")
     private boolean noTranscript;
 
@@ -98,6 +104,9 @@ final class ConformanceCommand implements Callable<Integer> {
         }
         if (waitSeconds < 1 || waitSeconds > 3600) {
             throw usage("--wait must be 1 to 3600 seconds, was " + waitSeconds);
+        }
+        if (scenarios < 0 || scenarios > 1000) {
+            throw usage("--scenarios must be 0 to 1000, was " + scenarios);
         }
         if (timeoutSeconds < 1 || timeoutSeconds > 3600) {
             throw usage("--timeout must be 1 to 3600 seconds, was " + timeoutSeconds);
@@ -130,7 +139,7 @@ final class ConformanceCommand implements Callable<Integer> {
             attach = Optional.of(new ConformanceRun.BrokerAddress(broker.substring(0, colon), brokerPort));
         }
         ConformanceRun run = new ConformanceRun(io.out(), device, attach, port, Duration.ofSeconds(waitSeconds),
-                Duration.ofSeconds(timeoutSeconds), bundleActions, reportDir, childCommand, !noTranscript);
+                Duration.ofSeconds(timeoutSeconds), bundleActions, scenarios, reportDir, childCommand, !noTranscript);
         return run.run();
     }
 

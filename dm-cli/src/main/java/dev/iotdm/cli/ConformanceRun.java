@@ -19,6 +19,10 @@ import dev.iotdm.testkit.platform.PlatformConfig;
 import dev.iotdm.testkit.platform.PlatformRecorder;
 import dev.iotdm.testkit.rules.Audience;
 import dev.iotdm.testkit.rules.RuleTable;
+import dev.iotdm.testkit.scenario.ExternalRow;
+import dev.iotdm.testkit.scenario.RowResult;
+import dev.iotdm.testkit.scenario.ScenarioFailure;
+import dev.iotdm.testkit.scenario.ScenarioRunner;
 import dev.iotdm.transport.MqttConnectOptions;
 import dev.iotdm.transport.MqttVersion;
 import dev.iotdm.transport.Transports;
@@ -68,12 +72,18 @@ final class ConformanceRun {
     static final String PROBE_ACTION = "iotdm-conformance-probe";
     /** How long the device may take, after manage, to subscribe to the request topics (iot-java subscribes late). */
     private static final Duration SUBSCRIBE_GRACE = Duration.ofSeconds(5);
+    private static final int SCENARIO_STEPS = 10;
+    /** Each replay runs on the real device: a small shrink budget keeps a failing run short. */
+    private static final int SCENARIO_SHRINK_REPLAYS = 10;
     private static final Duration POLL = Duration.ofMillis(100);
     private static final String REQUEST_TOPIC = "iotdm-1/observe";
 
     private final PrintStream out;
     private final DeviceSpec device;
     private final Optional<BrokerAddress> attach;
+    private final int scenarios;
+    /** Why the scenarios failed, when they did: the exit code is then 1 too. */
+    private Optional<String> scenarioFailure = Optional.empty();
     private final int port;
     private final Duration wait;
     private final Duration timeout;
@@ -84,8 +94,9 @@ final class ConformanceRun {
     private final List<OpResult> results = new ArrayList<>();
 
     ConformanceRun(PrintStream out, DeviceSpec device, Optional<BrokerAddress> attach, int port, Duration wait,
-            Duration timeout, List<BundleAction> actions, Path reportDir, List<String> childCommand,
+            Duration timeout, List<BundleAction> actions, int scenarios, Path reportDir, List<String> childCommand,
             boolean transcript) {
+        this.scenarios = scenarios;
         this.out = Objects.requireNonNull(out, "out");
         this.device = Objects.requireNonNull(device, "device");
         this.attach = Objects.requireNonNull(attach, "attach");
@@ -149,10 +160,12 @@ final class ConformanceRun {
         out.print(text);
         out.println("report written to " + reportDir.toAbsolutePath() + " (conformance.txt, conformance-junit.xml,"
                 + " conformance.json)");
-        boolean passed = managed && table.verdict().passed();
+        boolean passed = managed && table.verdict().passed() && scenarioFailure.isEmpty();
         out.println(passed ? "CONFORMANCE PASSED: no required rule violated"
-                : managed ? "CONFORMANCE FAILED: " + table.verdict().failures().size() + " required rule violation(s)"
-                        : "CONFORMANCE FAILED: the device never connected and managed within " + wait.toSeconds() + " s");
+                : !managed ? "CONFORMANCE FAILED: the device never connected and managed within " + wait.toSeconds() + " s"
+                        : !table.verdict().passed() ? "CONFORMANCE FAILED: " + table.verdict().failures().size()
+                                + " required rule violation(s)"
+                                : "CONFORMANCE FAILED: a scenario failed (see its shrunk transcript above)");
         return passed ? DmCli.OK : DmCli.FAILED;
     }
 
@@ -175,6 +188,34 @@ final class ConformanceRun {
             return;
         }
         operations(platform, clientId, good, tampered);
+        if (scenarios > 0) {
+            runScenarios(platform, clientId, good, tampered);
+        }
+    }
+
+    /**
+     * Seeded scenarios of platform operations on the device ({@link ExternalRow}): its traffic is
+     * in the rule table too; a failing scenario is shrunk on the device itself and printed.
+     */
+    private void runScenarios(FakePlatform platform, String clientId, FirmwareServer good, FirmwareServer tampered) {
+        FirmwareImage image = FirmwareImage.of("2.0.0", "conformance-fw", good.uri(), good.verifier().hex());
+        FirmwareImage bad = FirmwareImage.of("2.0.1", "conformance-fw", tampered.uri(), good.verifier().hex());
+        ExternalRow row = new ExternalRow(platform, clientId, verifies -> verifies ? image : bad, timeout);
+        out.println("> " + scenarios + " seeded scenarios of platform operations, up to " + SCENARIO_STEPS + " steps each");
+        long t0 = System.nanoTime();
+        String outcome;
+        try {
+            RowResult result = new ScenarioRunner(row, SCENARIO_STEPS, SCENARIO_SHRINK_REPLAYS).run(scenarios);
+            outcome = "OK: " + result.scenarios() + " passed (seed " + result.seed() + ", replay with -Dpbt.seed="
+                    + result.seed() + ")";
+        } catch (ScenarioFailure f) {
+            scenarioFailure = Optional.of(f.getMessage());
+            out.println(f.getMessage());
+            outcome = "FAILED: " + firstLine(f.getMessage());
+        }
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        results.add(new OpResult(scenarios + " scenarios", "every one passes", outcome, millis));
+        out.println("< scenarios: " + WireText.escape(outcome) + " (" + millis + " ms)");
     }
 
     /** Whether the device holds a subscription for platform requests; false after the one probe that records it does not. */

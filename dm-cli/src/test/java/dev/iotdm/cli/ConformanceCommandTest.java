@@ -71,7 +71,8 @@ class ConformanceCommandTest {
 
     @Test
     void our_managed_client_sample_device_over_paho_passes_with_every_operation() throws Exception {
-        CompletableFuture<Integer> exit = start("conf-1", "tok-1", 60, 30, "--action", DemoDevice.BUNDLE + "/" + DemoDevice.ACTION);
+        CompletableFuture<Integer> exit = start("conf-1", "tok-1", 60, 30, "--action", DemoDevice.BUNDLE + "/" + DemoDevice.ACTION,
+                "--scenarios", "3");
         Matcher m = out.await(LISTENING, WAIT);
         DeviceOptions options = DeviceOptions.builder().org(ORG).typeId(TYPE).deviceId("conf-1").token("tok-1")
                 .host(m.group(1)).port(Integer.parseInt(m.group(2))).withoutTls().mqttVersion(MqttVersion.MQTT_5).build();
@@ -85,7 +86,7 @@ class ConformanceCommandTest {
         assertThat(out.text()).contains("CONFORMANCE PASSED: no required rule violated",
                 "PASSED (external device): 0 failing violation(s)", "the device subscribed to: ",
                 "firmware download with a wrong verifier", "got FAILED updateStatus VERIFICATION_FAILED",
-                "< reboot: OK", "< factory reset: OK");
+                "< reboot: OK", "< factory reset: OK", "< scenarios: OK: 3 passed");
         assertThat(out.text()).containsPattern("DM-FW-DOWNLOAD +required +yes +no +passed")
                 .containsPattern("DM-ACTION-2 +required +yes +no +passed");
         Path report = dir.resolve("report");
