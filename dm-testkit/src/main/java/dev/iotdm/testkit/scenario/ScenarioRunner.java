@@ -35,6 +35,7 @@ public final class ScenarioRunner {
     private final ScenarioRow row;
     private final int maxSteps;
     private final int shrinkAttempts;
+    private final Optional<ScenarioRow> shrinkRow;
 
     /**
      * A runner of scenarios of up to {@code maxSteps} steps on {@code row}.
@@ -47,12 +48,28 @@ public final class ScenarioRunner {
 
     /** Like {@link #ScenarioRunner(ScenarioRow, int)} with a shrink budget in replays. */
     public ScenarioRunner(ScenarioRow row, int maxSteps, int shrinkAttempts) {
+        this(row, maxSteps, shrinkAttempts, Optional.empty());
+    }
+
+    private ScenarioRunner(ScenarioRow row, int maxSteps, int shrinkAttempts, Optional<ScenarioRow> shrinkRow) {
+        this.shrinkRow = shrinkRow;
         this.row = Objects.requireNonNull(row, "row");
         if (maxSteps < 1) {
             throw new IllegalArgumentException("maxSteps: must be positive, was " + maxSteps);
         }
         this.maxSteps = maxSteps;
         this.shrinkAttempts = shrinkAttempts;
+    }
+
+    /**
+     * This runner, shrinking in memory first: a failure is replayed on {@code fast} (the in-memory
+     * row, where a replay costs microseconds instead of seconds); if it fails the same way there it
+     * is shrunk there with the full {@link #DEFAULT_SHRINK_ATTEMPTS} budget and the minimal
+     * scenario is confirmed on this runner's row; if not, it is shrunk on this row as before. The
+     * report says which happened.
+     */
+    public ScenarioRunner shrinkingFirstOn(ScenarioRow fast) {
+        return new ScenarioRunner(row, maxSteps, shrinkAttempts, Optional.of(fast));
     }
 
     /** The number of scenarios to run: {@code conformance.scenarios} when set and not blank, else {@code budget}. */
@@ -138,15 +155,42 @@ public final class ScenarioRunner {
 
     private ScenarioFailure failure(long seed, int number, ScenarioResult original) {
         String invariant = original.firstInvariant();
-        Shrinker.ListShrink<ScenarioStep> shrunk = Shrinker.shrinkList(original.steps(),
-                steps -> runOne(steps).firstInvariant().equals(invariant), shrinkAttempts);
-        ScenarioResult minimal = shrunk.minimal().equals(original.steps()) ? original : runOne(shrunk.minimal());
+        String where = row.name();
+        String confirmation = "";
+        Shrinker.ListShrink<ScenarioStep> shrunk = null;
+        ScenarioResult minimal = null;
+        if (shrinkRow.isPresent()) {
+            ScenarioRunner fast = new ScenarioRunner(shrinkRow.get(), maxSteps, DEFAULT_SHRINK_ATTEMPTS);
+            if (fast.runOne(original.steps()).firstInvariant().equals(invariant)) {
+                shrunk = Shrinker.shrinkList(original.steps(),
+                        steps -> fast.runOne(steps).firstInvariant().equals(invariant), DEFAULT_SHRINK_ATTEMPTS);
+                where = shrinkRow.get().name();
+                ScenarioResult confirmed = runOne(shrunk.minimal());
+                if (confirmed.firstInvariant().equals(invariant)) {
+                    minimal = confirmed;
+                    confirmation = "  the minimal scenario fails the same way on row " + row.name() + " (its transcript below)\n";
+                } else {
+                    minimal = fast.runOne(shrunk.minimal());
+                    confirmation = "  the minimal scenario does NOT fail on row " + row.name() + " (\""
+                            + confirmed.firstInvariant() + "\" instead); the transcript below is row " + where + "'s\n";
+                }
+            } else {
+                confirmation = "  it does not fail the same way on row " + shrinkRow.get().name() + ": shrunk on row "
+                        + row.name() + "\n";
+            }
+        }
+        if (shrunk == null) {
+            shrunk = Shrinker.shrinkList(original.steps(), steps -> runOne(steps).firstInvariant().equals(invariant),
+                    shrinkAttempts);
+            minimal = shrunk.minimal().equals(original.steps()) ? original : runOne(shrunk.minimal());
+        }
         StringBuilder b = new StringBuilder();
         b.append("Scenario ").append(number).append(" failed on row ").append(row.name()).append("; ")
                 .append(Seeds.replayHint(seed)).append('\n');
         b.append("  shrunk from ").append(original.steps().size()).append(" to ").append(minimal.steps().size())
-                .append(" steps in ").append(shrunk.attempts()).append(" replays")
+                .append(" steps in ").append(shrunk.attempts()).append(" replays on row ").append(where)
                 .append(shrunk.budgetSpent() ? " (stopped at the shrink budget)" : "").append('\n');
+        b.append(confirmation);
         b.append("minimal scenario:\n");
         for (int i = 0; i < minimal.steps().size(); i++) {
             b.append("  ").append(i + 1).append(". ").append(minimal.steps().get(i)).append('\n');
