@@ -125,6 +125,7 @@ final class ClientWorld implements ScenarioWorld {
     @Override
     public Pending start(ScenarioStep.PlatformOp op) {
         CompletableFuture<OperationOutcome> outcome = PlatformOps.start(op, PlatformOps.on(platform, clientId));
+        network.trafficStarted();
         return new FuturePending(op + " (platform operation)", outcome);
     }
 
@@ -134,8 +135,12 @@ final class ClientWorld implements ScenarioWorld {
             device.expectManage();
             network.disconnect(clientId); // the client's supervisor reconnects and manages
         } else if (fault instanceof ScenarioStep.RestartDevice) {
+            network.release();
             device.restart(false, null);
-        } else {
+        } else if (fault instanceof ScenarioStep.RestartBroker) {
+            device.expectManage(); // the client's supervisor reconnects and manages
+            network.inject(fault);
+        } else if (!network.inject(fault)) {
             throw new IllegalArgumentException(transport + " row cannot inject " + fault);
         }
     }
@@ -228,7 +233,7 @@ final class ClientWorld implements ScenarioWorld {
         /** The port the device connects to. */
         int port();
 
-        /** Closes the device's connection; its supervisor reconnects. */
+        /** Closes the device's connection (ending a stall first); its supervisor reconnects. */
         void disconnect(String clientId);
 
         /** Whether the broker reports each SUBSCRIBE to the platform (DM-MANAGE-4, DM-SUB-1 are then checked). */
@@ -236,9 +241,41 @@ final class ClientWorld implements ScenarioWorld {
             return false;
         }
 
-        /** The embedded broker of {@code platform}, which can close one client's connection itself. */
-        static DeviceNetwork embedded(FakePlatform platform) {
+        /** Injects a network fault (a duplicate, a stall, a broker restart); false when this network cannot. */
+        default boolean inject(ScenarioStep.Fault fault) {
+            return false;
+        }
+
+        /**
+         * A step has started its traffic: a stall injected before holds it until the proxy has
+         * read some of it (its byte counter moved), then delivers everything in order.
+         */
+        default void trafficStarted() {
+        }
+
+        /** Ends a stall at once (before a restart or a drop, which a held connection would block). */
+        default void release() {
+        }
+
+        /**
+         * The embedded broker of {@code platform}, which can close one client's connection itself,
+         * reports SUBSCRIBEs and restarts (when {@code restarts}); {@code link} is the platform's
+         * link, which duplicates a request when asked.
+         */
+        static DeviceNetwork embedded(FakePlatform platform, DuplicatingLink link, boolean restarts) {
             return new DeviceNetwork() {
+                @Override
+                public boolean inject(ScenarioStep.Fault fault) {
+                    if (fault instanceof ScenarioStep.DuplicateDelivery) {
+                        link.duplicateNextRequest();
+                        return true;
+                    } else if (fault instanceof ScenarioStep.RestartBroker && restarts) {
+                        platform.broker().restart(); // in-memory persistence: sessions go, the device reconnects
+                        return true;
+                    }
+                    return false;
+                }
+
                 @Override
                 public String host() {
                     return platform.broker().host();
@@ -426,6 +463,7 @@ final class ClientWorld implements ScenarioWorld {
             } else {
                 throw new IllegalArgumentException("unknown call " + call);
             }
+            network.trafficStarted();
             return Optional.of(track(call.toString(), future));
         }
 

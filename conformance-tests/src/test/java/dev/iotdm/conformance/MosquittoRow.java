@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.iotdm.testkit.broker.ExternalBroker;
 import dev.iotdm.testkit.broker.Mosquitto;
+import dev.iotdm.testkit.fault.Direction;
 import dev.iotdm.testkit.fault.Fault;
 import dev.iotdm.testkit.fault.FaultProxy;
 import dev.iotdm.testkit.platform.DeviceLink;
@@ -38,6 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class MosquittoRow implements ScenarioRow, AutoCloseable {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** How long a stalled step may take to send its first byte; a step that sends nothing ends the stall after it. */
+    private static final Duration TRAFFIC_WAIT = Duration.ofSeconds(3);
 
     private final String transport;
     private final MqttVersion version;
@@ -81,12 +84,12 @@ final class MosquittoRow implements ScenarioRow, AutoCloseable {
                     platform.publishListener(), WAIT);
             broker.reportConnections(proxy, platform.connectionListener(), WAIT);
             FaultProxy network = proxy;
-            ExternalBroker link = broker;
-            platform.attach(new DeviceLink() {
+            ExternalBroker external = broker;
+            DuplicatingLink link = new DuplicatingLink(new DeviceLink() {
                 @Override
                 public CompletableFuture<Void> send(String to, String topic, byte[] payload, int qos,
                         Duration timeout) {
-                    return link.sendToDevice(to, topic, payload, qos, timeout);
+                    return external.sendToDevice(to, topic, payload, qos, timeout);
                 }
 
                 @Override
@@ -94,24 +97,10 @@ final class MosquittoRow implements ScenarioRow, AutoCloseable {
                     network.apply(new Fault.DropConnections());
                 }
             });
-            ClientWorld.DeviceNetwork deviceNetwork = new ClientWorld.DeviceNetwork() {
-                @Override
-                public String host() {
-                    return "127.0.0.1";
-                }
-
-                @Override
-                public int port() {
-                    return network.port();
-                }
-
-                @Override
-                public void disconnect(String to) {
-                    network.apply(new Fault.DropConnections());
-                }
-            };
+            platform.attach(link);
+            ClientWorld.DeviceNetwork deviceNetwork = new ProxiedNetwork(network, link);
             return new ClientWorld(platform, deviceNetwork, transport, version, deviceId, () -> {
-                link.close();
+                external.close();
                 network.close();
                 platform.close();
             });
@@ -129,11 +118,82 @@ final class MosquittoRow implements ScenarioRow, AutoCloseable {
 
     @Override
     public boolean supports(ScenarioStep.Fault fault) {
-        return fault instanceof ScenarioStep.DropConnection || fault instanceof ScenarioStep.RestartDevice;
+        return fault instanceof ScenarioStep.DropConnection || fault instanceof ScenarioStep.RestartDevice
+                || fault instanceof ScenarioStep.DuplicateDelivery || fault instanceof ScenarioStep.Stall;
     }
 
     @Override
     public void close() {
         mosquitto.close();
+    }
+
+    /**
+     * The device's way to mosquitto through the world's proxy: drops are the proxy's RST, a stall
+     * holds every byte both ways until the next step's traffic has reached the proxy (its byte
+     * counter moved past where it stood), then everything is delivered in order.
+     */
+    private static final class ProxiedNetwork implements ClientWorld.DeviceNetwork {
+        private final FaultProxy proxy;
+        private final DuplicatingLink link;
+        /** The proxy's received-byte count when the stall began; -1 when no stall is on. Scenario thread only. */
+        private long stalledAt = -1;
+
+        ProxiedNetwork(FaultProxy proxy, DuplicatingLink link) {
+            this.proxy = proxy;
+            this.link = link;
+        }
+
+        @Override
+        public String host() {
+            return "127.0.0.1";
+        }
+
+        @Override
+        public int port() {
+            return proxy.port();
+        }
+
+        @Override
+        public void disconnect(String clientId) {
+            release();
+            proxy.apply(new Fault.DropConnections());
+        }
+
+        @Override
+        public boolean inject(ScenarioStep.Fault fault) {
+            if (fault instanceof ScenarioStep.DuplicateDelivery) {
+                link.duplicateNextRequest();
+                return true;
+            } else if (fault instanceof ScenarioStep.Stall) {
+                if (stalledAt < 0) {
+                    stalledAt = proxy.bytesReceived(Direction.BOTH);
+                    proxy.apply(new Fault.Stall(Direction.BOTH));
+                }
+                return true;
+            }
+            return false;
+        }
+
+        @Override
+        public void trafficStarted() {
+            if (stalledAt >= 0) {
+                // Some of the step's bytes are held now (a counter, not a pause); then they all go.
+                try {
+                    proxy.awaitBytesReceived(Direction.BOTH, stalledAt + 1, TRAFFIC_WAIT);
+                } catch (AssertionError noTraffic) {
+                    // The step sent nothing (e.g. the platform refused to start an operation on an
+                    // unmanaged device): nothing to hold, so the stall just ends.
+                }
+                release();
+            }
+        }
+
+        @Override
+        public void release() {
+            if (stalledAt >= 0) {
+                stalledAt = -1;
+                proxy.clear();
+            }
+        }
     }
 }
