@@ -19,6 +19,15 @@ import java.util.SplittableRandom;
  * attempt budget so the result repeats) and thrown as a {@link ScenarioFailure} with its seed and
  * minimal transcript.
  *
+ * <p>A step ends when its world's {@link ScenarioWorld#settle} returns: every operation the step
+ * started has an outcome and nothing either side sent is still on its way, never after an idle
+ * period. The in-memory pairing moves its virtual clock from timer to timer until its link holds
+ * no message; the socket worlds of conformance-tests wait on the operations' futures, on an answer
+ * in the transcript to every request either side sent, and on the device connected and managed
+ * again after a fault. (Byte and publish counters of the broker and the fault proxy are used to
+ * trigger a stall's release; a settle on "publishes in = publishes out or lost" counters of the
+ * broker is not built yet.)
+ *
  * <p>The number of scenarios is {@code -Dconformance.scenarios=N} when set, else the caller's
  * budget; the seed is {@code -Dpbt.seed=N} when set, else random ({@link Seeds}).
  *
