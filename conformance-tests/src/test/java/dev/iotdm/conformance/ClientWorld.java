@@ -17,7 +17,6 @@ import dev.iotdm.protocol.message.LocationField;
 import dev.iotdm.protocol.message.LogEntry;
 import dev.iotdm.protocol.message.LogSeverity;
 import dev.iotdm.protocol.message.MetadataField;
-import dev.iotdm.protocol.message.Parameter;
 import dev.iotdm.protocol.message.Rc;
 import dev.iotdm.protocol.message.Timestamp;
 import dev.iotdm.protocol.session.DeviceActionKind;
@@ -27,14 +26,13 @@ import dev.iotdm.protocol.supervisor.ReconnectPolicy;
 import dev.iotdm.protocol.topic.Direction;
 import dev.iotdm.testkit.platform.DeviceView;
 import dev.iotdm.testkit.platform.FakePlatform;
-import dev.iotdm.testkit.platform.FirmwareImage;
 import dev.iotdm.testkit.platform.OperationOutcome;
-import dev.iotdm.testkit.platform.PlatformEvent;
 import dev.iotdm.testkit.platform.PlatformObserver;
 import dev.iotdm.testkit.platform.PlatformRecorder;
 import dev.iotdm.testkit.rules.CheckReport;
 import dev.iotdm.testkit.scenario.DeviceSnapshot;
 import dev.iotdm.testkit.scenario.DeviceUnderTest;
+import dev.iotdm.testkit.scenario.FuturePending;
 import dev.iotdm.testkit.scenario.HandlerOutcome;
 import dev.iotdm.testkit.scenario.Invariants;
 import dev.iotdm.testkit.scenario.Pending;
@@ -106,7 +104,13 @@ final class ClientWorld implements ScenarioWorld {
         options = DeviceOptions.builder().org("org1").typeId("scenario").deviceId(deviceId).token(token)
                 .host(network.host()).port(network.port()).withoutTls()
                 .mqttVersion(version).build();
-        observer = new OneDevice();
+        observer = recorder.onlyFor(clientId);
+        // Wakes awaitAnswered on every new message.
+        recorder.transcript().addListener(item -> {
+            synchronized (recorder) {
+                recorder.notifyAll();
+            }
+        });
         platform.addObserver(observer);
         try {
             device.boot();
@@ -296,62 +300,6 @@ final class ClientWorld implements ScenarioWorld {
                     return true;
                 }
             };
-        }
-    }
-
-    /** Feeds the world's recorder with what the platform sees of this world's device only. */
-    private final class OneDevice implements PlatformObserver {
-        @Override
-        public void onConnect(Instant time, String id) {
-            if (id.equals(clientId)) {
-                recorder.onConnect(time, id);
-            }
-        }
-
-        @Override
-        public void onDisconnect(Instant time, String id) {
-            if (id.equals(clientId)) {
-                recorder.onDisconnect(time, id);
-            }
-        }
-
-        @Override
-        public void onMessage(TranscriptEntry entry) {
-            if (entry.clientId().equals(clientId)) {
-                synchronized (recorder) {
-                    recorder.onMessage(entry);
-                    recorder.notifyAll(); // awaitAnswered
-                }
-            }
-        }
-
-        @Override
-        public void onSubscribe(Instant time, String id, List<String> filters) {
-            if (id.equals(clientId)) {
-                recorder.onSubscribe(time, id, filters);
-            }
-        }
-
-        @Override
-        public void onDecodeProblem(PlatformEvent.DecodeProblem problem) {
-            if (problem.clientId().equals(clientId)) {
-                recorder.onDecodeProblem(problem);
-            }
-        }
-    }
-
-    /** Something started whose future gives its outcome. */
-    private record FuturePending(String describe, CompletableFuture<?> future) implements Pending {
-        @Override
-        public Optional<String> outcome() {
-            if (!future.isDone()) {
-                return Optional.empty();
-            }
-            try {
-                return Optional.of(String.valueOf(future.join()));
-            } catch (RuntimeException e) {
-                return Optional.of("Failed: " + e.getCause());
-            }
         }
     }
 

@@ -18,7 +18,6 @@ import dev.iotdm.transport.Transports;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -85,18 +84,8 @@ final class MosquittoRow implements ScenarioRow, AutoCloseable {
             broker.reportConnections(proxy, platform.connectionListener(), WAIT);
             FaultProxy network = proxy;
             ExternalBroker external = broker;
-            DuplicatingLink link = new DuplicatingLink(new DeviceLink() {
-                @Override
-                public CompletableFuture<Void> send(String to, String topic, byte[] payload, int qos,
-                        Duration timeout) {
-                    return external.sendToDevice(to, topic, payload, qos, timeout);
-                }
-
-                @Override
-                public void disconnect(String to) {
-                    network.apply(new Fault.DropConnections());
-                }
-            });
+            DuplicatingLink link = new DuplicatingLink(DeviceLink.of(external,
+                    to -> network.apply(new Fault.DropConnections())));
             platform.attach(link);
             ClientWorld.DeviceNetwork deviceNetwork = new ProxiedNetwork(network, link);
             return new ClientWorld(platform, deviceNetwork, transport, version, deviceId, () -> {

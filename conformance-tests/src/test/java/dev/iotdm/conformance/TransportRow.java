@@ -7,9 +7,7 @@ import dev.iotdm.testkit.scenario.ScenarioRow;
 import dev.iotdm.testkit.scenario.ScenarioStep;
 import dev.iotdm.testkit.scenario.ScenarioWorld;
 import dev.iotdm.transport.MqttVersion;
-import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -36,18 +34,7 @@ final class TransportRow implements ScenarioRow, AutoCloseable {
         this.version = version;
         this.restarts = restarts;
         EmbeddedBroker broker = platform.broker();
-        link = new DuplicatingLink(new DeviceLink() {
-            @Override
-            public CompletableFuture<Void> send(String clientId, String topic, byte[] payload, int qos,
-                    Duration timeout) {
-                return broker.sendToDevice(clientId, topic, payload, qos, timeout);
-            }
-
-            @Override
-            public void disconnect(String clientId) {
-                broker.disconnectDevice(clientId);
-            }
-        });
+        link = new DuplicatingLink(DeviceLink.of(broker, broker::disconnectDevice));
         platform.attach(link);
     }
 

@@ -11,7 +11,6 @@ import dev.iotdm.testkit.broker.TopicFilters;
 import dev.iotdm.testkit.fault.Fault;
 import dev.iotdm.testkit.fault.FaultProxy;
 import dev.iotdm.testkit.platform.DeviceLink;
-import dev.iotdm.testkit.platform.DeviceView;
 import dev.iotdm.testkit.platform.FakePlatform;
 import dev.iotdm.testkit.platform.FirmwareImage;
 import dev.iotdm.testkit.platform.OperationOutcome;
@@ -430,19 +429,7 @@ final class ConformanceRun {
                     wait);
             external.reportConnections(proxy, platform.connectionListener(), wait);
             FaultProxy network = proxy;
-            ExternalBroker link = external;
-            platform.attach(new DeviceLink() {
-                @Override
-                public CompletableFuture<Void> send(String to, String topic, byte[] payload, int qos,
-                        Duration timeout) {
-                    return link.sendToDevice(to, topic, payload, qos, timeout);
-                }
-
-                @Override
-                public void disconnect(String to) {
-                    network.apply(new Fault.DropConnections());
-                }
-            });
+            platform.attach(DeviceLink.of(external, id -> network.apply(new Fault.DropConnections())));
         }
 
         String host() {

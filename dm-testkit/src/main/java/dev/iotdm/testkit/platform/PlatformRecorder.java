@@ -6,6 +6,7 @@ import dev.iotdm.testkit.transcript.Transcript;
 import dev.iotdm.testkit.transcript.TranscriptEntry;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -39,6 +40,51 @@ public final class PlatformRecorder implements PlatformObserver {
      */
     public static PlatformRecorder withLiveSubscriptions() {
         return new PlatformRecorder(RuleChecker.withLiveSubscriptions(), true);
+    }
+
+    /**
+     * An observer feeding this recorder with what the platform sees of {@code clientId} only: for
+     * one device's scenario on a platform that serves others too.
+     */
+    public PlatformObserver onlyFor(String clientId) {
+        Objects.requireNonNull(clientId, "clientId");
+        PlatformRecorder recorder = this;
+        return new PlatformObserver() {
+            @Override
+            public void onConnect(Instant time, String id) {
+                if (id.equals(clientId)) {
+                    recorder.onConnect(time, id);
+                }
+            }
+
+            @Override
+            public void onDisconnect(Instant time, String id) {
+                if (id.equals(clientId)) {
+                    recorder.onDisconnect(time, id);
+                }
+            }
+
+            @Override
+            public void onMessage(TranscriptEntry entry) {
+                if (entry.clientId().equals(clientId)) {
+                    recorder.onMessage(entry);
+                }
+            }
+
+            @Override
+            public void onDecodeProblem(PlatformEvent.DecodeProblem problem) {
+                if (problem.clientId().equals(clientId)) {
+                    recorder.onDecodeProblem(problem);
+                }
+            }
+
+            @Override
+            public void onSubscribe(Instant time, String id, List<String> filters) {
+                if (id.equals(clientId)) {
+                    recorder.onSubscribe(time, id, filters);
+                }
+            }
+        };
     }
 
     /** The transcript so far. */

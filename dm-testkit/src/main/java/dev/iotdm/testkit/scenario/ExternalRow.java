@@ -4,14 +4,11 @@ import dev.iotdm.testkit.platform.DeviceView;
 import dev.iotdm.testkit.platform.FakePlatform;
 import dev.iotdm.testkit.platform.FirmwareImage;
 import dev.iotdm.testkit.platform.OperationOutcome;
-import dev.iotdm.testkit.platform.PlatformEvent;
 import dev.iotdm.testkit.platform.PlatformObserver;
 import dev.iotdm.testkit.platform.PlatformRecorder;
 import dev.iotdm.testkit.rules.CheckReport;
 import dev.iotdm.testkit.transcript.Transcript;
-import dev.iotdm.testkit.transcript.TranscriptEntry;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -79,7 +76,7 @@ public final class ExternalRow implements ScenarioRow {
     /** One scenario's view of the platform and the device, with its own recorder. */
     private final class World implements ScenarioWorld {
         private final PlatformRecorder recorder = new PlatformRecorder();
-        private final PlatformObserver observer = new OneDevice(recorder, device.clientId());
+        private final PlatformObserver observer = recorder.onlyFor(device.clientId());
 
         World() {
             platform.addObserver(observer);
@@ -195,52 +192,6 @@ public final class ExternalRow implements ScenarioRow {
         @Override
         public CompletableFuture<OperationOutcome> cancel(List<String> fields, Duration ignored) {
             return ops.cancel(fields, timeout);
-        }
-    }
-
-    /** An operation whose future gives its outcome. */
-    private record FuturePending(String describe, CompletableFuture<OperationOutcome> future) implements Pending {
-        @Override
-        public Optional<String> outcome() {
-            if (!future.isDone()) {
-                return Optional.empty();
-            }
-            try {
-                return Optional.of(String.valueOf(future.join()));
-            } catch (RuntimeException e) {
-                return Optional.of("Failed: " + e.getCause());
-            }
-        }
-    }
-
-    /** Feeds a recorder with what the platform sees of one device. */
-    private record OneDevice(PlatformRecorder recorder, String clientId) implements PlatformObserver {
-        @Override
-        public void onConnect(Instant time, String id) {
-            if (id.equals(clientId)) {
-                recorder.onConnect(time, id);
-            }
-        }
-
-        @Override
-        public void onDisconnect(Instant time, String id) {
-            if (id.equals(clientId)) {
-                recorder.onDisconnect(time, id);
-            }
-        }
-
-        @Override
-        public void onMessage(TranscriptEntry entry) {
-            if (entry.clientId().equals(clientId)) {
-                recorder.onMessage(entry);
-            }
-        }
-
-        @Override
-        public void onDecodeProblem(PlatformEvent.DecodeProblem problem) {
-            if (problem.clientId().equals(clientId)) {
-                recorder.onDecodeProblem(problem);
-            }
         }
     }
 }
