@@ -144,7 +144,7 @@ public final class FakePlatform implements AutoCloseable {
     public void attach(EmbeddedBroker attached) {
         Objects.requireNonNull(attached, "broker");
         this.broker = attached;
-        this.link = new BrokerLink(attached);
+        this.link = DeviceLink.of(attached, attached::disconnectDevice);
     }
 
     /** Sends through {@code deviceLink}, e.g. an in-memory transport. */
@@ -696,20 +696,6 @@ public final class FakePlatform implements AutoCloseable {
                     }
                 }
             });
-        }
-    }
-
-    /** The embedded broker as a {@link DeviceLink}. */
-    private record BrokerLink(EmbeddedBroker broker) implements DeviceLink {
-        @Override
-        public CompletableFuture<Void> send(String clientId, String topic, byte[] payload, int qos,
-                Duration timeout) {
-            return broker.sendToDevice(clientId, topic, payload, qos, timeout);
-        }
-
-        @Override
-        public void disconnect(String clientId) {
-            broker.disconnectDevice(clientId);
         }
     }
 
