@@ -17,7 +17,6 @@ import dev.iotdm.protocol.message.LocationField;
 import dev.iotdm.protocol.message.LogEntry;
 import dev.iotdm.protocol.message.LogSeverity;
 import dev.iotdm.protocol.message.MetadataField;
-import dev.iotdm.protocol.message.Parameter;
 import dev.iotdm.protocol.message.Rc;
 import dev.iotdm.protocol.message.Timestamp;
 import dev.iotdm.protocol.session.DeviceActionKind;
@@ -27,14 +26,13 @@ import dev.iotdm.protocol.supervisor.ReconnectPolicy;
 import dev.iotdm.protocol.topic.Direction;
 import dev.iotdm.testkit.platform.DeviceView;
 import dev.iotdm.testkit.platform.FakePlatform;
-import dev.iotdm.testkit.platform.FirmwareImage;
 import dev.iotdm.testkit.platform.OperationOutcome;
-import dev.iotdm.testkit.platform.PlatformEvent;
 import dev.iotdm.testkit.platform.PlatformObserver;
 import dev.iotdm.testkit.platform.PlatformRecorder;
 import dev.iotdm.testkit.rules.CheckReport;
 import dev.iotdm.testkit.scenario.DeviceSnapshot;
 import dev.iotdm.testkit.scenario.DeviceUnderTest;
+import dev.iotdm.testkit.scenario.FuturePending;
 import dev.iotdm.testkit.scenario.HandlerOutcome;
 import dev.iotdm.testkit.scenario.Invariants;
 import dev.iotdm.testkit.scenario.Pending;
@@ -81,22 +79,38 @@ final class ClientWorld implements ScenarioWorld {
             0.0, Duration.ofSeconds(10), 1000, Duration.ofMinutes(1));
 
     private final FakePlatform platform;
+    private final DeviceNetwork network;
+    private final AutoCloseable owned;
     private final String transport;
     private final String clientId;
     private final DeviceOptions options;
-    private final PlatformRecorder recorder = new PlatformRecorder();
+    private final PlatformRecorder recorder;
     private final PlatformObserver observer;
     private final ClientDevice device = new ClientDevice();
 
-    ClientWorld(FakePlatform platform, String transport, MqttVersion version, String deviceId) {
+    /**
+     * A world on {@code platform}, the device reaching it through {@code network}; {@code owned} is
+     * closed with the world (what the row built for this world alone, e.g. a platform on mosquitto).
+     */
+    ClientWorld(FakePlatform platform, DeviceNetwork network, String transport, MqttVersion version, String deviceId,
+            AutoCloseable owned) {
         this.platform = platform;
+        this.network = network;
+        this.owned = owned;
         this.transport = transport;
+        recorder = network.reportsSubscriptions() ? PlatformRecorder.withLiveSubscriptions() : new PlatformRecorder();
         String token = "token-" + deviceId;
         clientId = platform.registerDevice("org1", "scenario", deviceId, token);
         options = DeviceOptions.builder().org("org1").typeId("scenario").deviceId(deviceId).token(token)
-                .host(platform.broker().host()).port(platform.broker().port()).withoutTls()
+                .host(network.host()).port(network.port()).withoutTls()
                 .mqttVersion(version).build();
-        observer = new OneDevice();
+        observer = recorder.onlyFor(clientId);
+        // Wakes awaitAnswered on every new message.
+        recorder.transcript().addListener(item -> {
+            synchronized (recorder) {
+                recorder.notifyAll();
+            }
+        });
         platform.addObserver(observer);
         try {
             device.boot();
@@ -114,7 +128,8 @@ final class ClientWorld implements ScenarioWorld {
 
     @Override
     public Pending start(ScenarioStep.PlatformOp op) {
-        CompletableFuture<OperationOutcome> outcome = PlatformOps.start(op, new FakeOperations());
+        CompletableFuture<OperationOutcome> outcome = PlatformOps.start(op, PlatformOps.on(platform, clientId));
+        network.trafficStarted();
         return new FuturePending(op + " (platform operation)", outcome);
     }
 
@@ -122,10 +137,14 @@ final class ClientWorld implements ScenarioWorld {
     public void inject(ScenarioStep.Fault fault) {
         if (fault instanceof ScenarioStep.DropConnection) {
             device.expectManage();
-            platform.broker().disconnectDevice(clientId); // the client's supervisor reconnects and manages
+            network.disconnect(clientId); // the client's supervisor reconnects and manages
         } else if (fault instanceof ScenarioStep.RestartDevice) {
+            network.release();
             device.restart(false, null);
-        } else {
+        } else if (fault instanceof ScenarioStep.RestartBroker) {
+            device.expectManage(); // the client's supervisor reconnects and manages
+            network.inject(fault);
+        } else if (!network.inject(fault)) {
             throw new IllegalArgumentException(transport + " row cannot inject " + fault);
         }
     }
@@ -203,98 +222,84 @@ final class ClientWorld implements ScenarioWorld {
     public void close() {
         device.powerDown();
         platform.removeObserver(observer);
+        try {
+            owned.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not release the world's resources", e);
+        }
     }
 
-    /** Feeds the world's recorder with what the platform sees of this world's device only. */
-    private final class OneDevice implements PlatformObserver {
-        @Override
-        public void onConnect(Instant time, String id) {
-            if (id.equals(clientId)) {
-                recorder.onConnect(time, id);
-            }
+    /** Where the device connects, and how the world cuts its connection (a network fault, not the device). */
+    interface DeviceNetwork {
+        /** The host the device connects to. */
+        String host();
+
+        /** The port the device connects to. */
+        int port();
+
+        /** Closes the device's connection (ending a stall first); its supervisor reconnects. */
+        void disconnect(String clientId);
+
+        /** Whether the broker reports each SUBSCRIBE to the platform (DM-MANAGE-4, DM-SUB-1 are then checked). */
+        default boolean reportsSubscriptions() {
+            return false;
         }
 
-        @Override
-        public void onDisconnect(Instant time, String id) {
-            if (id.equals(clientId)) {
-                recorder.onDisconnect(time, id);
-            }
+        /** Injects a network fault (a duplicate, a stall, a broker restart); false when this network cannot. */
+        default boolean inject(ScenarioStep.Fault fault) {
+            return false;
         }
 
-        @Override
-        public void onMessage(TranscriptEntry entry) {
-            if (entry.clientId().equals(clientId)) {
-                synchronized (recorder) {
-                    recorder.onMessage(entry);
-                    recorder.notifyAll(); // awaitAnswered
+        /**
+         * A step has started its traffic: a stall injected before holds it until the proxy has
+         * read some of it (its byte counter moved), then delivers everything in order.
+         */
+        default void trafficStarted() {
+        }
+
+        /** Ends a stall at once (before a restart or a drop, which a held connection would block). */
+        default void release() {
+        }
+
+        /**
+         * The embedded broker of {@code platform}, which can close one client's connection itself,
+         * reports SUBSCRIBEs and restarts (when {@code restarts}); {@code link} is the platform's
+         * link, which duplicates a request when asked.
+         */
+        static DeviceNetwork embedded(FakePlatform platform, DuplicatingLink link, boolean restarts) {
+            return new DeviceNetwork() {
+                @Override
+                public boolean inject(ScenarioStep.Fault fault) {
+                    if (fault instanceof ScenarioStep.DuplicateDelivery) {
+                        link.duplicateNextRequest();
+                        return true;
+                    } else if (fault instanceof ScenarioStep.RestartBroker && restarts) {
+                        platform.broker().restart(); // in-memory persistence: sessions go, the device reconnects
+                        return true;
+                    }
+                    return false;
                 }
-            }
-        }
 
-        @Override
-        public void onDecodeProblem(PlatformEvent.DecodeProblem problem) {
-            if (problem.clientId().equals(clientId)) {
-                recorder.onDecodeProblem(problem);
-            }
-        }
-    }
+                @Override
+                public String host() {
+                    return platform.broker().host();
+                }
 
-    /** The fake platform's operations on this world's device. */
-    private final class FakeOperations implements PlatformOps.Operations<CompletableFuture<OperationOutcome>> {
-        @Override
-        public CompletableFuture<OperationOutcome> reboot(Duration timeout) {
-            return platform.reboot(clientId, timeout);
-        }
+                @Override
+                public int port() {
+                    return platform.broker().port();
+                }
 
-        @Override
-        public CompletableFuture<OperationOutcome> factoryReset(Duration timeout) {
-            return platform.factoryReset(clientId, timeout);
-        }
+                @Override
+                public void disconnect(String clientId) {
+                    platform.broker().disconnectDevice(clientId);
+                }
 
-        @Override
-        public CompletableFuture<OperationOutcome> firmwareDownload(Optional<FirmwareImage> image, Duration timeout) {
-            return platform.firmwareDownload(clientId, image, timeout);
-        }
-
-        @Override
-        public CompletableFuture<OperationOutcome> firmwareUpdate(Optional<FirmwareImage> image, Duration timeout) {
-            return platform.firmwareUpdate(clientId, image, timeout);
-        }
-
-        @Override
-        public CompletableFuture<OperationOutcome> customAction(String bundleId, String actionId,
-                List<Parameter> parameters, Duration timeout) {
-            return platform.customAction(clientId, bundleId, actionId, parameters, timeout);
-        }
-
-        @Override
-        public CompletableFuture<OperationOutcome> deviceUpdate(List<FieldValue> fields, Duration timeout) {
-            return platform.deviceUpdate(clientId, fields, timeout);
-        }
-
-        @Override
-        public CompletableFuture<OperationOutcome> observe(List<String> fields, Duration timeout) {
-            return platform.observe(clientId, fields, timeout);
-        }
-
-        @Override
-        public CompletableFuture<OperationOutcome> cancel(List<String> fields, Duration timeout) {
-            return platform.cancel(clientId, fields, timeout);
-        }
-    }
-
-    /** Something started whose future gives its outcome. */
-    private record FuturePending(String describe, CompletableFuture<?> future) implements Pending {
-        @Override
-        public Optional<String> outcome() {
-            if (!future.isDone()) {
-                return Optional.empty();
-            }
-            try {
-                return Optional.of(String.valueOf(future.join()));
-            } catch (RuntimeException e) {
-                return Optional.of("Failed: " + e.getCause());
-            }
+                @Override
+                public boolean reportsSubscriptions() {
+                    return true;
+                }
+            };
         }
     }
 
@@ -381,15 +386,13 @@ final class ClientWorld implements ScenarioWorld {
 
         @Override
         public Optional<Pending> call(ScenarioStep.DeviceCall call) {
-            if (unmanaged) {
-                return Optional.empty(); // see VirtualWorld.EngineDevice.call: a rule-book conflict
-            }
+            // Calls go out while unmanaged too: R12.20 allows them (docs/protocol.md §12 item 20).
             ManagedClient client = client();
             CompletableFuture<?> future;
             if (call instanceof ScenarioStep.SetLocation l) {
                 Location where = PlatformOps.location(l.variant());
-                location = Optional.of(where);
-                future = client.setLocation(where);
+                // The device's location once the platform accepts it: refused while unmanaged (400, §12.20).
+                future = client.setLocation(where).thenRun(() -> location = Optional.of(where));
             } else if (call instanceof ScenarioStep.AddErrorCode e) {
                 future = client.addErrorCode(e.code());
             } else if (call instanceof ScenarioStep.ClearErrorCodes) {
@@ -408,6 +411,7 @@ final class ClientWorld implements ScenarioWorld {
             } else {
                 throw new IllegalArgumentException("unknown call " + call);
             }
+            network.trafficStarted();
             return Optional.of(track(call.toString(), future));
         }
 
@@ -426,7 +430,7 @@ final class ClientWorld implements ScenarioWorld {
             }
             CompletableFuture<Void> managed = nextManage;
             expectManage();
-            platform.broker().disconnectDevice(clientId);
+            network.disconnect(clientId);
             return Optional.of(new FuturePending("the re-manage on a new connection", managed));
         }
 

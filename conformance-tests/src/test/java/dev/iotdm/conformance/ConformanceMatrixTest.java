@@ -3,6 +3,7 @@ package dev.iotdm.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iotdm.testkit.rules.RuleBook;
+import dev.iotdm.testkit.rules.RuleLevel;
 import dev.iotdm.testkit.scenario.CoverageReport;
 import dev.iotdm.testkit.scenario.RowResult;
 import dev.iotdm.testkit.scenario.ScenarioRow;
@@ -19,6 +20,12 @@ import org.junit.jupiter.api.Test;
  * The conformance suite over the transport matrix: the same seeded random scenarios on every row,
  * the invariants after each, and the rule coverage table printed at the end (CI log).
  *
+ * <p>Rows and their faults: in-memory (drop, device restart, duplicate delivery, slow link), Paho
+ * and Netty over the embedded HiveMQ (drop, device restart, duplicate delivery; broker restarts on
+ * the Paho row with {@value #BROKER_RESTARTS}), Paho and Netty over mosquitto through the fault
+ * proxy (drop, device restart, duplicate delivery, stall). A socket row's failure is shrunk in
+ * memory first when it reproduces there.
+ *
  * <p>{@code -Dconformance.scenarios=N} runs N scenarios on the in-memory row instead of its fixed
  * budget, and N / {@value #SOCKET_SHARE} (at least their fixed budget) on each socket row, where a
  * scenario costs real seconds; {@code -Dpbt.seed=N} replays a reported failure.
@@ -28,15 +35,25 @@ class ConformanceMatrixTest {
     /** Scenarios per row in the normal build: the budget that keeps the suite within minutes on 2 cores. */
     private static final int IN_MEMORY_BUDGET = 200;
     private static final int SOCKET_BUDGET = 16;
+    /** The mosquitto rows repeat the embedded rows' scenarios on another broker: a smaller share of the build's time. */
+    private static final int MOSQUITTO_BUDGET = 10;
     /** Each replay over sockets costs seconds: a small shrink budget keeps a failing build short. */
     private static final int SOCKET_SHRINK_REPLAYS = 15;
     private static final int MAX_STEPS = 25;
+    /**
+     * {@code -Dconformance.brokerRestarts=true} adds broker restarts to the Paho row's faults: each
+     * costs about 9 s on 2 cores (HiveMQ's stop), about 70 s more for the row's 16 scenarios, so
+     * they are off in the README's test command.
+     */
+    static final String BROKER_RESTARTS = "conformance.brokerRestarts";
     /** A socket row runs this many times fewer scenarios than {@code -Dconformance.scenarios} asks. */
     static final int SOCKET_SHARE = 20;
 
     /** Rules that cannot apply to a row, with the reason; printed with the table. */
-    private static final Map<String, Map<String, String>> NOT_APPLICABLE = Map.of("in-memory", ourPlatformOnly(),
-            "paho-5/hivemq", socketRow(), "netty-3_1_1/hivemq", socketRow(), "netty-5/hivemq", socketRow());
+    private static final Map<String, Map<String, String>> NOT_APPLICABLE = Map.of("in-memory", noSubscribeEvents(),
+            "paho-5/hivemq", socketRow(false), "netty-3_1_1/hivemq", socketRow(false),
+            "netty-5/hivemq", socketRow(false), "paho-5/mosquitto", socketRow(true),
+            "netty-3_1_1/mosquitto", socketRow(true));
 
     private static final List<RowResult> RESULTS = new ArrayList<>();
 
@@ -52,31 +69,51 @@ class ConformanceMatrixTest {
                         + " refuses such operations before sending",
                 "DM-CANCEL-1", "exercised only by a cancel answered with an rc other than 200; our device answers 200 (R12.27)",
                 "R12.12-NO-REPLY-WITHOUT-REQID", "needs a device/update push without reqId; the platform engine always sends one",
-                "R12.31-UNKNOWN-TOPIC-404", "needs a raw publish on an unknown iotdm-1 topic; the platform engine sends only §4 requests",
-                "DM-SUB-1", "checked where the broker's SUBSCRIBE events reach the checker (dm-cli conformance and"
-                        + " platform, RuleCheckerTest); the scenario rows' recorder sees publishes only",
-                "DM-MANAGE-4", "checked where the broker's SUBSCRIBE events reach the checker (RuleChecker.onSubscribe);"
-                        + " the scenario rows' recorder sees publishes only");
+                "R12.31-UNKNOWN-TOPIC-404", "needs a raw publish on an unknown iotdm-1 topic; the platform engine sends only §4 requests");
+    }
+
+    /** Where no broker reports SUBSCRIBEs (the in-memory pairing, mosquitto), two rules cannot be judged. */
+    private static Map<String, String> noSubscribeEvents() {
+        Map<String, String> reasons = new TreeMap<>(ourPlatformOnly());
+        reasons.put("DM-SUB-1", "checked where the broker reports each SUBSCRIBE (the embedded HiveMQ rows, dm-cli"
+                + " conformance); this row's broker does not");
+        reasons.put("DM-MANAGE-4", "checked where the broker reports each SUBSCRIBE (the embedded HiveMQ rows, dm-cli"
+                + " conformance); this row's broker does not");
+        return reasons;
     }
 
     @Test
     void paho_over_the_embedded_broker_keeps_every_invariant() {
-        try (TransportRow row = new TransportRow("paho", MqttVersion.MQTT_5)) {
+        try (TransportRow row = new TransportRow("paho", MqttVersion.MQTT_5, Boolean.getBoolean(BROKER_RESTARTS))) {
             run(row, socketBudget(SOCKET_BUDGET), SOCKET_SHRINK_REPLAYS);
         }
     }
 
     @Test
     void netty_on_mqtt_3_1_1_over_the_embedded_broker_keeps_every_invariant() {
-        try (TransportRow row = new TransportRow("netty", MqttVersion.MQTT_3_1_1)) {
+        try (TransportRow row = new TransportRow("netty", MqttVersion.MQTT_3_1_1, false)) {
             run(row, socketBudget(SOCKET_BUDGET), SOCKET_SHRINK_REPLAYS);
         }
     }
 
     @Test
     void netty_on_mqtt_5_over_the_embedded_broker_keeps_every_invariant() {
-        try (TransportRow row = new TransportRow("netty", MqttVersion.MQTT_5)) {
+        try (TransportRow row = new TransportRow("netty", MqttVersion.MQTT_5, false)) {
             run(row, socketBudget(SOCKET_BUDGET), SOCKET_SHRINK_REPLAYS);
+        }
+    }
+
+    @Test
+    void paho_on_mqtt_5_over_mosquitto_keeps_every_invariant() {
+        try (MosquittoRow row = MosquittoRow.startOrSkip("paho", MqttVersion.MQTT_5)) {
+            run(row, socketBudget(MOSQUITTO_BUDGET), SOCKET_SHRINK_REPLAYS);
+        }
+    }
+
+    @Test
+    void netty_on_mqtt_3_1_1_over_mosquitto_keeps_every_invariant() {
+        try (MosquittoRow row = MosquittoRow.startOrSkip("netty", MqttVersion.MQTT_3_1_1)) {
+            run(row, socketBudget(MOSQUITTO_BUDGET), SOCKET_SHRINK_REPLAYS);
         }
     }
 
@@ -86,19 +123,25 @@ class ConformanceMatrixTest {
     }
 
     /** A socket row runs in real time: no scenario waits out a manage lifetime. */
-    private static Map<String, String> socketRow() {
-        Map<String, String> reasons = new TreeMap<>(ourPlatformOnly());
+    private static Map<String, String> socketRow(boolean plainBroker) {
+        Map<String, String> reasons = new TreeMap<>(plainBroker ? noSubscribeEvents() : ourPlatformOnly());
         reasons.put("C13.6-REMANAGE-BEFORE-EXPIRY", "needs a manage lifetime (at least an hour, R12.13) to run out;"
                 + " only the in-memory row's virtual clock crosses one");
         return reasons;
     }
 
     private static void run(ScenarioRow row, int budget, int shrinkReplays) {
-        RowResult result = new ScenarioRunner(row, MAX_STEPS, shrinkReplays).run(budget);
+        ScenarioRunner runner = new ScenarioRunner(row, MAX_STEPS, shrinkReplays);
+        // A socket row's failure is shrunk in memory first when it reproduces there (a replay costs
+        // microseconds there, seconds here), then confirmed on the socket row.
+        RowResult result = (row instanceof InMemoryRow ? runner : runner.shrinkingFirstOn(new InMemoryRow())).run(budget);
         synchronized (RESULTS) {
             RESULTS.add(result);
         }
-        assertThat(result.violated()).as("rules violated on row %s", row.name()).isEmpty();
+        // Informational findings (an identical second answer: a QoS 1 redelivery after a dropped
+        // connection, DM-RESP-4) fail nobody (Verdict); the coverage table shows them.
+        assertThat(result.violated()).filteredOn(id -> RuleBook.standard().require(id).level() != RuleLevel.INFORMATIONAL)
+                .as("rules violated on row %s", row.name()).isEmpty();
         CoverageReport coverage = CoverageReport.of(RuleBook.standard(), List.of(result), NOT_APPLICABLE);
         assertThat(coverage.missing(result)).as("applicable rules no scenario exercised on row %s", row.name())
                 .isEmpty();

@@ -1,5 +1,7 @@
 package dev.iotdm.conformance;
 
+import dev.iotdm.testkit.broker.EmbeddedBroker;
+import dev.iotdm.testkit.platform.DeviceLink;
 import dev.iotdm.testkit.platform.FakePlatform;
 import dev.iotdm.testkit.scenario.ScenarioRow;
 import dev.iotdm.testkit.scenario.ScenarioStep;
@@ -19,12 +21,21 @@ final class TransportRow implements ScenarioRow, AutoCloseable {
     private final String transport;
     private final MqttVersion version;
     private final FakePlatform platform = FakePlatform.start();
+    private final DuplicatingLink link;
+    private final boolean restarts;
     private final AtomicInteger devices = new AtomicInteger();
 
-    /** The row of {@code transport} speaking {@code version}. */
-    TransportRow(String transport, MqttVersion version) {
+    /**
+     * The row of {@code transport} speaking {@code version}; {@code restarts}: whether its scenarios
+     * restart the broker (about 5 s each, so one row of the build's budget does).
+     */
+    TransportRow(String transport, MqttVersion version, boolean restarts) {
         this.transport = transport;
         this.version = version;
+        this.restarts = restarts;
+        EmbeddedBroker broker = platform.broker();
+        link = new DuplicatingLink(DeviceLink.of(broker, broker::disconnectDevice));
+        platform.attach(link);
     }
 
     @Override
@@ -34,12 +45,15 @@ final class TransportRow implements ScenarioRow, AutoCloseable {
 
     @Override
     public ScenarioWorld newWorld() {
-        return new ClientWorld(platform, transport, version, "scenario" + devices.incrementAndGet());
+        return new ClientWorld(platform, ClientWorld.DeviceNetwork.embedded(platform, link, restarts), transport, version,
+                "scenario" + devices.incrementAndGet(), () -> { });
     }
 
     @Override
     public boolean supports(ScenarioStep.Fault fault) {
-        return fault instanceof ScenarioStep.DropConnection || fault instanceof ScenarioStep.RestartDevice;
+        return fault instanceof ScenarioStep.DropConnection || fault instanceof ScenarioStep.RestartDevice
+                || fault instanceof ScenarioStep.DuplicateDelivery
+                || (restarts && fault instanceof ScenarioStep.RestartBroker);
     }
 
     @Override

@@ -47,6 +47,14 @@ public final class VirtualPairing {
     private final List<PlatformAction.SendToDevice> held = new ArrayList<>();
     private final List<SessionEvent> deviceEvents = new ArrayList<>();
     private final Map<OperationToken, OperationOutcome> outcomes = new HashMap<>();
+    /** Messages on a slow link, in the order they were sent; each arrives at its due time. */
+    private final List<InFlight> inFlight = new ArrayList<>();
+    private Duration delay = Duration.ZERO;
+    private boolean duplicateNextRequest;
+
+    /** A message on its way: delivered by {@code arrive} at {@code due}. */
+    private record InFlight(Instant due, Runnable arrive) {
+    }
 
     /**
      * A pairing of a registered device with the platform.
@@ -87,7 +95,9 @@ public final class VirtualPairing {
     /** Connects the device: CONNACK, then the subscriptions, as a broker would answer them. */
     public void connect() {
         connected = true;
-        platform.deviceConnected(now, clientId);
+        // The broker's news of the connection travels the link too, so a delayed publish never
+        // reaches the platform after the disconnect that followed it.
+        send(() -> platform.deviceConnected(now, clientId));
         device.connected(now, false);
         pump();
     }
@@ -100,7 +110,7 @@ public final class VirtualPairing {
         connected = false;
         subscribed = false;
         device.connectionLost(now);
-        platform.deviceDisconnected(now, clientId);
+        send(() -> platform.deviceDisconnected(now, clientId));
         pump();
     }
 
@@ -112,23 +122,66 @@ public final class VirtualPairing {
         device = new DeviceSession(sessionConfig, store.load().orElse(DeviceState.INITIAL));
     }
 
-    /** Moves virtual time forward, firing every timer of both sides in time order. */
+    /**
+     * From now on every message takes {@code by} to reach the other side, in virtual time (a
+     * slow link); {@link Duration#ZERO} makes the link instant again. Order is kept.
+     */
+    public void delay(Duration by) {
+        this.delay = Objects.requireNonNull(by, "by");
+    }
+
+    /**
+     * The platform's next request reaches the device twice with the same reqId, as a broker's
+     * QoS 1 redelivery would (the engine has no DUP input: the payload is all it sees).
+     */
+    public void duplicateNextRequest() {
+        duplicateNextRequest = true;
+    }
+
+    /** When the next message on the slow link arrives; empty when none is on its way. */
+    public Optional<Instant> nextArrival() {
+        return inFlight.stream().map(InFlight::due).min(Instant::compareTo);
+    }
+
+    /** Moves virtual time forward, firing every timer of both sides and every arrival in time order. */
     public void advance(Duration by) {
         Instant target = now.plus(by);
         while (true) {
-            Optional<Instant> next = earliest(device.nextTimer(), platform.nextTimer());
+            Optional<Instant> next = earliest(earliest(device.nextTimer(), platform.nextTimer()), nextArrival());
             if (next.isEmpty() || next.get().isAfter(target)) {
                 break;
             }
             if (next.get().isAfter(now)) {
                 now = next.get();
             }
+            arrive();
             device.tick(now);
             platform.tick(now);
             pump();
         }
         now = target;
         pump();
+    }
+
+    /** Delivers, in sending order, the messages due by now (a later one never overtakes an earlier one). */
+    private void arrive() {
+        while (!inFlight.isEmpty() && !inFlight.get(0).due().isAfter(now)) {
+            inFlight.remove(0).arrive().run();
+            pump();
+        }
+    }
+
+    /** Runs {@code arrival} now on an instant link, else queues it behind what is already on its way. */
+    private void send(Runnable arrival) {
+        if (delay.isZero() && inFlight.isEmpty()) {
+            arrival.run();
+        } else {
+            Instant due = now.plus(delay);
+            if (!inFlight.isEmpty() && inFlight.get(inFlight.size() - 1).due().isAfter(due)) {
+                due = inFlight.get(inFlight.size() - 1).due(); // order is kept when the delay shrinks
+            }
+            inFlight.add(new InFlight(due, arrival));
+        }
     }
 
     /** Moves both engines' outputs to each other until neither has anything left to say. */
@@ -179,7 +232,8 @@ public final class VirtualPairing {
             waiting.forEach(this::deliver);
         } else if (a instanceof SessionAction.Publish p) {
             if (connected) {
-                platform.devicePublished(now, clientId, p.topic(), p.payload(), p.qos(), false);
+                // The broker has it (PUBACK now); the platform gets it over the link.
+                send(() -> platform.devicePublished(now, clientId, p.topic(), p.payload(), p.qos(), false));
                 device.publishCompleted(now, p.id());
             } else {
                 device.publishFailed(now, p.id(), dev.iotdm.protocol.session.PublishFailure.NOT_CONNECTED);
@@ -195,7 +249,7 @@ public final class VirtualPairing {
 
     private void platformAction(PlatformAction a) {
         if (a instanceof PlatformAction.SendToDevice s) {
-            deliver(s);
+            send(() -> deliver(s));
         } else if (a instanceof PlatformAction.DisconnectDevice) {
             dropConnection();
         } else if (a instanceof PlatformAction.OperationCompleted c) {
@@ -209,6 +263,10 @@ public final class VirtualPairing {
     private void deliver(PlatformAction.SendToDevice s) {
         if (connected && subscribed) {
             device.messageArrived(now, s.topic(), s.payload());
+            if (duplicateNextRequest && !s.topic().equals("iotdm-1/response")) {
+                duplicateNextRequest = false;
+                device.messageArrived(now, s.topic(), s.payload());
+            }
         } else {
             held.add(s);
         }

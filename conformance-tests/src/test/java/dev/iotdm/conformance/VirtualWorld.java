@@ -16,6 +16,7 @@ import dev.iotdm.protocol.session.DeviceActionKind;
 import dev.iotdm.protocol.session.DeviceState;
 import dev.iotdm.protocol.session.DeviceStateStore;
 import dev.iotdm.protocol.session.ManageParams;
+import dev.iotdm.protocol.session.RequestOutcome;
 import dev.iotdm.protocol.session.SessionConfig;
 import dev.iotdm.protocol.session.SessionEvent;
 import dev.iotdm.testkit.platform.DeviceView;
@@ -123,6 +124,10 @@ final class VirtualWorld implements ScenarioWorld {
             pair.connect();
         } else if (fault instanceof ScenarioStep.RestartDevice) {
             device.restart(false);
+        } else if (fault instanceof ScenarioStep.DuplicateDelivery) {
+            pair.duplicateNextRequest();
+        } else if (fault instanceof ScenarioStep.Delay d) {
+            pair.delay(Duration.ofSeconds(d.seconds()));
         } else {
             throw new IllegalArgumentException("the in-memory pairing cannot inject " + fault);
         }
@@ -139,11 +144,14 @@ final class VirtualWorld implements ScenarioWorld {
             List<String> open = new ArrayList<>();
             started.stream().filter(p -> p.outcome().isEmpty()).forEach(p -> open.add(p.describe()));
             device.open(open);
+            // Every publish either side made is delivered: nothing may still be on the slow link.
+            pair.nextArrival().ifPresent(due -> open.add("messages on the link, next due " + due));
             if (open.isEmpty()) {
                 return;
             }
-            Optional<Instant> next = VirtualPairing.earliest(
-                    VirtualPairing.earliest(pair.device().nextTimer(), platform.nextTimer()), device.nextDue());
+            Optional<Instant> next = VirtualPairing.earliest(VirtualPairing.earliest(
+                    VirtualPairing.earliest(pair.device().nextTimer(), platform.nextTimer()), device.nextDue()),
+                    pair.nextArrival());
             if (next.isEmpty() || next.get().isAfter(deadline)) {
                 throw new ScenarioException("still open at " + pair.now() + " with no timer to wait for before "
                         + deadline + ": " + open);
@@ -186,6 +194,8 @@ final class VirtualWorld implements ScenarioWorld {
         private final List<Deferred> deferred = new ArrayList<>();
         private final List<Long> background = new ArrayList<>();
         private Optional<Location> location = Optional.empty();
+        /** Locations sent and not yet answered, by request token. */
+        private final Map<Long, Location> locations = new HashMap<>();
         private Optional<JsonObject> metadata = Optional.empty();
         private int autoManaged;
 
@@ -212,17 +222,12 @@ final class VirtualWorld implements ScenarioWorld {
         @Override
         public Optional<Pending> call(ScenarioStep.DeviceCall call) {
             Instant now = pair.now();
-            if (!pair.device().wantsManaged()) {
-                // R12.20 allows diagnostics while unmanaged but DM-MANAGE-1 and R12.14 then flag the
-                // first request after a reconnect: a rule-book conflict reported to the lead. Until it
-                // is settled the scenario application makes no calls while unmanaged.
-                return Optional.empty();
-            }
+            // Calls go out while unmanaged too: R12.20 allows them (docs/protocol.md §12 item 20).
             long token;
             if (call instanceof ScenarioStep.SetLocation l) {
                 Location where = PlatformOps.location(l.variant());
-                location = Optional.of(where);
                 token = pair.device().updateLocation(now, where);
+                locations.put(token, where); // the device's location once the platform accepts it
             } else if (call instanceof ScenarioStep.AddErrorCode e) {
                 token = pair.device().addErrorCode(now, e.code());
             } else if (call instanceof ScenarioStep.ClearErrorCodes) {
@@ -314,6 +319,10 @@ final class VirtualWorld implements ScenarioWorld {
         private void onEvent(SessionEvent e) {
             if (e instanceof SessionEvent.RequestCompleted c) {
                 outcomes.put(c.token(), c.outcome().toString());
+                Location sent = locations.remove(c.token());
+                if (sent != null && c.outcome() instanceof RequestOutcome.Answered a && a.response().rc().code() == 200) {
+                    location = Optional.of(sent); // refused while unmanaged (400, §12.20): not the device's location
+                }
             } else if (e instanceof SessionEvent.AutoManageSucceeded) {
                 autoManaged++;
             } else if (e instanceof SessionEvent.DeviceActionRequested a) {
@@ -389,7 +398,7 @@ final class VirtualWorld implements ScenarioWorld {
             if (wipe) {
                 background.add(remember("manage after factory reset", pair.device().manage(pair.now(), MANAGE)));
             }
-            if (pair.device().wantsManaged()) { // see call(): no calls while unmanaged
+            if (pair.device().wantsManaged()) { // an unmanaged application re-applies nothing
                 location.ifPresent(l -> background.add(remember("location after restart",
                         pair.device().updateLocation(pair.now(), l))));
             }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,6 +50,13 @@ final class ConformanceCommand implements Callable<Integer> {
             description = "The plain MQTT port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     private int port;
 
+    @Option(names = "--broker", paramLabel = "HOST:PORT",
+            description = "Attach to this MQTT broker (e.g. mosquitto, anonymous access) instead of starting the"
+                    + " embedded one: the platform connects to it as an ordinary client, and the device connects"
+                    + " through a proxy on 127.0.0.1:--port that reports its connections. A plain broker reports no"
+                    + " SUBSCRIBE, so DM-SUB-1 and DM-MANAGE-4 are not checked.")
+    private String broker;
+
     @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "120",
             description = "How long the device may take to connect and manage, and to manage again after a reboot"
                     + " or factory reset, 1 to 3600 seconds (default: ${DEFAULT-VALUE}).")
@@ -75,6 +83,12 @@ final class ConformanceCommand implements Callable<Integer> {
                     + " at spaces (no shell).")
     private String runDevice;
 
+    @Option(names = "--scenarios", paramLabel = "N", defaultValue = "0",
+            description = "After the fixed operations, run N seeded random scenarios of platform operations on the"
+                    + " device (dm-testkit's scenario engine; -Dpbt.seed=S replays one), shrunk and printed with their"
+                    + " seed if one fails, 0 to 1000 (default: ${DEFAULT-VALUE}).")
+    private int scenarios;
+
     @Option(names = "--no-transcript", description = "Do not print the live transcript.")
     private boolean noTranscript;
 
@@ -90,6 +104,9 @@ final class ConformanceCommand implements Callable<Integer> {
         }
         if (waitSeconds < 1 || waitSeconds > 3600) {
             throw usage("--wait must be 1 to 3600 seconds, was " + waitSeconds);
+        }
+        if (scenarios < 0 || scenarios > 1000) {
+            throw usage("--scenarios must be 0 to 1000, was " + scenarios);
         }
         if (timeoutSeconds < 1 || timeoutSeconds > 3600) {
             throw usage("--timeout must be 1 to 3600 seconds, was " + timeoutSeconds);
@@ -107,8 +124,22 @@ final class ConformanceCommand implements Callable<Integer> {
         if (runDevice != null && runDevice.isBlank()) {
             throw usage("--run-device must name a command");
         }
-        ConformanceRun run = new ConformanceRun(io.out(), device, port, Duration.ofSeconds(waitSeconds),
-                Duration.ofSeconds(timeoutSeconds), bundleActions, reportDir, childCommand, !noTranscript);
+        Optional<ConformanceRun.BrokerAddress> attach = Optional.empty();
+        if (broker != null) {
+            int colon = broker.lastIndexOf(':');
+            int brokerPort;
+            try {
+                brokerPort = colon > 0 ? Integer.parseInt(broker.substring(colon + 1)) : -1;
+            } catch (NumberFormatException e) {
+                brokerPort = -1;
+            }
+            if (brokerPort < 1 || brokerPort > 65535) {
+                throw usage("--broker must be HOST:PORT with a port of 1 to 65535, was '" + broker + "'");
+            }
+            attach = Optional.of(new ConformanceRun.BrokerAddress(broker.substring(0, colon), brokerPort));
+        }
+        ConformanceRun run = new ConformanceRun(io.out(), device, attach, port, Duration.ofSeconds(waitSeconds),
+                Duration.ofSeconds(timeoutSeconds), bundleActions, scenarios, reportDir, childCommand, !noTranscript);
         return run.run();
     }
 

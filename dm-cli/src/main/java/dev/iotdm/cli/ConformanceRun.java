@@ -6,8 +6,11 @@ import dev.iotdm.protocol.json.JsonObject;
 import dev.iotdm.protocol.message.FieldValue;
 import dev.iotdm.protocol.message.MetadataField;
 import dev.iotdm.protocol.message.Supports;
+import dev.iotdm.testkit.broker.ExternalBroker;
 import dev.iotdm.testkit.broker.TopicFilters;
-import dev.iotdm.testkit.platform.DeviceView;
+import dev.iotdm.testkit.fault.Fault;
+import dev.iotdm.testkit.fault.FaultProxy;
+import dev.iotdm.testkit.platform.DeviceLink;
 import dev.iotdm.testkit.platform.FakePlatform;
 import dev.iotdm.testkit.platform.FirmwareImage;
 import dev.iotdm.testkit.platform.OperationOutcome;
@@ -15,6 +18,13 @@ import dev.iotdm.testkit.platform.PlatformConfig;
 import dev.iotdm.testkit.platform.PlatformRecorder;
 import dev.iotdm.testkit.rules.Audience;
 import dev.iotdm.testkit.rules.RuleTable;
+import dev.iotdm.testkit.scenario.ExternalRow;
+import dev.iotdm.testkit.scenario.RowResult;
+import dev.iotdm.testkit.scenario.ScenarioFailure;
+import dev.iotdm.testkit.scenario.ScenarioRunner;
+import dev.iotdm.transport.MqttConnectOptions;
+import dev.iotdm.transport.MqttVersion;
+import dev.iotdm.transport.Transports;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -61,11 +71,18 @@ final class ConformanceRun {
     static final String PROBE_ACTION = "iotdm-conformance-probe";
     /** How long the device may take, after manage, to subscribe to the request topics (iot-java subscribes late). */
     private static final Duration SUBSCRIBE_GRACE = Duration.ofSeconds(5);
+    private static final int SCENARIO_STEPS = 10;
+    /** Each replay runs on the real device: a small shrink budget keeps a failing run short. */
+    private static final int SCENARIO_SHRINK_REPLAYS = 10;
     private static final Duration POLL = Duration.ofMillis(100);
     private static final String REQUEST_TOPIC = "iotdm-1/observe";
 
     private final PrintStream out;
     private final DeviceSpec device;
+    private final Optional<BrokerAddress> attach;
+    private final int scenarios;
+    /** Why the scenarios failed, when they did: the exit code is then 1 too. */
+    private Optional<String> scenarioFailure = Optional.empty();
     private final int port;
     private final Duration wait;
     private final Duration timeout;
@@ -75,10 +92,13 @@ final class ConformanceRun {
     private final boolean transcript;
     private final List<OpResult> results = new ArrayList<>();
 
-    ConformanceRun(PrintStream out, DeviceSpec device, int port, Duration wait, Duration timeout,
-            List<BundleAction> actions, Path reportDir, List<String> childCommand, boolean transcript) {
+    ConformanceRun(PrintStream out, DeviceSpec device, Optional<BrokerAddress> attach, int port, Duration wait,
+            Duration timeout, List<BundleAction> actions, int scenarios, Path reportDir, List<String> childCommand,
+            boolean transcript) {
+        this.scenarios = scenarios;
         this.out = Objects.requireNonNull(out, "out");
         this.device = Objects.requireNonNull(device, "device");
+        this.attach = Objects.requireNonNull(attach, "attach");
         this.port = port;
         this.wait = Objects.requireNonNull(wait, "wait");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
@@ -90,30 +110,38 @@ final class ConformanceRun {
 
     /** Runs everything; {@link DmCli#OK} when no required rule was violated and the device managed. */
     int run() throws IOException, InterruptedException {
-        PlatformRecorder recorder = new PlatformRecorder();
+        // The embedded broker reports each SUBSCRIBE in order with the messages: DM-MANAGE-4 is checked live.
+        PlatformRecorder recorder = attach.isEmpty() ? PlatformRecorder.withLiveSubscriptions() : new PlatformRecorder();
+        PlatformConfig config = PlatformConfig.defaults().withOperationTimeout(timeout);
         String clientId;
         boolean managed;
-        try (FakePlatform platform = FakePlatform.builder()
-                .config(PlatformConfig.defaults().withOperationTimeout(timeout))
-                .brokerOptions(b -> b.port(port)).build();
+        try (PlatformSide side = attach.isEmpty() ? PlatformSide.embedded(config, port) : PlatformSide.attached(config);
                 FirmwareServer good = FirmwareServer.start("conformance-fw", "2.0.0", 64 * 1024,
                         FirmwareServer.Digest.SHA256);
                 FirmwareServer tampered = FirmwareServer.start("conformance-fw", "2.0.1-tampered", 64 * 1024,
                         FirmwareServer.Digest.SHA256)) {
+            FakePlatform platform = side.platform();
             platform.addObserver(recorder);
             if (transcript) {
                 recorder.transcript().addListener(new TranscriptPrinter(out, false));
             }
             clientId = platform.registerDevice(device.org(), device.typeId(), device.deviceId(), device.token());
-            String host = platform.broker().host();
-            int brokerPort = platform.broker().port();
+            if (attach.isPresent()) {
+                BrokerAddress to = attach.get();
+                side.attach(to, port, clientId, device.org(), wait);
+                out.println("attached to the broker at " + WireText.escape(to.host()) + ":" + to.port()
+                        + "; the device connects through a proxy that reports its connections (a plain broker reports"
+                        + " no SUBSCRIBE: DM-SUB-1 and DM-MANAGE-4 are not checked)");
+            }
+            String host = side.host();
+            int brokerPort = side.port();
             out.println("iotdm conformance: waiting up to " + wait.toSeconds() + " s for " + WireText.escape(clientId)
                     + " at mqtt://" + host + ":" + brokerPort + " (username use-token-auth, password = token)");
             Process child = startChild(host, brokerPort);
             try {
                 managed = awaitManaged(platform, clientId);
                 if (managed) {
-                    exercise(platform, recorder, clientId, good, tampered);
+                    exercise(side, recorder, clientId, good, tampered);
                 }
                 recorder.checker().finish(Instant.now());
             } finally {
@@ -131,10 +159,12 @@ final class ConformanceRun {
         out.print(text);
         out.println("report written to " + reportDir.toAbsolutePath() + " (conformance.txt, conformance-junit.xml,"
                 + " conformance.json)");
-        boolean passed = managed && table.verdict().passed();
+        boolean passed = managed && table.verdict().passed() && scenarioFailure.isEmpty();
         out.println(passed ? "CONFORMANCE PASSED: no required rule violated"
-                : managed ? "CONFORMANCE FAILED: " + table.verdict().failures().size() + " required rule violation(s)"
-                        : "CONFORMANCE FAILED: the device never connected and managed within " + wait.toSeconds() + " s");
+                : !managed ? "CONFORMANCE FAILED: the device never connected and managed within " + wait.toSeconds() + " s"
+                        : !table.verdict().passed() ? "CONFORMANCE FAILED: " + table.verdict().failures().size()
+                                + " required rule violation(s)"
+                                : "CONFORMANCE FAILED: a scenario failed (see its shrunk transcript above)");
         return passed ? DmCli.OK : DmCli.FAILED;
     }
 
@@ -150,8 +180,46 @@ final class ConformanceRun {
     }
 
     /** Runs the operations the device's supports allow, in an order that leaves the destructive ones last. */
-    private void exercise(FakePlatform platform, PlatformRecorder recorder, String clientId, FirmwareServer good,
+    private void exercise(PlatformSide side, PlatformRecorder recorder, String clientId, FirmwareServer good,
             FirmwareServer tampered) throws InterruptedException {
+        FakePlatform platform = side.platform();
+        if (side.reportsSubscriptions() && !checkSubscription(platform, recorder, clientId)) {
+            return;
+        }
+        operations(platform, clientId, good, tampered);
+        if (scenarios > 0) {
+            runScenarios(platform, clientId, good, tampered);
+        }
+    }
+
+    /**
+     * Seeded scenarios of platform operations on the device ({@link ExternalRow}): its traffic is
+     * in the rule table too; a failing scenario is shrunk on the device itself and printed.
+     */
+    private void runScenarios(FakePlatform platform, String clientId, FirmwareServer good, FirmwareServer tampered) {
+        FirmwareImage image = FirmwareImage.of("2.0.0", "conformance-fw", good.uri(), good.verifier().hex());
+        FirmwareImage bad = FirmwareImage.of("2.0.1", "conformance-fw", tampered.uri(), good.verifier().hex());
+        ExternalRow row = new ExternalRow(platform, clientId, verifies -> verifies ? image : bad, timeout);
+        out.println("> " + scenarios + " seeded scenarios of platform operations, up to " + SCENARIO_STEPS + " steps each");
+        long t0 = System.nanoTime();
+        String outcome;
+        try {
+            RowResult result = new ScenarioRunner(row, SCENARIO_STEPS, SCENARIO_SHRINK_REPLAYS).run(scenarios);
+            outcome = "OK: " + result.scenarios() + " passed (seed " + result.seed() + ", replay with -Dpbt.seed="
+                    + result.seed() + ")";
+        } catch (ScenarioFailure f) {
+            scenarioFailure = Optional.of(f.getMessage());
+            out.println(f.getMessage());
+            outcome = "FAILED: " + firstLine(f.getMessage());
+        }
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        results.add(new OpResult(scenarios + " scenarios", "every one passes", outcome, millis));
+        out.println("< scenarios: " + WireText.escape(outcome) + " (" + millis + " ms)");
+    }
+
+    /** Whether the device holds a subscription for platform requests; false after the one probe that records it does not. */
+    private boolean checkSubscription(FakePlatform platform, PlatformRecorder recorder, String clientId)
+            throws InterruptedException {
         Set<String> filters = awaitRequestSubscription(platform, clientId);
         recorder.checker().onSubscribe(Instant.now(), clientId, List.copyOf(filters));
         out.println("the device subscribed to: " + (filters.isEmpty() ? "nothing" : WireText.escape(String.join(" ",
@@ -161,8 +229,13 @@ final class ConformanceRun {
             op("observe (probe: no subscription for " + REQUEST_TOPIC + ")", "not delivered",
                     () -> platform.observe(clientId, List.of(FieldValue.METADATA), SUBSCRIBE_GRACE));
             out.println("skipping the other operations: the device holds no subscription for platform requests");
-            return;
+            return false;
         }
+        return true;
+    }
+
+    private void operations(FakePlatform platform, String clientId, FirmwareServer good, FirmwareServer tampered)
+            throws InterruptedException {
         Supports supports = platform.device(clientId).supports().orElse(Supports.NONE);
         out.println("the device declares: deviceActions " + supports.deviceActions() + ", firmwareActions "
                 + supports.firmwareActions() + ", bundles " + WireText.escape(supports.bundleIds().toString()));
@@ -306,5 +379,84 @@ final class ConformanceRun {
         }
         int nl = text.indexOf('\n');
         return nl < 0 ? text : text.substring(0, nl);
+    }
+
+    /**
+     * A broker to attach to ({@code --broker}).
+     *
+     * @param host its host name or address
+     * @param port its plain MQTT port
+     */
+    record BrokerAddress(String host, int port) {
+        BrokerAddress {
+            Objects.requireNonNull(host, "host");
+        }
+    }
+
+    /**
+     * The platform and how the device reaches it: the embedded broker, or an attached broker with
+     * the platform as its client ({@link ExternalBroker}) and a {@link FaultProxy} the device
+     * connects through, which reports its connections (a plain broker tells nobody).
+     */
+    private static final class PlatformSide implements AutoCloseable {
+        private final FakePlatform platform;
+        private FaultProxy proxy;
+        private ExternalBroker external;
+
+        private PlatformSide(FakePlatform platform) {
+            this.platform = platform;
+        }
+
+        static PlatformSide embedded(PlatformConfig config, int port) {
+            return new PlatformSide(FakePlatform.builder().config(config).brokerOptions(b -> b.port(port)).build());
+        }
+
+        static PlatformSide attached(PlatformConfig config) {
+            return new PlatformSide(FakePlatform.builder().config(config).withoutBroker().build());
+        }
+
+        FakePlatform platform() {
+            return platform;
+        }
+
+        /** Connects the platform to {@code to} for {@code clientId} and opens the device's proxy on {@code listenPort}. */
+        void attach(BrokerAddress to, int listenPort, String clientId, String org, Duration wait) {
+            proxy = FaultProxy.open(to.host(), to.port(), listenPort);
+            MqttConnectOptions options = MqttConnectOptions.builder().clientId("a:" + org + ":iotdm-conformance")
+                    .host(to.host()).port(to.port()).version(MqttVersion.MQTT_3_1_1).build();
+            // Found by name through ServiceLoader: dm-cli names no transport library.
+            external = ExternalBroker.connect(Transports.load("netty"), options, clientId, platform.publishListener(),
+                    wait);
+            external.reportConnections(proxy, platform.connectionListener(), wait);
+            FaultProxy network = proxy;
+            platform.attach(DeviceLink.of(external, id -> network.apply(new Fault.DropConnections())));
+        }
+
+        String host() {
+            return proxy != null ? "127.0.0.1" : platform.broker().host();
+        }
+
+        int port() {
+            return proxy != null ? proxy.port() : platform.broker().port();
+        }
+
+        /** Whether the broker reports the device's subscriptions (only the embedded one does). */
+        boolean reportsSubscriptions() {
+            return proxy == null;
+        }
+
+        @Override
+        public void close() {
+            try {
+                if (external != null) {
+                    external.close();
+                }
+                if (proxy != null) {
+                    proxy.close();
+                }
+            } finally {
+                platform.close();
+            }
+        }
     }
 }

@@ -1,9 +1,11 @@
 package dev.iotdm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.iotdm.client.ManagedClient;
 import dev.iotdm.client.config.DeviceOptions;
+import dev.iotdm.testkit.broker.Mosquitto;
 import dev.iotdm.testkit.raw.ConnectOptions;
 import dev.iotdm.testkit.raw.MqttPublish;
 import dev.iotdm.testkit.raw.RawMqttClient;
@@ -69,7 +71,8 @@ class ConformanceCommandTest {
 
     @Test
     void our_managed_client_sample_device_over_paho_passes_with_every_operation() throws Exception {
-        CompletableFuture<Integer> exit = start("conf-1", "tok-1", 60, 30, "--action", DemoDevice.BUNDLE + "/" + DemoDevice.ACTION);
+        CompletableFuture<Integer> exit = start("conf-1", "tok-1", 60, 30, "--action", DemoDevice.BUNDLE + "/" + DemoDevice.ACTION,
+                "--scenarios", "3");
         Matcher m = out.await(LISTENING, WAIT);
         DeviceOptions options = DeviceOptions.builder().org(ORG).typeId(TYPE).deviceId("conf-1").token("tok-1")
                 .host(m.group(1)).port(Integer.parseInt(m.group(2))).withoutTls().mqttVersion(MqttVersion.MQTT_5).build();
@@ -83,7 +86,7 @@ class ConformanceCommandTest {
         assertThat(out.text()).contains("CONFORMANCE PASSED: no required rule violated",
                 "PASSED (external device): 0 failing violation(s)", "the device subscribed to: ",
                 "firmware download with a wrong verifier", "got FAILED updateStatus VERIFICATION_FAILED",
-                "< reboot: OK", "< factory reset: OK");
+                "< reboot: OK", "< factory reset: OK", "< scenarios: OK: 3 passed");
         assertThat(out.text()).containsPattern("DM-FW-DOWNLOAD +required +yes +no +passed")
                 .containsPattern("DM-ACTION-2 +required +yes +no +passed");
         Path report = dir.resolve("report");
@@ -94,9 +97,56 @@ class ConformanceCommandTest {
                 .isZero();
     }
 
+    /**
+     * {@code --broker}: the command attaches to mosquitto (the platform as its client, the device
+     * through the command's proxy); the README's Python device when python3-paho-mqtt is
+     * installed, else our ManagedClient sample device in-process.
+     */
+    @Test
+    void attached_to_mosquitto_with_broker_a_sample_device_passes() throws Exception {
+        assumeTrue(Mosquitto.installedOrFailOnCi(), "mosquitto is not installed at " + Mosquitto.BINARY);
+        try (Mosquitto mosquitto = Mosquitto.start(WAIT)) {
+            String broker = mosquitto.host() + ":" + mosquitto.port();
+            int code;
+            if (pythonPahoInstalled()) {
+                code = start("py-1", "tok-py", 60, 30, "--broker", broker, "--run-device",
+                        "/usr/bin/python3 " + PYTHON_SAMPLE.toAbsolutePath()).get(RUN.toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                CompletableFuture<Integer> exit = start("conf-2", "tok-2", 60, 30, "--broker", broker);
+                Matcher m = out.await(LISTENING, WAIT);
+                DeviceOptions options = DeviceOptions.builder().org(ORG).typeId(TYPE).deviceId("conf-2").token("tok-2")
+                        .host(m.group(1)).port(Integer.parseInt(m.group(2))).withoutTls()
+                        .mqttVersion(MqttVersion.MQTT_5).build();
+                try (DemoDevice device = new DemoDevice(options, "paho", dir.resolve("device"), Duration.ofSeconds(30),
+                        line -> { })) {
+                    device.boot();
+                    ManagedClient.await(device.client().manage(DemoDevice.MANAGE), Duration.ofSeconds(30));
+                    code = exit.get(RUN.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            }
+            assertThat(code).as(out.text()).isEqualTo(DmCli.OK);
+        }
+        assertThat(out.text()).contains("attached to the broker at 127.0.0.1:", "CONFORMANCE PASSED",
+                "< reboot: OK", "< factory reset: OK");
+    }
+
+    private static final Path PYTHON_SAMPLE = Path.of("..", "samples", "python", "device.py");
+
+    private static boolean pythonPahoInstalled() throws Exception {
+        if (!Files.isExecutable(Path.of("/usr/bin/python3")) || !Files.exists(PYTHON_SAMPLE)) {
+            return false;
+        }
+        Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import paho.mqtt").redirectErrorStream(true).start();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return false;
+        }
+        return p.exitValue() == 0;
+    }
+
     @Test
     void a_raw_device_answering_every_request_200_fails_with_a_readable_report() throws Exception {
-        int code = runRawDevice("raw-1", 20, 10, true, (topic, reqId) -> "{\"rc\":200,\"reqId\":\"" + reqId + "\"}");
+        int code = runRawDevice("raw-1", 20, 10, Subscribe.BEFORE_MANAGE, (topic, reqId) -> "{\"rc\":200,\"reqId\":\"" + reqId + "\"}");
         assertThat(code).as(out.text()).isEqualTo(DmCli.FAILED);
         assertThat(out.text()).contains("CONFORMANCE FAILED: ", "required rule violation(s)",
                 "FAILED (external device)", "device/update answered 200; allowed: [204, 400, 404, 500]");
@@ -107,7 +157,7 @@ class ConformanceCommandTest {
 
     @Test
     void a_device_that_never_subscribes_is_one_finding_and_no_operation_waits_on_it() throws Exception {
-        int code = runRawDevice("deaf-1", 20, 10, false, (topic, reqId) -> null);
+        int code = runRawDevice("deaf-1", 20, 10, Subscribe.NEVER, (topic, reqId) -> null);
         assertThat(code).as(out.text()).isEqualTo(DmCli.FAILED);
         assertThat(out.text()).contains("the device subscribed to: nothing",
                 "skipping the other operations: the device holds no subscription for platform requests")
@@ -125,25 +175,41 @@ class ConformanceCommandTest {
     @Test
     void a_raw_device_that_never_answers_a_reboot_is_caught_as_dm_action_1_with_its_transcript() throws Exception {
         // Right answers to everything but the reboot, which it ignores.
-        int code = runRawDevice("mute-1", 8, 5, true, (topic, reqId) -> switch (topic) {
-            case "iotdm-1/device/update" -> "{\"rc\":204,\"reqId\":\"" + reqId + "\"}";
-            case "iotdm-1/observe" -> "{\"rc\":200,\"reqId\":\"" + reqId
-                    + "\",\"d\":{\"fields\":[{\"field\":\"metadata\",\"value\":{\"conformance\":true}}]}}";
-            case "iotdm-1/mgmt/initiate/device/reboot" -> null;
-            default -> "{\"rc\":200,\"reqId\":\"" + reqId + "\"}";
-        });
+        int code = runRawDevice("mute-1", 8, 5, Subscribe.BEFORE_MANAGE, MUTE_ON_REBOOT);
         assertThat(code).as(out.text()).isEqualTo(DmCli.FAILED);
         assertThat(out.text()).containsPattern("DM-ACTION-1 +required +yes +1x +failed")
+                .doesNotContainPattern("DM-MANAGE-4 +recommended +yes +\\d+x")
                 .contains("iotdm-1/mgmt/initiate/device/reboot reqId", "never answered",
                         "P->D iotdm-1/mgmt/initiate/device/reboot")
                 .containsPattern("< reboot: TIMED OUT");
     }
 
+    @Test
+    void a_raw_device_that_manages_before_it_subscribes_is_charged_dm_manage_4() throws Exception {
+        int code = runRawDevice("early-1", 8, 5, Subscribe.AFTER_MANAGE, MUTE_ON_REBOOT);
+        assertThat(code).as(out.text()).isEqualTo(DmCli.FAILED); // DM-ACTION-1: it ignores the reboot
+        assertThat(out.text()).containsPattern("DM-MANAGE-4 +recommended +yes +1x ")
+                .contains("manage published before any SUBSCRIBE to the iotdm-1 request topics");
+    }
+
+    /** Right answers to everything but the reboot, which it ignores. */
+    private static final java.util.function.BiFunction<String, String, String> MUTE_ON_REBOOT =
+            (topic, reqId) -> switch (topic) {
+                case "iotdm-1/device/update" -> "{\"rc\":204,\"reqId\":\"" + reqId + "\"}";
+                case "iotdm-1/observe" -> "{\"rc\":200,\"reqId\":\"" + reqId
+                        + "\",\"d\":{\"fields\":[{\"field\":\"metadata\",\"value\":{\"conformance\":true}}]}}";
+                case "iotdm-1/mgmt/initiate/device/reboot" -> null;
+                default -> "{\"rc\":200,\"reqId\":\"" + reqId + "\"}";
+            };
+
+    /** When the raw device subscribes to {@code iotdm-1/#}. */
+    private enum Subscribe { BEFORE_MANAGE, AFTER_MANAGE, NEVER }
+
     /**
      * Runs the command against a raw device that connects, subscribes to {@code iotdm-1/#} when told,
      * manages declaring deviceActions only, and answers as {@code script} says; returns the exit code.
      */
-    private int runRawDevice(String deviceId, int waitSeconds, int timeoutSeconds, boolean subscribe,
+    private int runRawDevice(String deviceId, int waitSeconds, int timeoutSeconds, Subscribe subscribe,
             java.util.function.BiFunction<String, String, String> script) throws Exception {
         String token = "tok-" + deviceId;
         CompletableFuture<Integer> exit = start(deviceId, token, waitSeconds, timeoutSeconds);
@@ -151,11 +217,14 @@ class ConformanceCommandTest {
         RawMqttClient raw = RawMqttClient.open(m.group(1), Integer.parseInt(m.group(2)), WAIT);
         try {
             raw.connect(ConnectOptions.device("d:" + ORG + ":" + TYPE + ":" + deviceId, token), WAIT);
-            if (subscribe) {
+            if (subscribe == Subscribe.BEFORE_MANAGE) {
                 raw.subscribe("iotdm-1/#", 1, WAIT);
             }
             raw.publish("iotdevice-1/mgmt/manage", ("{\"reqId\":\"m1\",\"d\":{\"lifetime\":0,\"supports\":"
                     + "{\"deviceActions\":true,\"firmwareActions\":false}}}").getBytes(StandardCharsets.UTF_8), 1, WAIT);
+            if (subscribe == Subscribe.AFTER_MANAGE) {
+                raw.subscribe("iotdm-1/#", 1, WAIT);
+            }
             CompletableFuture<Void> answering = CompletableFuture.runAsync(() -> answer(raw, script), runner);
             int code = exit.get(RUN.toMillis(), TimeUnit.MILLISECONDS);
             raw.close(); // ends the answering loop

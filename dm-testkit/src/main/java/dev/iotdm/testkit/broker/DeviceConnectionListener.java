@@ -36,4 +36,16 @@ public interface DeviceConnectionListener {
      */
     default void onSubscribeRefused(String clientId, String filter) {
     }
+
+    /**
+     * The broker granted one filter of a device's SUBSCRIBE, reported before the SUBACK and in
+     * order with the device's publishes (both come from the broker's handling of the client's
+     * packets in arrival order), so a manage published before the SUBSCRIBE is seen first
+     * (DM-MANAGE-4). Ignored unless overridden.
+     *
+     * @param clientId the device
+     * @param filter the granted filter, wire text (escape before printing)
+     */
+    default void onSubscribed(String clientId, String filter) {
+    }
 }

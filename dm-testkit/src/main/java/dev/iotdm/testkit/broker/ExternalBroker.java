@@ -1,5 +1,6 @@
 package dev.iotdm.testkit.broker;
 
+import dev.iotdm.testkit.fault.FaultProxy;
 import dev.iotdm.transport.MqttConnectOptions;
 import dev.iotdm.transport.MqttTransport;
 import dev.iotdm.transport.Qos;
@@ -29,8 +30,16 @@ public final class ExternalBroker implements DeviceBroker, AutoCloseable {
     /** What the platform subscribes to on the device's behalf (the device's outbound topics). */
     public static final List<String> PLATFORM_SUBSCRIPTIONS = List.of("iotdevice-1/#", "iot-2/evt/+/fmt/+");
 
+    /** The topic prefix of the connection markers of {@link #reportConnections}. */
+    public static final String CONNECTION_MARKERS = "iotdm-testkit/connections/";
+
+    private static final java.util.concurrent.atomic.AtomicLong MARKER_IDS = new java.util.concurrent.atomic.AtomicLong();
+
     private final MqttTransport transport;
     private final String deviceClientId;
+    /** Unique per platform client, so that two platforms on one broker do not hear each other's markers. */
+    private final String markerId = java.util.UUID.randomUUID() + "-" + MARKER_IDS.incrementAndGet();
+    private volatile DeviceConnectionListener connectionListener;
 
     private ExternalBroker(MqttTransport transport, String deviceClientId) {
         this.transport = transport;
@@ -57,6 +66,17 @@ public final class ExternalBroker implements DeviceBroker, AutoCloseable {
         TransportListener relay = new TransportListener() {
             @Override
             public void messageArrived(String topic, byte[] payload, Qos qos, boolean duplicate) {
+                DeviceConnectionListener connections = broker.connectionListener;
+                if (topic.startsWith(CONNECTION_MARKERS)) {
+                    if (connections != null && topic.startsWith(CONNECTION_MARKERS + broker.markerId + "/")) {
+                        if (topic.endsWith("/connected")) {
+                            connections.onConnected(deviceClientId);
+                        } else {
+                            connections.onDisconnected(deviceClientId);
+                        }
+                    }
+                    return;
+                }
                 // DUP here is the broker's redelivery to the platform's own subscription.
                 listener.onPublish(new DevicePublish(deviceClientId, topic, payload, qos.code(), false, duplicate));
             }
@@ -105,6 +125,45 @@ public final class ExternalBroker implements DeviceBroker, AutoCloseable {
         }
         Qos q = Qos.fromCode(qos).orElseThrow(() -> new IllegalArgumentException("qos must be 0 or 1, got " + qos));
         return transport.publish(topic, payload, q).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Reports the device's connects and disconnects to {@code listener}, as a plain broker cannot:
+     * the device connects through {@code proxy}, which only it uses, so each new proxy connection
+     * is a connect and none left open a disconnect.
+     *
+     * <p>The news travels through the broker, in order with the device's publishes: at each change
+     * the platform publishes a marker on {@value #CONNECTION_MARKERS}{@code <n>} to itself, and
+     * tells {@code listener} when the marker comes back. A device that answers a reboot and
+     * reconnects at once has its answer forwarded to the broker before the proxy accepts its new
+     * connection, so the broker queues the answer for the platform before the marker: the platform
+     * does not see the new connection before the old one's last message.
+     *
+     * @throws IllegalStateException when the broker refuses the marker subscription
+     */
+    public void reportConnections(FaultProxy proxy, DeviceConnectionListener listener, Duration timeout) {
+        Objects.requireNonNull(proxy, "proxy");
+        Objects.requireNonNull(listener, "listener");
+        String markers = CONNECTION_MARKERS + markerId + "/";
+        List<SubscribeResult> granted = await(transport.subscribe(List.of(
+                new Subscription(markers + "+", Qos.AT_LEAST_ONCE))), timeout);
+        if (!granted.get(0).isGranted()) {
+            throw new IllegalStateException("the broker refused the platform's subscription to " + markers + "+");
+        }
+        connectionListener = listener;
+        proxy.connectionListener(new FaultProxy.ConnectionListener() {
+            private int open; // the proxy calls under its lock, one call at a time
+
+            @Override
+            public void openConnectionsChanged(int now) {
+                if (now > open) {
+                    transport.publish(markers + "connected", new byte[0], Qos.AT_LEAST_ONCE);
+                } else if (now == 0) {
+                    transport.publish(markers + "disconnected", new byte[0], Qos.AT_LEAST_ONCE);
+                }
+                open = now;
+            }
+        });
     }
 
     /** The device this platform serves. */

@@ -208,7 +208,14 @@ final class PlatformExtension implements ExtensionMain, SimpleAuthenticator, Pub
     public void authorizeSubscribe(SubscriptionAuthorizerInput input, SubscriptionAuthorizerOutput output) {
         String clientId = input.getClientInformation().getClientId();
         String filter = input.getSubscription().getTopicFilter();
-        if (!DeviceClientIds.isDevice(clientId) || DevicePermissions.maySubscribe(filter)) {
+        if (!DeviceClientIds.isDevice(clientId)) {
+            output.authorizeSuccessfully();
+        } else if (DevicePermissions.maySubscribe(filter)) {
+            try {
+                connectionListener.onSubscribed(clientId, filter);
+            } catch (RuntimeException e) {
+                LOG.warn("connection listener failed on a subscribe of {}", clientId, e);
+            }
             output.authorizeSuccessfully();
         } else {
             // MQTT 3.1.1: SUBACK 0x80 for this filter; the client stays connected.

@@ -71,6 +71,7 @@ public final class FaultProxy implements AutoCloseable {
     private final AtomicLong[] received = {new AtomicLong(), new AtomicLong()};
     private final AtomicLong[] forwarded = {new AtomicLong(), new AtomicLong()};
     private volatile Modes modes = Modes.TRANSPARENT;
+    private volatile ConnectionListener connectionListener = open -> { };
 
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled on every change of faults, connections, counters or lifecycle. */
@@ -389,6 +390,29 @@ public final class FaultProxy implements AutoCloseable {
 
     // ---------------------------------------------------------- observations
 
+    /**
+     * Told the number of open connections after each one opens or closes, in order. A plain broker
+     * (mosquitto) tells nobody when a device connects; a platform in front of it learns it here.
+     */
+    @FunctionalInterface
+    public interface ConnectionListener {
+        /**
+         * Called under the proxy's lock, so calls arrive in the order the counts changed: must not
+         * block or call back into the proxy.
+         *
+         * @param open the accepted connections still open, after the change
+         */
+        void openConnectionsChanged(int open);
+    }
+
+    /** Sets the listener told of every change of {@link #openConnections()}; replaces the previous one. */
+    public void connectionListener(ConnectionListener listener) {
+        if (listener == null) {
+            throw new IllegalArgumentException("listener must not be null");
+        }
+        this.connectionListener = listener;
+    }
+
     /** How many connections were accepted since the proxy was opened, refused ones included. */
     public long connectionsAccepted() {
         lock.lock();
@@ -481,6 +505,7 @@ public final class FaultProxy implements AutoCloseable {
                 try {
                     connection = new ProxyConnection(this, device, modes.halfOpen());
                     connections.add(connection);
+                    connectionListener.openConnectionsChanged(connections.size());
                 } catch (IOException e) {
                     refuse = CloseMode.RESET; // the device vanished already
                 }
@@ -550,7 +575,9 @@ public final class FaultProxy implements AutoCloseable {
     void connectionClosed(ProxyConnection connection) {
         lock.lock();
         try {
-            connections.remove(connection);
+            if (connections.remove(connection)) {
+                connectionListener.openConnectionsChanged(connections.size());
+            }
             changed.signalAll();
         } finally {
             lock.unlock();

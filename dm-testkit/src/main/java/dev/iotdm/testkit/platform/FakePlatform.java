@@ -144,7 +144,7 @@ public final class FakePlatform implements AutoCloseable {
     public void attach(EmbeddedBroker attached) {
         Objects.requireNonNull(attached, "broker");
         this.broker = attached;
-        this.link = new BrokerLink(attached);
+        this.link = DeviceLink.of(attached, attached::disconnectDevice);
     }
 
     /** Sends through {@code deviceLink}, e.g. an in-memory transport. */
@@ -682,19 +682,20 @@ public final class FakePlatform implements AutoCloseable {
         public void onSubscribeRefused(String clientId, String filter) {
             submit(e -> e.brokerRefused(clock.instant(), clientId, PlatformEvent.BrokerRefusal.Kind.SUBSCRIBE, filter));
         }
-    }
-
-    /** The embedded broker as a {@link DeviceLink}. */
-    private record BrokerLink(EmbeddedBroker broker) implements DeviceLink {
-        @Override
-        public CompletableFuture<Void> send(String clientId, String topic, byte[] payload, int qos,
-                Duration timeout) {
-            return broker.sendToDevice(clientId, topic, payload, qos, timeout);
-        }
 
         @Override
-        public void disconnect(String clientId) {
-            broker.disconnectDevice(clientId);
+        public void onSubscribed(String clientId, String filter) {
+            // On the platform thread, so observers see it in order with the device's messages.
+            submit(e -> {
+                Instant now = clock.instant();
+                for (PlatformObserver observer : observers) {
+                    try {
+                        observer.onSubscribe(now, clientId, List.of(filter));
+                    } catch (RuntimeException ex) {
+                        LOG.warn("platform observer {} failed on a subscribe of {}", observer, clientId, ex);
+                    }
+                }
+            });
         }
     }
 

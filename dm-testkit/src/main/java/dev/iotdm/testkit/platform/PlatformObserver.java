@@ -3,6 +3,7 @@ package dev.iotdm.testkit.platform;
 import dev.iotdm.testkit.transcript.TranscriptEntry;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Watches the fake platform, e.g. a rule checker that records deviations. Called on the platform's
@@ -33,5 +34,12 @@ public interface PlatformObserver {
 
     /** The broker refused a CONNECT, a SUBSCRIBE filter or a PUBLISH; ignored unless overridden. */
     default void onBrokerRefusal(PlatformEvent.BrokerRefusal refusal) {
+    }
+
+    /**
+     * The broker granted a device's SUBSCRIBE of {@code filters}, in order with its messages
+     * (brokers that report it: the embedded one); ignored unless overridden.
+     */
+    default void onSubscribe(Instant time, String clientId, List<String> filters) {
     }
 }

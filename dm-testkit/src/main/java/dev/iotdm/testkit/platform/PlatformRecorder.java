@@ -5,6 +5,8 @@ import dev.iotdm.testkit.rules.RuleChecker;
 import dev.iotdm.testkit.transcript.Transcript;
 import dev.iotdm.testkit.transcript.TranscriptEntry;
 import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -16,11 +18,73 @@ import java.util.Optional;
 public final class PlatformRecorder implements PlatformObserver {
 
     private final Transcript transcript = new Transcript();
-    private final RuleChecker checker = new RuleChecker();
+    private final RuleChecker checker;
+    private final boolean liveSubscriptions;
 
-    /** A recorder whose checker follows its transcript. */
+    /** A recorder whose checker follows its transcript; SUBSCRIBEs are not reported to it. */
     public PlatformRecorder() {
+        this(new RuleChecker(), false);
+    }
+
+    private PlatformRecorder(RuleChecker checker, boolean liveSubscriptions) {
+        this.checker = checker;
+        this.liveSubscriptions = liveSubscriptions;
         transcript.addListener(checker);
+    }
+
+    /**
+     * A recorder whose checker is also told of every SUBSCRIBE as the broker grants it
+     * ({@link RuleChecker#withLiveSubscriptions()}): it then checks that manage comes after the
+     * device's SUBSCRIBE (DM-MANAGE-4) and that requests go to subscribed topics (DM-SUB-1). Use
+     * it on a platform whose broker reports subscriptions (the embedded one).
+     */
+    public static PlatformRecorder withLiveSubscriptions() {
+        return new PlatformRecorder(RuleChecker.withLiveSubscriptions(), true);
+    }
+
+    /**
+     * An observer feeding this recorder with what the platform sees of {@code clientId} only: for
+     * one device's scenario on a platform that serves others too.
+     */
+    public PlatformObserver onlyFor(String clientId) {
+        Objects.requireNonNull(clientId, "clientId");
+        PlatformRecorder recorder = this;
+        return new PlatformObserver() {
+            @Override
+            public void onConnect(Instant time, String id) {
+                if (id.equals(clientId)) {
+                    recorder.onConnect(time, id);
+                }
+            }
+
+            @Override
+            public void onDisconnect(Instant time, String id) {
+                if (id.equals(clientId)) {
+                    recorder.onDisconnect(time, id);
+                }
+            }
+
+            @Override
+            public void onMessage(TranscriptEntry entry) {
+                if (entry.clientId().equals(clientId)) {
+                    recorder.onMessage(entry);
+                }
+            }
+
+            @Override
+            public void onDecodeProblem(PlatformEvent.DecodeProblem problem) {
+                if (problem.clientId().equals(clientId)) {
+                    recorder.onDecodeProblem(problem);
+                }
+            }
+
+            @Override
+            public void onSubscribe(Instant time, String id, List<String> filters) {
+                if (id.equals(clientId)) {
+                    recorder.onSubscribe(time, id, filters);
+                }
+            }
+        };
     }
 
     /** The transcript so far. */
@@ -51,6 +115,13 @@ public final class PlatformRecorder implements PlatformObserver {
     @Override
     public void onMessage(TranscriptEntry entry) {
         transcript.add(entry);
+    }
+
+    @Override
+    public void onSubscribe(Instant time, String clientId, List<String> filters) {
+        if (liveSubscriptions) {
+            checker.onSubscribe(time, clientId, filters);
+        }
     }
 
     @Override

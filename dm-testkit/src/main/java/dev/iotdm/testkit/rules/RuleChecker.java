@@ -374,7 +374,7 @@ public final class RuleChecker implements TranscriptListener {
                 // A second connect without a disconnect: the old connection was taken over (§1.4).
                 closeConnection(s, clientId, time);
             }
-            s.connection = new Connection(time, s.everManaged);
+            s.connection = new Connection(time, managedBefore(s));
             if (liveSubscriptions && (s.subscriptions == null || !sessionPresent.orElse(false))) {
                 // A clean session starts without subscriptions; a kept one keeps them (§1.7).
                 s.subscriptions = new HashSet<>();
@@ -462,7 +462,7 @@ public final class RuleChecker implements TranscriptListener {
             ClientState s = client(entry.clientId());
             if (s.connection == null) {
                 // A transcript that starts mid-conversation: assume a connection nobody announced.
-                s.connection = new Connection(entry.time(), s.everManaged);
+                s.connection = new Connection(entry.time(), managedBefore(s));
             }
             checkExpiry(s, entry.clientId(), entry.time(), entry);
             if (entry.direction() == Direction.DEVICE_TO_PLATFORM) {
@@ -554,6 +554,15 @@ public final class RuleChecker implements TranscriptListener {
             s.pushPending = false;
         }
         s.connection = null;
+    }
+
+    /**
+     * Whether a new connection of the client must start with a re-manage (R12.14): it was managed
+     * and has not unmanaged since. A device that unmanaged itself stays unmanaged across
+     * reconnects until it manages again, and may send diagnostics meanwhile (R12.20).
+     */
+    private static boolean managedBefore(ClientState s) {
+        return s.everManaged && !s.unmanaged;
     }
 
     /** C13.6: a device managed with a lifetime must manage again before it runs out. */
@@ -707,7 +716,9 @@ public final class RuleChecker implements TranscriptListener {
         if (!c.sawDeviceRequest) {
             c.sawDeviceRequest = true;
             exercise(MANAGE_FIRST);
-            if (!(req instanceof Manage)) {
+            // R12.20 wins over DM-MANAGE-1: a device that unmanaged itself may send diagnostics and
+            // location without managing first (protocol.md §12.20, docs/protocol.md).
+            if (!(req instanceof Manage) && !s.unmanaged) {
                 violation(MANAGE_FIRST, e, "first DM request on this connection is " + e.topic() + ", not manage");
             }
         }

@@ -51,10 +51,19 @@ public final class Invariants {
      */
     public static List<Problem> check(CheckReport rules, List<TranscriptEntry> messages, List<StepRun> steps,
             Optional<DeviceView> platform, Optional<DeviceSnapshot> device) {
+        return check(Audience.OUR_DEVICE, rules, messages, steps, platform, device);
+    }
+
+    /**
+     * Every problem of a finished scenario, the rules judged for {@code audience}: our devices
+     * answer to every rule but the informational ones, an external device to the required ones
+     * (the one Verdict decides).
+     */
+    public static List<Problem> check(Audience audience, CheckReport rules, List<TranscriptEntry> messages,
+            List<StepRun> steps, Optional<DeviceView> platform, Optional<DeviceSnapshot> device) {
         List<Problem> problems = new ArrayList<>();
-        // Our devices answer to every rule but the informational ones (the one Verdict decides).
         for (Violation v : rules.violations()) {
-            if (Verdict.fails(v, Audience.OUR_DEVICE, RuleBook.standard())) {
+            if (Verdict.fails(v, audience, RuleBook.standard())) {
                 problems.add(new Problem("rule " + v.ruleId(), v.toString()));
             }
         }

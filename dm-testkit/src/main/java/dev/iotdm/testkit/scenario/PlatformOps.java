@@ -11,13 +11,17 @@ import dev.iotdm.protocol.message.Location;
 import dev.iotdm.protocol.message.LocationField;
 import dev.iotdm.protocol.message.MetadataField;
 import dev.iotdm.protocol.message.Parameter;
+import dev.iotdm.testkit.platform.FakePlatform;
 import dev.iotdm.testkit.platform.FirmwareImage;
+import dev.iotdm.testkit.platform.OperationOutcome;
 import dev.iotdm.testkit.platform.OperationToken;
 import dev.iotdm.testkit.platform.PlatformEngine;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Owns what each {@link ScenarioStep.PlatformOp} means as a {@link PlatformEngine} operation: the
@@ -146,6 +150,54 @@ public final class PlatformOps {
             return platform.cancel(List.of(c.field()), TIMEOUT);
         }
         throw new IllegalArgumentException("unknown operation " + op);
+    }
+
+    /** The operations of a {@link FakePlatform} on the device {@code clientId}. */
+    public static Operations<CompletableFuture<OperationOutcome>> on(FakePlatform platform, String clientId) {
+        Objects.requireNonNull(platform, "platform");
+        Objects.requireNonNull(clientId, "clientId");
+        return new Operations<>() {
+            @Override
+            public CompletableFuture<OperationOutcome> reboot(Duration timeout) {
+                return platform.reboot(clientId, timeout);
+            }
+
+            @Override
+            public CompletableFuture<OperationOutcome> factoryReset(Duration timeout) {
+                return platform.factoryReset(clientId, timeout);
+            }
+
+            @Override
+            public CompletableFuture<OperationOutcome> firmwareDownload(Optional<FirmwareImage> image, Duration timeout) {
+                return platform.firmwareDownload(clientId, image, timeout);
+            }
+
+            @Override
+            public CompletableFuture<OperationOutcome> firmwareUpdate(Optional<FirmwareImage> image, Duration timeout) {
+                return platform.firmwareUpdate(clientId, image, timeout);
+            }
+
+            @Override
+            public CompletableFuture<OperationOutcome> customAction(String bundleId, String actionId,
+                    List<Parameter> parameters, Duration timeout) {
+                return platform.customAction(clientId, bundleId, actionId, parameters, timeout);
+            }
+
+            @Override
+            public CompletableFuture<OperationOutcome> deviceUpdate(List<FieldValue> fields, Duration timeout) {
+                return platform.deviceUpdate(clientId, fields, timeout);
+            }
+
+            @Override
+            public CompletableFuture<OperationOutcome> observe(List<String> fields, Duration timeout) {
+                return platform.observe(clientId, fields, timeout);
+            }
+
+            @Override
+            public CompletableFuture<OperationOutcome> cancel(List<String> fields, Duration timeout) {
+                return platform.cancel(clientId, fields, timeout);
+            }
+        };
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.iotdm.pbt.Choices;
 import dev.iotdm.pbt.Gen;
 import dev.iotdm.pbt.Seeds;
 import dev.iotdm.pbt.Shrinker;
+import dev.iotdm.testkit.rules.Audience;
 import dev.iotdm.testkit.rules.CheckReport;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,15 @@ import java.util.SplittableRandom;
  * failing scenario is shrunk by delta debugging over its steps (dm-pbt's {@link Shrinker}, with an
  * attempt budget so the result repeats) and thrown as a {@link ScenarioFailure} with its seed and
  * minimal transcript.
+ *
+ * <p>A step ends when its world's {@link ScenarioWorld#settle} returns: every operation the step
+ * started has an outcome and nothing either side sent is still on its way, never after an idle
+ * period. The in-memory pairing moves its virtual clock from timer to timer until its link holds
+ * no message; the socket worlds of conformance-tests wait on the operations' futures, on an answer
+ * in the transcript to every request either side sent, and on the device connected and managed
+ * again after a fault. (Byte and publish counters of the broker and the fault proxy are used to
+ * trigger a stall's release; a settle on "publishes in = publishes out or lost" counters of the
+ * broker is not built yet.)
  *
  * <p>The number of scenarios is {@code -Dconformance.scenarios=N} when set, else the caller's
  * budget; the seed is {@code -Dpbt.seed=N} when set, else random ({@link Seeds}).
@@ -34,6 +44,7 @@ public final class ScenarioRunner {
     private final ScenarioRow row;
     private final int maxSteps;
     private final int shrinkAttempts;
+    private final Optional<ScenarioRow> shrinkRow;
 
     /**
      * A runner of scenarios of up to {@code maxSteps} steps on {@code row}.
@@ -46,12 +57,28 @@ public final class ScenarioRunner {
 
     /** Like {@link #ScenarioRunner(ScenarioRow, int)} with a shrink budget in replays. */
     public ScenarioRunner(ScenarioRow row, int maxSteps, int shrinkAttempts) {
+        this(row, maxSteps, shrinkAttempts, Optional.empty());
+    }
+
+    private ScenarioRunner(ScenarioRow row, int maxSteps, int shrinkAttempts, Optional<ScenarioRow> shrinkRow) {
+        this.shrinkRow = shrinkRow;
         this.row = Objects.requireNonNull(row, "row");
         if (maxSteps < 1) {
             throw new IllegalArgumentException("maxSteps: must be positive, was " + maxSteps);
         }
         this.maxSteps = maxSteps;
         this.shrinkAttempts = shrinkAttempts;
+    }
+
+    /**
+     * This runner, shrinking in memory first: a failure is replayed on {@code fast} (the in-memory
+     * row, where a replay costs microseconds instead of seconds); if it fails the same way there it
+     * is shrunk there with the full {@link #DEFAULT_SHRINK_ATTEMPTS} budget and the minimal
+     * scenario is confirmed on this runner's row; if not, it is shrunk on this row as before. The
+     * report says which happened.
+     */
+    public ScenarioRunner shrinkingFirstOn(ScenarioRow fast) {
+        return new ScenarioRunner(row, maxSteps, shrinkAttempts, Optional.of(fast));
     }
 
     /** The number of scenarios to run: {@code conformance.scenarios} when set and not blank, else {@code budget}. */
@@ -103,8 +130,8 @@ public final class ScenarioRunner {
                 problems.add(new Problem("did not settle", e.getMessage()));
             }
             CheckReport rules = world.rules();
-            problems.addAll(Invariants.check(rules, world.transcript().entries(), runs, world.platformRecord(),
-                    world.device().snapshot()));
+            problems.addAll(Invariants.check(row.ourDevice() ? Audience.OUR_DEVICE : Audience.EXTERNAL_DEVICE, rules,
+                    world.transcript().entries(), runs, world.platformRecord(), world.device().snapshot()));
             return new ScenarioResult(steps, runs, problems, rules, world.transcript().toText());
         }
     }
@@ -137,15 +164,42 @@ public final class ScenarioRunner {
 
     private ScenarioFailure failure(long seed, int number, ScenarioResult original) {
         String invariant = original.firstInvariant();
-        Shrinker.ListShrink<ScenarioStep> shrunk = Shrinker.shrinkList(original.steps(),
-                steps -> runOne(steps).firstInvariant().equals(invariant), shrinkAttempts);
-        ScenarioResult minimal = shrunk.minimal().equals(original.steps()) ? original : runOne(shrunk.minimal());
+        String where = row.name();
+        String confirmation = "";
+        Shrinker.ListShrink<ScenarioStep> shrunk = null;
+        ScenarioResult minimal = null;
+        if (shrinkRow.isPresent()) {
+            ScenarioRunner fast = new ScenarioRunner(shrinkRow.get(), maxSteps, DEFAULT_SHRINK_ATTEMPTS);
+            if (fast.runOne(original.steps()).firstInvariant().equals(invariant)) {
+                shrunk = Shrinker.shrinkList(original.steps(),
+                        steps -> fast.runOne(steps).firstInvariant().equals(invariant), DEFAULT_SHRINK_ATTEMPTS);
+                where = shrinkRow.get().name();
+                ScenarioResult confirmed = runOne(shrunk.minimal());
+                if (confirmed.firstInvariant().equals(invariant)) {
+                    minimal = confirmed;
+                    confirmation = "  the minimal scenario fails the same way on row " + row.name() + " (its transcript below)\n";
+                } else {
+                    minimal = fast.runOne(shrunk.minimal());
+                    confirmation = "  the minimal scenario does NOT fail on row " + row.name() + " (\""
+                            + confirmed.firstInvariant() + "\" instead); the transcript below is row " + where + "'s\n";
+                }
+            } else {
+                confirmation = "  it does not fail the same way on row " + shrinkRow.get().name() + ": shrunk on row "
+                        + row.name() + "\n";
+            }
+        }
+        if (shrunk == null) {
+            shrunk = Shrinker.shrinkList(original.steps(), steps -> runOne(steps).firstInvariant().equals(invariant),
+                    shrinkAttempts);
+            minimal = shrunk.minimal().equals(original.steps()) ? original : runOne(shrunk.minimal());
+        }
         StringBuilder b = new StringBuilder();
         b.append("Scenario ").append(number).append(" failed on row ").append(row.name()).append("; ")
                 .append(Seeds.replayHint(seed)).append('\n');
         b.append("  shrunk from ").append(original.steps().size()).append(" to ").append(minimal.steps().size())
-                .append(" steps in ").append(shrunk.attempts()).append(" replays")
+                .append(" steps in ").append(shrunk.attempts()).append(" replays on row ").append(where)
                 .append(shrunk.budgetSpent() ? " (stopped at the shrink budget)" : "").append('\n');
+        b.append(confirmation);
         b.append("minimal scenario:\n");
         for (int i = 0; i < minimal.steps().size(); i++) {
             b.append("  ").append(i + 1).append(". ").append(minimal.steps().get(i)).append('\n');

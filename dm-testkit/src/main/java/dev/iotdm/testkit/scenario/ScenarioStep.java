@@ -145,7 +145,7 @@ public sealed interface ScenarioStep permits ScenarioStep.PlatformOp, ScenarioSt
         }
     }
 
-    /** Faults; a world runs only the ones it supports ({@link ScenarioWorld#supports}). */
+    /** Faults; a world runs only the ones its row supports ({@link ScenarioRow#supports}). */
     sealed interface Fault extends ScenarioStep {
     }
 
@@ -159,5 +159,36 @@ public sealed interface ScenarioStep permits ScenarioStep.PlatformOp, ScenarioSt
 
     /** The broker restarts; sessions and queued messages survive per its persistence. */
     record RestartBroker() implements Fault {
+    }
+
+    /**
+     * The platform's next request reaches the device twice, with the same reqId (and, where the
+     * path can set it, the DUP flag), as a broker's QoS 1 redelivery would deliver it.
+     */
+    record DuplicateDelivery() implements Fault {
+    }
+
+    /**
+     * From this step on every message reaches the other side this much later (a slow link); a
+     * later delay replaces it. The generators keep the round trip under a device's usual request
+     * timeout (30 s), so flows still complete; longer ones make a device retry.
+     *
+     * @param seconds the delay each way, 1 to 60
+     */
+    record Delay(int seconds) implements Fault {
+        /** Checks the range. */
+        public Delay {
+            if (seconds < 1 || seconds > 60) {
+                throw new IllegalArgumentException("seconds: must be 1 to 60, was " + seconds);
+            }
+        }
+    }
+
+    /**
+     * The network holds every byte both ways (the fault proxy's stall) until the next step's
+     * first message is held, then delivers everything in order: a TCP connection that stops
+     * without breaking.
+     */
+    record Stall() implements Fault {
     }
 }

@@ -48,7 +48,8 @@ public final class Scenarios {
     /** The faults {@code supported} accepts. */
     public static List<ScenarioStep.Fault> faults(Predicate<ScenarioStep.Fault> supported) {
         return List.<ScenarioStep.Fault>of(new ScenarioStep.DropConnection(), new ScenarioStep.RestartDevice(),
-                new ScenarioStep.RestartBroker()).stream().filter(supported).toList();
+                new ScenarioStep.RestartBroker(), new ScenarioStep.DuplicateDelivery(), new ScenarioStep.Delay(2),
+                new ScenarioStep.Delay(10), new ScenarioStep.Stall()).stream().filter(supported).toList();
     }
 
     /**

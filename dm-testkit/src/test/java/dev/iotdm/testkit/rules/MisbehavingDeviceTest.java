@@ -115,6 +115,26 @@ class MisbehavingDeviceTest {
         assertThat(r.violatedRuleIds()).containsExactly("DM-MANAGE-1");
     }
 
+    /** R12.20 wins over DM-MANAGE-1 and R12.14 (shrunk by the suite: Unmanage, RestartDevice, ClearErrorCodes). */
+    @Test
+    void diagnostics_after_an_unmanage_and_a_reconnect_break_no_rule() {
+        CheckReport r = new Script().started().device("iotdevice-1/mgmt/unmanage", "{\"reqId\":\"u1\"}")
+                .platformAnswer("u1", 200).disconnect().connect()
+                .device("iotdevice-1/clear/diag/errorCodes", "{\"reqId\":\"e1\"}").platformAnswer("e1", 200)
+                .after(Duration.ofMinutes(5)).disconnect().report();
+        assertThat(r.violatedRuleIds()).isEmpty();
+        assertThat(r.exercised()).contains("DM-MANAGE-1");
+    }
+
+    @Test
+    void a_device_that_manages_again_after_unmanaging_must_re_manage_on_its_next_connection() {
+        CheckReport r = new Script().started().device("iotdevice-1/mgmt/unmanage", "{\"reqId\":\"u1\"}")
+                .platformAnswer("u1", 200).managed("m2").disconnect().connect()
+                .device("iotdevice-1/clear/diag/errorCodes", "{\"reqId\":\"e1\"}").platformAnswer("e1", 200)
+                .report();
+        assertThat(r.violatedRuleIds()).contains("DM-MANAGE-1", "R12.14-REMANAGE-ON-RECONNECT");
+    }
+
     @Test
     void node_answering_requests_after_a_reconnect_without_manage_breaks_re_manage() {
         CheckReport r = new Script().started().disconnect().connect()

@@ -32,6 +32,32 @@ class ScenarioRunnerTest {
     }
 
     @Test
+    void a_socket_failure_that_reproduces_in_memory_is_shrunk_there_and_confirmed_on_its_row() {
+        ScriptedRow socket = new ScriptedRow(true, "socket");
+        ScriptedRow memory = new ScriptedRow(true, "memory");
+        ScenarioFailure failure = catchThrowableOfType(ScenarioFailure.class,
+                () -> new ScenarioRunner(socket, 25, 3).shrinkingFirstOn(memory).run(7L, 200));
+
+        assertThat(failure.minimal().steps()).hasSize(2);
+        assertThat(failure.getMessage()).contains("failed on row socket", "replays on row memory",
+                "the minimal scenario fails the same way on row socket");
+        assertThat(memory.worlds).isGreaterThan(socket.worlds); // the replays ran in memory
+    }
+
+    @Test
+    void a_socket_failure_that_does_not_reproduce_in_memory_is_shrunk_on_its_row() {
+        ScriptedRow socket = new ScriptedRow(true, "socket");
+        ScriptedRow memory = new ScriptedRow(false, "memory");
+        ScenarioFailure failure = catchThrowableOfType(ScenarioFailure.class,
+                () -> new ScenarioRunner(socket, 25).shrinkingFirstOn(memory).run(7L, 200));
+
+        assertThat(failure.minimal().steps()).hasSize(2);
+        assertThat(failure.getMessage()).contains("replays on row socket",
+                "it does not fail the same way on row memory: shrunk on row socket");
+        assertThat(memory.worlds).isEqualTo(1);
+    }
+
+    @Test
     void the_same_seed_gives_the_same_minimal_scenario() {
         String first = catchThrowableOfType(ScenarioFailure.class,
                 () -> new ScenarioRunner(new ScriptedRow(), 25).run(11L, 200)).getMessage();
@@ -64,22 +90,30 @@ class ScenarioRunnerTest {
     /** A row whose world fails "unanswered request" when a reboot comes after a firmware download. */
     private static final class ScriptedRow implements ScenarioRow {
         private final boolean broken;
+        private final String name;
+        int worlds;
 
         ScriptedRow() {
             this(true);
         }
 
         ScriptedRow(boolean broken) {
+            this(broken, "scripted");
+        }
+
+        ScriptedRow(boolean broken, String name) {
             this.broken = broken;
+            this.name = name;
         }
 
         @Override
         public String name() {
-            return "scripted";
+            return name;
         }
 
         @Override
         public ScenarioWorld newWorld() {
+            worlds++;
             return new ScriptedWorld(broken);
         }
 
