@@ -475,6 +475,16 @@ public final class ManagedClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How many bytes (UTF-8 reqIds plus answers) the remembered answers to platform requests
+         * may take; beyond it (or beyond 256 answers) the oldest are forgotten, so a very late
+         * redelivery of one is handled anew (default 256 KiB).
+         */
+        public Builder answerMemoryBytes(int bytes) {
+            session.answerMemoryBytes(bytes);
+            return this;
+        }
+
         /** Handles firmware download and install (seed: {@code firmwereActionCallback}). */
         public Builder firmwareHandler(FirmwareHandler h) {
             firmwareHandler = Objects.requireNonNull(h, "firmwareHandler");
