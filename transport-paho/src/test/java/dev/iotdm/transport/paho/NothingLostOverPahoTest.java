@@ -199,7 +199,7 @@ class NothingLostOverPahoTest {
         String clientId = platform.registerDevice("org1", "sensor", "nl-actions", "tok");
         Path state = dir.resolve("actions.json");
         Recorder recorder = new Recorder();
-        int actions = 120;
+        int actions = 60;
         int answerBytes = 4096;
         try (ManagedClient device = ManagedClient.builder(options("nl-actions"))
                 .transport(recorder.transport(new PahoTransport()))
