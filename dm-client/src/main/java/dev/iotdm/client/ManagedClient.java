@@ -405,7 +405,10 @@ public final class ManagedClient implements AutoCloseable {
             return this;
         }
 
-        /** Where the device state survives restarts (default: memory only). */
+        /**
+         * Where the device state survives restarts (default: memory only), e.g. a
+         * {@code FileStateStore}; closed with the client when it is {@link AutoCloseable}.
+         */
         public Builder stateStore(DeviceStateStore s) {
             store = Objects.requireNonNull(s, "stateStore");
             return this;
