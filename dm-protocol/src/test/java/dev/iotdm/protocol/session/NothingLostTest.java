@@ -12,7 +12,6 @@ import dev.iotdm.protocol.message.Manage;
 import dev.iotdm.protocol.message.Rc;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,20 +23,6 @@ class NothingLostTest {
 
     private static final ManageParams PARAMS = ManageParams.of(0, true, true, "acme-plugins-v1");
 
-    /** A store that keeps the file format's bytes, so a restart reads what a file would hold. */
-    private static final class BytesStore implements DeviceStateStore {
-        private byte[] saved;
-
-        @Override
-        public Optional<DeviceState> load() {
-            return Optional.ofNullable(saved).map(DeviceStateJson::decode);
-        }
-
-        @Override
-        public void save(DeviceState state) {
-            saved = DeviceStateJson.encode(state);
-        }
-    }
 
     private static SessionHarness device(SessionHarness.Acks acks) {
         return SessionHarness.builder().allHandlers().store(new BytesStore()).acks(acks).build()
