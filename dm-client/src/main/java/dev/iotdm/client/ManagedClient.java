@@ -432,7 +432,10 @@ public final class ManagedClient implements AutoCloseable {
             return this;
         }
 
-        /** Where the device state survives restarts (default: memory only). */
+        /**
+         * Where the device state survives restarts (default: memory only), e.g. a
+         * {@code FileStateStore}; closed with the client when it is {@link AutoCloseable}.
+         */
         public Builder stateStore(DeviceStateStore s) {
             store = Objects.requireNonNull(s, "stateStore");
             return this;
@@ -491,9 +494,24 @@ public final class ManagedClient implements AutoCloseable {
             return this;
         }
 
-        /** How many events may wait while offline; 0 makes publishing fail fast (default 1000). */
+        /**
+         * The offline policy: how many events, and separately how many device requests (location,
+         * error codes, logs), may wait while offline and go out after the next connect (requests
+         * after its manage); a request lost unanswered with a clean session goes out again. 0
+         * makes both fail fast with {@code NotConnectedException} (default 1000).
+         */
         public Builder offlineEventLimit(int limit) {
             session.offlineEventLimit(limit);
+            return this;
+        }
+
+        /**
+         * How many bytes (UTF-8 reqIds plus answers) the remembered answers to platform requests
+         * may take; beyond it (or beyond 256 answers) the oldest are forgotten, so a very late
+         * redelivery of one is handled anew (default 256 KiB).
+         */
+        public Builder answerMemoryBytes(int bytes) {
+            session.answerMemoryBytes(bytes);
             return this;
         }
 

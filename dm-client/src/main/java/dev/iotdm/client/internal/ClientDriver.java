@@ -330,6 +330,18 @@ public final class ClientDriver {
             if (closeTransport) {
                 transport.close();
             }
+            closeStore();
+        }
+    }
+
+    /** Releases what the store holds open (a file store's journal), if it holds anything. */
+    private void closeStore() {
+        if (store instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.debug("closing the state store: {}", e.toString());
+            }
         }
     }
 
@@ -400,10 +412,14 @@ public final class ClientDriver {
         } else if (a instanceof SessionAction.Subscribe s) {
             subscribe(s.filters());
         } else if (a instanceof SessionAction.Persist p) {
+            // Synchronous on purpose: the actions after a Persist (the answer's publish above
+            // all) wait until the store returns, i.e. until the state is written, and forced to
+            // disk when the session asks for a durable save.
             try {
-                store.save(p.state());
+                store.save(p.state(), p.durable());
             } catch (RuntimeException e) {
                 LOG.error("could not save the device state: {}", e.getMessage());
+                tell(new ClientEvent.StateNotSaved(String.valueOf(e.getMessage())));
             }
         } else if (a instanceof SessionAction.Disconnect d) {
             LOG.warn("disconnecting: {}", WireText.escape(d.reason()));
@@ -484,7 +500,8 @@ public final class ClientDriver {
 
     /** The transport's publish failure as the engine's pure kind. */
     static PublishFailure publishFailure(Throwable cause) {
-        if (cause instanceof NotConnectedException) {
+        if (cause instanceof NotConnectedException || cause instanceof TimeoutException) {
+            // A timed-out publish is "not delivered yet", never "done" (issue #10).
             return PublishFailure.NOT_CONNECTED;
         }
         if (cause instanceof IllegalArgumentException) {
@@ -599,6 +616,9 @@ public final class ClientDriver {
         } else {
             if (event instanceof SessionEvent.ProtocolProblem p) {
                 problems.log(now(), "protocol problem: " + WireText.escape(p.description()));
+            } else if (event instanceof SessionEvent.OfflineQueueFull q) {
+                LOG.warn("not connected: {} fails (the offline policy lets {} wait)", WireText.escape(q.what()),
+                        q.limit());
             }
             tell(event);
         }
