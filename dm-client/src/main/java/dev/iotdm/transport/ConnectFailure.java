@@ -207,7 +207,7 @@ public sealed interface ConnectFailure permits ConnectFailure.BadCredentials, Co
      * @param error what the network layer reported
      * @param host the host connected to
      * @param port the port connected to
-     * @param tls whether the attempt used TLS
+     * @param tls whether the attempt used TLS (a TLS exception counts as TLS either way)
      * @return the failure, or empty when {@code error} is none of these
      */
     static Optional<ConnectFailure> fromNetworkError(Throwable error, String host, int port, boolean tls) {
@@ -218,11 +218,10 @@ public sealed interface ConnectFailure permits ConnectFailure.BadCredentials, Co
                         + " host(), or org() and domain() from which the host is made)"));
             }
         }
-        if (tls) {
-            for (Throwable t = error; t != null; t = t.getCause()) {
-                if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException) {
-                    return Optional.of(new TlsFailure(tlsProblem(t, error, host, address)));
-                }
+        // A TLS exception means TLS was in use, whatever the caller's flag says.
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException) {
+                return Optional.of(new TlsFailure(tlsProblem(t, error, host, address)));
             }
         }
         for (Throwable t = error; t != null; t = t.getCause()) {
