@@ -149,6 +149,18 @@ public sealed interface ConnectFailure permits ConnectFailure.BadCredentials, Co
         public String describe() {
             return "TLS handshake failed: " + detail;
         }
+
+        /**
+         * The server closed the connection during the TLS handshake or answered something that is
+         * not TLS: most likely a plain MQTT port.
+         *
+         * @param host the host connected to
+         * @param port the port connected to
+         */
+        public static TlsFailure serverDidNotAnswerTls(String host, int port) {
+            return new TlsFailure("the server did not answer TLS on " + host + ":" + port
+                    + "; use withoutTls() for a plain MQTT port");
+        }
     }
 
     /**
@@ -221,7 +233,7 @@ public sealed interface ConnectFailure permits ConnectFailure.BadCredentials, Co
         // A TLS exception means TLS was in use, whatever the caller's flag says.
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException) {
-                return Optional.of(new TlsFailure(tlsProblem(t, error, host, address)));
+                return Optional.of(new TlsFailure(tlsProblem(t, error, host, port, address)));
             }
         }
         for (Throwable t = error; t != null; t = t.getCause()) {
@@ -237,11 +249,11 @@ public sealed interface ConnectFailure permits ConnectFailure.BadCredentials, Co
     }
 
     /** The TLS problem in words: which check failed, and what to do. */
-    private static String tlsProblem(Throwable tlsError, Throwable whole, String host, String address) {
+    private static String tlsProblem(Throwable tlsError, Throwable whole, String host, int port, String address) {
         String all = chainText(whole);
         if (all.contains("Unsupported or unrecognized SSL message") || all.contains("Remote host terminated the handshake")
                 || hasCause(tlsError, java.io.EOFException.class)) {
-            return "the server did not answer TLS on " + address + "; use withoutTls() for a plain MQTT port";
+            return TlsFailure.serverDidNotAnswerTls(host, port).detail();
         }
         if (all.contains("No subject alternative") || all.contains("No name matching")) {
             return "the server certificate of " + address + " does not name the host " + host + " ("

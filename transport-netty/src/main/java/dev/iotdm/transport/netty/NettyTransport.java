@@ -597,6 +597,8 @@ public final class NettyTransport implements MqttTransport {
         ScheduledFuture<?> ping;
         Throwable cause;
         boolean closedByUs;
+        /** Set by the first {@link #fail}; the connect future completes once the channel closed. */
+        boolean failing;
 
         Connection(MqttConnectOptions opts, CompletableFuture<ConnectResult> connectFuture) {
             this.opts = opts;
@@ -609,8 +611,10 @@ public final class NettyTransport implements MqttTransport {
                 ssl.setHandshakeTimeoutMillis(0); // the connect timeout covers the handshake
                 ssl.handshakeFuture().addListener(h -> {
                     if (!h.isSuccess()) {
-                        fail(networkFailure(opts, h.cause()).orElseGet(
-                                () -> new ConnectFailure.TlsFailure(describe(h.cause()))), h.cause());
+                        // Closed during the handshake without a TLS alert: the peer does not speak TLS.
+                        fail(networkFailure(opts, h.cause()).orElseGet(() -> tlsCause(h.cause()) == null
+                                ? ConnectFailure.TlsFailure.serverDidNotAnswerTls(opts.host(), opts.port())
+                                : new ConnectFailure.TlsFailure(describe(h.cause()))), h.cause());
                     }
                 });
                 p.addLast("tls", ssl);
@@ -650,9 +654,10 @@ public final class NettyTransport implements MqttTransport {
 
         /** Fails the connect attempt (once) and closes its channel. */
         void fail(ConnectFailure failure, Throwable why) {
-            if (connectFuture.isDone()) {
-                return;
+            if (connectFuture.isDone() || failing) {
+                return; // the first cause wins: closing the channel makes the handshake fail too
             }
+            failing = true;
             cancelTimers();
             if (current == this) {
                 current = null;
