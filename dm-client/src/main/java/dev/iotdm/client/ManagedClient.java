@@ -449,9 +449,13 @@ public final class ManagedClient implements AutoCloseable {
         return request(what, call);
     }
 
-    /** A request that needs a successful manage(): fails at once, naming it, otherwise (§3.3-3.7). */
+    /**
+     * A request that needs manage(): fails at once, naming it, when no manage succeeded, none is
+     * under way and none was restored (§3.3-3.7).
+     */
     private <T> CompletableFuture<T> afterManage(String what, ClientDriver.TokenCall call) {
-        if (!closing.get() && !managedOnce && (driver.isStarted() || driver.isReady())) {
+        // A manage under way or restored from the state store counts: the session sends in order.
+        if (!closing.get() && !managedOnce && !driver.wantsManaged() && (driver.isStarted() || driver.isReady())) {
             return CompletableFuture.failedFuture(new IllegalStateException(what + ": the device is not managed yet:"
                     + " wait for manage() to succeed first (the platform ignores location, error-code and log"
                     + " requests from an unmanaged device)"));

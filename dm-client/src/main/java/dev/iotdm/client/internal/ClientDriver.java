@@ -200,6 +200,8 @@ public final class ClientDriver {
     private volatile boolean startedView;
     /** Whether a connection ever succeeded. */
     private volatile boolean everConnectedView;
+    /** Whether the session manages or is asked to (also from a restored state). */
+    private volatile boolean wantsManagedView;
 
     /**
      * A driver starting from the store's saved state.
@@ -255,6 +257,14 @@ public final class ClientDriver {
      */
     public boolean isStarted() {
         return startedView;
+    }
+
+    /**
+     * Whether the session is managed or asked to manage, also from the state a restarted device
+     * restored (as of the last step).
+     */
+    public boolean wantsManaged() {
+        return wantsManagedView;
     }
 
     /** Whether a connection was ever up (as of the last step). */
@@ -390,6 +400,7 @@ public final class ClientDriver {
         deviceInfoView = session.deviceInfo();
         firmwareView = session.firmware();
         readyView = !closed && session.isReady();
+        wantsManagedView = session.wantsManaged();
     }
 
     /** Performs what the session asked for, in order. Runs on the serial executor only. */
