@@ -493,7 +493,8 @@ public final class ManagedClient implements AutoCloseable {
     }
 
     /**
-     * Builds a {@link ManagedClient}. Not thread-safe.
+     * Builds a {@link ManagedClient}. Not thread-safe. The handlers and listeners given to a
+     * builder belong to the client it builds: build one client per builder.
      */
     public static final class Builder {
         private final DeviceOptions options;
