@@ -275,7 +275,7 @@ final class DemoRun {
 
     private String addLog() {
         String message = "battery low";
-        device.client().addLog(message, "level=7%", LogSeverity.WARNING);
+        device.client().addLog(message, LogSeverity.WARNING, "level=7%".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         DeviceView view = platform.awaitDevice(clientId, "with log entry '" + message + "'",
                 v -> v.log().stream().anyMatch(e -> e.message().equals(message)), timeout);
         return "diag.log has " + view.log().size() + " entry: '" + view.log().get(view.log().size() - 1).message()

@@ -129,6 +129,10 @@ final class PlatformCommand implements Callable<Integer> {
             description = "How long an operation may take, 1 to 3600 seconds (default: ${DEFAULT-VALUE}).")
     private int timeoutSeconds;
 
+    @Option(names = "--show-tokens", description = "Print the tokens in the connection settings printed at start"
+            + " (default: <token> / $IOTDM_TOKEN).")
+    private boolean showTokens;
+
     @Option(names = "--no-transcript", description = "Do not print the live transcript.")
     private boolean noTranscript;
 
@@ -191,6 +195,7 @@ final class PlatformCommand implements Callable<Integer> {
                     }
                 }
                 printBanner(platform, console, tlsNote);
+                ConnectionSettingsPrinter.print(out, all, platform.broker().host(), platform.broker().port(), showTokens);
                 if (!noTranscript) {
                     recorder.transcript().addListener(new TranscriptPrinter(out, true, fullPayloads));
                 }

@@ -83,6 +83,7 @@ class PlatformCommandTest {
         platform.await("^stopping the platform; rule checker: no rule violations");
         assertThat(platform.output()).contains("D->P d:acme:sensor:dev-1 iotdevice-1/mgmt/manage")
                 .contains("P->D d:acme:sensor:dev-1 iotdm-1/mgmt/initiate/device/reboot")
+                .contains(".deviceId(\"dev-1\").token(\"<token>\")").contains(".port(" + port + ").withoutTls()")
                 .doesNotContain("tok-1");
         assertThat(Threads.leftSince(before, Duration.ofSeconds(15))).as("non-daemon threads left behind").isEmpty();
     }
@@ -124,7 +125,8 @@ class PlatformCommandTest {
         try (PahoTransport transport = new PahoTransport();
                 ManagedClient client = ManagedClient.builder(options).transport(transport).build()) {
             ManagedClient.await(client.connect(), WAIT);
-            ManagedClient.await(client.manage(MANAGE), WAIT);
+            // No handlers here: a manage declaring device actions would be refused naming the handler.
+            ManagedClient.await(client.manage(3600, false, false), WAIT);
 
             send("devices");
             platform.await("^  d:acme:sensor:dev-2 connected managed ");

@@ -2,6 +2,8 @@ package dev.iotdm.client;
 
 import dev.iotdm.protocol.session.SessionEvent;
 import dev.iotdm.protocol.supervisor.LifecycleEvent;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Something the application may want to log or react to: connection lifecycle from the
@@ -14,8 +16,22 @@ public sealed interface ClientEvent {
      * A connection lifecycle event.
      *
      * @param event the supervisor's event
+     * @param cause the exception behind it, when it has one: the failed attempt's
+     *     {@code ConnectFailureException} for {@link LifecycleEvent.ConnectFailed},
+     *     {@link LifecycleEvent.ReconnectScheduled} or {@link LifecycleEvent.AuthenticationFailed}
+     *     after a failed attempt, the transport's cause for {@link LifecycleEvent.Disconnected}
      */
-    record Lifecycle(LifecycleEvent event) implements ClientEvent {
+    record Lifecycle(LifecycleEvent event, Optional<Throwable> cause) implements ClientEvent {
+        /** Validates the components. */
+        public Lifecycle {
+            Objects.requireNonNull(event, "event");
+            Objects.requireNonNull(cause, "cause");
+        }
+
+        /** An event without an exception behind it. */
+        public Lifecycle(LifecycleEvent event) {
+            this(event, Optional.empty());
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.iotdm.client;
 
 import dev.iotdm.client.config.DeviceOptions;
 import dev.iotdm.client.internal.ClientDriver;
+import dev.iotdm.client.internal.HandlerRegistry;
 import dev.iotdm.protocol.firmware.FirmwareState;
 import dev.iotdm.protocol.firmware.UpdateStatus;
 import dev.iotdm.protocol.json.JsonObject;
@@ -22,15 +23,14 @@ import dev.iotdm.protocol.supervisor.ReconnectPolicy;
 import dev.iotdm.transport.ConnectFailureException;
 import dev.iotdm.transport.MqttTransport;
 import dev.iotdm.transport.MqttVersion;
+import dev.iotdm.transport.NotConnectedException;
 import dev.iotdm.transport.Qos;
 import dev.iotdm.transport.Transports;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.Base64;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -59,6 +59,14 @@ import java.util.random.RandomGenerator;
  *     client.setLocation(Location.of(30.28, -97.73)).get(30, SECONDS);
  * }
  * }</pre>
+ *
+ * <p>Order of calls, as the seed's: {@link #connect()} first ({@link #manage} connects by itself
+ * when it comes first); any other device-management request before {@code connect()} fails at
+ * once naming it (events wait in the offline queue instead), and a
+ * location, error-code or log request before the first successful {@code manage()} fails at once
+ * naming {@code manage()} (the platform ignores them from an unmanaged device). Handlers may be
+ * given to the builder or set on the built client ({@link #setDeviceActionHandler} and the other
+ * setters, as the seed assigns its callbacks) before {@code manage()} declares what they handle.
  *
  * <p>Every request is asynchronous and returns a {@link CompletableFuture} that completes
  * exactly once: with the platform's answer, with a {@link DmRequestException} for a non-success
@@ -116,13 +124,17 @@ public final class ManagedClient implements AutoCloseable {
 
     private final ClientDriver driver;
     private final boolean ownsTransport;
+    private final HandlerRegistry handlers;
+    /** Set when a manage() succeeded; location, error-code and log requests need it. */
+    private volatile boolean managedOnce;
 
     /** Set by the first close(); later calls return at once. */
     private final AtomicBoolean closing = new AtomicBoolean();
 
-    private ManagedClient(ClientDriver driver, boolean ownsTransport) {
+    private ManagedClient(ClientDriver driver, boolean ownsTransport, HandlerRegistry handlers) {
         this.driver = driver;
         this.ownsTransport = ownsTransport;
+        this.handlers = handlers;
     }
 
     /** A builder for a device with these options. */
@@ -133,11 +145,20 @@ public final class ManagedClient implements AutoCloseable {
     // ---- connection ----------------------------------------------------------------------------
 
     /**
-     * Connects, subscribes and keeps the connection up (reconnecting with backoff) until
-     * {@link #close()}. The future completes when the first connection is subscribed; it fails
-     * with a {@link ConnectFailureException} when the broker refuses the credentials or the
-     * protocol, and with a {@link TimeoutException} when no connection is ready within the
-     * connect timeout (the client keeps trying in the background).
+     * Connects, subscribes and keeps the connection up until {@link #close()}. The future
+     * completes when the connection is subscribed.
+     *
+     * <p>It fails with the first attempt's failure, as the seed's {@code connect()} raised it: a
+     * {@link ConnectFailureException} whose {@link ConnectFailureException#failure() failure} and
+     * message say why (connection refused, unknown host, the TLS problem, the attempt's timeout
+     * and what it waited for, or refused credentials naming the org, type and device id sent).
+     * Automatic reconnects with backoff apply once a connection has succeeded; with
+     * {@link Builder#retryUntilFirstConnect(boolean) retryUntilFirstConnect(true)} failed
+     * attempts are retried from the start, and the future fails with a {@link TimeoutException}
+     * naming the last attempt's failure when no connection is ready within
+     * {@link Builder#connectTimeout(Duration) connectTimeout} (the client keeps trying), or at
+     * once when the broker refuses the credentials or the protocol. Calling it again after a
+     * failure tries again.
      */
     public CompletableFuture<Void> connect() {
         return driver.connect();
@@ -173,7 +194,43 @@ public final class ManagedClient implements AutoCloseable {
      */
     public CompletableFuture<PlatformResponse> manage(ManageParams params) {
         Objects.requireNonNull(params, "params");
-        return request("manage", (s, now) -> s.manage(now, params));
+        String missing = missingHandler(params);
+        if (missing != null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(missing));
+        }
+        CompletableFuture<PlatformResponse> managed;
+        if (!closing.get() && !driver.hasConnected() && !driver.isReady()) {
+            // The seed's manage connects by itself; a connect failure is the manage's failure.
+            managed = connect().thenCompose(v -> request("manage", (s, now) -> s.manage(now, params)));
+        } else {
+            managed = request("manage", (s, now) -> s.manage(now, params));
+        }
+        return managed.whenComplete((r, e) -> {
+            if (e == null) {
+                managedOnce = true;
+            }
+        });
+    }
+
+    /** What manage() would declare without a handler for it, as a message; null when all are set. */
+    private String missingHandler(ManageParams params) {
+        if (params.supports().deviceActions() && !handlers.hasDeviceAction()) {
+            return "manage declares deviceActions (reboot, factory reset) but no deviceActionHandler is set: set one"
+                    + " with setDeviceActionHandler(..) or ManagedClient.Builder.deviceActionHandler(..), or pass"
+                    + " false for supportDeviceActions";
+        }
+        if (params.supports().firmwareActions() && !handlers.hasFirmware()) {
+            return "manage declares firmwareActions (download, update) but no firmwareHandler is set: set one with"
+                    + " setFirmwareHandler(..) or ManagedClient.Builder.firmwareHandler(..), or pass false for"
+                    + " supportFirmwareActions";
+        }
+        for (String bundle : params.supports().bundleIds()) {
+            if (!handlers.handlesBundle(bundle)) {
+                return "manage declares bundle " + bundle + " but no custom action handler is set for it: set one"
+                        + " with setCustomActionHandler(\"" + bundle + "\", ..) or setAnyCustomActionHandler(..)";
+            }
+        }
+        return null;
     }
 
     /** Seed form: {@code manage(lifetime, supportDeviceActions, supportFirmwareActions, bundleIds)}. */
@@ -184,18 +241,18 @@ public final class ManagedClient implements AutoCloseable {
 
     /** Stops being managed (§3.2); observations are cleared and no re-manage happens. */
     public CompletableFuture<PlatformResponse> unmanage() {
-        return request("unmanage", (s, now) -> s.unmanage(now));
+        return afterConnect("unmanage()", (s, now) -> s.unmanage(now));
     }
 
     /** Reports the location (§3.3). */
     public CompletableFuture<PlatformResponse> setLocation(Location location) {
         Objects.requireNonNull(location, "location");
-        return request("location update", (s, now) -> s.updateLocation(now, location));
+        return afterManage("setLocation(..)", (s, now) -> s.updateLocation(now, location));
     }
 
     /** Appends an error code (§3.4). */
     public CompletableFuture<PlatformResponse> addErrorCode(int errorCode) {
-        return request("add error code", (s, now) -> s.addErrorCode(now, errorCode));
+        return afterManage("addErrorCode(" + errorCode + ")", (s, now) -> s.addErrorCode(now, errorCode));
     }
 
     /** Seed name for {@link #addErrorCode(int)}. */
@@ -205,23 +262,51 @@ public final class ManagedClient implements AutoCloseable {
 
     /** Clears the error codes (§3.5). */
     public CompletableFuture<PlatformResponse> clearErrorCodes() {
-        return request("clear error codes", (s, now) -> s.clearErrorCodes(now));
+        return afterManage("clearErrorCodes()", (s, now) -> s.clearErrorCodes(now));
     }
 
     /** Appends a log entry (§3.6). */
     public CompletableFuture<PlatformResponse> addLog(LogEntry entry) {
         Objects.requireNonNull(entry, "entry");
-        return request("add log", (s, now) -> s.addLog(now, entry));
+        return afterManage("addLog(..)", (s, now) -> s.addLog(now, entry));
     }
 
-    /** Seed form {@code addLog(msg, data, sensitivity)}: timestamped now; data is base64-encoded (§12.21). */
-    public CompletableFuture<PlatformResponse> addLog(String message, String data, LogSeverity severity) {
+    /** Appends a log entry without data, timestamped now (§3.6). */
+    public CompletableFuture<PlatformResponse> addLog(String message, LogSeverity severity) {
+        return addLog(new LogEntry(message, Timestamp.of(driver.now()), Optional.empty(), severity));
+    }
+
+    /**
+     * Appends a log entry with raw diagnostic data, timestamped now: the client base64-encodes
+     * {@code data} for the wire (§12.21). Data that is base64 text already goes to
+     * {@link #addLogBase64}, so that it is not encoded twice.
+     */
+    public CompletableFuture<PlatformResponse> addLog(String message, LogSeverity severity, byte[] data) {
+        Objects.requireNonNull(data, "data");
         return addLog(LogEntry.of(message, Timestamp.of(driver.now()), data, severity));
+    }
+
+    /**
+     * Seed form {@code addLog(msg, data, sensitivity)}, for data that is base64 text already (as
+     * the seed's users encoded it): sent as given, never encoded again, timestamped now.
+     *
+     * @throws IllegalArgumentException when {@code base64} is not base64 text (raw data goes to
+     *     {@link #addLog(String, LogSeverity, byte[])}, which encodes it)
+     */
+    public CompletableFuture<PlatformResponse> addLogBase64(String message, LogSeverity severity, String base64) {
+        Objects.requireNonNull(base64, "base64");
+        try {
+            Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("base64 is not base64 text (" + e.getMessage() + "): pass raw data as"
+                    + " bytes to addLog(message, severity, byte[]), which encodes it", e);
+        }
+        return addLog(new LogEntry(message, Timestamp.of(driver.now()), Optional.of(base64), severity));
     }
 
     /** Clears the log (§3.7). */
     public CompletableFuture<PlatformResponse> clearLog() {
-        return request("clear log", (s, now) -> s.clearLog(now));
+        return afterManage("clearLog()", (s, now) -> s.clearLog(now));
     }
 
     /**
@@ -324,6 +409,73 @@ public final class ManagedClient implements AutoCloseable {
         }
     }
 
+    // ---- handlers set on the built client (seed: callbacks assigned after construction) ---------
+
+    /** Sets the firmware handler (seed: {@code client.firmwereActionCallback = ...}); before {@code manage()}. */
+    public void setFirmwareHandler(FirmwareHandler h) {
+        handlers.firmware(h);
+    }
+
+    /** Sets the device action handler (seed: {@code client.deviceActionCallback = ...}); before {@code manage()}. */
+    public void setDeviceActionHandler(DeviceActionHandler h) {
+        handlers.deviceAction(h);
+    }
+
+    /** Sets the handler of one bundle's custom actions (seed: {@code client.dmeActionCallback = ...}). */
+    public void setCustomActionHandler(String bundleId, CustomActionHandler h) {
+        dev.iotdm.protocol.topic.Identifiers.requireBundleId("bundleId", bundleId);
+        handlers.customAction(bundleId, h);
+    }
+
+    /** Sets the handler of the custom actions of every bundle without its own. */
+    public void setAnyCustomActionHandler(CustomActionHandler h) {
+        handlers.anyCustomAction(h);
+    }
+
+    /** Sets the handler of one command id. */
+    public void setCommandHandler(String commandId, CommandHandler h) {
+        dev.iotdm.protocol.topic.Identifiers.requireTopicLevel("commandId", commandId);
+        handlers.command(commandId, h);
+    }
+
+    /** Sets the handler of every command without its own (seed: {@code client.commandCallback = ...}). */
+    public void setAnyCommandHandler(CommandHandler h) {
+        handlers.anyCommand(h);
+    }
+
+    /** Adds a listener for lifecycle and session events; it sees events from now on. */
+    public void addListener(ClientListener l) {
+        handlers.listener(l);
+    }
+
+    /**
+     * A device-management request that needs connect() to have been called: fails at once with a
+     * {@link NotConnectedException} naming it otherwise. (Events are different: they wait in the
+     * offline queue, see {@link #publishEvent(Event, Qos)}.)
+     */
+    private <T> CompletableFuture<T> afterConnect(String what, ClientDriver.TokenCall call) {
+        if (!closing.get() && !driver.isStarted() && !driver.isReady()) {
+            return CompletableFuture.failedFuture(new NotConnectedException(what + ": the client is not connected:"
+                    + " call connect() first (manage() connects by itself)"
+                    + (driver.hasConnected() ? "" : "; a connect() that failed is not retried until called again")));
+        }
+        return request(what, call);
+    }
+
+    /**
+     * A request that needs manage(): fails at once, naming it, when no manage succeeded, none is
+     * under way and none was restored (§3.3-3.7).
+     */
+    private <T> CompletableFuture<T> afterManage(String what, ClientDriver.TokenCall call) {
+        // A manage under way or restored from the state store counts: the session sends in order.
+        if (!closing.get() && !managedOnce && !driver.wantsManaged() && (driver.isStarted() || driver.isReady())) {
+            return CompletableFuture.failedFuture(new IllegalStateException(what + ": the device is not managed yet:"
+                    + " wait for manage() to succeed first (the platform ignores location, error-code and log"
+                    + " requests from an unmanaged device)"));
+        }
+        return afterConnect(what, call);
+    }
+
     @SuppressWarnings("unchecked")
     private <T> CompletableFuture<T> request(String what, ClientDriver.TokenCall call) {
         return (CompletableFuture<T>) (CompletableFuture<?>) driver.request(what, call);
@@ -365,7 +517,8 @@ public final class ManagedClient implements AutoCloseable {
     }
 
     /**
-     * Builds a {@link ManagedClient}. Not thread-safe.
+     * Builds a {@link ManagedClient}. Not thread-safe. The handlers and listeners given to a
+     * builder belong to the client it builds: build one client per builder.
      */
     public static final class Builder {
         private final DeviceOptions options;
@@ -377,17 +530,12 @@ public final class ManagedClient implements AutoCloseable {
         private Executor callbackExecutor;
         private DeviceStateStore store = DeviceStateStore.inMemory();
         private Duration connectTimeout = Duration.ofSeconds(60);
+        private boolean retryUntilFirstConnect;
         private ReconnectPolicy reconnectPolicy = ReconnectPolicy.DEFAULT;
         private RandomGenerator random = RandomGenerator.getDefault();
         private int outboundQueueLimit = 1000;
         private final SessionConfig.Builder session = SessionConfig.builder();
-        private FirmwareHandler firmwareHandler;
-        private DeviceActionHandler deviceActionHandler;
-        private final Map<String, CustomActionHandler> customActionHandlers = new LinkedHashMap<>();
-        private CustomActionHandler anyCustomActionHandler;
-        private final Map<String, CommandHandler> commandHandlers = new LinkedHashMap<>();
-        private CommandHandler anyCommandHandler;
-        private final List<ClientListener> listeners = new ArrayList<>();
+        private final HandlerRegistry handlers = new HandlerRegistry();
 
         private Builder(DeviceOptions options) {
             this.options = Objects.requireNonNull(options, "options");
@@ -441,13 +589,31 @@ public final class ManagedClient implements AutoCloseable {
             return this;
         }
 
-        /** How long {@link #connect()} waits for the first ready connection (default 60 s); positive. */
+        /**
+         * How long {@link ManagedClient#connect()} waits for a ready connection (CONNACK and the
+         * SUBACK of the device-management subscription), all attempts included (default 60 s);
+         * positive. One attempt is bounded by {@code DeviceOptions}' {@code attemptTimeout}
+         * (default 30 s); this bound matters when attempts are retried
+         * ({@link #retryUntilFirstConnect(boolean)}).
+         */
         public Builder connectTimeout(Duration d) {
             Objects.requireNonNull(d, "connectTimeout");
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("connectTimeout must be positive, got " + d);
             }
             connectTimeout = d;
+            return this;
+        }
+
+        /**
+         * Whether failed connect attempts are retried with backoff before a first connection
+         * succeeded (default false: {@link ManagedClient#connect()} completes with the first
+         * attempt's failure, and automatic reconnects apply only after a first success). True suits
+         * a device that may start before its broker; connect() then fails only after
+         * {@link #connectTimeout(Duration)}, naming the last attempt's failure.
+         */
+        public Builder retryUntilFirstConnect(boolean retry) {
+            retryUntilFirstConnect = retry;
             return this;
         }
 
@@ -517,45 +683,45 @@ public final class ManagedClient implements AutoCloseable {
 
         /** Handles firmware download and install (seed: {@code firmwereActionCallback}). */
         public Builder firmwareHandler(FirmwareHandler h) {
-            firmwareHandler = Objects.requireNonNull(h, "firmwareHandler");
+            handlers.firmware(h);
             return this;
         }
 
         /** Handles reboot and factory reset (seed: {@code deviceActionCallback}). */
         public Builder deviceActionHandler(DeviceActionHandler h) {
-            deviceActionHandler = Objects.requireNonNull(h, "deviceActionHandler");
+            handlers.deviceAction(h);
             return this;
         }
 
         /** Handles the custom actions of one bundle (seed: {@code dmeActionCallback}). */
         public Builder customActionHandler(String bundleId, CustomActionHandler h) {
             dev.iotdm.protocol.topic.Identifiers.requireBundleId("bundleId", bundleId);
-            customActionHandlers.put(bundleId, Objects.requireNonNull(h, "handler"));
+            handlers.customAction(bundleId, h);
             return this;
         }
 
         /** Handles the custom actions of every declared bundle without its own handler. */
         public Builder anyCustomActionHandler(CustomActionHandler h) {
-            anyCustomActionHandler = Objects.requireNonNull(h, "handler");
+            handlers.anyCustomAction(h);
             return this;
         }
 
         /** Handles one command id. */
         public Builder commandHandler(String commandId, CommandHandler h) {
             dev.iotdm.protocol.topic.Identifiers.requireTopicLevel("commandId", commandId);
-            commandHandlers.put(commandId, Objects.requireNonNull(h, "handler"));
+            handlers.command(commandId, h);
             return this;
         }
 
         /** Handles every command without its own handler (seed: {@code commandCallback}). */
         public Builder anyCommandHandler(CommandHandler h) {
-            anyCommandHandler = Objects.requireNonNull(h, "handler");
+            handlers.anyCommand(h);
             return this;
         }
 
         /** Adds a listener for lifecycle and session events. */
         public Builder listener(ClientListener l) {
-            listeners.add(Objects.requireNonNull(l, "listener"));
+            handlers.listener(l);
             return this;
         }
 
@@ -578,22 +744,23 @@ public final class ManagedClient implements AutoCloseable {
                             + " DeviceOptions.Builder.mqttVersion(...), or leave it unset to use " + t.preferredVersion()
                             + ", or choose a transport that speaks " + version);
                 }
+                // Handlers may still be set after build(): the engine counts every capability as
+                // handled, manage() refuses to declare one without a handler, and the registry's
+                // delegates answer 501 for any that is still missing when a request arrives.
                 SessionConfig config = session
                         .keepsSession(!options.cleanSession())
-                        .firmwareHandler(firmwareHandler != null)
-                        .deviceActionHandler(deviceActionHandler != null)
-                        .customActionBundles(customActionHandlers.keySet())
-                        .anyCustomAction(anyCustomActionHandler != null)
+                        .firmwareHandler(true)
+                        .deviceActionHandler(true)
+                        .anyCustomAction(true)
                         .reqIds(() -> UUID.randomUUID().toString())
                         .build();
-                ClientDriver.Handlers handlers = new ClientDriver.Handlers(firmwareHandler, deviceActionHandler,
-                        customActionHandlers, anyCustomActionHandler, commandHandlers, anyCommandHandler, listeners);
                 ClientDriver driver = new ClientDriver(new ClientDriver.Settings(t, options.toMqttConnectOptions(version),
                         clock, scheduler != null ? scheduler : Shared.SCHEDULER,
                         executor != null ? executor : Shared.SESSIONS,
                         callbackExecutor != null ? callbackExecutor : Shared.CALLBACKS, store, connectTimeout,
-                        reconnectPolicy, random, config, handlers, outboundQueueLimit));
-                return new ManagedClient(driver, owns);
+                        reconnectPolicy, random, config, handlers.driverHandlers(), outboundQueueLimit,
+                        retryUntilFirstConnect));
+                return new ManagedClient(driver, owns, handlers);
             } catch (RuntimeException e) {
                 if (owns) {
                     t.close();

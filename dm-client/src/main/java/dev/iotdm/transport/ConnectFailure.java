@@ -149,22 +149,43 @@ public sealed interface ConnectFailure permits ConnectFailure.BadCredentials, Co
         public String describe() {
             return "TLS handshake failed: " + detail;
         }
+
+        /**
+         * The server closed the connection during the TLS handshake or answered something that is
+         * not TLS: most likely a plain MQTT port.
+         *
+         * @param host the host connected to
+         * @param port the port connected to
+         */
+        public static TlsFailure serverDidNotAnswerTls(String host, int port) {
+            return new TlsFailure("the server did not answer TLS on " + host + ":" + port
+                    + "; use withoutTls() for a plain MQTT port");
+        }
     }
 
     /**
-     * No CONNACK arrived within the connect timeout.
+     * The attempt timed out: the connect timeout of one attempt ({@code attemptTimeout} in
+     * {@code DeviceOptions}) elapsed while waiting for {@code waitedFor}.
      *
      * @param after the timeout that elapsed
+     * @param waitedFor what was waited for, e.g. {@code "the CONNACK from 127.0.0.1:1883"} or
+     *     {@code "the TLS handshake with 127.0.0.1:8883"}
      */
-    record TimedOut(Duration after) implements ConnectFailure {
+    record TimedOut(Duration after, String waitedFor) implements ConnectFailure {
         /** Validates the components. */
         public TimedOut {
             Objects.requireNonNull(after, "after");
+            Objects.requireNonNull(waitedFor, "waitedFor");
+        }
+
+        /** Waited for the CONNACK, address unknown. */
+        public TimedOut(Duration after) {
+            this(after, "the CONNACK");
         }
 
         @Override
         public String describe() {
-            return "no CONNACK within " + after.toMillis() + " ms";
+            return "timed out after " + after.toMillis() + " ms (the attempt timeout) waiting for " + waitedFor;
         }
     }
 
@@ -186,6 +207,95 @@ public sealed interface ConnectFailure permits ConnectFailure.BadCredentials, Co
             return code < 0 ? "connect failed: " + detail
                     : "connect refused: " + detail + " (code " + code + " = 0x" + Integer.toHexString(code) + ")";
         }
+    }
+
+    /**
+     * Classifies a network or TLS error of a connect attempt, so that every transport words the
+     * same cause the same way: the TLS layer's exception anywhere in the chain is a
+     * {@link TlsFailure} (an untrusted certificate, a host name the certificate does not name, or a
+     * server that does not speak TLS at all, which says to use {@code withoutTls()}); an unknown
+     * host, a refused connection or a connection closed before CONNACK is {@link Unreachable}.
+     *
+     * @param error what the network layer reported
+     * @param host the host connected to
+     * @param port the port connected to
+     * @param tls whether the attempt used TLS (a TLS exception counts as TLS either way)
+     * @return the failure, or empty when {@code error} is none of these
+     */
+    static Optional<ConnectFailure> fromNetworkError(Throwable error, String host, int port, boolean tls) {
+        String address = host + ":" + port;
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof java.net.UnknownHostException) {
+                return Optional.of(new Unreachable("unknown host " + host + " (the name does not resolve: check"
+                        + " host(), or org() and domain() from which the host is made)"));
+            }
+        }
+        // A TLS exception means TLS was in use, whatever the caller's flag says.
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException) {
+                return Optional.of(new TlsFailure(tlsProblem(t, error, host, port, address)));
+            }
+        }
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException) {
+                return Optional.of(new Unreachable("connection refused by " + address + ": nothing listens on that"
+                        + " port (is the broker running, and is this its port?)"));
+            }
+            if (t instanceof java.net.NoRouteToHostException) {
+                return Optional.of(new Unreachable("no route to " + address + " (" + text(t) + ")"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The TLS problem in words: which check failed, and what to do. */
+    private static String tlsProblem(Throwable tlsError, Throwable whole, String host, int port, String address) {
+        String all = chainText(whole);
+        if (all.contains("Unsupported or unrecognized SSL message") || all.contains("Remote host terminated the handshake")
+                || hasCause(tlsError, java.io.EOFException.class)) {
+            return TlsFailure.serverDidNotAnswerTls(host, port).detail();
+        }
+        if (all.contains("No subject alternative") || all.contains("No name matching")) {
+            return "the server certificate of " + address + " does not name the host " + host + " ("
+                    + text(deepest(tlsError)) + "); connect with a host name the certificate names";
+        }
+        if (all.contains("PKIX path") || all.contains("unable to find valid certification path")) {
+            return "the server certificate of " + address + " is not trusted (" + text(deepest(tlsError))
+                    + "); trust the CA that signed it with TlsSettings.builder().trustCaFile(...)";
+        }
+        if (all.contains("certificate") && (all.contains("expired") || all.contains("NotAfter"))) {
+            return "the server certificate of " + address + " has expired (" + text(deepest(tlsError)) + ")";
+        }
+        return address + ": " + text(tlsError) + (deepest(tlsError) == tlsError ? "" : " (" + text(deepest(tlsError)) + ")");
+    }
+
+    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Throwable deepest(Throwable t) {
+        Throwable d = t;
+        while (d.getCause() != null && d.getCause() != d) {
+            d = d.getCause();
+        }
+        return d;
+    }
+
+    private static String chainText(Throwable t) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            b.append(c.getMessage()).append(' ');
+        }
+        return b.toString();
+    }
+
+    private static String text(Throwable t) {
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 
     /**

@@ -35,6 +35,19 @@ public final class ConnectFailureException extends Exception {
         this.failure = failure;
     }
 
+    /**
+     * A failure with a message that adds what the transport did not know (for example the
+     * device identity that was sent), in place of {@link ConnectFailure#describe()}.
+     *
+     * @param message the message; should contain the failure's description
+     * @param failure the classified failure
+     * @param cause the underlying exception, may be null
+     */
+    public ConnectFailureException(String message, ConnectFailure failure, Throwable cause) {
+        super(Objects.requireNonNull(message, "message"), cause);
+        this.failure = Objects.requireNonNull(failure, "failure");
+    }
+
     /** Why the connect failed. */
     public ConnectFailure failure() {
         return failure;

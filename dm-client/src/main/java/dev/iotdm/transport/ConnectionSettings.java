@@ -131,10 +131,22 @@ public record ConnectionSettings(Optional<TlsSettings> tls, boolean cleanSession
             return self();
         }
 
-        /** Sets how long one connect attempt may take (default 30 s). */
-        public B connectTimeout(Duration connectTimeout) {
-            this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+        /**
+         * Sets how long one connect attempt may take: the TCP connection, the TLS handshake and
+         * the CONNACK (default 30 s). Not to be confused with {@code ManagedClient.Builder.connectTimeout},
+         * which bounds a whole {@code connect()} including retries and the subscription.
+         */
+        public B attemptTimeout(Duration attemptTimeout) {
+            this.connectTimeout = Objects.requireNonNull(attemptTimeout, "attemptTimeout");
             return self();
+        }
+
+        /**
+         * The transport SPI's name for {@link #attemptTimeout(Duration)}: how long one connect
+         * attempt may take (a transport's connect is one attempt).
+         */
+        public B connectTimeout(Duration connectTimeout) {
+            return attemptTimeout(connectTimeout);
         }
 
         /** Whether {@link #tls} or {@link #withoutTls} was called. */

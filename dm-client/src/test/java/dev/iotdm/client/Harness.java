@@ -67,6 +67,25 @@ final class Harness implements AutoCloseable {
         return new Harness(customise, false, 0);
     }
 
+    /** Handlers for every capability a manage may declare, so that manage() accepts any parameters. */
+    static ManagedClient.Builder handlingEverything(ManagedClient.Builder b) {
+        return b.deviceActionHandler((kind, reqId) -> CompletableFuture.completedFuture(ActionResponse.accepted()))
+                .firmwareHandler(new FirmwareHandler() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<Void> download(
+                            dev.iotdm.protocol.message.FirmwareInfo image) {
+                        return CompletableFuture.completedFuture(null);
+                    }
+
+                    @Override
+                    public java.util.concurrent.CompletionStage<Void> install(
+                            dev.iotdm.protocol.message.FirmwareInfo image) {
+                        return CompletableFuture.completedFuture(null);
+                    }
+                })
+                .anyCustomActionHandler(action -> CompletableFuture.completedFuture(ActionResponse.done()));
+    }
+
     static DeviceOptions options() {
         return DeviceOptions.builder().org("abc123").typeId("sensor").deviceId("dev-1").token("s3cret-token").build();
     }
@@ -85,6 +104,12 @@ final class Harness implements AutoCloseable {
         CompletableFuture<Void> ready = client.connect();
         transport.acceptConnectAndSubscribe(false);
         await(ready);
+    }
+
+    /** Connects and manages without capabilities: what location, error-code and log requests need. */
+    void connectAndManage() {
+        connect();
+        manage(ManageParams.of(3600, false, false)).ack();
     }
 
     /** Manages with these parameters and lets the platform answer 200; returns the manage sent. */

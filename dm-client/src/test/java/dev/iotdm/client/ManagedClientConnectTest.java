@@ -64,7 +64,7 @@ class ManagedClientConnectTest {
 
     @Test
     void after_a_refused_dm_subscription_the_client_reconnects_with_backoff() {
-        try (Harness h = Harness.virtual(b -> b)) {
+        try (Harness h = Harness.virtual(b -> b.retryUntilFirstConnect(true))) {
             CompletableFuture<Void> first = h.client.connect();
             h.transport.nextConnect().accept(false);
             h.transport.nextSubscribe().refuse("iotdm-1/#");
@@ -82,7 +82,7 @@ class ManagedClientConnectTest {
 
     @Test
     void repeated_subscription_refusals_back_off_as_failed_attempts_not_as_a_client_id_take_over() {
-        try (Harness h = Harness.virtual(b -> b)) {
+        try (Harness h = Harness.virtual(b -> b.retryUntilFirstConnect(true))) {
             h.client.connect();
             for (int i = 0; i < 5; i++) {
                 h.transport.nextConnect().accept(false);
@@ -98,7 +98,7 @@ class ManagedClientConnectTest {
 
     @Test
     void a_connection_lost_while_waiting_for_the_suback_is_reconnected_not_taken_for_a_refusal() {
-        try (Harness h = Harness.virtual(b -> b)) {
+        try (Harness h = Harness.virtual(b -> b.retryUntilFirstConnect(true))) {
             CompletableFuture<Void> ready = h.client.connect();
             h.transport.nextConnect().accept(false);
             h.transport.nextSubscribe(); // never answered
@@ -128,7 +128,7 @@ class ManagedClientConnectTest {
     void bad_credentials_fail_connect_with_not_authorized_and_are_retried_only_after_the_maximum_delay() {
         Duration max = ReconnectPolicy.DEFAULT.maxDelay();
         ConnectFailure notAuthorized = new ConnectFailure.NotAuthorized(5, Optional.empty());
-        try (Harness h = Harness.virtual(b -> b)) {
+        try (Harness h = Harness.virtual(b -> b.retryUntilFirstConnect(true))) {
             CompletableFuture<Void> ready = h.client.connect();
             for (int attempts = 1; attempts <= 4; attempts++) {
                 h.transport.nextConnect().refuse(notAuthorized);
@@ -151,7 +151,7 @@ class ManagedClientConnectTest {
                 .withGrowth(2.0, 0.5);
         Set<Duration> firstDelays = new HashSet<>();
         for (long seed = 1; seed <= 5; seed++) {
-            try (Harness h = Harness.virtual(seed, b -> b.reconnectPolicy(policy))) {
+            try (Harness h = Harness.virtual(seed, b -> b.retryUntilFirstConnect(true).reconnectPolicy(policy))) {
                 h.client.connect();
                 for (int failures = 1; failures <= 8; failures++) {
                     h.transport.nextConnect().refuse(UNREACHABLE);
@@ -180,7 +180,7 @@ class ManagedClientConnectTest {
     void connect_times_out_with_a_timeout_exception_while_retries_continue() {
         Duration connectTimeout = Duration.ofSeconds(10);
         ReconnectPolicy policy = ReconnectPolicy.DEFAULT.withDelays(Duration.ofSeconds(1), Duration.ofSeconds(4));
-        try (Harness h = Harness.virtual(b -> b.reconnectPolicy(policy).connectTimeout(connectTimeout))) {
+        try (Harness h = Harness.virtual(b -> b.retryUntilFirstConnect(true).reconnectPolicy(policy).connectTimeout(connectTimeout))) {
             Instant deadline = h.time.instant().plus(connectTimeout);
             CompletableFuture<Void> ready = h.client.connect();
             int refused = 0;

@@ -101,7 +101,7 @@ class ManagedClientDefectsTest {
 
     @Test
     void a_transient_connect_failure_names_its_cause_in_the_reconnect_event() {
-        try (Harness h = Harness.virtual(b -> b)) {
+        try (Harness h = Harness.virtual(b -> b.retryUntilFirstConnect(true))) {
             h.client.connect();
 
             h.transport.nextConnect().fail(new IOException("connection refused by 127.0.0.1:1"));

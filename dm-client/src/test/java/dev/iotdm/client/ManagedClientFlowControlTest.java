@@ -24,7 +24,7 @@ class ManagedClientFlowControlTest {
     void requests_beyond_the_window_wait_for_room_instead_of_failing_and_keep_their_order() {
         try (Harness h = Harness.virtual(b -> b)) {
             h.transport.window(2);
-            h.connect();
+            h.connectAndManage();
             List<CompletableFuture<PlatformResponse>> calls = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 calls.add(h.client.addErrorCode(i));
@@ -48,7 +48,7 @@ class ManagedClientFlowControlTest {
     void a_publish_beyond_the_bounded_queue_fails_as_window_full_with_an_event() {
         try (Harness h = Harness.virtual(b -> b.outboundQueueLimit(1))) {
             h.transport.window(1);
-            h.connect();
+            h.connectAndManage();
             h.client.addErrorCode(1); // in flight
             h.client.addErrorCode(2); // waits in the queue
             CompletableFuture<PlatformResponse> third = h.client.addErrorCode(3);

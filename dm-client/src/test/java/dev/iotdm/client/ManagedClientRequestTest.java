@@ -34,7 +34,7 @@ class ManagedClientRequestTest {
 
     @Test
     void manage_called_before_connect_is_sent_once_connected() {
-        try (Harness h = Harness.virtual(b -> b.requestTimeout(REQUEST_TIMEOUT))) {
+        try (Harness h = Harness.virtual(b -> Harness.handlingEverything(b).requestTimeout(REQUEST_TIMEOUT))) {
             CompletableFuture<PlatformResponse> managed = h.client.manage(3600, true, false);
             assertThat(h.transport.publishes(MANAGE)).isEmpty();
 
@@ -53,7 +53,7 @@ class ManagedClientRequestTest {
 
     @Test
     void manage_completes_with_the_platforms_200_response() {
-        try (Harness h = Harness.virtual(b -> b)) {
+        try (Harness h = Harness.virtual(Harness::handlingEverything)) {
             h.connect();
             CompletableFuture<PlatformResponse> managed = h.client.manage(ManageParams.of(0, true, true, "acme-v1"));
             Published sent = h.transport.nextPublish(MANAGE);
@@ -99,7 +99,7 @@ class ManagedClientRequestTest {
 
     @Test
     void after_a_connection_loss_and_reconnect_exactly_one_manage_is_resent_with_the_same_parameters() {
-        try (Harness h = Harness.virtual(b -> b)) {
+        try (Harness h = Harness.virtual(Harness::handlingEverything)) {
             h.connect();
             Published first = h.manage(ManageParams.of(7200, true, true, "acme-v1"));
 
@@ -124,7 +124,7 @@ class ManagedClientRequestTest {
     @Test
     void the_lifetime_remanage_goes_out_before_expiry_with_the_same_parameters() {
         long lifetime = 3600;
-        try (Harness h = Harness.virtual(b -> b)) {
+        try (Harness h = Harness.virtual(Harness::handlingEverything)) {
             h.connect();
             Instant managedAt = h.time.instant();
             Published first = h.manage(ManageParams.of(lifetime, true, false));
@@ -154,7 +154,7 @@ class ManagedClientRequestTest {
                 request("addErrorCode", "iotdevice-1/add/diag/errorCodes", c -> c.addErrorCode(42)),
                 request("clearErrorCodes", "iotdevice-1/clear/diag/errorCodes", ManagedClient::clearErrorCodes),
                 request("addLog", "iotdevice-1/add/diag/log",
-                        c -> c.addLog("disk nearly full", null, LogSeverity.WARNING)),
+                        c -> c.addLog("disk nearly full", LogSeverity.WARNING)),
                 request("clearLog", "iotdevice-1/clear/diag/log", ManagedClient::clearLog));
     }
 
@@ -168,7 +168,7 @@ class ManagedClientRequestTest {
     void device_requests_complete_on_their_200_response(String name, String topic,
             Function<ManagedClient, CompletableFuture<PlatformResponse>> call) {
         try (Harness h = Harness.virtual(b -> b)) {
-            h.connect();
+            h.connectAndManage();
             CompletableFuture<PlatformResponse> done = call.apply(h.client);
             Published sent = h.transport.nextPublish(topic);
             h.settle();
@@ -184,7 +184,7 @@ class ManagedClientRequestTest {
     void device_requests_refused_by_the_platform_fail_with_its_rc(String name, String topic,
             Function<ManagedClient, CompletableFuture<PlatformResponse>> call) {
         try (Harness h = Harness.virtual(b -> b)) {
-            h.connect();
+            h.connectAndManage();
             CompletableFuture<PlatformResponse> done = call.apply(h.client);
             h.transport.respond(h.transport.nextPublish(topic), 404, "device unknown");
 
@@ -201,7 +201,8 @@ class ManagedClientRequestTest {
         try (Harness h = Harness.virtual(b -> b.offlineEventLimit(0))) {
             CompletableFuture<PlatformResponse> done = call.apply(h.client);
 
-            assertThat(failure(done)).isInstanceOf(NotConnectedException.class).hasMessageContaining("not connected");
+            assertThat(failure(done)).isInstanceOf(NotConnectedException.class).hasMessageContaining("not connected")
+                    .hasMessageContaining("call connect() first");
             assertThat(h.transport.publishes()).isEmpty();
         }
     }
@@ -226,7 +227,7 @@ class ManagedClientRequestTest {
     @Test
     void a_device_request_without_a_response_times_out_after_the_request_timeout() {
         try (Harness h = Harness.virtual(b -> b.requestTimeout(REQUEST_TIMEOUT))) {
-            h.connect();
+            h.connectAndManage();
             CompletableFuture<PlatformResponse> done = h.client.addErrorCode(7);
             h.transport.nextPublish("iotdevice-1/add/diag/errorCodes");
 

@@ -67,7 +67,7 @@ class ConnectFailureTest {
         assertThat(new ConnectFailureException(ConnectFailure.fromMqtt3ReturnCode(5)))
                 .hasMessage("connect refused: not authorized (code 5 = 0x5)");
         assertThat(new ConnectFailureException(new ConnectFailure.TimedOut(Duration.ofSeconds(30))))
-                .hasMessage("no CONNACK within 30000 ms");
+                .hasMessage("timed out after 30000 ms (the attempt timeout) waiting for the CONNACK");
         assertThat(new ConnectFailureException(new ConnectFailure.Unreachable("Connection refused")))
                 .hasMessage("broker unreachable: Connection refused");
         assertThat(new ConnectFailureException(new ConnectFailure.TlsFailure("PKIX path building failed")))

@@ -133,8 +133,11 @@ public record DeviceOptions(String org, String typeId, String deviceId, Secret t
         return connection.mqttVersion();
     }
 
-    /** How long one connect attempt may take. */
-    public Duration connectTimeout() {
+    /**
+     * How long one connect attempt may take (TCP, TLS and CONNACK; default 30 s). A whole
+     * {@code ManagedClient.connect()} is bounded by {@code ManagedClient.Builder.connectTimeout}.
+     */
+    public Duration attemptTimeout() {
         return connection.connectTimeout();
     }
 
@@ -231,6 +234,18 @@ public record DeviceOptions(String org, String typeId, String deviceId, Secret t
         public Builder port(int port) {
             this.port = port;
             return this;
+        }
+
+        /**
+         * Sets how long one connect attempt may take.
+         *
+         * @deprecated the name clashed with {@code ManagedClient.Builder.connectTimeout}, which
+         *     bounds a whole {@code connect()}; use {@link #attemptTimeout(Duration)}
+         */
+        @Deprecated
+        @Override
+        public Builder connectTimeout(Duration attemptTimeout) {
+            return attemptTimeout(attemptTimeout);
         }
 
         /**

@@ -102,17 +102,18 @@ public final class ClientDriver {
      * @param pool the pool the serial executor runs on
      * @param callbacks the executor of handlers, listeners and future completions
      * @param store where the device state survives restarts
-     * @param connectTimeout how long {@link #connect()} waits for the first ready connection
+     * @param connectTimeout how long {@link #connect()} waits for a ready connection, all attempts included
      * @param reconnectPolicy the reconnect backoff
      * @param random the backoff jitter's source
      * @param session the session configuration
      * @param handlers the application's handlers and listeners
      * @param outboundLimit how many publishes may wait for in-flight room, at least 1
+     * @param retryUntilFirstConnect whether failed attempts are retried before a first success
      */
     public record Settings(MqttTransport transport, MqttConnectOptions connectOptions, InstantSource clock,
             ScheduledExecutorService scheduler, Executor pool, Executor callbacks, DeviceStateStore store,
             Duration connectTimeout, ReconnectPolicy reconnectPolicy, RandomGenerator random, SessionConfig session,
-            Handlers handlers, int outboundLimit) {
+            Handlers handlers, int outboundLimit, boolean retryUntilFirstConnect) {
         /** Validates the limit. */
         public Settings {
             if (outboundLimit < 1) {
@@ -183,6 +184,8 @@ public final class ClientDriver {
     private final Map<Long, Completion> completions = new HashMap<>();
     private final Map<CompletableFuture<Void>, Instant> connectWaiters = new LinkedHashMap<>();
     private Instant supervisorDeadline;
+    /** The last failed attempt's cause, named by a connect() that times out. */
+    private Throwable lastConnectFailure;
     private ScheduledFuture<?> timer;
     private Instant timerAt;
     private long timerGeneration;
@@ -194,6 +197,12 @@ public final class ClientDriver {
     private volatile DeviceInfo deviceInfoView;
     private volatile FirmwareInfo firmwareView;
     private volatile boolean readyView;
+    /** Whether the supervisor is trying to connect or connected (not idle, not closed). */
+    private volatile boolean startedView;
+    /** Whether a connection ever succeeded. */
+    private volatile boolean everConnectedView;
+    /** Whether the session manages or is asked to (also from a restored state). */
+    private volatile boolean wantsManagedView;
 
     /**
      * A driver starting from the store's saved state.
@@ -213,7 +222,7 @@ public final class ClientDriver {
         this.outboundLimit = s.outboundLimit();
         DeviceState saved = store.load().orElse(DeviceState.INITIAL);
         this.session = new DeviceSession(s.session(), saved);
-        this.supervisor = new ConnectionSupervisor(s.reconnectPolicy(), s.random());
+        this.supervisor = new ConnectionSupervisor(s.reconnectPolicy(), s.random(), s.retryUntilFirstConnect());
         refreshViews();
     }
 
@@ -241,6 +250,27 @@ public final class ClientDriver {
             rearm();
         });
         return ready;
+    }
+
+    /**
+     * Whether the client connects or is connected: connect() was called and neither failed for
+     * good (before a first success, without retries) nor was the client closed.
+     */
+    public boolean isStarted() {
+        return startedView;
+    }
+
+    /**
+     * Whether the session is managed or asked to manage, also from the state a restarted device
+     * restored (as of the last step).
+     */
+    public boolean wantsManaged() {
+        return wantsManagedView;
+    }
+
+    /** Whether a connection was ever up (as of the last step). */
+    public boolean hasConnected() {
+        return everConnectedView;
     }
 
     /** Whether the connection is up and subscribed (as of the last step). */
@@ -383,6 +413,7 @@ public final class ClientDriver {
         deviceInfoView = session.deviceInfo();
         firmwareView = session.firmware();
         readyView = !closed && session.isReady();
+        wantsManagedView = session.wantsManaged();
     }
 
     /** Performs what the session asked for, in order. Runs on the serial executor only. */
@@ -568,9 +599,14 @@ public final class ClientDriver {
      * lost connection (which would count towards a suspected client-id take-over).
      */
     private void supervisorLost(String reason) {
+        supervisorLost(reason, null);
+    }
+
+    /** {@link #supervisorLost(String)} with the exception behind it, for the lifecycle events. */
+    private void supervisorLost(String reason, Throwable cause) {
         runSupervisor(supervisor.state() == SupervisorState.CONNECTED
                 ? supervisor.connectionLost(now(), reason)
-                : supervisor.connectFailed(now(), ConnectFailureKind.TRANSIENT, reason));
+                : supervisor.connectFailed(now(), ConnectFailureKind.TRANSIENT, reason), cause);
     }
 
     private void dispatch(SessionEvent event) {
@@ -799,8 +835,7 @@ public final class ClientDriver {
             Map.Entry<CompletableFuture<Void>, Instant> w = it.next();
             if (!w.getValue().isAfter(now)) {
                 it.remove();
-                failLater(w.getKey(), new TimeoutException("no connection was ready within " + connectTimeout
-                        + "; the client keeps trying"));
+                failLater(w.getKey(), connectTimedOut());
             }
         }
         if (supervisorDeadline != null && !supervisorDeadline.isAfter(now)) {
@@ -809,6 +844,20 @@ public final class ClientDriver {
         }
         session.tick(now);
         drainSession(); // rearms
+    }
+
+    /** A connect() that waited its connectTimeout: what it waited for, and the last attempt's cause. */
+    private TimeoutException connectTimedOut() {
+        TimeoutException e = new TimeoutException("connect(): no connection to " + connectOptions.host() + ":"
+                + connectOptions.port() + " was ready (CONNACK and the SUBACK of the device-management"
+                + " subscription) within " + connectTimeout.toMillis() + " ms (ManagedClient.Builder.connectTimeout)"
+                + (lastConnectFailure == null ? "; the attempt is still under way"
+                        : "; the last attempt failed: " + lastConnectFailure.getMessage())
+                + "; the client keeps trying");
+        if (lastConnectFailure != null) {
+            e.initCause(lastConnectFailure);
+        }
+        return e;
     }
 
     private static Instant earlier(Instant a, Instant b) {
@@ -834,6 +883,14 @@ public final class ClientDriver {
     // ---- connection supervision ----------------------------------------------------------------
 
     private void runSupervisor(List<SupervisorAction> actions) {
+        runSupervisor(actions, null);
+    }
+
+    /**
+     * Performs the supervisor's actions; {@code cause} (may be null) is the exception behind the
+     * input, carried by the lifecycle events it produced.
+     */
+    private void runSupervisor(List<SupervisorAction> actions, Throwable cause) {
         for (SupervisorAction a : actions) {
             if (a instanceof SupervisorAction.Connect) {
                 startConnect();
@@ -846,10 +903,15 @@ public final class ClientDriver {
                 log(event);
                 if (event instanceof LifecycleEvent.GaveUp g) {
                     failConnectWaiters(new IllegalStateException("gave up connecting: " + g.reason()));
+                } else if (event instanceof LifecycleEvent.ConnectFailed f) {
+                    failConnectWaiters(cause != null ? cause : new IllegalStateException("connect failed: " + f.cause()));
                 }
-                tell(new ClientEvent.Lifecycle(event));
+                tell(new ClientEvent.Lifecycle(event, Optional.ofNullable(cause)));
             }
         }
+        startedView = !closed && supervisor.state() != SupervisorState.IDLE
+                && supervisor.state() != SupervisorState.CLOSED;
+        everConnectedView |= supervisor.state() == SupervisorState.CONNECTED;
         rearm();
     }
 
@@ -863,6 +925,9 @@ public final class ClientDriver {
             LOG.warn("the broker refused the credentials: {}", WireText.escape(a.detail()));
         } else if (event instanceof LifecycleEvent.GaveUp g) {
             LOG.error("gave up connecting: {}", WireText.escape(g.reason()));
+        } else if (event instanceof LifecycleEvent.ConnectFailed f) {
+            LOG.warn("connect failed: {}; no automatic retry before a first successful connect: call connect()"
+                    + " again, or build the client with retryUntilFirstConnect(true)", WireText.escape(f.cause()));
         } else if (event instanceof LifecycleEvent.ClientIdTakeOverSuspected t) {
             LOG.warn("another client may use this client id: {} short-lived connections", t.lossesInWindow());
         } else {
@@ -903,7 +968,7 @@ public final class ClientDriver {
                     dropOutbound();
                     session.connectionLost(now());
                     drainSession();
-                    supervisorLost(reason);
+                    supervisorLost(reason, cause);
                 });
             }
         };
@@ -921,12 +986,15 @@ public final class ClientDriver {
                 return;
             }
             if (err != null) {
-                Throwable cause = unwrap(err);
+                Throwable cause = ConnectFailureText.explain(unwrap(err), connectOptions);
                 ConnectFailureKind kind = kindOf(cause);
-                if (kind != ConnectFailureKind.TRANSIENT) {
+                lastConnectFailure = cause;
+                // connect() completes with the first attempt's failure unless the client retries
+                // until a first success; a refusal of the credentials or protocol fails it at once too.
+                if (kind != ConnectFailureKind.TRANSIENT || supervisor.stopsOnFailure()) {
                     failConnectWaiters(cause);
                 }
-                runSupervisor(supervisor.connectFailed(now(), kind, String.valueOf(cause.getMessage())));
+                runSupervisor(supervisor.connectFailed(now(), kind, String.valueOf(cause.getMessage())), cause);
                 return;
             }
             // The supervisor hears of success only when the session is Ready (both SUBACKs in, §13.2).

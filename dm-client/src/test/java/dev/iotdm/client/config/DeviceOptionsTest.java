@@ -26,7 +26,7 @@ class DeviceOptionsTest {
         assertThat(o.sessionExpiry()).isZero();
         assertThat(o.keepAlive()).isEqualTo(Duration.ofSeconds(60));
         assertThat(o.mqttVersion()).as("unset: the transport's preferred version").isEmpty();
-        assertThat(o.connectTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(o.attemptTimeout()).isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test

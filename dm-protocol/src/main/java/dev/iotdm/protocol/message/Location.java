@@ -50,6 +50,71 @@ public record Location(
                 Optional.empty(), Optional.empty());
     }
 
+    /**
+     * A builder that names each value, so latitude and longitude cannot be swapped unnoticed
+     * (the seed's {@code setLocation} takes longitude first):
+     * {@code Location.builder().latitude(30.28).longitude(-97.73).accuracy(5).build()}.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link Location}; latitude and longitude are required. Not thread-safe. */
+    public static final class Builder {
+        private Double latitude;
+        private Double longitude;
+        private OptionalDouble elevation = OptionalDouble.empty();
+        private OptionalDouble accuracy = OptionalDouble.empty();
+        private Optional<Timestamp> measuredDateTime = Optional.empty();
+
+        private Builder() {
+        }
+
+        /** Decimal degrees north, -90 to 90. */
+        public Builder latitude(double degrees) {
+            latitude = degrees;
+            return this;
+        }
+
+        /** Decimal degrees east, -180 to 180. */
+        public Builder longitude(double degrees) {
+            longitude = degrees;
+            return this;
+        }
+
+        /** Metres above sea level. */
+        public Builder elevation(double metres) {
+            elevation = OptionalDouble.of(metres);
+            return this;
+        }
+
+        /** Metres, not negative. */
+        public Builder accuracy(double metres) {
+            accuracy = OptionalDouble.of(metres);
+            return this;
+        }
+
+        /** When it was measured. */
+        public Builder measuredDateTime(Timestamp when) {
+            measuredDateTime = Optional.of(Objects.requireNonNull(when, "measuredDateTime"));
+            return this;
+        }
+
+        /**
+         * The location.
+         *
+         * @throws IllegalArgumentException naming latitude or longitude when one was not set or a
+         *     value is out of range
+         */
+        public Location build() {
+            if (latitude == null || longitude == null) {
+                throw new IllegalArgumentException((latitude == null ? "latitude" : "longitude")
+                        + " must be set: Location.builder().latitude(..).longitude(..)");
+            }
+            return new Location(latitude, longitude, elevation, accuracy, measuredDateTime, Optional.empty());
+        }
+    }
+
     /** This location with an elevation. */
     public Location withElevation(double metres) {
         return new Location(latitude, longitude, OptionalDouble.of(metres), accuracy, measuredDateTime, updatedDateTime);

@@ -3,6 +3,7 @@ package dev.iotdm.protocol.supervisor;
 import dev.iotdm.protocol.supervisor.LifecycleEvent.AuthenticationFailed;
 import dev.iotdm.protocol.supervisor.LifecycleEvent.ClientIdTakeOverSuspected;
 import dev.iotdm.protocol.supervisor.LifecycleEvent.Closed;
+import dev.iotdm.protocol.supervisor.LifecycleEvent.ConnectFailed;
 import dev.iotdm.protocol.supervisor.LifecycleEvent.Connected;
 import dev.iotdm.protocol.supervisor.LifecycleEvent.Connecting;
 import dev.iotdm.protocol.supervisor.LifecycleEvent.Disconnected;
@@ -59,12 +60,20 @@ public final class ConnectionSupervisor {
      *     reported at most once per window, and every wait is maxDelay while that holds.
      *  R6 permanent failures give up (back to IDLE); start may begin again with fresh counters.
      *  R7 close cancels the timer, reports Closed and ignores every later input.
+     *  R8 until the first connection since construction succeeded, a failed attempt of any kind
+     *     ends the start (back to IDLE, reported as ConnectFailed) unless retryUntilFirstConnect:
+     *     a caller's first connect then learns why at once (a wrong port or an untrusted
+     *     certificate will not mend itself), and automatic retries apply only after a first success.
      */
     private static final Map<SupervisorState, Map<Input, Transition>> TABLE = buildTable();
 
 
     private final ReconnectPolicy policy;
     private final RandomGenerator random;
+    /** R8: whether attempts before the first success are retried too. */
+    private final boolean retryUntilFirstConnect;
+    /** R8: whether a connection ever succeeded; never reset. */
+    private boolean everConnected;
 
     private SupervisorState state = SupervisorState.IDLE;
     private Instant now;
@@ -78,12 +87,26 @@ public final class ConnectionSupervisor {
     private Instant lastTakeOverReport;
 
     /**
-     * A supervisor in {@link SupervisorState#IDLE}.
+     * A supervisor in {@link SupervisorState#IDLE} that retries failed attempts from the start,
+     * before any connection succeeded too (as {@code retryUntilFirstConnect} true).
      *
      * @param policy the delays to use
      * @param random the source of jitter; seed it in tests
      */
     public ConnectionSupervisor(ReconnectPolicy policy, RandomGenerator random) {
+        this(policy, random, true);
+    }
+
+    /**
+     * A supervisor in {@link SupervisorState#IDLE}.
+     *
+     * @param policy the delays to use
+     * @param random the source of jitter; seed it in tests
+     * @param retryUntilFirstConnect whether a failed attempt before the first successful one is
+     *     retried with backoff; when false it ends the start with
+     *     {@link LifecycleEvent.ConnectFailed} and the supervisor goes back to IDLE
+     */
+    public ConnectionSupervisor(ReconnectPolicy policy, RandomGenerator random, boolean retryUntilFirstConnect) {
         if (policy == null) {
             throw new IllegalArgumentException("policy must not be null");
         }
@@ -92,6 +115,15 @@ public final class ConnectionSupervisor {
         }
         this.policy = policy;
         this.random = random;
+        this.retryUntilFirstConnect = retryUntilFirstConnect;
+    }
+
+    /**
+     * Whether a failed attempt now would end the start instead of being retried (R8): no
+     * connection has succeeded yet and {@code retryUntilFirstConnect} is off.
+     */
+    public boolean stopsOnFailure() {
+        return !everConnected && !retryUntilFirstConnect;
     }
 
     /** The current state. */
@@ -129,7 +161,7 @@ public final class ConnectionSupervisor {
             throw new IllegalArgumentException("kind must not be null");
         }
         requireText("detail", detail);
-        Input input = switch (kind) {
+        Input input = stopsOnFailure() ? Input.FAILED_BEFORE_FIRST_CONNECT : switch (kind) {
             case TRANSIENT -> Input.FAILED_TRANSIENT;
             case AUTHENTICATION -> Input.FAILED_AUTHENTICATION;
             case PERMANENT -> Input.FAILED_PERMANENT;
@@ -189,6 +221,7 @@ public final class ConnectionSupervisor {
 
     private List<SupervisorAction> connected(String text, boolean sessionPresent) {
         connectedAt = now;
+        everConnected = true;
         return List.of(new Emit(new Connected(sessionPresent)));
     }
 
@@ -207,6 +240,12 @@ public final class ConnectionSupervisor {
     private List<SupervisorAction> failedPermanently(String detail, boolean flag) {
         failures = 0;
         return List.of(new Emit(new GaveUp(detail)));
+    }
+
+    private List<SupervisorAction> failedBeforeFirstConnect(String detail, boolean flag) {
+        int attempt = failures + 1;
+        failures = 0;
+        return List.of(new Emit(new ConnectFailed(attempt, detail)));
     }
 
     private List<SupervisorAction> lost(String reason, boolean flag) {
@@ -300,6 +339,7 @@ public final class ConnectionSupervisor {
         FAILED_TRANSIENT("connectFailed(TRANSIENT)"),
         FAILED_AUTHENTICATION("connectFailed(AUTHENTICATION)"),
         FAILED_PERMANENT("connectFailed(PERMANENT)"),
+        FAILED_BEFORE_FIRST_CONNECT("connectFailed(BEFORE_FIRST_SUCCESS)"),
         CONNECTION_LOST("connectionLost"),
         TICK_DUE("tick(due)"),
         TICK_EARLY("tick(early)"),
@@ -336,6 +376,8 @@ public final class ConnectionSupervisor {
                 ConnectionSupervisor::failedAuthentication);
         on(t, SupervisorState.CONNECTING, Input.FAILED_PERMANENT, SupervisorState.IDLE,
                 ConnectionSupervisor::failedPermanently);
+        on(t, SupervisorState.CONNECTING, Input.FAILED_BEFORE_FIRST_CONNECT, SupervisorState.IDLE,
+                ConnectionSupervisor::failedBeforeFirstConnect);
         on(t, SupervisorState.CONNECTING, Input.CLOSE, SupervisorState.CLOSED, ConnectionSupervisor::closed);
 
         on(t, SupervisorState.CONNECTED, Input.CONNECTION_LOST, SupervisorState.WAITING, ConnectionSupervisor::lost);

@@ -10,7 +10,7 @@ public sealed interface LifecycleEvent
         permits LifecycleEvent.Connecting, LifecycleEvent.Connected, LifecycleEvent.Disconnected,
                 LifecycleEvent.ReconnectScheduled, LifecycleEvent.AuthenticationFailed,
                 LifecycleEvent.ClientIdTakeOverSuspected, LifecycleEvent.GaveUp,
-                LifecycleEvent.Closed {
+                LifecycleEvent.ConnectFailed, LifecycleEvent.Closed {
 
     /**
      * A connection attempt starts.
@@ -106,6 +106,22 @@ public sealed interface LifecycleEvent
         /** Validates the reason. */
         public GaveUp {
             requireText("reason", reason);
+        }
+    }
+
+    /**
+     * An attempt failed before any connection had succeeded, and the supervisor does not retry
+     * until a first success: it stopped (IDLE) and tries again only when started again.
+     *
+     * @param attempt the number of the attempt that failed
+     * @param cause   the failed attempt's description as the transport gave it (wire text: escape
+     *                before logging)
+     */
+    record ConnectFailed(int attempt, String cause) implements LifecycleEvent {
+        /** Validates the attempt number and cause. */
+        public ConnectFailed {
+            requireAttempt(attempt);
+            requireText("cause", cause);
         }
     }
 

@@ -16,6 +16,7 @@ package dev.iotdm.protocol.supervisor;
  *   CONNECTING --connectFailed(TRANSIENT)-------&gt; WAITING
  *   CONNECTING --connectFailed(AUTHENTICATION)--&gt; WAITING
  *   CONNECTING --connectFailed(PERMANENT)-------&gt; IDLE
+ *   CONNECTING --connectFailed(BEFORE_FIRST_SUCCESS)--&gt; IDLE
  *   CONNECTING --close--------------------------&gt; CLOSED
  *
  *   CONNECTED  --connectionLost-----------------&gt; WAITING
@@ -27,7 +28,8 @@ package dev.iotdm.protocol.supervisor;
  * </pre>
  *
  * <p>Reading it as a loop: IDLE starts into CONNECTING; each attempt ends CONNECTED or WAITING
- * (or back in IDLE after a permanent failure); a lost connection waits too; WAITING's timer leads
+ * (or back in IDLE after a permanent failure, or after any failure before the first success
+ * unless the supervisor retries until a first connect); a lost connection waits too; WAITING's timer leads
  * to the next attempt. CLOSED is final.
  */
 public enum SupervisorState {

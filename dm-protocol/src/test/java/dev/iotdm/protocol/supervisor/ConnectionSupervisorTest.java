@@ -405,6 +405,61 @@ class ConnectionSupervisorTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("random");
     }
 
+    // ---- R8: no retry before a first success unless asked for ----
+
+    @Test
+    void without_retry_until_first_connect_any_failed_first_attempt_stops_with_connect_failed() {
+        for (ConnectFailureKind kind : ConnectFailureKind.values()) {
+            ConnectionSupervisor s = new ConnectionSupervisor(EXACT, random, false);
+            s.start(now);
+
+            List<SupervisorAction> actions = s.connectFailed(now, kind, "TLS handshake failed: untrusted");
+
+            assertThat(actions).as("kind %s", kind)
+                    .containsExactly(new Emit(new LifecycleEvent.ConnectFailed(1, "TLS handshake failed: untrusted")));
+            assertThat(s.state()).isEqualTo(SupervisorState.IDLE);
+        }
+    }
+
+    @Test
+    void without_retry_until_first_connect_a_second_start_tries_again_once() {
+        ConnectionSupervisor s = new ConnectionSupervisor(EXACT, random, false);
+        s.start(now);
+        s.connectFailed(now, ConnectFailureKind.TRANSIENT, "refused");
+
+        assertThat(s.start(now)).containsExactly(new Emit(new Connecting(1)), new Connect());
+        s.connectFailed(now, ConnectFailureKind.TRANSIENT, "refused");
+        assertThat(s.state()).isEqualTo(SupervisorState.IDLE);
+    }
+
+    @Test
+    void after_a_first_success_failed_reconnects_back_off_even_without_retry_until_first_connect() {
+        ConnectionSupervisor s = new ConnectionSupervisor(EXACT, random, false);
+        s.start(now);
+        s.connectSucceeded(now, false);
+        advance(STABLE);
+        s.connectionLost(now, "reset");
+        advance(MIN);
+        s.tick(now);
+        assertThat(s.stopsOnFailure()).isFalse();
+
+        List<SupervisorAction> actions = s.connectFailed(now, ConnectFailureKind.TRANSIENT, "TLS handshake failed");
+
+        assertThat(s.state()).isEqualTo(SupervisorState.WAITING);
+        assertThat(events(actions)).singleElement().isInstanceOf(ReconnectScheduled.class);
+    }
+
+    @Test
+    void with_retry_until_first_connect_a_failed_first_attempt_backs_off() {
+        ConnectionSupervisor s = new ConnectionSupervisor(EXACT, random, true);
+        s.start(now);
+
+        s.connectFailed(now, ConnectFailureKind.TRANSIENT, "refused");
+
+        assertThat(s.state()).isEqualTo(SupervisorState.WAITING);
+        assertThat(s.stopsOnFailure()).isFalse();
+    }
+
     // ---- the diagram ----
 
     private static final Pattern EDGE = Pattern.compile("^\\s*\\*\\s+(\\w+)\\s+--(\\S+?)-*>\\s+(\\w+)\\s*$");

@@ -273,13 +273,14 @@ public final class NettyTransport implements MqttTransport {
                         c.install(ch.pipeline());
                     }
                 });
-        c.timeout = loop.schedule(() -> c.fail(new ConnectFailure.TimedOut(o.connectTimeout()), null),
+        c.timeout = loop.schedule(() -> c.fail(new ConnectFailure.TimedOut(o.connectTimeout(), c.waitingFor()), null),
                 timeoutMs, TimeUnit.MILLISECONDS);
         ChannelFuture cf = b.connect(o.host(), o.port());
         c.channel = cf.channel();
         cf.addListener(done -> {
             if (!done.isSuccess()) {
-                c.fail(new ConnectFailure.Unreachable(describe(done.cause())), done.cause());
+                c.fail(networkFailure(o, done.cause()).orElseGet(
+                        () -> new ConnectFailure.Unreachable(describe(done.cause()))), done.cause());
             }
         });
     }
@@ -549,7 +550,8 @@ public final class NettyTransport implements MqttTransport {
             // With TLS 1.3 the server judges the client certificate after the client's handshake is
             // done, so its refusal arrives as an alert while reading: still a TLS failure, not a lost link.
             ConnectFailure failure = tlsCause(c.cause) != null
-                    ? new ConnectFailure.TlsFailure(describe(tlsCause(c.cause)))
+                    ? networkFailure(c.opts, c.cause).orElseGet(
+                            () -> new ConnectFailure.TlsFailure(describe(tlsCause(c.cause))))
                     : new ConnectFailure.Unreachable(
                             "the connection closed before CONNACK" + (c.cause != null ? ": " + describe(c.cause) : ""));
             c.connectFuture.completeExceptionally(new ConnectFailureException(failure, c.cause));
@@ -568,6 +570,11 @@ public final class NettyTransport implements MqttTransport {
         } catch (RuntimeException e) {
             LOG.error("{}: the listener threw on connectionLost", options.clientId(), e);
         }
+    }
+
+    /** A network or TLS error worded as on every transport ({@link ConnectFailure#fromNetworkError}). */
+    private static Optional<ConnectFailure> networkFailure(MqttConnectOptions o, Throwable cause) {
+        return ConnectFailure.fromNetworkError(cause, o.host(), o.port(), o.tls().isPresent());
     }
 
     private static String describe(Throwable t) {
@@ -590,6 +597,8 @@ public final class NettyTransport implements MqttTransport {
         ScheduledFuture<?> ping;
         Throwable cause;
         boolean closedByUs;
+        /** Set by the first {@link #fail}; the connect future completes once the channel closed. */
+        boolean failing;
 
         Connection(MqttConnectOptions opts, CompletableFuture<ConnectResult> connectFuture) {
             this.opts = opts;
@@ -602,7 +611,10 @@ public final class NettyTransport implements MqttTransport {
                 ssl.setHandshakeTimeoutMillis(0); // the connect timeout covers the handshake
                 ssl.handshakeFuture().addListener(h -> {
                     if (!h.isSuccess()) {
-                        fail(new ConnectFailure.TlsFailure(describe(h.cause())), h.cause());
+                        // Closed during the handshake without a TLS alert: the peer does not speak TLS.
+                        fail(networkFailure(opts, h.cause()).orElseGet(() -> tlsCause(h.cause()) == null
+                                ? ConnectFailure.TlsFailure.serverDidNotAnswerTls(opts.host(), opts.port())
+                                : new ConnectFailure.TlsFailure(describe(h.cause()))), h.cause());
                     }
                 });
                 p.addLast("tls", ssl);
@@ -627,11 +639,25 @@ public final class NettyTransport implements MqttTransport {
             }
         }
 
+        /** What the attempt waits for now, for a timeout's message. Runs on the event loop. */
+        String waitingFor() {
+            String at = opts.host() + ":" + opts.port();
+            if (channel == null || !channel.isActive()) {
+                return "the TCP connection to " + at;
+            }
+            SslHandler ssl = channel.pipeline().get(SslHandler.class);
+            if (ssl != null && !ssl.handshakeFuture().isDone()) {
+                return "the TLS handshake with " + at;
+            }
+            return "the CONNACK from " + at;
+        }
+
         /** Fails the connect attempt (once) and closes its channel. */
         void fail(ConnectFailure failure, Throwable why) {
-            if (connectFuture.isDone()) {
-                return;
+            if (connectFuture.isDone() || failing) {
+                return; // the first cause wins: closing the channel makes the handshake fail too
             }
+            failing = true;
             cancelTimers();
             if (current == this) {
                 current = null;

@@ -429,12 +429,13 @@ public final class PahoTransport implements MqttTransport {
                     public void onFailure(IMqttToken token, Throwable error) {
                         pahoDone.complete(null);
                         connectFailed(new ConnectFailureException(
-                                PahoTranslation.connectFailure(error, options), error));
+                                PahoTranslation.connectFailure(error, options, module.waitingFor()), error));
                     }
                 });
             } catch (MqttException | RuntimeException e) {
                 pahoDone.complete(null);
-                connectFailed(new ConnectFailureException(PahoTranslation.connectFailure(e, options), e));
+                connectFailed(new ConnectFailureException(
+                        PahoTranslation.connectFailure(e, options, module.waitingFor()), e));
             }
         }
 
@@ -478,7 +479,8 @@ public final class PahoTransport implements MqttTransport {
         }
 
         private void timedOut() {
-            connectFailed(new ConnectFailureException(new ConnectFailure.TimedOut(options.connectTimeout())));
+            connectFailed(new ConnectFailureException(new ConnectFailure.TimedOut(options.connectTimeout(),
+                    module.waitingFor())));
         }
 
         private void cancelTimeout() {

@@ -57,12 +57,14 @@ class PahoTranslationTest {
                 MqttClientException.REASON_CODE_SERVER_CONNECT_ERROR, new ConnectException("Connection refused")),
                 OPTIONS)).isInstanceOf(ConnectFailure.Unreachable.class);
         assertThat(PahoTranslation.connectFailure(new UnknownHostException("broker.example"), OPTIONS))
-                .isEqualTo(new ConnectFailure.Unreachable("unknown host broker.example"));
+                .isInstanceOfSatisfying(ConnectFailure.Unreachable.class,
+                        u -> assertThat(u.detail()).startsWith("unknown host broker.example"));
         assertThat(PahoTranslation.connectFailure(new MqttException(
                 MqttClientException.REASON_CODE_CONNECTION_LOST, new EOFException()), OPTIONS))
                 .isInstanceOf(ConnectFailure.Unreachable.class);
         assertThat(PahoTranslation.connectFailure(new MqttException(new SocketTimeoutException("connect timed out")),
-                OPTIONS)).isEqualTo(new ConnectFailure.TimedOut(Duration.ofSeconds(7)));
+                OPTIONS)).isEqualTo(new ConnectFailure.TimedOut(Duration.ofSeconds(7),
+                        "the CONNACK from broker.example:8883"));
     }
 
     @Test

@@ -256,12 +256,72 @@ public abstract class DmFlowContract {
         TlsSettings tls = TlsSettings.builder().trustCaFile(pki.otherCaPem())
                 .clientPkcs12(pki.clientKeyStore(), PASSWORD).build();
         Device d = device(newDeviceId(), b -> b.port(broker.tlsPort()).tls(tls));
-        d.client.connect();
-        // The client keeps retrying a failure it counts as transient, so its connect() future
-        // would only time out; the attempt itself must fail with a TLS failure, not a timeout.
-        assertThat(d.connectFailures.awaitFailure(WAIT)).isInstanceOfSatisfying(ConnectFailureException.class,
-                e -> assertThat(e.failure()).isInstanceOf(ConnectFailure.TlsFailure.class));
+        // connect() completes with the first attempt's failure: the certificate problem, not a timeout.
+        Throwable cause = Futures.failureOf(d.client.connect(), WAIT);
+        assertThat(cause).isInstanceOfSatisfying(ConnectFailureException.class,
+                e -> assertThat(e.failure()).isInstanceOf(ConnectFailure.TlsFailure.class))
+                .hasMessageContaining("is not trusted").hasMessageContaining("trustCaFile");
         assertThat(d.client.isConnected()).isFalse();
+    }
+
+    // ---- the first connect's failures, each with its cause (a real socket each) ----------------
+
+    @Test
+    public void a_first_connect_to_a_closed_port_fails_at_once_naming_connection_refused() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        Device d = device(newDeviceId(), b -> b.port(closedPort));
+
+        assertThat(Futures.failureOf(d.client.connect(), WAIT)).isInstanceOf(ConnectFailureException.class)
+                .hasMessageContaining("connection refused by 127.0.0.1:" + closedPort);
+    }
+
+    @Test
+    public void a_first_connect_to_an_unknown_host_fails_naming_the_host() throws Exception {
+        Device d = device(newDeviceId(), b -> b.host("nonexistent.invalid"));
+
+        assertThat(Futures.failureOf(d.client.connect(), WAIT)).isInstanceOf(ConnectFailureException.class)
+                .hasMessageContaining("unknown host nonexistent.invalid");
+    }
+
+    @Test
+    public void tls_to_the_plain_mqtt_port_says_the_server_did_not_answer_tls_and_to_use_without_tls()
+            throws Exception {
+        TlsSettings tls = TlsSettings.builder().trustCaFile(pki.caPem()).build();
+        Device d = device(newDeviceId(), b -> b.port(broker.port()).tls(tls));
+
+        assertThat(Futures.failureOf(d.client.connect(), WAIT)).isInstanceOf(ConnectFailureException.class)
+                .hasMessageContaining("the server did not answer TLS on 127.0.0.1:" + broker.port()
+                        + "; use withoutTls() for a plain MQTT port");
+    }
+
+    @Test
+    public void a_server_that_accepts_and_never_answers_times_out_naming_what_was_waited_for() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            Duration attempt = Duration.ofMillis(500);
+            Device plain = device(newDeviceId(), b -> b.port(silent.getLocalPort()).attemptTimeout(attempt));
+            Device tls = device(newDeviceId(), b -> b.port(silent.getLocalPort()).attemptTimeout(attempt)
+                    .tls(TlsSettings.builder().trustCaFile(pki.caPem()).build()));
+
+            assertThat(Futures.failureOf(plain.client.connect(), WAIT)).isInstanceOf(ConnectFailureException.class)
+                    .hasMessageContaining("timed out after 500 ms")
+                    .hasMessageContaining("waiting for the CONNACK from 127.0.0.1:" + silent.getLocalPort());
+            assertThat(Futures.failureOf(tls.client.connect(), WAIT)).isInstanceOf(ConnectFailureException.class)
+                    .hasMessageContaining("waiting for the TLS handshake with 127.0.0.1:" + silent.getLocalPort());
+        }
+    }
+
+    @Test
+    public void a_wrong_token_fails_connect_naming_the_org_type_and_device_id_sent() throws Exception {
+        String deviceId = newDeviceId();
+        Device d = device(deviceId, b -> b.token("not-the-token"));
+
+        assertThat(Futures.failureOf(d.client.connect(), WAIT)).isInstanceOf(ConnectFailureException.class)
+                .hasMessageContaining("org \"" + ORG + "\", type \"" + TYPE + "\", device id \"" + deviceId + "\"")
+                .hasMessageContaining("does not tell which of them or the token is wrong")
+                .hasMessageNotContaining("not-the-token");
     }
 
     @Test

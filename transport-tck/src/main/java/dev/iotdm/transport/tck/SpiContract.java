@@ -281,7 +281,8 @@ public abstract class SpiContract {
             Throwable cause = failureOf(t.connect(options(device()).host("127.0.0.1").port(silent.getLocalPort())
                     .connectTimeout(timeout).build(), new RecordingListener()), WAIT);
 
-            assertThat(connectFailure(cause)).isEqualTo(new ConnectFailure.TimedOut(timeout));
+            assertThat(connectFailure(cause)).isEqualTo(new ConnectFailure.TimedOut(timeout,
+                    "the CONNACK from 127.0.0.1:" + silent.getLocalPort()));
             assertThat(t.isConnected()).isFalse();
         }
     }
@@ -737,6 +738,7 @@ public abstract class SpiContract {
         Throwable cause = failureOf(t.connect(tls("127.0.0.1", settings).build(), new RecordingListener()), WAIT);
 
         assertThat(connectFailure(cause)).isInstanceOf(ConnectFailure.TlsFailure.class);
+        assertThat(cause).hasMessageContaining("does not name the host 127.0.0.1");
         assertThat(t.isConnected()).isFalse();
     }
 

@@ -9,18 +9,13 @@ import dev.iotdm.transport.Qos;
 import dev.iotdm.transport.SubscribeResult;
 import java.io.EOFException;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
-import java.security.cert.CertificateException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import javax.net.ssl.SSLException;
 import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.common.MqttException;
@@ -51,23 +46,26 @@ public final class PahoTranslation {
 
     /**
      * Why a connect attempt failed: a refused CONNACK keeps its reason code (mapped with
-     * {@link ConnectFailure#fromConnack}), a TLS problem anywhere in the cause chain is a
-     * {@link ConnectFailure.TlsFailure}, a socket timeout is {@link ConnectFailure.TimedOut}, and
-     * a refused, unresolvable or closed connection is {@link ConnectFailure.Unreachable}.
+     * {@link ConnectFailure#fromConnack}), network and TLS errors are worded by
+     * {@link ConnectFailure#fromNetworkError} (the same text on every transport), a socket
+     * timeout is {@link ConnectFailure.TimedOut} naming what was waited for, and a connection
+     * closed before CONNACK is {@link ConnectFailure.Unreachable}.
      *
      * @param error what Paho reported
      * @param options the options of the attempt (for the address and the timeout)
+     * @param waitingFor what the attempt was waiting for when it failed, e.g. "the CONNACK from
+     *     127.0.0.1:1883" ({@link SocketModule#waitingFor()})
      */
-    public static ConnectFailure connectFailure(Throwable error, MqttConnectOptions options) {
+    public static ConnectFailure connectFailure(Throwable error, MqttConnectOptions options, String waitingFor) {
         String address = options.host() + ":" + options.port();
         if (error instanceof MqttException m && m.getReasonCode() >= FAILURE && m.getReasonCode() <= 0xFF) {
             // Paho throws the CONNACK's reason code itself; the reason string is not kept.
             return ConnectFailure.fromConnack(MqttVersion.MQTT_5, m.getReasonCode(), Optional.empty());
         }
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof SSLException || t instanceof CertificateException) {
-                return new ConnectFailure.TlsFailure(address + ": " + describe(t));
-            }
+        Optional<ConnectFailure> network = ConnectFailure.fromNetworkError(error, options.host(), options.port(),
+                options.tls().isPresent());
+        if (network.isPresent()) {
+            return network.get();
         }
         if (options.tls().isPresent()) {
             for (Throwable t = error; t != null; t = t.getCause()) {
@@ -83,13 +81,9 @@ public final class PahoTranslation {
         }
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof SocketTimeoutException) {
-                return new ConnectFailure.TimedOut(options.connectTimeout());
+                return new ConnectFailure.TimedOut(options.connectTimeout(), waitingFor);
             }
-            if (t instanceof UnknownHostException) {
-                return new ConnectFailure.Unreachable("unknown host " + options.host());
-            }
-            if (t instanceof ConnectException || t instanceof NoRouteToHostException
-                    || t instanceof SocketException || t instanceof EOFException) {
+            if (t instanceof SocketException || t instanceof EOFException) {
                 return new ConnectFailure.Unreachable(address + ": " + describe(t));
             }
         }
@@ -99,6 +93,11 @@ public final class PahoTranslation {
                     + describe(error) + ")");
         }
         return new ConnectFailure.Other(-1, address + ": " + describe(error));
+    }
+
+    /** {@link #connectFailure(Throwable, MqttConnectOptions, String)} waiting for the CONNACK. */
+    public static ConnectFailure connectFailure(Throwable error, MqttConnectOptions options) {
+        return connectFailure(error, options, "the CONNACK from " + options.host() + ":" + options.port());
     }
 
     /**

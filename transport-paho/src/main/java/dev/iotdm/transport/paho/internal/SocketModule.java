@@ -65,6 +65,8 @@ public final class SocketModule implements NetworkModule {
     private Socket socket;
     /** Guarded by {@link #lock}. */
     private boolean aborted;
+    /** What the attempt waits for now, for a timeout's message: TCP, then TLS, then CONNACK. */
+    private volatile String waitingFor;
     private volatile InputStream in;
     private volatile OutputStream out;
 
@@ -83,6 +85,7 @@ public final class SocketModule implements NetworkModule {
         this.port = port;
         this.tls = Objects.requireNonNull(tls, "tls");
         this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+        this.waitingFor = "the TCP connection to " + host + ":" + port;
         this.observer = Objects.requireNonNull(observer, "observer");
     }
 
@@ -101,12 +104,14 @@ public final class SocketModule implements NetworkModule {
             s.connect(new InetSocketAddress(host, port), timeout);
             Socket top = s;
             if (tls.isPresent()) {
+                waitingFor = "the TLS handshake with " + host + ":" + port;
                 SSLSocket ssl = (SSLSocket) tls.get().socketFactory().createSocket(s, host, port, true);
                 ssl.setSoTimeout(timeout);
                 ssl.startHandshake();
                 top = ssl;
             }
             top.setSoTimeout(READ_TIMEOUT_MILLIS);
+            waitingFor = "the CONNACK from " + host + ":" + port;
             synchronized (lock) {
                 if (aborted) {
                     throw new SocketException("the connect attempt was abandoned");
@@ -120,6 +125,11 @@ public final class SocketModule implements NetworkModule {
             s.close();
             throw e;
         }
+    }
+
+    /** What the attempt waits for now: the TCP connection, the TLS handshake or the CONNACK. */
+    public String waitingFor() {
+        return waitingFor;
     }
 
     @Override
