@@ -241,7 +241,7 @@ final class FleetRun {
             case SET_LOCATION -> () -> c.setLocation(Location.of(random.nextDouble(-90, 90), random.nextDouble(-180, 180)));
             case ADD_ERROR_CODE -> () -> c.addErrorCode(random.nextInt(1, 100));
             case CLEAR_ERROR_CODES -> c::clearErrorCodes;
-            case ADD_LOG -> () -> c.addLog("fleet log entry", "load test", LogSeverity.INFORMATIONAL);
+            case ADD_LOG -> () -> c.addLog("fleet log entry", LogSeverity.INFORMATIONAL);
             case EVENT_QOS1 -> () -> c.publishEvent("fleet", new JsonString("tick"), Qos.AT_LEAST_ONCE);
             case CONNECT_MANAGE -> throw new IllegalArgumentException("connect+manage is not part of the mix");
         };
