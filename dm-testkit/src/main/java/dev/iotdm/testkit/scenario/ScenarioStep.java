@@ -145,7 +145,7 @@ public sealed interface ScenarioStep permits ScenarioStep.PlatformOp, ScenarioSt
         }
     }
 
-    /** Faults; a world runs only the ones it supports ({@link ScenarioWorld#supports}). */
+    /** Faults; a world runs only the ones it supports ({@link ScenarioRow#supports}). */
     sealed interface Fault extends ScenarioStep {
     }
 
