@@ -6,6 +6,8 @@ import static dev.iotdm.architecture.Modules.CLI;
 import static dev.iotdm.architecture.Modules.CLIENT;
 import static dev.iotdm.architecture.Modules.CLIENT_FACADE;
 import static dev.iotdm.architecture.Modules.MAIN;
+import static dev.iotdm.architecture.Modules.METRICS;
+import static dev.iotdm.architecture.Modules.MICROMETER;
 import static dev.iotdm.architecture.Modules.NETTY;
 import static dev.iotdm.architecture.Modules.PAHO;
 import static dev.iotdm.architecture.Modules.PROTOCOL;
@@ -36,7 +38,7 @@ class ModuleArrowsTest {
     @Test
     void dm_client_depends_on_dm_protocol_and_on_no_module_above_it() {
         noClasses().that().resideInAnyPackage(CLIENT)
-                .should().dependOnClassesThat().resideInAnyPackage(concat(new String[] {TESTKIT, TCK, CLI}, TRANSPORTS))
+                .should().dependOnClassesThat().resideInAnyPackage(concat(new String[] {TESTKIT, TCK, CLI, METRICS, MICROMETER}, TRANSPORTS))
                 .because("transports, the testkit and the command line build on dm-client, never the other way")
                 .check(MAIN);
     }
@@ -86,6 +88,22 @@ class ModuleArrowsTest {
         noClasses().that().resideInAPackage(CLI)
                 .should().dependOnClassesThat().resideInAnyPackage(TRANSPORTS)
                 .because("the command line finds transports by name through ServiceLoader (runtime scope)")
+                .check(MAIN);
+    }
+
+    @Test
+    void dm_metrics_micrometer_depends_on_dm_client_and_micrometer_only() {
+        noClasses().that().resideInAPackage(METRICS)
+                .should().dependOnClassesThat().resideInAnyPackage(concat(TRANSPORTS, new String[] {TESTKIT, TCK, CLI}))
+                .because("the metrics read a client's events and figures; any transport and any application may use them")
+                .check(MAIN);
+    }
+
+    @Test
+    void only_dm_metrics_micrometer_uses_micrometer() {
+        noClasses().that().resideOutsideOfPackage(METRICS)
+                .should().dependOnClassesThat().resideInAPackage(MICROMETER)
+                .because("Micrometer is optional: an application without it never loads it (issue #14)")
                 .check(MAIN);
     }
 

@@ -25,6 +25,9 @@ final class Modules {
     /** transport-netty (planned; its classes join the import once architecture-tests depends on it). */
     static final String NETTY = "dev.iotdm.transport.netty..";
     static final String CLI = "dev.iotdm.cli..";
+    /** dm-metrics-micrometer, and the library it binds to. */
+    static final String METRICS = "dev.iotdm.metrics..";
+    static final String MICROMETER = "io.micrometer..";
     /** Every concrete transport module, today's and planned, plus the libraries they wrap. */
     static final String[] TRANSPORTS = {
         PAHO, NETTY, "org.eclipse.paho..", "io.netty..", "com.hivemq.client.."

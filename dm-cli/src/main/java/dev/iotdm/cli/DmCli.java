@@ -61,6 +61,8 @@ public final class DmCli implements Callable<Integer> {
     /**
      * Runs the command line and exits the JVM with a non-zero exit code on failure; on success it
      * returns and the JVM ends by itself, since every command closes what it started.
+     *
+     * @param args the command and its options, as {@code dm-cli --help} lists them
      */
     public static void main(String[] args) {
         if (System.getProperty("logback.configurationFile") == null) {

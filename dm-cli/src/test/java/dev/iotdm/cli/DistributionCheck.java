@@ -1,13 +1,20 @@
 package dev.iotdm.cli;
 
 import static dev.iotdm.cli.CliAssertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.iotdm.protocol.json.JsonArray;
+import dev.iotdm.protocol.json.JsonObject;
+import dev.iotdm.protocol.json.JsonString;
+import dev.iotdm.protocol.json.JsonValue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -57,6 +64,38 @@ class DistributionCheck {
         assertThat(names).contains(base + "/bin/dm-cli", base + "/bin/dm-cli.bat", base + "/lib/dm-cli.jar")
                 .anyMatch(n -> n.startsWith(base + "/lib/picocli-"))
                 .anyMatch(n -> n.startsWith(base + "/lib/transport-paho-"));
+    }
+
+    @Test
+    void the_archive_carries_a_cyclonedx_sbom_of_exactly_its_lib_jars(@TempDir Path install) throws Exception {
+        assumeFalse(System.getProperty("dm-cli.offline", "").equals("offline=true"),
+                "an offline build (-o) makes no SBOM: Maven skips cyclonedx:makeBom, which requires online mode");
+        assertThat(run(install, "tar", "xzf", archive(".tar.gz").toString()).exitCode()).isZero();
+        Path home = onlyChild(install);
+        Path sbom = home.resolve("dm-cli.cdx.json");
+        assertThat(sbom).as("the SBOM at the archive's root").isRegularFile();
+
+        JsonObject bom = (JsonObject) JsonValue.parse(Files.readString(sbom, StandardCharsets.UTF_8));
+        assertThat(text(bom, "bomFormat")).isEqualTo("CycloneDX");
+        JsonObject metadata = (JsonObject) bom.get("metadata").orElseThrow();
+        assertThat(text((JsonObject) metadata.get("component").orElseThrow(), "name")).isEqualTo("dm-cli");
+        Set<String> components = new TreeSet<>();
+        for (JsonValue c : ((JsonArray) bom.get("components").orElseThrow()).elements()) {
+            components.add(text((JsonObject) c, "name") + "-" + text((JsonObject) c, "version") + ".jar");
+        }
+        Set<String> jars = new TreeSet<>();
+        try (var lib = Files.list(home.resolve("lib"))) {
+            lib.map(p -> p.getFileName().toString()).filter(n -> !n.equals("dm-cli.jar")).forEach(jars::add);
+        }
+        assertThat(components).as("the SBOM's components against lib/").isEqualTo(jars)
+                .anyMatch(n -> n.startsWith("picocli-"))
+                .anyMatch(n -> n.startsWith("transport-paho-"))
+                .anyMatch(n -> n.startsWith("transport-netty-"));
+    }
+
+    private static String text(JsonObject object, String name) {
+        return ((JsonString) object.get(name).orElseThrow(() -> new AssertionError("no " + name + " in " + object)))
+                .value();
     }
 
     private static Path onlyChild(Path dir) throws IOException {

@@ -1,14 +1,18 @@
 package dev.iotdm.client;
 
+import dev.iotdm.protocol.message.Rc;
+import dev.iotdm.protocol.session.RequestOutcome;
 import dev.iotdm.protocol.session.SessionEvent;
 import dev.iotdm.protocol.supervisor.LifecycleEvent;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Something the application may want to log or react to: connection lifecycle from the
  * supervisor, and notable session events (automatic manage outcomes, dropped responses,
- * protocol problems, observation changes).
+ * protocol problems, observation changes), and the end of every request the application made
+ * (what metrics count, e.g. the {@code dm-metrics-micrometer} module).
  */
 public sealed interface ClientEvent {
 
@@ -62,5 +66,50 @@ public sealed interface ClientEvent {
      * @param reason the store's error message
      */
     record StateNotSaved(String reason) implements ClientEvent {
+    }
+
+    /**
+     * A request the application made (a device-management request or an event publish) ended:
+     * one such event for each future a request method returned, whatever its outcome. Requests
+     * the client makes by itself (the automatic re-manage) are reported as
+     * {@link SessionEvent.AutoManageSucceeded} and {@link SessionEvent.AutoManageFailed} instead.
+     *
+     * @param request what was requested, as the future's failures name it: {@code manage},
+     *     {@code unmanage}, {@code location update}, {@code add error code},
+     *     {@code clear error codes}, {@code add log}, {@code clear log}, or {@code event} followed
+     *     by the event id
+     * @param outcome how it ended: answered (with any rc), delivered (an event), timed out or failed
+     * @param latency from the call to its outcome, on the client's clock
+     */
+    record RequestCompleted(String request, RequestOutcome outcome, Duration latency) implements ClientEvent {
+
+        /** What {@link #request()} starts with for an event publish. */
+        private static final String EVENT_PREFIX = "event ";
+
+        /** Requires every field. */
+        public RequestCompleted {
+            Objects.requireNonNull(request, "request");
+            Objects.requireNonNull(outcome, "outcome");
+            Objects.requireNonNull(latency, "latency");
+        }
+
+        /**
+         * The kind of request: {@link #request()} without the event id, so {@code event} for every
+         * event publish. A small fixed set, fit for a metric tag.
+         *
+         * @return the request's kind
+         */
+        public String type() {
+            return request.startsWith(EVENT_PREFIX) ? "event" : request;
+        }
+
+        /**
+         * The platform's rc, when it answered.
+         *
+         * @return the rc, or empty when the request was delivered (an event), timed out or failed
+         */
+        public Optional<Rc> rc() {
+            return outcome instanceof RequestOutcome.Answered a ? Optional.of(a.response().rc()) : Optional.empty();
+        }
     }
 }

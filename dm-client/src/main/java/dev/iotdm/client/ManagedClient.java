@@ -337,6 +337,28 @@ public final class ManagedClient implements AutoCloseable {
         return driver.firmware();
     }
 
+    /**
+     * How many requests and event publishes wait for their outcome: their futures have not
+     * completed yet (offline events waiting to go out included). As of the last step the client
+     * took; never blocks. Metrics read it.
+     *
+     * @return the number of pending requests
+     */
+    public int pendingRequests() {
+        return driver.pendingRequests();
+    }
+
+    /**
+     * How many publishes (requests, responses, notifies, events) wait in the client's bounded
+     * outbound queue for room in the transport's in-flight window. As of the last step the client
+     * took; never blocks. Metrics read it.
+     *
+     * @return the number of queued publishes
+     */
+    public int queuedPublishes() {
+        return driver.queuedPublishes();
+    }
+
     // ---- events --------------------------------------------------------------------------------
 
     /**

@@ -156,8 +156,8 @@ public final class ClientDriver {
         void call(DeviceSession session, Instant now);
     }
 
-    /** How a session token's outcome becomes a future's value. */
-    private record Completion(String request, CompletableFuture<Object> future) {
+    /** How a session token's outcome becomes a future's value; {@code asked} starts its latency. */
+    private record Completion(String request, CompletableFuture<Object> future, Instant asked) {
     }
 
     private final MqttTransport transport;
@@ -203,6 +203,8 @@ public final class ClientDriver {
     private volatile boolean everConnectedView;
     /** Whether the session manages or is asked to (also from a restored state). */
     private volatile boolean wantsManagedView;
+    private volatile int pendingView;
+    private volatile int queuedView;
 
     /**
      * A driver starting from the store's saved state.
@@ -288,12 +290,23 @@ public final class ClientDriver {
         return firmwareView;
     }
 
+    /** How many requests' futures wait for their outcome (as of the last step). */
+    public int pendingRequests() {
+        return pendingView;
+    }
+
+    /** How many publishes wait in the outbound queue for in-flight room (as of the last step). */
+    public int queuedPublishes() {
+        return queuedView;
+    }
+
     /**
      * Starts a session call whose token completes the returned future: with the platform's
      * response, {@code null} for a delivered event, or the failure.
      */
     public CompletableFuture<Object> request(String what, TokenCall call) {
         CompletableFuture<Object> future = new CompletableFuture<>();
+        Instant asked = now();
         serial.execute(() -> {
             if (closed) {
                 failLater(future, new SessionClosedException(what + ": the client is closed"));
@@ -301,7 +314,7 @@ public final class ClientDriver {
             }
             try {
                 long token = call.call(session, now());
-                completions.put(token, new Completion(what, future));
+                completions.put(token, new Completion(what, future, asked));
             } catch (RuntimeException e) {
                 failLater(future, e);
             }
@@ -414,6 +427,8 @@ public final class ClientDriver {
         firmwareView = session.firmware();
         readyView = !closed && session.isReady();
         wantsManagedView = session.wantsManaged();
+        pendingView = completions.size();
+        queuedView = outbound.size();
     }
 
     /** Performs what the session asked for, in order. Runs on the serial executor only. */
@@ -614,6 +629,7 @@ public final class ClientDriver {
             Completion c = completions.remove(rc.token());
             if (c != null) {
                 complete(c, rc.outcome());
+                tell(new ClientEvent.RequestCompleted(c.request(), rc.outcome(), Duration.between(c.asked(), now())));
             }
         } else if (event instanceof SessionEvent.Ready ready) {
             runSupervisor(supervisor.connectSucceeded(now(), ready.sessionPresent()));

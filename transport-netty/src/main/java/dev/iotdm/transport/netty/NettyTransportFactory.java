@@ -50,7 +50,11 @@ public final class NettyTransportFactory implements AutoCloseable {
         this.limits = limits;
     }
 
-    /** A builder; by default the factory owns a group with one thread per processor. */
+    /**
+     * A builder; by default the factory owns a group with one thread per processor.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -59,6 +63,8 @@ public final class NettyTransportFactory implements AutoCloseable {
      * The JVM-wide factory the ServiceLoader provider uses: default limits, one thread per
      * processor, the group started with the first transport and shut down when the last transport
      * is closed (so closing every client leaves no Netty thread behind).
+     *
+     * @return the shared factory
      */
     public static NettyTransportFactory shared() {
         synchronized (SHARED_LOCK) {
@@ -73,13 +79,18 @@ public final class NettyTransportFactory implements AutoCloseable {
     /**
      * A new, disconnected transport on one event loop of this factory's group.
      *
+     * @return the transport; close it (or the client that owns it) to release its event loop
      * @throws IllegalStateException if this factory is closed
      */
     public NettyTransport create() {
         return new NettyTransport(loops, loops.acquire(), limits);
     }
 
-    /** How many transports made here are not closed yet. */
+    /**
+     * How many transports made here are not closed yet.
+     *
+     * @return the number of open transports
+     */
     public int openTransports() {
         return loops.users();
     }
@@ -144,7 +155,12 @@ public final class NettyTransportFactory implements AutoCloseable {
         private Builder() {
         }
 
-        /** How many event loop threads the owned group gets (default: one per processor). */
+        /**
+         * How many event loop threads the owned group gets (default: one per processor).
+         *
+         * @param threads at least 1
+         * @return this builder
+         */
         public Builder threads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be at least 1, was " + threads);
@@ -156,6 +172,9 @@ public final class NettyTransportFactory implements AutoCloseable {
         /**
          * Uses the caller's NIO event loop group instead of an owned one; the factory never shuts
          * it down.
+         *
+         * @param group a NIO event loop group the caller shuts down after closing every transport
+         * @return this builder
          */
         public Builder eventLoopGroup(EventLoopGroup group) {
             this.group = Objects.requireNonNull(group, "group");
@@ -165,25 +184,43 @@ public final class NettyTransportFactory implements AutoCloseable {
         /**
          * How many QoS 1 publishes may await PUBACK at once (default 32);
          * the window used is the smaller of this and the broker's MQTT 5 Receive Maximum.
+         *
+         * @param window 1 to 65535
+         * @return this builder
          */
         public Builder inFlightWindow(int window) {
             this.inFlightWindow = window;
             return this;
         }
 
-        /** The largest packet accepted from the broker (default 1 MiB). */
+        /**
+         * The largest packet accepted from the broker (default 1 MiB); a larger one ends the connection.
+         *
+         * @param bytes at least 16
+         * @return this builder
+         */
         public Builder maxInboundPacketSize(int bytes) {
             this.maxInbound = bytes;
             return this;
         }
 
-        /** The largest packet sent to the broker (default: MQTT's own limit). */
+        /**
+         * The largest packet sent to the broker (default: MQTT's own limit).
+         *
+         * @param bytes at least 16
+         * @return this builder
+         */
         public Builder maxOutboundPacketSize(int bytes) {
             this.maxOutbound = bytes;
             return this;
         }
 
-        /** How long to wait for PINGRESP before declaring the connection dead (default: the keep-alive). */
+        /**
+         * How long to wait for PINGRESP before declaring the connection dead (default: the keep-alive).
+         *
+         * @param timeout positive
+         * @return this builder
+         */
         public Builder pingTimeout(Duration timeout) {
             this.pingTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;
@@ -192,6 +229,7 @@ public final class NettyTransportFactory implements AutoCloseable {
         /**
          * Builds the factory.
          *
+         * @return the factory; close it to shut down the event loop group it owns
          * @throws IllegalArgumentException naming the setting that is out of range
          */
         public NettyTransportFactory build() {

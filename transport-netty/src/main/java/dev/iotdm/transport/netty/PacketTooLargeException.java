@@ -12,7 +12,9 @@ public final class PacketTooLargeException extends Exception {
 
     private static final long serialVersionUID = 1L;
 
+    /** The packet's size in bytes, or -1 when unknown. */
     private final long size;
+    /** The maximum packet size in bytes. */
     private final long limit;
 
     /**
@@ -29,12 +31,20 @@ public final class PacketTooLargeException extends Exception {
         this.limit = limit;
     }
 
-    /** The packet's size in bytes, or -1 when unknown. */
+    /**
+     * The packet's size.
+     *
+     * @return the size in bytes, or -1 when unknown
+     */
     public long size() {
         return size;
     }
 
-    /** The maximum packet size that was exceeded. */
+    /**
+     * The maximum packet size that was exceeded.
+     *
+     * @return the limit in bytes
+     */
     public long limit() {
         return limit;
     }
