@@ -85,6 +85,9 @@ final class ClientWorld implements ScenarioWorld {
     private final String clientId;
     private final DeviceOptions options;
     private final PlatformRecorder recorder;
+    /** Signalled on every transcript item; guards {@link #transcriptChanges}. */
+    private final Object transcriptChanged = new Object();
+    private long transcriptChanges;
     private final PlatformObserver observer;
     private final ClientDevice device = new ClientDevice();
 
@@ -105,10 +108,13 @@ final class ClientWorld implements ScenarioWorld {
                 .host(network.host()).port(network.port()).withoutTls()
                 .mqttVersion(version).build();
         observer = recorder.onlyFor(clientId);
-        // Wakes awaitAnswered on every new message.
+        // Wakes awaitAnswered on every new message. The listener runs under the transcript's lock,
+        // so it takes only transcriptChanged's monitor, which awaitAnswered never holds while it
+        // reads the transcript (the other lock order deadlocked).
         recorder.transcript().addListener(item -> {
-            synchronized (recorder) {
-                recorder.notifyAll();
+            synchronized (transcriptChanged) {
+                transcriptChanges++;
+                transcriptChanged.notifyAll();
             }
         });
         platform.addObserver(observer);
@@ -166,25 +172,31 @@ final class ClientWorld implements ScenarioWorld {
      * flight when the step ends (a flow's closing cancel) must not be cut off by the next step.
      */
     private void awaitAnswered(long deadline) {
-        synchronized (recorder) {
-            while (true) {
-                List<TranscriptEntry> messages = recorder.transcript().entries();
-                List<Problem> open = new ArrayList<>(Invariants.answers(messages,
-                        Direction.PLATFORM_TO_DEVICE, Invariants.DEVICE_RESPONSE));
-                open.addAll(Invariants.answers(messages, Direction.DEVICE_TO_PLATFORM, Invariants.PLATFORM_RESPONSE));
-                open.removeIf(p -> !p.invariant().equals("unanswered request"));
-                long left = deadline - System.nanoTime();
-                if (open.isEmpty()) {
-                    return;
-                }
-                if (left <= 0) {
-                    throw new ScenarioException("still unanswered after " + WAIT.toSeconds() + " s: " + open);
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(recorder, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new ScenarioException("interrupted while waiting for answers", e);
+        while (true) {
+            long seen;
+            synchronized (transcriptChanged) {
+                seen = transcriptChanges;
+            }
+            List<TranscriptEntry> messages = recorder.transcript().entries();
+            List<Problem> open = new ArrayList<>(Invariants.answers(messages,
+                    Direction.PLATFORM_TO_DEVICE, Invariants.DEVICE_RESPONSE));
+            open.addAll(Invariants.answers(messages, Direction.DEVICE_TO_PLATFORM, Invariants.PLATFORM_RESPONSE));
+            open.removeIf(p -> !p.invariant().equals("unanswered request"));
+            if (open.isEmpty()) {
+                return;
+            }
+            synchronized (transcriptChanged) {
+                while (transcriptChanges == seen) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        throw new ScenarioException("still unanswered after " + WAIT.toSeconds() + " s: " + open);
+                    }
+                    try {
+                        TimeUnit.NANOSECONDS.timedWait(transcriptChanged, left);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new ScenarioException("interrupted while waiting for answers", e);
+                    }
                 }
             }
         }
