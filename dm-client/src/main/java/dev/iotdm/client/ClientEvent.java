@@ -36,4 +36,15 @@ public sealed interface ClientEvent {
      */
     record OutboundQueueFull(String topic, int limit) implements ClientEvent {
     }
+
+    /**
+     * The device state could not be saved (the store threw): what the session asked to keep may
+     * be lost in a crash, so a request answered since may run again when the platform redelivers
+     * it after a restart. The answer is still published: withholding it would leave the platform
+     * waiting for good. Fix the store (disk full, permissions) named in {@code reason}.
+     *
+     * @param reason the store's error message
+     */
+    record StateNotSaved(String reason) implements ClientEvent {
+    }
 }

@@ -464,7 +464,12 @@ public final class ManagedClient implements AutoCloseable {
             return this;
         }
 
-        /** How many events may wait while offline; 0 makes publishing fail fast (default 1000). */
+        /**
+         * The offline policy: how many events, and separately how many device requests (location,
+         * error codes, logs), may wait while offline and go out after the next connect (requests
+         * after its manage); a request lost unanswered with a clean session goes out again. 0
+         * makes both fail fast with {@code NotConnectedException} (default 1000).
+         */
         public Builder offlineEventLimit(int limit) {
             session.offlineEventLimit(limit);
             return this;

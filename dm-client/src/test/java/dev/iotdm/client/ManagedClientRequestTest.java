@@ -196,13 +196,30 @@ class ManagedClientRequestTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("deviceRequests")
-    void device_requests_fail_fast_when_not_connected(String name, String topic,
+    void device_requests_fail_fast_when_not_connected_and_the_offline_policy_is_to_fail(String name, String topic,
             Function<ManagedClient, CompletableFuture<PlatformResponse>> call) {
-        try (Harness h = Harness.virtual(b -> b)) {
+        try (Harness h = Harness.virtual(b -> b.offlineEventLimit(0))) {
             CompletableFuture<PlatformResponse> done = call.apply(h.client);
 
             assertThat(failure(done)).isInstanceOf(NotConnectedException.class).hasMessageContaining("not connected");
             assertThat(h.transport.publishes()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("deviceRequests")
+    void device_requests_made_offline_wait_and_complete_once_on_the_answer_after_connecting(String name,
+            String topic, Function<ManagedClient, CompletableFuture<PlatformResponse>> call) {
+        try (Harness h = Harness.virtual(b -> b)) {
+            CompletableFuture<PlatformResponse> done = call.apply(h.client);
+            h.settle();
+            assertThat(done).isNotDone();
+            assertThat(h.transport.publishes()).isEmpty();
+
+            h.connect();
+            h.transport.respond(h.transport.nextPublish(topic), 200);
+
+            assertThat(await(done).rc().code()).isEqualTo(200);
         }
     }
 

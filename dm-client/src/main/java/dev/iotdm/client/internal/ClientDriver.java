@@ -399,10 +399,14 @@ public final class ClientDriver {
         } else if (a instanceof SessionAction.Subscribe s) {
             subscribe(s.filters());
         } else if (a instanceof SessionAction.Persist p) {
+            // Synchronous on purpose: the actions after a Persist (the answer's publish above
+            // all) wait until the store returns, i.e. until the state is written, and forced to
+            // disk when the session asks for a durable save.
             try {
-                store.save(p.state());
+                store.save(p.state(), p.durable());
             } catch (RuntimeException e) {
                 LOG.error("could not save the device state: {}", e.getMessage());
+                tell(new ClientEvent.StateNotSaved(String.valueOf(e.getMessage())));
             }
         } else if (a instanceof SessionAction.Disconnect d) {
             LOG.warn("disconnecting: {}", WireText.escape(d.reason()));
@@ -483,7 +487,8 @@ public final class ClientDriver {
 
     /** The transport's publish failure as the engine's pure kind. */
     static PublishFailure publishFailure(Throwable cause) {
-        if (cause instanceof NotConnectedException) {
+        if (cause instanceof NotConnectedException || cause instanceof TimeoutException) {
+            // A timed-out publish is "not delivered yet", never "done" (issue #10).
             return PublishFailure.NOT_CONNECTED;
         }
         if (cause instanceof IllegalArgumentException) {
@@ -598,6 +603,9 @@ public final class ClientDriver {
         } else {
             if (event instanceof SessionEvent.ProtocolProblem p) {
                 problems.log(now(), "protocol problem: " + WireText.escape(p.description()));
+            } else if (event instanceof SessionEvent.OfflineQueueFull q) {
+                LOG.warn("not connected: {} fails (the offline policy lets {} wait)", WireText.escape(q.what()),
+                        q.limit());
             }
             tell(event);
         }

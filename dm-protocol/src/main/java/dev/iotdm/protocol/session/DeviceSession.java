@@ -114,12 +114,37 @@ public final class DeviceSession {
             long publishId) {
     }
 
+    /**
+     * A device request (not a manage) waiting for the platform's answer: published (with a
+     * deadline), or waiting for a connection (made offline, or lost with one; no deadline then:
+     * the offline policy bounds how many wait). Its bytes are kept, so a re-publish is identical.
+     */
+    private record Request(String reqId, long token, Encoded encoded, Instant deadline) {
+        Request withDeadline(Instant at) {
+            return new Request(reqId, token, encoded, at);
+        }
+    }
+
     /** An application call waiting for the outcome of the next manage. */
     private record ManageWaiter(long token, Instant deadline) {
     }
 
-    /** A response or notify, kept as its bytes so a re-publish is identical to the first. */
-    private record Reply(String topic, byte[] payload) {
+    /**
+     * A response or notify, kept as its bytes so a re-publish is identical to the first, with the
+     * observed values it tells the platform (for the acknowledged values, once its PUBACK arrives).
+     */
+    private record Reply(String topic, byte[] payload, List<FieldNote> notes) {
+        Reply(String topic, byte[] payload) {
+            this(topic, payload, List.of());
+        }
+    }
+
+    /**
+     * A value a reply tells the platform: the whole value of an observed field, or ({@code merge})
+     * the changed keys of an object field (a partial notify of {@code mgmt.firmware} or
+     * {@code deviceInfo}, §3.8), which the platform merges into what it has.
+     */
+    private record FieldNote(String field, JsonValue value, boolean merge) {
     }
 
     /** An event on its way out. */
@@ -142,6 +167,10 @@ public final class DeviceSession {
     private FirmwarePhase phase;
     private final LinkedHashSet<String> observed = new LinkedHashSet<>();
     private final LinkedHashSet<String> changedWhileOffline = new LinkedHashSet<>();
+    // What the platform acknowledged of each observed field (persisted), and what it will know
+    // once every reply on its way arrives: a (re-)manage notifies what differs from the latter.
+    private final Map<String, JsonValue> acknowledged = new LinkedHashMap<>();
+    private final Map<String, JsonValue> told = new LinkedHashMap<>();
 
     // Manage (§9, §12.13-§12.15).
     private Optional<ManageParams> wanted;
@@ -156,11 +185,18 @@ public final class DeviceSession {
     private Duration manageRetryDelay;
 
     // Device requests by reqId, and which publish carries which request.
-    private final Map<String, Pending> pending = new LinkedHashMap<>();
+    private final Map<String, Request> pending = new LinkedHashMap<>();
     private final Map<Long, String> requestPublishes = new LinkedHashMap<>();
+    // Requests made offline, or lost unanswered with a connection; they go out after the manage
+    // of the next connection (§3.1), per the offline policy.
+    private final ArrayDeque<Request> requestsWaiting = new ArrayDeque<>();
+    // Whether device requests wait: from a connection loss until the next connection's manage
+    // is answered (or no manage is wanted).
+    private boolean requestsHeld = true;
 
     // Platform requests: answered ones (reqId -> response JSON), and those the application holds.
     private final LinkedHashMap<String, String> answered = new LinkedHashMap<>();
+    private long answeredBytes;
     // reqId -> what it is ("device action", "custom action"), so each is answered by its own call.
     private final Map<String, String> inProgress = new LinkedHashMap<>();
     // Responses and notifies ("replies"): published and not yet acknowledged, by publish id; lost
@@ -192,8 +228,11 @@ public final class DeviceSession {
         this.wanted = saved.manage();
         this.manageRetryDelay = config.manageRetryMin();
         for (DeviceState.Answer a : saved.answered()) {
-            answered.put(a.reqId(), a.response());
+            remember(a.reqId(), a.response());
         }
+        observed.addAll(saved.observed());
+        acknowledged.putAll(saved.acknowledged());
+        told.putAll(acknowledged);
         if (phase == FirmwarePhase.DOWNLOADING) {
             applyFirmware(FirmwareInput.DOWNLOAD_FAILED, UpdateStatus.CONNECTION_LOST, null);
         } else if (phase == FirmwarePhase.INSTALLING) {
@@ -215,8 +254,8 @@ public final class DeviceSession {
     /** When {@link #tick} must next be called, if any timer is set. */
     public Optional<Instant> nextTimer() {
         Instant next = null;
-        for (Pending p : pending.values()) {
-            next = min(next, p.deadline());
+        for (Request r : pending.values()) {
+            next = min(next, r.deadline()); // null while waiting for a connection
         }
         if (manageInFlight != null) {
             next = min(next, manageInFlight.deadline());
@@ -281,17 +320,47 @@ public final class DeviceSession {
             }
             changedWhileOffline.clear();
             if (!current.isEmpty()) {
-                publishNotify(current);
+                publishNotify(current, false);
             }
+        }
+        sendWaitingRequests(now);
+    }
+
+    /**
+     * After the manage of a new connection (§3.1): the requests lost unanswered with the last
+     * connection go out again with the same bytes unless the broker kept the session (then the
+     * transport resends them), and those made offline go out. Their timeouts start now.
+     */
+    private void sendWaitingRequests(Instant now) {
+        for (Request r : new ArrayList<>(pending.values())) {
+            if (r.deadline() == null) {
+                if (sessionPresent) {
+                    pending.put(r.reqId(), r.withDeadline(now.plus(config.requestTimeout())));
+                } else {
+                    publishRequest(now, r);
+                }
+            }
+        }
+        while (!requestsWaiting.isEmpty()) {
+            publishRequest(now, requestsWaiting.pollFirst());
         }
     }
 
-    /** The connection was lost. Requests keep waiting until their timeout (a kept session may still answer). */
+    /**
+     * The connection was lost. With an offline policy that lets requests wait
+     * ({@link SessionConfig#offlineEventLimit()} above 0), unanswered device requests wait for the
+     * next connection without a timeout and go out again after its manage (the same bytes, unless
+     * the broker kept the session); with the fail-fast policy they keep waiting until their
+     * timeout (a kept session may still answer).
+     */
     public void connectionLost(Instant now) {
         if (link == Link.CLOSED) {
             return;
         }
         link = Link.OFFLINE;
+        if (config.offlineEventLimit() > 0) {
+            pending.replaceAll((reqId, r) -> r.withDeadline(null));
+        }
         manageInFlight = null;
         // Its answer may never come: the waiting calls wait for the manage after reconnect.
         manageWaiters.addAll(0, manageInFlightWaiters);
@@ -319,7 +388,11 @@ public final class DeviceSession {
     /** A publish the session asked for was acknowledged (QoS 1) or written (QoS 0). */
     public void publishCompleted(Instant now, long publishId) {
         requestPublishes.remove(publishId);
-        repliesInFlight.remove(publishId);
+        Reply r = repliesInFlight.remove(publishId);
+        if (r != null && !r.notes().isEmpty()) {
+            note(acknowledged, r.notes());
+            persist(false); // lost in a crash, the device only notifies once more
+        }
         OutEvent e = eventsInFlight.remove(publishId);
         if (e != null) {
             complete(e.token(), new RequestOutcome.Delivered());
@@ -340,10 +413,11 @@ public final class DeviceSession {
         }
         if (repliesInFlight.remove(publishId) != null) {
             emit(new SessionEvent.ResponsesDropped(1)); // refused for good: sending it again cannot help
+            recomputeTold();
         }
         String reqId = requestPublishes.remove(publishId);
         if (reqId != null) {
-            Pending p = pending.remove(reqId);
+            Request p = pending.remove(reqId);
             if (p != null) {
                 complete(p.token(), new RequestOutcome.Failed(new DeliveryFailedException(failure,
                         "the request " + reqId + " did not reach the broker: " + failure)));
@@ -379,9 +453,9 @@ public final class DeviceSession {
         if (link == Link.CLOSED) {
             return;
         }
-        for (Iterator<Pending> it = pending.values().iterator(); it.hasNext();) {
-            Pending p = it.next();
-            if (!p.deadline().isAfter(now)) {
+        for (Iterator<Request> it = pending.values().iterator(); it.hasNext();) {
+            Request p = it.next();
+            if (p.deadline() != null && !p.deadline().isAfter(now)) {
                 it.remove();
                 complete(p.token(), new RequestOutcome.TimedOut(config.requestTimeout()));
             }
@@ -428,7 +502,8 @@ public final class DeviceSession {
             // A malformed request is answered (400/404, §5.1, §12.31), a redelivery the same way
             // as any other; a malformed response is only reported.
             if (e.answerWith().isPresent() && !seenBefore(e.reqId().get())) {
-                respond(e.reqId().get(), e.answerWith().get(), Optional.of(e.detail()), Optional.empty());
+                respondLazily(e.reqId().get(), e.answerWith().get(), Optional.of(e.detail()), Optional.empty(),
+                        List.of());
             }
             emit(new SessionEvent.ProtocolProblem(e.toString()));
             return;
@@ -452,10 +527,14 @@ public final class DeviceSession {
         }
         link = Link.CLOSED;
         SessionClosedException closed = new SessionClosedException("the client was closed");
-        for (Pending p : pending.values()) {
+        for (Request p : pending.values()) {
             complete(p.token(), new RequestOutcome.Failed(closed));
         }
         pending.clear();
+        for (Request p : requestsWaiting) {
+            complete(p.token(), new RequestOutcome.Failed(closed));
+        }
+        requestsWaiting.clear();
         failWaiters(closed);
         for (OutEvent e : eventsInFlight.values()) {
             complete(e.token(), new RequestOutcome.Failed(closed));
@@ -529,6 +608,8 @@ public final class DeviceSession {
         if (!observed.isEmpty()) {
             observed.clear();
             changedWhileOffline.clear();
+            acknowledged.clear();
+            told.clear();
             emit(new SessionEvent.ObservationsChanged(Set.of()));
         }
         persist();
@@ -602,6 +683,7 @@ public final class DeviceSession {
         if (link == Link.READY) {
             publishEvent(e);
         } else if (eventsWaiting.size() >= config.offlineEventLimit()) {
+            emit(new SessionEvent.OfflineQueueFull("event " + event.eventId(), config.offlineEventLimit()));
             complete(token, new RequestOutcome.Failed(new OfflineQueueFullException(config.offlineEventLimit() == 0
                     ? "not connected, and offline queueing of events is off"
                     : "not connected, and " + config.offlineEventLimit() + " events are already waiting")));
@@ -788,7 +870,9 @@ public final class DeviceSession {
     public DeviceState state() {
         List<DeviceState.Answer> answers = new ArrayList<>();
         answered.forEach((k, v) -> answers.add(new DeviceState.Answer(k, v)));
-        return new DeviceState(firmware, phase, wanted, answers);
+        Map<String, JsonValue> acks = new LinkedHashMap<>(acknowledged);
+        acks.keySet().retainAll(observed);
+        return new DeviceState(firmware, phase, wanted, answers, List.copyOf(observed), acks);
     }
 
     // ---- device requests -----------------------------------------------------------------------
@@ -797,11 +881,23 @@ public final class DeviceSession {
         DeviceRequest create(String reqId);
     }
 
+    /**
+     * Sends a device request now, or offline lets it wait for the next connection per the
+     * offline policy: fail fast (limit 0), fail when the limit is reached, else wait.
+     */
     private long request(Instant now, RequestFactory factory) {
         long token = nextId++;
-        if (link != Link.READY) {
-            complete(token, new RequestOutcome.Failed(new DeliveryFailedException(PublishFailure.NOT_CONNECTED, 
-                    "not connected: the request was not sent")));
+        int limit = config.offlineEventLimit();
+        if (link != Link.READY && limit == 0) {
+            emit(new SessionEvent.OfflineQueueFull("device request", 0));
+            complete(token, new RequestOutcome.Failed(new DeliveryFailedException(PublishFailure.NOT_CONNECTED,
+                    "not connected: the request was not sent (offline queueing is off)")));
+            return token;
+        }
+        if (link != Link.READY && requestsWaiting.size() >= limit) {
+            emit(new SessionEvent.OfflineQueueFull("device request", limit));
+            complete(token, new RequestOutcome.Failed(new OfflineQueueFullException(
+                    "not connected, and " + limit + " device requests are already waiting")));
             return token;
         }
         String reqId = config.reqIds().get();
@@ -812,12 +908,21 @@ public final class DeviceSession {
             complete(token, new RequestOutcome.Failed(e));
             return token;
         }
+        Request r = new Request(reqId, token, encoded, null);
+        if (link == Link.READY) {
+            publishRequest(now, r);
+        } else {
+            requestsWaiting.addLast(r);
+        }
+        return token;
+    }
+
+    private void publishRequest(Instant now, Request r) {
         // The pending entry exists before the publish, so no response can beat it.
         long id = nextId++;
-        pending.put(reqId, new Pending(reqId, token, now.plus(config.requestTimeout()), false, "request", id));
-        requestPublishes.put(id, reqId);
-        publishWithId(id, encoded.topic(), encoded.payload());
-        return token;
+        pending.put(r.reqId(), r.withDeadline(now.plus(config.requestTimeout())));
+        requestPublishes.put(id, r.reqId());
+        publishWithId(id, r.encoded().topic(), r.encoded().payload());
     }
 
     private void sendManage(Instant now, String reason) {
@@ -857,7 +962,7 @@ public final class DeviceSession {
             manageAnswered(now, r, inFlight);
             return;
         }
-        Pending p = pending.remove(reqId);
+        Request p = pending.remove(reqId);
         if (p == null) {
             return; // late, duplicate, or the answer to a notify: ignored (§12.3, §13.3)
         }
@@ -881,6 +986,7 @@ public final class DeviceSession {
             if (automatic) {
                 emit(new SessionEvent.AutoManageSucceeded(manage.reason()));
             }
+            converge();
         } else if (automatic) {
             manageFailed(now, "manage (" + manage.reason() + ") answered " + r.rc().code()
                     + r.message().map(msg -> ": " + msg).orElse(""));
@@ -916,9 +1022,12 @@ public final class DeviceSession {
             for (String f : c.fields()) {
                 observed.remove(f);
                 changedWhileOffline.remove(f);
+                acknowledged.remove(f);
+                told.remove(f);
             }
             emit(new SessionEvent.ObservationsChanged(Set.copyOf(observed)));
-            respond(c.reqId(), Rc.OK, Optional.empty(), Optional.empty()); // always 200 (§12.27)
+            // Always 200 (§12.27); may be lost in a crash: the platform cancels again.
+            respondLazily(c.reqId(), Rc.OK, Optional.empty(), Optional.empty(), List.of());
         } else if (req instanceof Reboot r) {
             deviceAction(r.reqId(), DeviceActionKind.REBOOT);
         } else if (req instanceof FactoryReset r) {
@@ -985,7 +1094,7 @@ public final class DeviceSession {
             return; // a push: no response (§12.12)
         }
         if (notFound.isEmpty() && failed.isEmpty()) {
-            respond(u.reqId().get(), Rc.CHANGED, Optional.empty(), Optional.empty());
+            respondLazily(u.reqId().get(), Rc.CHANGED, Optional.empty(), Optional.empty(), List.of());
             return;
         }
         List<String> names = new ArrayList<>(notFound);
@@ -993,7 +1102,8 @@ public final class DeviceSession {
         Rc rc = failed.isEmpty() ? Rc.NOT_FOUND : Rc.INTERNAL_ERROR;
         String message = failed.isEmpty() ? "unknown field" : "cannot change the firmware image while "
                 + phase.name().toLowerCase(java.util.Locale.ROOT);
-        respond(u.reqId().get(), rc, Optional.of(message), Optional.of(ResponseViews.failedFieldNamesData(names)));
+        respondLazily(u.reqId().get(), rc, Optional.of(message), Optional.of(ResponseViews.failedFieldNamesData(names)),
+                List.of());
     }
 
     private void observe(Observe o) {
@@ -1010,14 +1120,16 @@ public final class DeviceSession {
         }
         emit(new SessionEvent.ObservationsChanged(Set.copyOf(observed)));
         if (missing.isEmpty()) {
-            // Always with the current value of each field (§12.5).
-            respond(o.reqId(), Rc.OK, Optional.empty(), Optional.of(ResponseViews.observedValuesData(values)));
+            // Always with the current value of each field (§12.5); once acknowledged, these are
+            // what the platform knows. May be lost in a crash: the platform observes again.
+            respondLazily(o.reqId(), Rc.OK, Optional.empty(), Optional.of(ResponseViews.observedValuesData(values)),
+                    notes(values, false));
         } else {
             // Observe failures list entries with only "field" (§4.3), unlike device/update's names.
             List<JsonValue> entries = new ArrayList<>();
             missing.forEach(f -> entries.add(JsonObject.builder().put("field", f).build()));
-            respond(o.reqId(), Rc.NOT_FOUND, Optional.of("no such field"),
-                    Optional.of(JsonObject.builder().put("fields", new JsonArray(entries)).build()));
+            respondLazily(o.reqId(), Rc.NOT_FOUND, Optional.of("no such field"),
+                    Optional.of(JsonObject.builder().put("fields", new JsonArray(entries)).build()), List.of());
         }
     }
 
@@ -1059,9 +1171,13 @@ public final class DeviceSession {
             respond(reqId, rc, Optional.of(refusal(input, before)), Optional.empty());
             return;
         }
-        // 202 first, then the state change, then the handler: the handler runs only for accepted requests.
+        // The new phase is stored (durably) before the 202 goes out, the 202 before its notify, and
+        // the handler runs last, only for accepted requests.
+        FirmwareInfo fwBefore = firmware;
+        DeviceInfo infoBefore = deviceInfo;
+        applyFirmware(input, null, null);
         respond(reqId, rc, Optional.empty(), Optional.empty());
-        applyFirmwareAndNotify(input, null, null);
+        notifyFirmwareChange(fwBefore, infoBefore);
         emit(t.effect() == FirmwareTable.Effect.START_DOWNLOAD
                 ? new SessionEvent.FirmwareDownloadRequested(firmware)
                 : new SessionEvent.FirmwareInstallRequested(firmware));
@@ -1117,15 +1233,20 @@ public final class DeviceSession {
         FirmwareInfo fwBefore = firmware;
         DeviceInfo infoBefore = deviceInfo;
         FirmwareTable.Effect effect = applyFirmware(input, failure, image);
+        notifyFirmwareChange(fwBefore, infoBefore);
+        return effect;
+    }
+
+    /** Notifies the observed parts of the firmware and deviceInfo that changed since these values. */
+    private void notifyFirmwareChange(FirmwareInfo fwBefore, DeviceInfo infoBefore) {
         Set<String> fwChanged = changedKeys(fwBefore, firmware);
         Set<String> infoChanged = changedKeys(infoBefore, deviceInfo);
         List<FieldValue> fields = new ArrayList<>();
         fields.addAll(notifyFields(FieldValue.FIRMWARE, fwChanged));
         fields.addAll(notifyFields(FieldValue.DEVICE_INFO, infoChanged));
         if (!fields.isEmpty()) {
-            publishNotify(fields);
+            publishNotify(fields, true);
         }
-        return effect;
     }
 
     private FirmwareTable.Effect applyFirmware(FirmwareInput input, UpdateStatus failure, FirmwareInfo image) {
@@ -1159,7 +1280,7 @@ public final class DeviceSession {
     private void notifyChanges(String attribute, Set<String> changedSubKeys) {
         List<FieldValue> fields = notifyFields(attribute, changedSubKeys);
         if (!fields.isEmpty()) {
-            publishNotify(fields);
+            publishNotify(fields, true);
         }
     }
 
@@ -1254,9 +1375,76 @@ public final class DeviceSession {
         };
     }
 
-    private void publishNotify(List<FieldValue> fields) {
+    /**
+     * Notifies these values; {@code partial} when object values hold only their changed keys
+     * (the platform merges those, §3.8).
+     */
+    private void publishNotify(List<FieldValue> fields, boolean partial) {
         Encoded e = codec.encode(new Notify(Optional.of(config.reqIds().get()), fields));
-        reply(new Reply(e.topic(), e.payload()));
+        List<FieldNote> notes = notes(fields, partial);
+        note(told, notes);
+        reply(new Reply(e.topic(), e.payload(), notes));
+    }
+
+    /**
+     * After a manage that succeeded: notifies, with its whole current value, every observed field
+     * whose value differs from what the platform will know once the replies on their way arrive
+     * (the acknowledged values after a restart). A notify lost on a dead link or in a crash
+     * thereby reaches the platform after all (issue #10).
+     */
+    private void converge() {
+        List<FieldValue> differ = new ArrayList<>();
+        for (String f : observed) {
+            Optional<FieldValue> current = currentValue(f);
+            if (current.isPresent() && !valueJson(current.get()).equals(told.get(f))) {
+                differ.add(current.get());
+            }
+        }
+        if (!differ.isEmpty()) {
+            publishNotify(differ, false);
+        }
+    }
+
+    private static List<FieldNote> notes(List<FieldValue> fields, boolean partial) {
+        List<FieldNote> notes = new ArrayList<>(fields.size());
+        for (FieldValue f : fields) {
+            boolean object = f.field().equals(FieldValue.FIRMWARE) || f.field().equals(FieldValue.DEVICE_INFO);
+            notes.add(new FieldNote(f.field(), valueJson(f), partial && object));
+        }
+        return notes;
+    }
+
+    /** The JSON of a field's value, exactly as the codec writes it in a notify. */
+    private static JsonValue valueJson(FieldValue f) {
+        JsonObject d = (JsonObject) ResponseViews.observedValuesData(List.of(f));
+        JsonObject entry = (JsonObject) ((JsonArray) d.get("fields").orElseThrow()).elements().get(0);
+        return entry.get("value").orElseThrow();
+    }
+
+    /** Applies what replies tell the platform to a view of it (only fields still observed). */
+    private void note(Map<String, JsonValue> view, List<FieldNote> notes) {
+        for (FieldNote n : notes) {
+            if (!observed.contains(n.field())) {
+                continue;
+            }
+            JsonValue before = view.get(n.field());
+            if (n.merge() && before instanceof JsonObject old && n.value() instanceof JsonObject changed) {
+                Map<String, JsonValue> merged = new LinkedHashMap<>(old.members());
+                merged.putAll(changed.members());
+                view.put(n.field(), new JsonObject(merged));
+            } else {
+                view.put(n.field(), n.value());
+            }
+        }
+    }
+
+    /** After a reply was dropped: what the platform will know is what it acknowledged plus what is still on its way. */
+    private void recomputeTold() {
+        told.clear();
+        told.putAll(acknowledged);
+        repliesLost.forEach(r -> note(told, r.notes()));
+        repliesInFlight.values().forEach(r -> note(told, r.notes()));
+        repliesWaiting.forEach(r -> note(told, r.notes()));
     }
 
     private static Set<String> changedKeys(FirmwareInfo a, FirmwareInfo b) {
@@ -1281,17 +1469,76 @@ public final class DeviceSession {
 
     // ---- output --------------------------------------------------------------------------------
 
-    /** Sends (or, offline, queues or drops) the one response to a platform request, and remembers it. */
+    /**
+     * Sends (or, offline, queues) the one response to a platform request, and remembers it. The
+     * answer is stored durably before it is published: for a request with side effects (reboot,
+     * factory reset, firmware, custom action), a redelivery after a crash gets this answer again
+     * instead of running the handler twice.
+     */
     private void respond(String reqId, Rc rc, Optional<String> message, Optional<JsonValue> d) {
+        respond(reqId, rc, message, d, true, List.of());
+    }
+
+    /**
+     * Like {@link #respond} for requests without side effects (observe, cancel, device/update,
+     * malformed requests): the answer is stored without forcing it to disk, so a crash may lose
+     * it and a redelivery after the restart is handled anew, which is harmless for these.
+     */
+    private void respondLazily(String reqId, Rc rc, Optional<String> message, Optional<JsonValue> d,
+            List<FieldNote> notes) {
+        respond(reqId, rc, message, d, false, notes);
+    }
+
+    private void respond(String reqId, Rc rc, Optional<String> message, Optional<JsonValue> d, boolean durable,
+            List<FieldNote> notes) {
         Encoded e = codec.encode(new DeviceResponse(rc, Optional.of(reqId), message, d));
         if (reqId.length() <= Codec.MAX_REQ_ID_LENGTH) { // a longer one was refused, not remembered
-            answered.put(reqId, e.payloadText());
+            remember(reqId, e.payloadText());
         }
-        while (answered.size() > config.reqIdMemory()) {
-            answered.remove(answered.keySet().iterator().next());
+        note(told, notes);
+        persist(durable);
+        reply(new Reply(e.topic(), e.payload(), notes));
+    }
+
+    /**
+     * Remembers an answer, forgetting the oldest beyond {@link SessionConfig#reqIdMemory()}
+     * entries or {@link SessionConfig#answerMemoryBytes()} bytes (the newest is always kept).
+     */
+    private void remember(String reqId, String response) {
+        String before = answered.put(reqId, response);
+        if (before != null) {
+            answeredBytes -= size(reqId, before);
         }
-        persist();
-        reply(new Reply(e.topic(), e.payload()));
+        answeredBytes += size(reqId, response);
+        while (answered.size() > config.reqIdMemory()
+                || (answered.size() > 1 && answeredBytes > config.answerMemoryBytes())) {
+            Map.Entry<String, String> oldest = answered.entrySet().iterator().next();
+            answeredBytes -= size(oldest.getKey(), oldest.getValue());
+            answered.remove(oldest.getKey());
+        }
+    }
+
+    /** The bytes an answer takes in the memory's bound: its reqId and response as UTF-8. */
+    private static long size(String reqId, String response) {
+        return utf8Length(reqId) + utf8Length(response);
+    }
+
+    private static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 
     /** Publishes a reply now, or keeps it for the next connect while offline. */
@@ -1311,6 +1558,7 @@ public final class DeviceSession {
         if (repliesLost.size() + repliesWaiting.size() > config.reqIdMemory()) {
             (repliesLost.isEmpty() ? repliesWaiting : repliesLost).pollFirst();
             emit(new SessionEvent.ResponsesDropped(1));
+            recomputeTold();
         }
     }
 
@@ -1343,7 +1591,11 @@ public final class DeviceSession {
     }
 
     private void persist() {
-        out.add(new SessionAction.Persist(state()));
+        persist(true);
+    }
+
+    private void persist(boolean durable) {
+        out.add(new SessionAction.Persist(state(), durable));
     }
 
     private void emit(SessionEvent event) {

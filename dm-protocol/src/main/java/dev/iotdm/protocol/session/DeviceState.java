@@ -1,8 +1,12 @@
 package dev.iotdm.protocol.session;
 
 import dev.iotdm.protocol.firmware.FirmwarePhase;
+import dev.iotdm.protocol.json.JsonValue;
 import dev.iotdm.protocol.message.FirmwareInfo;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -11,15 +15,21 @@ import java.util.Optional;
  * phase (so a pending install reports its outcome after the reboot it caused), the manage
  * parameters (so the first manage after boot goes out at once), and the most recent answered
  * platform requests (so a request redelivered after a restart is answered again, never re-run:
- * a redelivered reboot must not reboot twice).
+ * a redelivered reboot must not reboot twice), and what the platform can be trusted to know: the
+ * fields it observes and, for each, the value it acknowledged last (the merge of the notifies and
+ * observe answers whose PUBACK arrived), so that after a restart or a dead link the device
+ * notifies every observed field whose value differs (issue #10, "state the platform can trust").
  *
  * @param firmware the {@code mgmt.firmware} object, including state and updateStatus
  * @param phase the firmware phase
  * @param manage the manage parameters while the device wants to be managed
  * @param answered recent answers to platform requests, oldest first
+ * @param observed the fields the platform observes, in the order it asked for them
+ * @param acknowledged for observed fields, the value the platform acknowledged last (a field
+ *     missing here was never acknowledged)
  */
 public record DeviceState(FirmwareInfo firmware, FirmwarePhase phase, Optional<ManageParams> manage,
-        List<Answer> answered) {
+        List<Answer> answered, List<String> observed, Map<String, JsonValue> acknowledged) {
 
     /** A fresh device's state. */
     public static final DeviceState INITIAL = new DeviceState(
@@ -27,12 +37,25 @@ public record DeviceState(FirmwareInfo firmware, FirmwarePhase phase, Optional<M
                     .withUpdateStatus(dev.iotdm.protocol.firmware.UpdateStatus.SUCCESS),
             FirmwarePhase.IDLE, Optional.empty(), List.of());
 
-    /** Copies the list. */
+    /** Copies the lists and the map (keeping the map's order). */
     public DeviceState {
         Objects.requireNonNull(firmware, "firmware");
         Objects.requireNonNull(phase, "phase");
         Objects.requireNonNull(manage, "manage");
         answered = List.copyOf(answered);
+        observed = List.copyOf(observed);
+        acknowledged = Collections.unmodifiableMap(new LinkedHashMap<>(acknowledged));
+    }
+
+    /** A state with nothing observed (the form of format version 1). */
+    public DeviceState(FirmwareInfo firmware, FirmwarePhase phase, Optional<ManageParams> manage,
+            List<Answer> answered) {
+        this(firmware, phase, manage, answered, List.of(), Map.of());
+    }
+
+    /** This state with other answers. */
+    public DeviceState withAnswered(List<Answer> newAnswered) {
+        return new DeviceState(firmware, phase, manage, newAnswered, observed, acknowledged);
     }
 
     /**

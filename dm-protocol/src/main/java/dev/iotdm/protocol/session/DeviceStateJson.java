@@ -25,8 +25,14 @@ import java.util.Optional;
  */
 public final class DeviceStateJson {
 
-    /** The format this code writes and the only one it reads. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * The format this code writes. Version 2 adds {@code observed} and {@code acknowledged};
+     * version 1 (without them) is still read, as a state with nothing observed.
+     */
+    public static final int FORMAT_VERSION = 2;
+
+    /** The oldest format this code reads. */
+    public static final int OLDEST_READABLE_VERSION = 1;
 
     private DeviceStateJson() {
     }
@@ -71,10 +77,33 @@ public final class DeviceStateJson {
                     .put("bundleIds", new JsonArray(bundles)).build());
         });
         List<JsonValue> answers = new ArrayList<>();
-        s.answered().forEach(a -> answers.add(JsonObject.builder().put("reqId", a.reqId())
-                .put("response", a.response()).build()));
+        s.answered().forEach(a -> answers.add(answerToJson(a)));
         root.put("answered", new JsonArray(answers));
+        List<JsonValue> observed = new ArrayList<>();
+        s.observed().forEach(name -> observed.add(new JsonString(name)));
+        root.put("observed", new JsonArray(observed));
+        root.put("acknowledged", new JsonObject(s.acknowledged()));
         return root.build();
+    }
+
+    /** One answered request as {@code {"reqId": ..., "response": ...}} (a journal record's body). */
+    public static JsonObject answerToJson(DeviceState.Answer a) {
+        return JsonObject.builder().put("reqId", a.reqId()).put("response", a.response()).build();
+    }
+
+    /**
+     * One answered request read back from {@link #answerToJson}.
+     *
+     * @throws IllegalArgumentException naming the key that is missing or malformed
+     */
+    public static DeviceState.Answer answerFromJson(JsonValue v) {
+        try {
+            JsonObject a = (JsonObject) v;
+            return new DeviceState.Answer(str(a, "reqId").orElseThrow(() -> missing("answered.reqId")),
+                    str(a, "response").orElseThrow(() -> missing("answered.response")));
+        } catch (ClassCastException e) {
+            throw new IllegalArgumentException("answered: unexpected JSON type: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -85,9 +114,10 @@ public final class DeviceStateJson {
      */
     public static DeviceState fromJson(JsonObject root) {
         long format = num(root, "version").orElseThrow(() -> missing("version"));
-        if (format != FORMAT_VERSION) {
+        if (format < OLDEST_READABLE_VERSION || format > FORMAT_VERSION) {
             throw new IllegalArgumentException("version: the state file has format " + format
-                    + ", which this version of iotdm does not read (it reads " + FORMAT_VERSION + ")");
+                    + ", which this version of iotdm does not read (it reads " + OLDEST_READABLE_VERSION + " to "
+                    + FORMAT_VERSION + ")");
         }
         JsonObject fw = obj(root, "firmware");
         FirmwareInfo firmware = new FirmwareInfo(str(fw, "version"), str(fw, "name"), str(fw, "uri"),
@@ -109,12 +139,19 @@ public final class DeviceStateJson {
                     new Supports(bool(m, "deviceActions"), bool(m, "firmwareActions"), bundles));
         });
         List<DeviceState.Answer> answered = new ArrayList<>();
-        ((JsonArray) root.get("answered").orElse(JsonArray.EMPTY)).elements().forEach(v -> {
-            JsonObject a = (JsonObject) v;
-            answered.add(new DeviceState.Answer(str(a, "reqId").orElseThrow(() -> missing("answered.reqId")),
-                    str(a, "response").orElseThrow(() -> missing("answered.response"))));
-        });
-        return new DeviceState(firmware, phase, manage, answered);
+        ((JsonArray) root.get("answered").orElse(JsonArray.EMPTY)).elements()
+                .forEach(v -> answered.add(answerFromJson(v)));
+        // Version 1 has neither: nothing observed, nothing acknowledged.
+        List<String> observed = new ArrayList<>();
+        ((JsonArray) root.get("observed").orElse(JsonArray.EMPTY)).elements()
+                .forEach(v -> observed.add(((JsonString) v).value()));
+        JsonObject acknowledged = (JsonObject) root.get("acknowledged").orElse(JsonObject.EMPTY);
+        for (String field : acknowledged.members().keySet()) {
+            if (!observed.contains(field)) {
+                throw new IllegalArgumentException("acknowledged." + field + ": the field is not observed");
+            }
+        }
+        return new DeviceState(firmware, phase, manage, answered, observed, acknowledged.members());
     }
 
     private static IllegalArgumentException outOfRange(String key, long code) {

@@ -20,11 +20,22 @@ public interface DeviceStateStore {
     Optional<DeviceState> load();
 
     /**
-     * Saves the state, replacing the previous one.
+     * Saves the state durably, replacing the previous one.
      *
      * @throws StateStoreException when it cannot be written
      */
     void save(DeviceState state);
+
+    /**
+     * Saves the state, replacing the previous one; durably (forced to disk before returning) when
+     * {@code durable}, else at least as far as surviving the process (see
+     * {@link SessionAction.Persist}). The default saves durably.
+     *
+     * @throws StateStoreException when it cannot be written
+     */
+    default void save(DeviceState state, boolean durable) {
+        save(state);
+    }
 
     /** A store that keeps the state in memory only (lost with the process). */
     static DeviceStateStore inMemory() {

@@ -46,14 +46,30 @@ public sealed interface SessionAction {
     }
 
     /**
-     * Save this state durably before doing the actions that follow it.
+     * Save this state before doing the actions that follow it. The driver performs the save and
+     * waits for it to complete before it performs the next action, so a {@code Publish} after a
+     * {@code Persist} never reaches the wire before its state is stored.
+     *
+     * <p>{@code durable} says whether the write must survive a power loss (forced to disk) before
+     * the next action: true for the answers to requests with side effects (reboot, factory reset,
+     * firmware download and update, custom actions), for every firmware phase change and for the
+     * manage parameters. False for what the device may lose in a crash without harm: the answers
+     * to observe, cancel and device/update (the platform asks again), and the acknowledged
+     * values (the device notifies once more). A store may still write a non-durable state at
+     * once; it need not force it to disk.
      *
      * @param state the state to save
+     * @param durable whether the save must be durable before the next action
      */
-    record Persist(DeviceState state) implements SessionAction {
+    record Persist(DeviceState state, boolean durable) implements SessionAction {
         /** Requires a state. */
         public Persist {
             Objects.requireNonNull(state, "state");
+        }
+
+        /** A durable save. */
+        public Persist(DeviceState state) {
+            this(state, true);
         }
     }
 

@@ -17,7 +17,12 @@ import java.util.function.Supplier;
  * @param manageRetryMin first delay before an automatic manage is retried
  * @param manageRetryMax cap of the automatic manage retry delay
  * @param reqIdMemory how many answered platform requests are remembered to answer redeliveries
- * @param offlineEventLimit how many events may wait while offline (0 = fail fast)
+ * @param answerMemoryBytes how many bytes (UTF-8 reqIds plus answers) the remembered answers may
+ *     take; the oldest are forgotten first beyond either bound
+ * @param offlineEventLimit the offline policy: how many events, and separately how many device
+ *     requests, may wait while offline and go out after the next connect (0 = fail fast: then
+ *     events and requests made offline fail at once, and requests lost with a connection are
+ *     not sent again)
  * @param keepsSession whether the connection keeps its broker session (clean session false), so
  *     responses made while offline may still reach the platform
  * @param deviceInfo the device's deviceInfo at start
@@ -36,6 +41,7 @@ public record SessionConfig(
         Duration manageRetryMin,
         Duration manageRetryMax,
         int reqIdMemory,
+        int answerMemoryBytes,
         int offlineEventLimit,
         boolean keepsSession,
         DeviceInfo deviceInfo,
@@ -58,6 +64,9 @@ public record SessionConfig(
         if (reqIdMemory < 1) {
             throw new IllegalArgumentException("reqIdMemory must be at least 1, got " + reqIdMemory);
         }
+        if (answerMemoryBytes < 1) {
+            throw new IllegalArgumentException("answerMemoryBytes must be at least 1, got " + answerMemoryBytes);
+        }
         if (offlineEventLimit < 0) {
             throw new IllegalArgumentException("offlineEventLimit must not be negative, got " + offlineEventLimit);
         }
@@ -77,12 +86,15 @@ public record SessionConfig(
     }
 
     /**
-     * A builder with the defaults: 30 s requests, retries 5 s to 5 min, 256 reqIds, 1000 offline
-     * events. The reqId source has no default: set {@link Builder#reqIds}.
+     * A builder with the defaults: 30 s requests, retries 5 s to 5 min, 256 answers within
+     * {@value #DEFAULT_ANSWER_MEMORY_BYTES} bytes, 1000 offline events (and 1000 offline requests). The reqId source has no default: set {@link Builder#reqIds}.
      */
     public static Builder builder() {
         return new Builder();
     }
+
+    /** The default of {@link #answerMemoryBytes()}: 256 KiB. */
+    public static final int DEFAULT_ANSWER_MEMORY_BYTES = 256 * 1024;
 
     /** Builds a {@link SessionConfig}. Not thread-safe. */
     public static final class Builder {
@@ -91,6 +103,7 @@ public record SessionConfig(
         private Duration manageRetryMin = Duration.ofSeconds(5);
         private Duration manageRetryMax = Duration.ofMinutes(5);
         private int reqIdMemory = 256;
+        private int answerMemoryBytes = DEFAULT_ANSWER_MEMORY_BYTES;
         private int offlineEventLimit = 1000;
         private boolean keepsSession;
         private DeviceInfo deviceInfo = DeviceInfo.EMPTY;
@@ -129,7 +142,13 @@ public record SessionConfig(
             return this;
         }
 
-        /** Sets how many events may wait while offline (0 = fail fast). */
+        /** Sets how many bytes the remembered answers may take. */
+        public Builder answerMemoryBytes(int v) {
+            answerMemoryBytes = v;
+            return this;
+        }
+
+        /** Sets how many events, and how many requests, may wait while offline (0 = fail fast). */
         public Builder offlineEventLimit(int v) {
             offlineEventLimit = v;
             return this;
@@ -186,7 +205,7 @@ public record SessionConfig(
         /** The configuration. */
         public SessionConfig build() {
             return new SessionConfig(codec, requestTimeout, manageRetryMin, manageRetryMax, reqIdMemory,
-                    offlineEventLimit, keepsSession, deviceInfo, Optional.ofNullable(metadata), firmwareHandler,
+                    answerMemoryBytes, offlineEventLimit, keepsSession, deviceInfo, Optional.ofNullable(metadata), firmwareHandler,
                     deviceActionHandler, customActionBundles, anyCustomAction, reqIds);
         }
     }

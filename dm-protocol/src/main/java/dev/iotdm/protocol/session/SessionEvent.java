@@ -119,6 +119,17 @@ public sealed interface SessionEvent {
     }
 
     /**
+     * An event or device request made while offline could not wait for the connection: the
+     * offline policy ({@link SessionConfig#offlineEventLimit()}) is to fail fast, or that many
+     * already wait. Its future failed with {@link OfflineQueueFullException}.
+     *
+     * @param what what was refused, e.g. {@code "event status"} or {@code "device request"}
+     * @param limit the configured limit
+     */
+    record OfflineQueueFull(String what, int limit) implements SessionEvent {
+    }
+
+    /**
      * Something arrived that the session could not use (malformed, unexpected); it was answered
      * per the protocol where an answer was due, and is reported here for logging.
      *

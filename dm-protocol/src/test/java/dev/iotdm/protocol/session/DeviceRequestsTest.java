@@ -64,9 +64,9 @@ class DeviceRequestsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("requests")
-    void each_device_request_fails_fast_when_not_connected(String name, ToLongFunction<SessionHarness> call,
-            Class<? extends DeviceRequest> type, String topic) {
-        SessionHarness h = SessionHarness.create();
+    void each_device_request_fails_fast_when_not_connected_and_the_offline_policy_is_to_fail(String name,
+            ToLongFunction<SessionHarness> call, Class<? extends DeviceRequest> type, String topic) {
+        SessionHarness h = SessionHarness.builder().configure(c -> c.offlineEventLimit(0)).build();
         long token = call.applyAsLong(h);
         assertThat(h.outcome(token)).isFailedWith(DeliveryFailedException.class);
         h.assertNothingMorePublished();

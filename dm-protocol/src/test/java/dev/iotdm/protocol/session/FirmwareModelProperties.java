@@ -81,6 +81,9 @@ class FirmwareModelProperties {
         String fwVersion = "1.0";
         final Set<String> observed = new LinkedHashSet<>();
         final Set<String> changedOffline = new HashSet<>();
+        // What the platform knows of each observed field (every publish is acknowledged at once
+        // here): partial notifies merge into it; a manage that succeeds notifies what differs.
+        final Map<String, FieldValue> told = new HashMap<>();
         final Map<String, Integer> answered = new HashMap<>();
         final Map<String, Op> requests = new LinkedHashMap<>();
         final List<String> heldDevice = new ArrayList<>();
@@ -169,12 +172,44 @@ class FirmwareModelProperties {
                 }
                 if (v != null && connected) {
                     fields.add(v);
+                    tell(f, v);
                 } else if (v != null) {
                     changedOffline.add(f);
                 }
             }
             if (!fields.isEmpty()) {
                 expected.add(new Note(fields));
+            }
+        }
+
+        /** The platform merges a partial firmware or deviceInfo notify into what it knows (§3.8). */
+        void tell(String f, FieldValue v) {
+            FieldValue old = told.get(f);
+            if (v instanceof FirmwareField p && old instanceof FirmwareField o) {
+                FirmwareInfo a = o.value();
+                FirmwareInfo b = p.value();
+                told.put(f, new FirmwareField(new FirmwareInfo(b.version().or(a::version), b.name().or(a::name),
+                        b.uri().or(a::uri), b.verifier().or(a::verifier), b.state().or(a::state),
+                        b.updateStatus().or(a::updateStatus), b.updatedDateTime().or(a::updatedDateTime))));
+            } else if (v instanceof DeviceInfoField p && old instanceof DeviceInfoField o) {
+                told.put(f, new DeviceInfoField(o.value().withFwVersion(p.value().fwVersion().orElseThrow())));
+            } else {
+                told.put(f, v);
+            }
+        }
+
+        /** After a manage that succeeded: the whole value of each observed field the platform has wrong. */
+        void converge() {
+            Set<FieldValue> differ = new HashSet<>();
+            for (String f : observed) {
+                FieldValue v = current(f);
+                if (!v.equals(told.get(f))) {
+                    differ.add(v);
+                    told.put(f, v);
+                }
+            }
+            if (!differ.isEmpty()) {
+                expected.add(new Note(differ));
             }
         }
 
@@ -220,10 +255,12 @@ class FirmwareModelProperties {
                 observed.addAll(o.fields());
                 List<FieldValue> values = new ArrayList<>();
                 o.fields().forEach(f -> values.add(current(f)));
+                o.fields().forEach(f -> told.put(f, current(f)));
                 respond(reqId, 200, Optional.of(values));
             } else if (op instanceof Cancel c) {
                 c.fields().forEach(observed::remove);
                 c.fields().forEach(changedOffline::remove);
+                c.fields().forEach(told::remove);
                 respond(reqId, 200);
             } else if (op instanceof Download) {
                 if (state != 0 || !usable()) {
@@ -578,19 +615,22 @@ class FirmwareModelProperties {
             for (String f : m.changedOffline) {
                 if (m.observed.contains(f)) {
                     now.add(m.current(f));
+                    m.told.put(f, m.current(f));
                 }
             }
             m.changedOffline.clear();
             if (!now.isEmpty()) {
                 m.expected.add(new Note(now));
             }
+            m.converge();
         }
     }
 
     /**
      * The device restarts through the file store: a running download failed (CONNECTION_LOST), a
-     * running install succeeded iff the device now runs the target version (§12.29); observations,
-     * held requests and queued responses are gone, answers are remembered.
+     * running install succeeded iff the device now runs the target version (§12.29); held requests
+     * and queued responses are gone; answers, observations and what the platform acknowledged are
+     * remembered, so the manage after the restart notifies what changed (issue #10).
      */
     record Restart(boolean runsTargetVersion) implements Op {
         @Override
@@ -609,7 +649,6 @@ class FirmwareModelProperties {
                 m.updateStatus = ok ? 0 : 5;
             }
             m.fwVersion = running;
-            m.observed.clear();
             m.changedOffline.clear();
             m.heldDevice.clear();
             m.heldCustom.clear();
