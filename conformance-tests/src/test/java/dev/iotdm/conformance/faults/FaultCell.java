@@ -8,6 +8,7 @@ import dev.iotdm.client.config.DeviceOptions;
 import dev.iotdm.client.store.FileStateStore;
 import dev.iotdm.protocol.firmware.FirmwareState;
 import dev.iotdm.protocol.firmware.UpdateStatus;
+import dev.iotdm.protocol.codec.WireText;
 import dev.iotdm.protocol.json.JsonObject;
 import dev.iotdm.protocol.message.CustomAction;
 import dev.iotdm.protocol.message.DeviceInfo;
@@ -58,8 +59,10 @@ final class FaultCell {
      * second made a loaded 2-core machine miss pings and the broker drop healthy links.)
      */
     static final Duration KEEP_ALIVE = Duration.ofSeconds(2);
-    /** How long a platform operation may take, a reconnect included. */
-    private static final Duration OPERATION = Duration.ofSeconds(30);
+    /** How long a platform operation may take, a reconnect included (a broker restart adds {@link #RESTART}). */
+    private static final Duration OPERATION = Duration.ofSeconds(20);
+    /** What a broker restart (about 4 s to stop, then a start) adds to an operation's time on a loaded machine. */
+    private static final Duration RESTART = Duration.ofSeconds(20);
     /** How long a step of the cell may wait on a loaded machine. */
     private static final Duration STEP = Duration.ofSeconds(40);
     /** How long the records may take to agree once the flow is over. */
@@ -93,6 +96,10 @@ final class FaultCell {
         this.deviceId = deviceId;
     }
 
+    private Duration operationTimeout() {
+        return fault == NetworkFault.BROKER_RESTART ? OPERATION.plus(RESTART) : OPERATION;
+    }
+
     /** The cell's name in the table. */
     String name() {
         return transport + "-" + (version == MqttVersion.MQTT_5 ? "5" : "3.1.1") + " / " + fault + " / " + flow;
@@ -118,10 +125,11 @@ final class FaultCell {
             }
             checkRecords(device, clientId);
             List<TranscriptEntry> seen = platform.transcript(clientId);
-            int unanswered = (int) Invariants.answers(seen, Direction.PLATFORM_TO_DEVICE, Invariants.DEVICE_RESPONSE)
-                    .stream().filter(p -> p.invariant().equals("unanswered request")).count();
+            List<String> open = Invariants.answers(seen, Direction.PLATFORM_TO_DEVICE, Invariants.DEVICE_RESPONSE)
+                    .stream().filter(p -> p.invariant().equals("unanswered request")).map(p -> p.detail()).toList();
+            int unanswered = open.size();
             if (unanswered > 0) {
-                failures.add(unanswered + " platform requests unanswered");
+                failures.add(unanswered + " platform requests unanswered, first " + open.subList(0, Math.min(3, unanswered)));
             }
             duplicates = device.duplicateResponses(seen) + device.duplicateEvents;
             int reruns = device.reruns();
@@ -130,6 +138,9 @@ final class FaultCell {
             }
             if (lost > 0) {
                 failures.add(lost + " of " + EVENTS + " events lost");
+            }
+            if (!failures.isEmpty()) {
+                failures.add("transcript tail: " + tail(seen));
             }
             return new CellResult(name(), failures.isEmpty(), lost, duplicates, unanswered, reruns,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), String.join("; ", failures));
@@ -142,19 +153,19 @@ final class FaultCell {
         if (update) {
             device.gate.complete(null); // the download before the update runs without a fault
             expectSuccess("the download before the update", platform.firmwareDownload(clientId,
-                    Optional.of(PlatformOps.image(true)), OPERATION));
+                    Optional.of(PlatformOps.image(true)), operationTimeout()));
             device.gate = new CompletableFuture<>();
         }
         CompletableFuture<OperationOutcome> outcome = update
-                ? platform.firmwareUpdate(clientId, Optional.of(PlatformOps.image(true)), OPERATION)
-                : platform.firmwareDownload(clientId, Optional.of(PlatformOps.image(true)), OPERATION);
+                ? platform.firmwareUpdate(clientId, Optional.of(PlatformOps.image(true)), operationTimeout())
+                : platform.firmwareDownload(clientId, Optional.of(PlatformOps.image(true)), operationTimeout());
         awaitStep(update ? device.installing : device.downloading, "the device's firmware handler");
         strikeThen(proxy, device, () -> device.gate.complete(null));
         expectSuccess(update ? "the firmware update" : "the firmware download", outcome);
     }
 
     private void reboot(FaultProxy proxy, Device device, String clientId) throws Exception {
-        CompletableFuture<OperationOutcome> outcome = platform.reboot(clientId, OPERATION);
+        CompletableFuture<OperationOutcome> outcome = platform.reboot(clientId, operationTimeout());
         String reqId = awaitStep(device.rebootRequested, "the device's reboot handler");
         CompletableFuture<Void> accepted = new CompletableFuture<>();
         strikeThen(proxy, device, () -> device.client().respondDeviceAction(reqId, Rc.ACCEPTED, null)
@@ -164,8 +175,16 @@ final class FaultCell {
                     }
                     accepted.complete(null);
                 }));
-        // A device reboots once its 202 is acknowledged; a lost one is what the outcome below shows.
-        awaitStep(accepted, "the PUBACK of the 202 to the reboot");
+        awaitStep(accepted, "the 202 to the reboot on its way");
+        // The 202's future completes when the answer is on its way, not on its PUBACK; a careful
+        // device reboots once the PUBACK of a QoS 1 event published after it has arrived (as the
+        // conformance suite's device does), which shows the broker has the 202 too.
+        CompletableFuture<Void> fence = device.client().publishEvent("rebooting", JsonObject.EMPTY, Qos.AT_LEAST_ONCE);
+        try {
+            fence.get(STEP.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            failures.add("the event after the 202 was not acknowledged (" + e + ")");
+        }
         device.restart();
         expectSuccess("the reboot", outcome);
     }
@@ -173,13 +192,13 @@ final class FaultCell {
     private void burst(FaultProxy proxy, Device device, String clientId) throws Exception {
         List<CompletableFuture<OperationOutcome>> outcomes = new ArrayList<>();
         for (int i = 0; i < BURST; i++) {
-            outcomes.add(platform.customAction(clientId, PlatformOps.DECLARED_BUNDLE, "doIt", List.of(), OPERATION));
+            outcomes.add(platform.customAction(clientId, PlatformOps.DECLARED_BUNDLE, "doIt", List.of(), operationTimeout()));
         }
         awaitStep(device.burstMidway, "the device's " + BURST_STRIKE_AT + "th custom action");
         strikeThen(proxy, device, () -> { });
         int failed = 0;
         for (CompletableFuture<OperationOutcome> o : outcomes) {
-            if (!(await(o, OPERATION.plus(STEP)) instanceof OperationOutcome.Succeeded)) {
+            if (!(await(o, operationTimeout().plus(STEP)) instanceof OperationOutcome.Succeeded)) {
                 failed++;
             }
         }
@@ -227,6 +246,14 @@ final class FaultCell {
         }
         device.duplicateEvents = Math.max(0, deliveries - (EVENTS - lost));
         return lost;
+    }
+
+    /** The last few messages the platform saw or sent for the device, as direction, topic and the start of the payload. */
+    private static String tail(List<TranscriptEntry> seen) {
+        return seen.subList(Math.max(0, seen.size() - 8), seen.size()).stream()
+                .map(e -> (e.direction() == Direction.DEVICE_TO_PLATFORM ? "<- " : "-> ") + e.topic() + " "
+                        + WireText.escape(e.payloadText().length() > 80 ? e.payloadText().substring(0, 80) : e.payloadText()))
+                .collect(java.util.stream.Collectors.joining(" | "));
     }
 
     private static boolean isEvent(TranscriptEntry e) {
@@ -277,7 +304,7 @@ final class FaultCell {
     }
 
     private void expectSuccess(String what, CompletableFuture<OperationOutcome> outcome) {
-        OperationOutcome o = await(outcome, OPERATION.plus(STEP));
+        OperationOutcome o = await(outcome, operationTimeout().plus(STEP));
         if (!(o instanceof OperationOutcome.Succeeded)) {
             failures.add(what + ": " + o);
         }
