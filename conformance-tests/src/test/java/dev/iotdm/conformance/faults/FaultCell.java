@@ -237,7 +237,7 @@ final class FaultCell {
             Pattern seq = Pattern.compile("\"seq\"\\s*:\\s*" + i + "\\b");
             try {
                 platform.awaitMessage(clientId, "event seq " + i, e -> isEvent(e) && seq.matcher(e.payloadText()).find(),
-                        Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                        Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), deadline - System.nanoTime())));
             } catch (AssertionError missing) {
                 lost++;
             }
