@@ -405,7 +405,10 @@ public final class ManagedClient implements AutoCloseable {
             return this;
         }
 
-        /** Where the device state survives restarts (default: memory only). */
+        /**
+         * Where the device state survives restarts (default: memory only), e.g. a
+         * {@code FileStateStore}; closed with the client when it is {@link AutoCloseable}.
+         */
         public Builder stateStore(DeviceStateStore s) {
             store = Objects.requireNonNull(s, "stateStore");
             return this;
@@ -472,6 +475,16 @@ public final class ManagedClient implements AutoCloseable {
          */
         public Builder offlineEventLimit(int limit) {
             session.offlineEventLimit(limit);
+            return this;
+        }
+
+        /**
+         * How many bytes (UTF-8 reqIds plus answers) the remembered answers to platform requests
+         * may take; beyond it (or beyond 256 answers) the oldest are forgotten, so a very late
+         * redelivery of one is handled anew (default 256 KiB).
+         */
+        public Builder answerMemoryBytes(int bytes) {
+            session.answerMemoryBytes(bytes);
             return this;
         }
 

@@ -329,6 +329,18 @@ public final class ClientDriver {
             if (closeTransport) {
                 transport.close();
             }
+            closeStore();
+        }
+    }
+
+    /** Releases what the store holds open (a file store's journal), if it holds anything. */
+    private void closeStore() {
+        if (store instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.debug("closing the state store: {}", e.toString());
+            }
         }
     }
 

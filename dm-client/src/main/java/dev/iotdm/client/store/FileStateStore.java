@@ -62,9 +62,12 @@ import org.slf4j.LoggerFactory;
  * value out of range) is refused with a {@link StateStoreException} naming the file, the line
  * and the key, rather than guessed at.
  *
+ * <p>The journal stays open between saves (one file descriptor); {@link #close()} releases it and a
+ * later save opens it again. {@code ManagedClient} closes the store it was given when it closes.
+ *
  * <p>Thread-safety: not thread-safe; one session owns it.
  */
-public final class FileStateStore implements DeviceStateStore {
+public final class FileStateStore implements DeviceStateStore, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileStateStore.class);
 
@@ -82,6 +85,8 @@ public final class FileStateStore implements DeviceStateStore {
     private long snapshotBytes;
     // The journal's length up to its last whole line; -1 when it must be started afresh.
     private long journalBytes = -1;
+    // The journal, open for appending from journalBytes on; null when closed.
+    private FileChannel appending;
 
     /** A store that keeps the state in this file and its journal (created with their directories on the first save). */
     public FileStateStore(Path path) {
@@ -91,6 +96,7 @@ public final class FileStateStore implements DeviceStateStore {
 
     @Override
     public Optional<DeviceState> load() {
+        closeJournal();
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(path);
@@ -262,19 +268,43 @@ public final class FileStateStore implements DeviceStateStore {
 
     /** Appends whole lines with one write, after the last whole line (overwriting a torn tail). */
     private void append(byte[] lines, boolean durable) throws IOException {
-        try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.WRITE)) {
-            ch.truncate(journalBytes);
-            ch.position(journalBytes);
-            writeFully(ch, lines);
+        if (appending == null) {
+            appending = FileChannel.open(journal, StandardOpenOption.WRITE);
+            appending.truncate(journalBytes);
+        }
+        try {
+            appending.position(journalBytes);
+            writeFully(appending, lines);
             if (durable) {
-                ch.force(false);
+                appending.force(false);
             }
+        } catch (IOException e) {
+            closeJournal(); // the next save starts from the last whole line again
+            throw e;
         }
         journalBytes += lines.length;
     }
 
+    /** Releases the open journal; a later save opens it again. */
+    @Override
+    public void close() {
+        closeJournal();
+    }
+
+    private void closeJournal() {
+        if (appending != null) {
+            try {
+                appending.close();
+            } catch (IOException e) {
+                LOG.debug("closing the device state journal {}: {}", journal, e.toString());
+            }
+            appending = null;
+        }
+    }
+
     /** Writes the whole state as a new snapshot of the next generation, then starts its journal. */
     private void compact(DeviceState state) throws IOException {
+        closeJournal();
         Files.createDirectories(path.getParent());
         long next = generation + 1;
         Map<String, JsonValue> members = new LinkedHashMap<>(DeviceStateJson.toJson(state).members());

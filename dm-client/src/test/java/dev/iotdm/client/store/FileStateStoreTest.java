@@ -97,7 +97,7 @@ class FileStateStoreTest {
         FileStateStore store = new FileStateStore(file);
         DeviceState state = DeviceState.INITIAL;
         store.save(state);
-        for (int i = 1; i <= 1500; i++) {
+        for (int i = 1; i <= 800; i++) {
             state = answered(state, i, 256);
             if (i % 100 == 0) { // now and then the rest of the state changes too
                 state = new DeviceState(state.firmware(), state.phase(), state.manage(), state.answered(),
@@ -186,9 +186,10 @@ class FileStateStoreTest {
      */
     @Test
     void the_cost_of_an_answer_does_not_grow_with_the_number_of_earlier_answers() throws IOException {
-        double[] microsPerAnswer = new double[2];
-        int[] history = {10, 10_000};
-        for (int k = 0; k < 2; k++) {
+        // 10 again last: the first round also pays for class loading and JIT warm-up.
+        int[] history = {10, 10_000, 10};
+        double[] microsPerAnswer = new double[history.length];
+        for (int k = 0; k < history.length; k++) {
             Path file = dir.resolve("cost-" + k + ".json");
             FileStateStore store = new FileStateStore(file);
             DeviceState state = DeviceState.INITIAL;
@@ -197,17 +198,20 @@ class FileStateStoreTest {
                 state = answered(state, i, 256);
                 store.save(state, false);
             }
-            int measured = 100;
-            long start = System.nanoTime();
-            for (int i = 1; i <= measured; i++) {
-                state = answered(state, history[k] + i, 256);
+            // The median of single saves: fsync times on a shared machine have long tails.
+            long[] nanos = new long[51];
+            for (int i = 0; i < nanos.length; i++) {
+                state = answered(state, history[k] + i + 1, 256);
+                long start = System.nanoTime();
                 store.save(state, true);
+                nanos[i] = System.nanoTime() - start;
             }
-            microsPerAnswer[k] = (System.nanoTime() - start) / 1000.0 / measured;
+            java.util.Arrays.sort(nanos);
+            microsPerAnswer[k] = nanos[nanos.length / 2] / 1000.0;
             assertThat(new FileStateStore(file).load()).contains(state);
         }
-        System.out.printf("FileStateStore cost per durable answer: %.0f us after %d answers, %.0f us after %d"
-                + " answers (ratio %.2f)%n", microsPerAnswer[0], history[0], microsPerAnswer[1], history[1],
-                microsPerAnswer[1] / microsPerAnswer[0]);
+        System.out.printf("FileStateStore median cost per durable answer: %.0f us after %d answers, %.0f us after %d"
+                + " answers, %.0f us after %d answers again (ratio 10,000 / 10: %.2f)%n", microsPerAnswer[0], history[0],
+                microsPerAnswer[1], history[1], microsPerAnswer[2], history[2], microsPerAnswer[1] / microsPerAnswer[2]);
     }
 }

@@ -187,12 +187,9 @@ public final class DeviceSession {
     // Device requests by reqId, and which publish carries which request.
     private final Map<String, Request> pending = new LinkedHashMap<>();
     private final Map<Long, String> requestPublishes = new LinkedHashMap<>();
-    // Requests made offline, or lost unanswered with a connection; they go out after the manage
-    // of the next connection (§3.1), per the offline policy.
+    // Requests made offline (per the offline policy); they go out after the manage of the next
+    // connection (§3.1). Those lost unanswered with a connection stay in pending, without deadline.
     private final ArrayDeque<Request> requestsWaiting = new ArrayDeque<>();
-    // Whether device requests wait: from a connection loss until the next connection's manage
-    // is answered (or no manage is wanted).
-    private boolean requestsHeld = true;
 
     // Platform requests: answered ones (reqId -> response JSON), and those the application holds.
     private final LinkedHashMap<String, String> answered = new LinkedHashMap<>();

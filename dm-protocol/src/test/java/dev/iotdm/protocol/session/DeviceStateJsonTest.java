@@ -47,4 +47,37 @@ class DeviceStateJsonTest {
         assertThatThrownBy(() -> read(GOOD.replace("DOWNLOADED", "EXPLODED")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("phase: 'EXPLODED'");
     }
+
+    private static final String OBSERVED = """
+            {"version":2,
+             "firmware":{"state":0,"updateStatus":0},
+             "phase":"IDLE",
+             "answered":[],
+             "observed":["mgmt.firmware","location"],
+             "acknowledged":{"mgmt.firmware":{"state":1,"updateStatus":0}}}""";
+
+    @Test
+    void format_2_keeps_the_observed_fields_and_their_acknowledged_values() {
+        DeviceState s = read(OBSERVED);
+
+        assertThat(s.observed()).containsExactly("mgmt.firmware", "location");
+        assertThat(s.acknowledged()).containsOnlyKeys("mgmt.firmware");
+        assertThat(read(DeviceStateJson.toJson(s).toJson())).isEqualTo(s);
+        assertThat(DeviceStateJson.toJson(s).get("version")).contains(dev.iotdm.protocol.json.JsonNumber.of(2));
+    }
+
+    @Test
+    void format_1_reads_as_nothing_observed() {
+        DeviceState s = read(GOOD);
+
+        assertThat(s.observed()).isEmpty();
+        assertThat(s.acknowledged()).isEmpty();
+    }
+
+    @Test
+    void an_acknowledged_value_of_a_field_not_observed_is_refused_naming_the_key() {
+        assertThatThrownBy(() -> read(OBSERVED.replace("\"mgmt.firmware\",\"location\"", "\"location\"")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("acknowledged.mgmt.firmware: the field is not observed");
+    }
 }

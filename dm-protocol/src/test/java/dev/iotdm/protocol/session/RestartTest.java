@@ -14,7 +14,6 @@ import dev.iotdm.protocol.message.Rc;
 import dev.iotdm.protocol.message.Supports;
 import dev.iotdm.protocol.message.Timestamp;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RestartTest {
@@ -113,20 +112,5 @@ class RestartTest {
         h.connect();
         h.assertNothingMorePublished();
         assertThat(h.session().wantsManaged()).isFalse();
-    }
-
-    /** A store that keeps only the encoded bytes, so every restart reads the state back as a file store would. */
-    private static final class BytesStore implements DeviceStateStore {
-        private byte[] saved;
-
-        @Override
-        public Optional<DeviceState> load() {
-            return Optional.ofNullable(saved).map(DeviceStateJson::decode);
-        }
-
-        @Override
-        public void save(DeviceState state) {
-            saved = DeviceStateJson.encode(state);
-        }
     }
 }

@@ -708,7 +708,7 @@ public final class SessionHarness {
             }
         } else if (action instanceof SessionAction.Persist p) {
             persists++;
-            store.save(p.state());
+            store.save(p.state(), p.durable());
         } else if (action instanceof SessionAction.Disconnect d) {
             disconnects.add(d.reason());
             connected = false;
