@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -33,16 +32,12 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>By default a covering subset runs: on every row each fault once and each flow at least once
  * (the pairing rotates with the row, so the rows cover different cells). With
  * {@code -Dfault.matrix=full} the full product runs. Either way the run prints a table: cell,
- * tried, converged, lost events, duplicates, unanswered. A cell listed in {@link KnownGaps} (a
- * finding of issue #10 not fixed yet) is reported as {@code KNOWN GAP} instead of failing the run,
- * unless {@code -Dfault.matrix.strict=true}; every other cell must converge.
+ * tried, converged, lost events, duplicates, unanswered. Every cell must converge.
  */
 class FaultMatrixTest {
 
     /** The system property that selects the full product instead of the covering subset. */
     static final String MODE_PROPERTY = "fault.matrix";
-    /** The system property that makes the {@link KnownGaps} cells fail too. */
-    static final String STRICT_PROPERTY = "fault.matrix.strict";
     /** The system property that runs one row only ({@code paho-5}, {@code netty-3.1.1}, {@code netty-5}), for a quick look. */
     static final String ROW_PROPERTY = "fault.matrix.row";
 
@@ -97,13 +92,9 @@ class FaultMatrixTest {
                 "cell" + DEVICES.incrementAndGet());
         CellResult result = cell.run();
         RESULTS.add(result);
-        Optional<String> gap = KnownGaps.of(row.transport(), fault, flow);
         System.out.printf(Locale.ROOT, "fault matrix: %s %s in %d ms %s%n", result.cell(),
-                result.converged() ? "converged" : gap.isPresent() ? "KNOWN GAP" : "FAILED", result.millis(),
-                result.detail());
-        if (gap.isEmpty() || Boolean.getBoolean(STRICT_PROPERTY)) {
-            assertThat(result.converged()).as("%s: %s", result.cell(), result.detail()).isTrue();
-        }
+                result.converged() ? "converged" : "FAILED", result.millis(), result.detail());
+        assertThat(result.converged()).as("%s: %s", result.cell(), result.detail()).isTrue();
     }
 
     @AfterAll
