@@ -70,6 +70,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The device side of the protocol as a sans-I/O engine: it never blocks, owns no socket, reads
@@ -211,7 +212,10 @@ public final class DeviceSession {
     // publish that fails as not connected was not kept by the transport and moves to repliesLost,
     // which the session re-sends (one layer re-sends each publish).
     private final Map<Long, Reply> repliesUnconfirmed = new LinkedHashMap<>();
-    private final ArrayDeque<Reply> repliesLost = new ArrayDeque<>();
+    // By publish id: the transport may report the failures of one dead connection in any order,
+    // and the replies must go out again in the order they were first published (a notify of an
+    // older value after a newer one would overwrite it at the platform).
+    private final TreeMap<Long, Reply> repliesLost = new TreeMap<>();
     private final ArrayDeque<Reply> repliesWaiting = new ArrayDeque<>();
 
     // Events: published and not yet acknowledged, and waiting for a connection.
@@ -476,10 +480,16 @@ public final class DeviceSession {
             r = repliesUnconfirmed.remove(publishId);
         }
         if (r != null) {
-            if (olderConnection) {
-                reply(r);
+            if (!olderConnection) {
+                repliesLost.put(publishId, r);
+                boundKeptReplies();
+            } else if (r.notes().isEmpty()) {
+                reply(r); // a response: the identical bytes again
             } else {
-                keep(repliesLost, r);
+                // A notify from a dead connection, failed after newer ones went out on this one:
+                // sending its old values now would overwrite them at the platform, so tell the
+                // current value of its fields instead.
+                renotify(r.notes());
             }
         }
         String reqId = requestPublishes.remove(publishId);
@@ -492,6 +502,19 @@ public final class DeviceSession {
                     requestsNotDelivered.add(reqId);
                 }
             }
+        }
+    }
+
+    /** Notifies the current value of the noted fields that are still observed. */
+    private void renotify(List<FieldNote> notes) {
+        List<FieldValue> current = new ArrayList<>();
+        for (FieldNote n : notes) {
+            if (observed.contains(n.field()) && current.stream().noneMatch(v -> v.field().equals(n.field()))) {
+                currentValue(n.field()).ifPresent(current::add);
+            }
+        }
+        if (!current.isEmpty()) {
+            publishNotify(current, false);
         }
     }
 
@@ -1489,7 +1512,7 @@ public final class DeviceSession {
     private void recomputeTold() {
         told.clear();
         told.putAll(acknowledged);
-        repliesLost.forEach(r -> note(told, r.notes()));
+        repliesLost.values().forEach(r -> note(told, r.notes()));
         repliesInFlight.values().forEach(r -> note(told, r.notes()));
         repliesUnconfirmed.values().forEach(r -> note(told, r.notes()));
         repliesWaiting.forEach(r -> note(told, r.notes()));
@@ -1603,8 +1626,17 @@ public final class DeviceSession {
     /** Keeps a reply for later, dropping (and counting) the oldest beyond the bound. */
     private void keep(ArrayDeque<Reply> queue, Reply r) {
         queue.addLast(r);
+        boundKeptReplies();
+    }
+
+    /** Drops (and counts) the oldest kept reply beyond the bound. */
+    private void boundKeptReplies() {
         if (repliesLost.size() + repliesWaiting.size() > config.reqIdMemory()) {
-            (repliesLost.isEmpty() ? repliesWaiting : repliesLost).pollFirst();
+            if (repliesLost.isEmpty()) {
+                repliesWaiting.pollFirst();
+            } else {
+                repliesLost.pollFirstEntry();
+            }
             emit(new SessionEvent.ResponsesDropped(1));
             recomputeTold();
         }
@@ -1615,13 +1647,12 @@ public final class DeviceSession {
      * kept the session (then the transport resends them itself), and those made offline go out.
      */
     private void flushOffline() {
-        List<Reply> again = new ArrayList<>();
         if (!sessionPresent) {
             // A new session: the transport cannot re-send what was in flight on the last one.
-            again.addAll(repliesUnconfirmed.values());
+            repliesLost.putAll(repliesUnconfirmed);
             repliesUnconfirmed.clear();
         }
-        again.addAll(repliesLost);
+        List<Reply> again = new ArrayList<>(repliesLost.values()); // first published, first again
         repliesLost.clear();
         again.addAll(repliesWaiting);
         repliesWaiting.clear();

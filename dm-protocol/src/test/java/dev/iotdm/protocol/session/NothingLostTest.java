@@ -240,6 +240,27 @@ class NothingLostTest {
     }
 
     @Test
+    void answers_the_transport_gave_up_on_in_any_order_go_out_again_in_the_order_first_published() {
+        SessionHarness h = SessionHarness.builder().allHandlers().acks(SessionHarness.Acks.MANUAL)
+                .configure(c -> c.keepsSession(true)).build().connectAndManage(PARAMS);
+        h.ackAll();
+        h.platform().sendObserve("mgmt.firmware");
+        Sent first = h.takeSent();
+        h.platform().sendCancel("mgmt.firmware");
+        Sent second = h.takeSent();
+
+        // A transport may fail the publishes of a dead connection in any order.
+        h.failPublish(second, PublishFailure.NOT_CONNECTED);
+        h.failPublish(first, PublishFailure.NOT_CONNECTED);
+        h.loseConnection();
+        h.connect(true);
+        h.takePublished(Manage.class);
+
+        assertThat(h.takeSent().payload()).isEqualTo(first.payload());
+        assertThat(h.takeSent().payload()).isEqualTo(second.payload());
+    }
+
+    @Test
     void an_answer_the_transport_still_holds_on_a_kept_session_is_left_to_it_and_re_sent_on_a_new_session() {
         SessionHarness h = SessionHarness.builder().allHandlers().acks(SessionHarness.Acks.MANUAL)
                 .configure(c -> c.keepsSession(true)).build().connectAndManage(PARAMS);
