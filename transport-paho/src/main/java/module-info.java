@@ -12,6 +12,8 @@ module dev.iotdm.transport.paho {
     requires org.slf4j;
 
     exports dev.iotdm.transport.paho;
+    // Paho instantiates its logger by class name (PahoLogging, issue #10).
+    exports dev.iotdm.transport.paho.internal to org.eclipse.paho.mqttv5.client;
 
     provides dev.iotdm.transport.MqttTransportProvider
             with dev.iotdm.transport.paho.PahoTransportProvider;

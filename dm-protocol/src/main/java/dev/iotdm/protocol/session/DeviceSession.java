@@ -70,6 +70,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The device side of the protocol as a sans-I/O engine: it never blocks, owns no socket, reads
@@ -156,6 +157,9 @@ public final class DeviceSession {
     private final ArrayDeque<SessionAction> out = new ArrayDeque<>();
 
     private Link link = Link.OFFLINE;
+    // The first publish id of the current connection: a not-connected failure of an older id that
+    // arrives once the session is ready again belongs to a dead connection and is re-sent at once.
+    private long firstIdOfConnection = 1;
     private boolean sessionPresent;
     private long nextId = 1;
 
@@ -187,6 +191,9 @@ public final class DeviceSession {
     // Device requests by reqId, and which publish carries which request.
     private final Map<String, Request> pending = new LinkedHashMap<>();
     private final Map<Long, String> requestPublishes = new LinkedHashMap<>();
+    // Requests whose publish the transport gave up on (not connected): re-sent after the next
+    // manage even when the broker kept the session, since the transport holds no copy of them.
+    private final Set<String> requestsNotDelivered = new LinkedHashSet<>();
     // Requests made offline (per the offline policy); they go out after the manage of the next
     // connection (§3.1). Those lost unanswered with a connection stay in pending, without deadline.
     private final ArrayDeque<Request> requestsWaiting = new ArrayDeque<>();
@@ -200,7 +207,15 @@ public final class DeviceSession {
     // with a connection; made while offline. Each goes out again after the next connect with the
     // same bytes (not connected = not delivered yet), so the platform never waits for good.
     private final Map<Long, Reply> repliesInFlight = new LinkedHashMap<>();
-    private final ArrayDeque<Reply> repliesLost = new ArrayDeque<>();
+    // Replies in flight when a connection was lost whose publish has not ended yet: the transport
+    // owns them while their future is pending (with a kept session it re-sends them itself). A
+    // publish that fails as not connected was not kept by the transport and moves to repliesLost,
+    // which the session re-sends (one layer re-sends each publish).
+    private final Map<Long, Reply> repliesUnconfirmed = new LinkedHashMap<>();
+    // By publish id: the transport may report the failures of one dead connection in any order,
+    // and the replies must go out again in the order they were first published (a notify of an
+    // older value after a newer one would overwrite it at the platform).
+    private final TreeMap<Long, Reply> repliesLost = new TreeMap<>();
     private final ArrayDeque<Reply> repliesWaiting = new ArrayDeque<>();
 
     // Events: published and not yet acknowledged, and waiting for a connection.
@@ -303,6 +318,7 @@ public final class DeviceSession {
                     + SUBSCRIPTIONS.get(1) + "; commands will not arrive"));
         }
         link = Link.READY;
+        firstIdOfConnection = nextId;
         emit(new SessionEvent.Ready(sessionPresent));
         if (wanted.isPresent()) {
             sendManage(now, "connected"); // the first DM request of a connection (§3.1)
@@ -331,13 +347,14 @@ public final class DeviceSession {
     private void sendWaitingRequests(Instant now) {
         for (Request r : new ArrayList<>(pending.values())) {
             if (r.deadline() == null) {
-                if (sessionPresent) {
+                if (sessionPresent && !requestsNotDelivered.contains(r.reqId())) {
                     pending.put(r.reqId(), r.withDeadline(now.plus(config.requestTimeout())));
                 } else {
                     publishRequest(now, r);
                 }
             }
         }
+        requestsNotDelivered.clear();
         while (!requestsWaiting.isEmpty()) {
             publishRequest(now, requestsWaiting.pollFirst());
         }
@@ -362,9 +379,10 @@ public final class DeviceSession {
         // Its answer may never come: the waiting calls wait for the manage after reconnect.
         manageWaiters.addAll(0, manageInFlightWaiters);
         manageInFlightWaiters.clear();
-        requestPublishes.clear();
-        // Not acknowledged: not delivered yet (§ "nothing lost"); flushOffline decides after the connect.
-        repliesLost.addAll(repliesInFlight.values());
+        // Not acknowledged: not delivered yet (issue "nothing lost"). The transport still owns the
+        // publishes whose future is pending; publishFailed moves those it gave up on to
+        // repliesLost, and flushOffline decides after the connect.
+        repliesUnconfirmed.putAll(repliesInFlight);
         repliesInFlight.clear();
         // At-least-once for QoS 1 events: unacknowledged ones go out again, first (§5 of the issue).
         List<OutEvent> again = new ArrayList<>();
@@ -386,6 +404,9 @@ public final class DeviceSession {
     public void publishCompleted(Instant now, long publishId) {
         requestPublishes.remove(publishId);
         Reply r = repliesInFlight.remove(publishId);
+        if (r == null) {
+            r = repliesUnconfirmed.remove(publishId);
+        }
         if (r != null && !r.notes().isEmpty()) {
             note(acknowledged, r.notes());
             persist(false); // lost in a crash, the device only notifies once more
@@ -406,8 +427,10 @@ public final class DeviceSession {
     public void publishFailed(Instant now, long publishId, PublishFailure failure) {
         Objects.requireNonNull(failure, "failure");
         if (failure == PublishFailure.NOT_CONNECTED) {
+            notDeliveredYet(now, publishId);
             return;
         }
+        repliesUnconfirmed.remove(publishId);
         if (repliesInFlight.remove(publishId) != null) {
             emit(new SessionEvent.ResponsesDropped(1)); // refused for good: sending it again cannot help
             recomputeTold();
@@ -442,6 +465,56 @@ public final class DeviceSession {
         if (e != null) {
             complete(e.token(), new RequestOutcome.Failed(new DeliveryFailedException(failure,
                     "the event " + e.encoded().topic() + " did not reach the broker: " + failure)));
+        }
+    }
+
+    /**
+     * A reply or request the transport gave up on without delivering it (its connection ended):
+     * it goes out again after the next connect, or at once when it belonged to a connection that
+     * has already been replaced by a ready one.
+     */
+    private void notDeliveredYet(Instant now, long publishId) {
+        boolean olderConnection = link == Link.READY && publishId < firstIdOfConnection;
+        Reply r = repliesInFlight.remove(publishId);
+        if (r == null) {
+            r = repliesUnconfirmed.remove(publishId);
+        }
+        if (r != null) {
+            if (!olderConnection) {
+                repliesLost.put(publishId, r);
+                boundKeptReplies();
+            } else if (r.notes().isEmpty()) {
+                reply(r); // a response: the identical bytes again
+            } else {
+                // A notify from a dead connection, failed after newer ones went out on this one:
+                // sending its old values now would overwrite them at the platform, so tell the
+                // current value of its fields instead.
+                renotify(r.notes());
+            }
+        }
+        String reqId = requestPublishes.remove(publishId);
+        if (reqId != null) {
+            Request p = pending.get(reqId);
+            if (p != null) {
+                if (olderConnection) {
+                    publishRequest(now, p);
+                } else {
+                    requestsNotDelivered.add(reqId);
+                }
+            }
+        }
+    }
+
+    /** Notifies the current value of the noted fields that are still observed. */
+    private void renotify(List<FieldNote> notes) {
+        List<FieldValue> current = new ArrayList<>();
+        for (FieldNote n : notes) {
+            if (observed.contains(n.field()) && current.stream().noneMatch(v -> v.field().equals(n.field()))) {
+                currentValue(n.field()).ifPresent(current::add);
+            }
+        }
+        if (!current.isEmpty()) {
+            publishNotify(current, false);
         }
     }
 
@@ -1439,8 +1512,9 @@ public final class DeviceSession {
     private void recomputeTold() {
         told.clear();
         told.putAll(acknowledged);
-        repliesLost.forEach(r -> note(told, r.notes()));
+        repliesLost.values().forEach(r -> note(told, r.notes()));
         repliesInFlight.values().forEach(r -> note(told, r.notes()));
+        repliesUnconfirmed.values().forEach(r -> note(told, r.notes()));
         repliesWaiting.forEach(r -> note(told, r.notes()));
     }
 
@@ -1552,8 +1626,17 @@ public final class DeviceSession {
     /** Keeps a reply for later, dropping (and counting) the oldest beyond the bound. */
     private void keep(ArrayDeque<Reply> queue, Reply r) {
         queue.addLast(r);
+        boundKeptReplies();
+    }
+
+    /** Drops (and counts) the oldest kept reply beyond the bound. */
+    private void boundKeptReplies() {
         if (repliesLost.size() + repliesWaiting.size() > config.reqIdMemory()) {
-            (repliesLost.isEmpty() ? repliesWaiting : repliesLost).pollFirst();
+            if (repliesLost.isEmpty()) {
+                repliesWaiting.pollFirst();
+            } else {
+                repliesLost.pollFirstEntry();
+            }
             emit(new SessionEvent.ResponsesDropped(1));
             recomputeTold();
         }
@@ -1564,10 +1647,12 @@ public final class DeviceSession {
      * kept the session (then the transport resends them itself), and those made offline go out.
      */
     private void flushOffline() {
-        List<Reply> again = new ArrayList<>();
         if (!sessionPresent) {
-            again.addAll(repliesLost);
+            // A new session: the transport cannot re-send what was in flight on the last one.
+            repliesLost.putAll(repliesUnconfirmed);
+            repliesUnconfirmed.clear();
         }
+        List<Reply> again = new ArrayList<>(repliesLost.values()); // first published, first again
         repliesLost.clear();
         again.addAll(repliesWaiting);
         repliesWaiting.clear();

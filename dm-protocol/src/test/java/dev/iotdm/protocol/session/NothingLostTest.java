@@ -220,6 +220,68 @@ class NothingLostTest {
     }
 
     @Test
+    void an_answer_the_transport_gave_up_on_is_re_sent_by_the_session_even_when_the_broker_kept_the_session() {
+        SessionHarness h = SessionHarness.builder().allHandlers().acks(SessionHarness.Acks.MANUAL)
+                .configure(c -> c.keepsSession(true)).build().connectAndManage(PARAMS);
+        h.ackAll();
+        h.platform().sendObserve("mgmt.firmware");
+        Sent answer = h.takeSent();
+
+        // The transport failed the publish (it was never written, e.g. still in the outbound
+        // queue), then the connection was lost: no layer below holds a copy.
+        h.failPublish(answer, PublishFailure.NOT_CONNECTED);
+        h.loseConnection();
+        h.connect(true);
+        h.takePublished(Manage.class);
+
+        Sent again = h.takeSent();
+        assertThat(again.topic()).isEqualTo(answer.topic());
+        assertThat(again.payload()).isEqualTo(answer.payload());
+    }
+
+    @Test
+    void answers_the_transport_gave_up_on_in_any_order_go_out_again_in_the_order_first_published() {
+        SessionHarness h = SessionHarness.builder().allHandlers().acks(SessionHarness.Acks.MANUAL)
+                .configure(c -> c.keepsSession(true)).build().connectAndManage(PARAMS);
+        h.ackAll();
+        h.platform().sendObserve("mgmt.firmware");
+        Sent first = h.takeSent();
+        h.platform().sendCancel("mgmt.firmware");
+        Sent second = h.takeSent();
+
+        // A transport may fail the publishes of a dead connection in any order.
+        h.failPublish(second, PublishFailure.NOT_CONNECTED);
+        h.failPublish(first, PublishFailure.NOT_CONNECTED);
+        h.loseConnection();
+        h.connect(true);
+        h.takePublished(Manage.class);
+
+        assertThat(h.takeSent().payload()).isEqualTo(first.payload());
+        assertThat(h.takeSent().payload()).isEqualTo(second.payload());
+    }
+
+    @Test
+    void an_answer_the_transport_still_holds_on_a_kept_session_is_left_to_it_and_re_sent_on_a_new_session() {
+        SessionHarness h = SessionHarness.builder().allHandlers().acks(SessionHarness.Acks.MANUAL)
+                .configure(c -> c.keepsSession(true)).build().connectAndManage(PARAMS);
+        h.ackAll();
+        h.platform().sendObserve("mgmt.firmware");
+        Sent answer = h.takeSent();
+
+        h.loseConnection(); // its future stays pending: the transport re-sends it with DUP
+        h.connect(true);
+        h.takePublished(Manage.class);
+        h.ackAll();
+        h.assertNothingMorePublished();
+
+        h.loseConnection();
+        h.connect(false); // the broker lost the session: the transport cannot re-send it
+        h.takePublished(Manage.class);
+        Sent again = h.takeSent();
+        assertThat(again.payload()).isEqualTo(answer.payload());
+    }
+
+    @Test
     void a_request_beyond_the_offline_limit_fails_with_an_event() {
         SessionHarness h = SessionHarness.builder().configure(c -> c.offlineEventLimit(1)).build();
         h.addErrorCode(1);

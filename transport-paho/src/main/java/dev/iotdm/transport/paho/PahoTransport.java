@@ -93,6 +93,8 @@ public final class PahoTransport implements MqttTransport {
 
     private static final Logger LOG = LoggerFactory.getLogger(PahoTransport.class);
 
+    static { dev.iotdm.transport.paho.internal.PahoLogging.install(); } // before any Paho object looks its logger up (issue #10: secrets)
+
     /** The versions Paho's v5 client speaks. */
     static final Set<MqttVersion> VERSIONS = Set.of(MqttVersion.MQTT_5);
 
@@ -448,7 +450,7 @@ public final class PahoTransport implements MqttTransport {
             // Paho's socket factory, SSL and timeout options stay unused.
             o.setAutomaticReconnect(false);
             options.username().ifPresent(o::setUserName);
-            options.password().ifPresent(p -> o.setPassword(p.revealUtf8()));
+            options.password().ifPresent(p -> o.setPassword(dev.iotdm.transport.paho.internal.PahoLogging.secret(o, p.revealUtf8())));
             return o;
         }
 

@@ -38,6 +38,8 @@ public final class PahoTranslation {
             (int) MqttClientException.REASON_CODE_CLIENT_DISCONNECTING,
             (int) MqttClientException.REASON_CODE_CLIENT_ALREADY_DISCONNECTED,
             (int) MqttClientException.REASON_CODE_CONNECTION_LOST,
+            // 32000: no answer to a ping within the keep-alive; the connection is being dropped.
+            (int) MqttClientException.REASON_CODE_CLIENT_TIMEOUT,
             (int) MqttClientException.REASON_CODE_CLIENT_CLOSED,
             (int) MqttClientException.REASON_CODE_SERVER_DISCONNECTED);
 
