@@ -29,6 +29,8 @@ final class DeviceRecord {
     final String deviceId;
 
     boolean connected;
+    /** How many times the device connected: a request sent on an earlier connection may be lost. */
+    int connections;
     boolean managed;
     boolean dormant;
     long lifetime;

@@ -239,6 +239,7 @@ public final class PlatformEngine implements DeviceRegistry {
         DeviceRecord d = devices.get(clientId);
         if (d != null) {
             d.connected = true;
+            d.connections++;
             d.lastActivity = this.now;
         }
         observe(new DeviceConnected(this.now, clientId));
@@ -564,9 +565,30 @@ public final class PlatformEngine implements DeviceRegistry {
         if (allowed.isAfter(d.requestsAllowedAt)) {
             d.requestsAllowedAt = allowed;
         }
+        resendLostRequests(d);
         for (Operation op : operationsOf(d)) {
             op.onManage();
         }
+    }
+
+    /**
+     * Requests still unanswered that were sent on an earlier connection of the device go out again,
+     * with the same reqId and bytes, once it manages on a newer one: a broker drops what was in flight
+     * to a device that reconnects with a clean session, and the device cannot answer what it never
+     * received. A device that did receive one answers the copy from its memory of answers (§12.25).
+     */
+    private void resendLostRequests(DeviceRecord d) {
+        for (Map.Entry<String, Pending> e : pending.entrySet()) {
+            Pending p = e.getValue();
+            if (p.clientId().equals(d.clientId) && p.connectionAtSend() < d.connections) {
+                e.setValue(p.sentAgain(d.connections));
+                Instant deadline = p.operation() != null ? p.operation().deadline : now.plus(config.operationTimeout());
+                note(d.clientId, "re-sending " + p.request().topic() + " (reqId " + e.getKey()
+                        + "): the device's connection ended before it answered");
+                d.outbox.addLast(new DeviceRecord.Outgoing(p.request().topic(), p.request().payload(), deadline, null));
+            }
+        }
+        releaseOutbox(d);
     }
 
     private void notify(DeviceRecord d, String topic, Notify notify) {
@@ -897,7 +919,7 @@ public final class PlatformEngine implements DeviceRegistry {
     private void sendRequest(Operation op, Function<String, PlatformRequest> build) {
         String reqId = nextReqId();
         PlatformRequest request = build.apply(reqId);
-        pending.put(reqId, new Pending(op.device.clientId, op, List.of()));
+        pending.put(reqId, new Pending(op.device.clientId, op, List.of(), codec.encode(request), op.device.connections));
         op.waitingFor = "the device's response to " + request.topic().topicName() + " (reqId " + reqId + ")";
         enqueueRequest(op.device, request, op.deadline, null);
     }
@@ -915,8 +937,15 @@ public final class PlatformEngine implements DeviceRegistry {
         Operation create(OperationToken token, DeviceRecord device, Instant deadline);
     }
 
-    /** A request waiting for the device's response; {@code operation} null for a clean-up cancel. */
-    private record Pending(String clientId, Operation operation, List<String> cancelledFields) {
+    /**
+     * A request waiting for the device's response; {@code operation} null for a clean-up cancel.
+     * {@code connectionAtSend} is the device's connection count when it last went out.
+     */
+    private record Pending(String clientId, Operation operation, List<String> cancelledFields, Encoded request,
+            int connectionAtSend) {
+        Pending sentAgain(int connection) {
+            return new Pending(clientId, operation, cancelledFields, request, connection);
+        }
     }
 
     /** A fault and how many more messages it may affect. */
@@ -1190,8 +1219,10 @@ public final class PlatformEngine implements DeviceRegistry {
         /** After a refused initiate the observation set up in step 2 is cancelled, unawaited. */
         private void cleanUpCancel() {
             String reqId = nextReqId();
-            pending.put(reqId, new Pending(device.clientId, null, List.of(FieldValue.FIRMWARE)));
-            enqueueRequest(device, Cancel.of(reqId, FieldValue.FIRMWARE), now.plus(config.operationTimeout()), null);
+            Cancel cancel = Cancel.of(reqId, FieldValue.FIRMWARE);
+            pending.put(reqId, new Pending(device.clientId, null, List.of(FieldValue.FIRMWARE), codec.encode(cancel),
+                    device.connections));
+            enqueueRequest(device, cancel, now.plus(config.operationTimeout()), null);
         }
     }
 

@@ -16,6 +16,7 @@ import dev.iotdm.testkit.platform.OperationOutcome.Refused;
 import dev.iotdm.testkit.platform.OperationOutcome.Succeeded;
 import dev.iotdm.testkit.platform.OperationOutcome.TimedOut;
 import dev.iotdm.testkit.platform.PlatformEvent.MessageSeen;
+import dev.iotdm.testkit.platform.PlatformAction.SendToDevice;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,7 @@ import java.util.Optional;
 import static dev.iotdm.testkit.platform.EngineHarness.MANAGE;
 import static dev.iotdm.testkit.platform.EngineHarness.NOTIFY;
 import static dev.iotdm.testkit.platform.EngineHarness.TIMEOUT;
+import static dev.iotdm.testkit.platform.EngineHarness.rc;
 import static dev.iotdm.testkit.platform.EngineHarness.reqId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -108,6 +110,37 @@ class PlatformOperationsTest {
 
         assertThat(h.outcome(observe)).isEqualTo(Failed.withRc(Rc.INTERNAL_ERROR, Optional.of("boom")));
         assertThat(h.engine.device(device).orElseThrow().observations()).isEmpty();
+    }
+
+    @Test
+    void a_request_unanswered_when_the_device_reconnects_is_sent_again_with_the_same_bytes_after_its_manage() {
+        OperationToken token = h.started(h.engine.reboot(h.now, device, TIMEOUT));
+        SendToDevice first = h.take(device);
+
+        // The broker dropped it with the old connection (a clean session): the device never saw it.
+        h.engine.deviceDisconnected(h.now, device);
+        h.engine.deviceConnected(h.now, device);
+        assertThat(h.nothingSentTo(device)).isTrue();
+        h.publish(device, MANAGE, "{\"reqId\":\"m2\",\"d\":{\"supports\":{\"deviceActions\":true}}}");
+        assertThat(rc(h.takeResponse(device))).isEqualTo(200);
+        h.advance(h.engine.config().requestGap());
+
+        SendToDevice again = h.take(device);
+        assertThat(again.topic()).isEqualTo(first.topic());
+        assertThat(again.payload()).isEqualTo(first.payload());
+        assertThat(h.outcomes).doesNotContainKey(token);
+    }
+
+    @Test
+    void a_request_sent_on_the_current_connection_is_not_sent_again_at_a_repeated_manage() {
+        h.started(h.engine.reboot(h.now, device, TIMEOUT));
+        h.take(device);
+
+        h.publish(device, MANAGE, "{\"reqId\":\"m2\",\"d\":{\"supports\":{\"deviceActions\":true}}}");
+        assertThat(rc(h.takeResponse(device))).isEqualTo(200);
+        h.advance(h.engine.config().requestGap());
+
+        assertThat(h.nothingSentTo(device)).isTrue();
     }
 
     @Test
