@@ -75,9 +75,9 @@ public sealed interface ClientEvent {
      * {@link SessionEvent.AutoManageSucceeded} and {@link SessionEvent.AutoManageFailed} instead.
      *
      * @param request what was requested, as the future's failures name it: {@code manage},
-     *     {@code unmanage}, {@code location update}, {@code add error code},
-     *     {@code clear error codes}, {@code add log}, {@code clear log}, or {@code event} followed
-     *     by the event id
+     *     {@code unmanage()}, {@code setLocation(..)}, {@code addErrorCode(7)},
+     *     {@code clearErrorCodes()}, {@code addLog(..)}, {@code clearLog()}, or {@code event}
+     *     followed by the event id
      * @param outcome how it ended: answered (with any rc), delivered (an event), timed out or failed
      * @param latency from the call to its outcome, on the client's clock
      */
@@ -94,13 +94,19 @@ public sealed interface ClientEvent {
         }
 
         /**
-         * The kind of request: {@link #request()} without the event id, so {@code event} for every
-         * event publish. A small fixed set, fit for a metric tag.
+         * The kind of request: the method's name without its arguments ({@code manage},
+         * {@code unmanage}, {@code setLocation}, {@code addErrorCode}, {@code clearErrorCodes},
+         * {@code addLog}, {@code clearLog}), and {@code event} for every event publish. A small
+         * fixed set, fit for a metric tag (an error code or event id would not be).
          *
          * @return the request's kind
          */
         public String type() {
-            return request.startsWith(EVENT_PREFIX) ? "event" : request;
+            if (request.startsWith(EVENT_PREFIX)) {
+                return "event";
+            }
+            int arguments = request.indexOf('(');
+            return arguments < 0 ? request : request.substring(0, arguments);
         }
 
         /**

@@ -60,6 +60,22 @@ class ManagedClientFiguresTest {
     }
 
     @Test
+    void an_error_code_request_reports_its_kind_without_the_code_so_the_kinds_stay_a_small_set() {
+        try (Harness h = Harness.virtual(b -> b)) {
+            h.connectAndManage();
+            CompletableFuture<PlatformResponse> added = h.client.addErrorCode(7);
+            h.transport.respond(h.transport.nextPublish("iotdevice-1/add/diag/errorCodes"), 200);
+            await(added);
+            h.settle();
+
+            assertThat(completed(h)).last().satisfies(e -> {
+                assertThat(e.request()).isEqualTo("addErrorCode(7)");
+                assertThat(e.type()).isEqualTo("addErrorCode");
+            });
+        }
+    }
+
+    @Test
     void an_event_publish_reports_kind_event_without_its_id_and_no_rc() {
         try (Harness h = Harness.virtual(b -> b)) {
             h.connect();

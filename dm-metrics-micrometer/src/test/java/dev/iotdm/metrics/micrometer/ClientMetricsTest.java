@@ -65,13 +65,13 @@ class ClientMetricsTest {
             ManagedClient.await(client.manage(3600, false, false), WAIT);
             ManagedClient.await(client.setLocation(Location.of(30.28, -97.73)), WAIT);
             assertThat(next(completed).type()).isEqualTo("manage");
-            assertThat(next(completed).type()).isEqualTo("location update");
+            assertThat(next(completed).type()).isEqualTo("setLocation");
 
             Timer manage = registry.get(ClientMetrics.REQUESTS)
                     .tags("device", "metrics-1", "type", "manage", "outcome", "answered", "rc", "200").timer();
             assertThat(manage.count()).isEqualTo(1);
             assertThat(manage.totalTime(TimeUnit.NANOSECONDS)).isPositive();
-            assertThat(registry.get(ClientMetrics.REQUESTS).tags("type", "location update", "rc", "200").timer().count())
+            assertThat(registry.get(ClientMetrics.REQUESTS).tags("type", "setLocation", "rc", "200").timer().count())
                     .isEqualTo(1);
             assertThat(gauge(registry, ClientMetrics.MANAGED)).isEqualTo(1);
             assertThat(gauge(registry, ClientMetrics.CONNECTED)).isEqualTo(1);
