@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -41,6 +42,8 @@ public final class ManagedDeviceSample implements AutoCloseable {
     private final DeviceOptions options;
     private final Path dir;
     private final FirmwareDownloader downloader = FirmwareDownloader.create();
+    /** How long after answering 202 the device restarts. */
+    private static final long REBOOT_DELAY_MS = 500;
     private final AtomicInteger restarts = new AtomicInteger();
     private volatile ManagedClient client;
 
@@ -69,7 +72,12 @@ public final class ManagedDeviceSample implements AutoCloseable {
         // Seed style: the callbacks are assigned to the built client, before manage declares them.
         c.setFirmwareHandler(new Firmware());
         c.setDeviceActionHandler((kind, reqId) -> {
-            CompletableFuture.runAsync(() -> restart(kind));
+            // Answer 202 first, act after (§7): the client publishes the 202 once this handler has
+            // returned, so the restart waits a moment, as a real device's reboot takes a while.
+            // Restarting at once could close the client before its 202 left, and the platform
+            // would wait for an answer that never comes.
+            CompletableFuture.runAsync(() -> restart(kind), CompletableFuture.delayedExecutor(REBOOT_DELAY_MS,
+                    TimeUnit.MILLISECONDS));
             return CompletableFuture.completedFuture(ActionResponse.accepted());
         });
         client = c;

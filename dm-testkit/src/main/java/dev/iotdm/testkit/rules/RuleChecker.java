@@ -1194,7 +1194,12 @@ public final class RuleChecker implements TranscriptListener {
     private void registerPlatformRequest(ClientState s, TranscriptEntry e, String reqId, Kind kind,
             PlatformRequest req) {
         exercise(ENV_UNIQUE_REQID);
-        if (s.platformRequests.containsKey(reqId)) {
+        PlatformReq earlier = s.platformRequests.get(reqId);
+        // The same request again on a later connection is a re-send of one the device may never have
+        // received (a broker drops what was in flight to a clean-session device), not a reuse.
+        boolean resent = earlier != null && earlier.connection != s.connection && earlier.topic.equals(e.topic())
+                && Objects.equals(earlier.message, req);
+        if (earlier != null && !resent) {
             violation(ENV_UNIQUE_REQID, e, "platform reused reqId " + reqId);
         }
         PlatformReq p = new PlatformReq(kind, req, e.topic(), s.connection, subscribedTo(s, e));

@@ -481,6 +481,26 @@ class MisbehavingDeviceTest {
     // ---- platform side -----------------------------------------------------------------------
 
     @Test
+    void the_platform_sending_an_unanswered_request_again_on_a_later_connection_is_no_reuse() {
+        CheckReport r = new Script().started()
+                .platform("iotdm-1/observe", "{\"reqId\":\"o9\",\"d\":{\"fields\":[{\"field\":\"location\"}]}}")
+                .disconnect().connect().managed("m9")
+                .platform("iotdm-1/observe", "{\"reqId\":\"o9\",\"d\":{\"fields\":[{\"field\":\"location\"}]}}")
+                .answer("o9", 200).report();
+        assertThat(r.violatedRuleIds()).doesNotContain("DM-ENV-2");
+    }
+
+    @Test
+    void the_platform_reusing_a_req_id_for_another_request_is_caught() {
+        CheckReport r = new Script().started()
+                .platform("iotdm-1/observe", "{\"reqId\":\"o9\",\"d\":{\"fields\":[{\"field\":\"location\"}]}}")
+                .disconnect().connect().managed("m9")
+                .platform("iotdm-1/cancel", "{\"reqId\":\"o9\",\"d\":{\"fields\":[{\"field\":\"location\"}]}}")
+                .answer("o9", 200).report();
+        assertThat(r.violatedRuleIds()).contains("DM-ENV-2");
+    }
+
+    @Test
     void platform_answering_twice_or_with_a_wrong_rc_is_reported_against_the_platform() {
         CheckReport r = new Script().connect().device(MANAGE, Script.manage("m1")).platformAnswer("m1", 202)
                 .platformAnswer("m1", 200).platformAnswer("nope", 200).report();
