@@ -107,8 +107,11 @@ final class MosquittoRow implements ScenarioRow, AutoCloseable {
 
     @Override
     public boolean supports(ScenarioStep.Fault fault) {
+        // Stall is off: a stall as a scenario's last step is released only by the next step's bytes,
+        // and the closing re-manage after an unmanage then waited out its 90 s (seed
+        // 5440322516251670317 on netty-3_1_1/mosquitto; issue 11). The fault matrix covers stalls.
         return fault instanceof ScenarioStep.DropConnection || fault instanceof ScenarioStep.RestartDevice
-                || fault instanceof ScenarioStep.DuplicateDelivery || fault instanceof ScenarioStep.Stall;
+                || fault instanceof ScenarioStep.DuplicateDelivery;
     }
 
     @Override
