@@ -5,6 +5,7 @@ import dev.iotdm.protocol.session.RequestOutcome;
 import dev.iotdm.protocol.session.SessionEvent;
 import dev.iotdm.protocol.supervisor.LifecycleEvent;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -66,6 +67,40 @@ public sealed interface ClientEvent {
      * @param reason the store's error message
      */
     record StateNotSaved(String reason) implements ClientEvent {
+    }
+
+    /**
+     * {@link ManagedClient#close(Duration)} disconnected before every decided reply reached the
+     * broker: its flush timeout passed first. See {@link CloseOutcome.Unacknowledged} for what the
+     * device state keeps for the next start.
+     *
+     * @param replies responses and notifies without a PUBACK
+     * @param unansweredActions device or custom action handlers started and not answered
+     * @param flushTimeout how long the close waited
+     */
+    record UnacknowledgedAtClose(int replies, int unansweredActions, Duration flushTimeout) implements ClientEvent {
+        /** Requires the timeout. */
+        public UnacknowledgedAtClose {
+            Objects.requireNonNull(flushTimeout, "flushTimeout");
+        }
+    }
+
+    /**
+     * The manage lifetime lapsed without a successful re-manage: the platform now counts the
+     * device as dormant (protocol.md §9.1) until a manage succeeds again, which the client
+     * keeps trying (reported as {@link SessionEvent.AutoManageSucceeded}). Counted from the
+     * arrival of the last successful manage's answer, so it comes no earlier than the platform's
+     * own expiry.
+     *
+     * @param lifetime the lifetime of that manage
+     * @param lastManaged when that answer arrived, on the client's clock
+     */
+    record ManageLapsed(Duration lifetime, Instant lastManaged) implements ClientEvent {
+        /** Requires every field. */
+        public ManageLapsed {
+            Objects.requireNonNull(lifetime, "lifetime");
+            Objects.requireNonNull(lastManaged, "lastManaged");
+        }
     }
 
     /**

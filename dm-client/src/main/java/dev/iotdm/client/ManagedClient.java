@@ -88,7 +88,7 @@ import java.util.random.RandomGenerator;
  *
  * <p>Thread-safety: all methods may be called from any thread.
  */
-public final class ManagedClient implements AutoCloseable {
+public final class ManagedClient implements AutoCloseable, EventPublisher {
 
     /** Threads of the default session pool shared by every client: twice the processors, at least 4. */
     public static final int DEFAULT_SESSION_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
@@ -128,13 +128,18 @@ public final class ManagedClient implements AutoCloseable {
     /** Set when a manage() succeeded; location, error-code and log requests need it. */
     private volatile boolean managedOnce;
 
-    /** Set by the first close(); later calls return at once. */
+    /** Set by the first close(); later calls return its outcome. */
     private final AtomicBoolean closing = new AtomicBoolean();
+    /** The first close's outcome. */
+    private final CompletableFuture<CloseOutcome> closed = new CompletableFuture<>();
+    private final Duration closeFlushTimeout;
 
-    private ManagedClient(ClientDriver driver, boolean ownsTransport, HandlerRegistry handlers) {
+    private ManagedClient(ClientDriver driver, boolean ownsTransport, HandlerRegistry handlers,
+            Duration closeFlushTimeout) {
         this.driver = driver;
         this.ownsTransport = ownsTransport;
         this.handlers = handlers;
+        this.closeFlushTimeout = closeFlushTimeout;
     }
 
     /** A builder for a device with these options. */
@@ -170,17 +175,65 @@ public final class ManagedClient implements AutoCloseable {
     }
 
     /**
-     * Stops: fails every pending future, disconnects and releases the transport. Does not
-     * unmanage (the platform keeps the device managed until its lifetime runs out). Bounded: it
-     * waits at most 5 s for the session to stop and 5 s for the disconnect, then closes an owned transport (Paho: at most about 6 s more; Netty: about 2 s),
-     * so it returns within about 16 s whatever the broker does. It never waits for a handler or
-     * listener: one that never returns keeps its callback thread, not the caller.
+     * Stops gracefully, as {@link #close(Duration)} with the builder's
+     * {@link Builder#closeFlushTimeout(Duration) closeFlushTimeout} (default 5 s). The outcome
+     * goes to the listeners and the log when something was left unacknowledged.
      */
     @Override
     public void close() {
+        close(closeFlushTimeout);
+    }
+
+    /**
+     * Stops gracefully: nothing the device has decided is overtaken by the disconnect.
+     *
+     * <ol>
+     * <li>Waits, at most {@code flushTimeout}, until every reply the client has decided (answers
+     *     to the platform's requests, notifies of observed fields) has its PUBACK, and every
+     *     device or custom action handler already started has answered and its answer has its
+     *     PUBACK. So a reboot handler may start the device's restart and return its 202 at once:
+     *     the restart's {@code close()} publishes the 202 first. Meanwhile new requests and events
+     *     fail with a {@code SessionClosedException}; a lost connection is re-established as
+     *     usual, and what it lost goes out again.</li>
+     * <li>Fails every pending future, disconnects and releases an owned transport. Does not
+     *     unmanage (the platform keeps the device managed until its lifetime runs out). This step
+     *     waits at most 5 s for the session to stop and 5 s for the disconnect, then closes an
+     *     owned transport (Paho: at most about 6 s more; Netty: about 2 s).</li>
+     * </ol>
+     *
+     * <p>So it returns within {@code flushTimeout} plus about 16 s whatever the broker does. It
+     * never waits for a handler beyond the flush timeout: one that never returns keeps its
+     * callback thread, not the caller (do not call it from a device action handler before that
+     * handler has answered: the flush would wait for the answer until the timeout).
+     *
+     * <p>Idempotent: a later call returns the first call's outcome, once that call has ended.
+     *
+     * @param flushTimeout how long to wait for the decided replies; {@link Duration#ZERO} waits for
+     *     nothing
+     * @return {@link CloseOutcome.Flushed}, or {@link CloseOutcome.Unacknowledged} with what the
+     *     broker had not acknowledged (also told as a {@link ClientEvent.UnacknowledgedAtClose}
+     *     event and a WARN line)
+     * @throws IllegalArgumentException when {@code flushTimeout} is negative
+     */
+    public CloseOutcome close(Duration flushTimeout) {
+        requireNotNegative("flushTimeout", flushTimeout);
         if (closing.compareAndSet(false, true)) { // idempotent: the first call does the work
-            driver.close(ownsTransport);
+            try {
+                closed.complete(driver.close(ownsTransport, flushTimeout));
+            } catch (RuntimeException | Error e) {
+                closed.completeExceptionally(e);
+                throw e;
+            }
         }
+        return closed.join();
+    }
+
+    private static Duration requireNotNegative(String name, Duration d) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative, got " + d);
+        }
+        return d;
     }
 
     // ---- device management requests ------------------------------------------------------------
@@ -364,17 +417,27 @@ public final class ManagedClient implements AutoCloseable {
     /**
      * Publishes an event (§10.1); completes when handed to the broker (PUBACK for QoS 1).
      * Offline, events wait up to the configured limit and go out after reconnect.
+     *
+     * @param event the event
+     * @param qos its quality of service
+     * @return completes when the broker has the event; fails with the reason it could not be sent
      */
+    @Override
     public CompletableFuture<Void> publishEvent(Event event, Qos qos) {
-        Objects.requireNonNull(event, "event");
-        Objects.requireNonNull(qos, "qos");
-        return driver.request("event " + event.eventId(), (s, now) -> s.publishEvent(now, event, qos.code()))
-                .thenApply(x -> null);
+        return driver.publishEvent(event, qos);
     }
 
-    /** Publishes a JSON event with format {@code json}. */
+    /**
+     * Publishes a JSON event with format {@code json}.
+     *
+     * @param eventId the event id (a topic level)
+     * @param data the event's JSON data
+     * @param qos its quality of service
+     * @return completes when the broker has the event; fails with the reason it could not be sent
+     */
+    @Override
     public CompletableFuture<Void> publishEvent(String eventId, JsonValue data, Qos qos) {
-        return publishEvent(Event.json(eventId, data), qos);
+        return EventPublisher.super.publishEvent(eventId, data, qos);
     }
 
     // ---- answers and firmware reports ----------------------------------------------------------
@@ -552,6 +615,7 @@ public final class ManagedClient implements AutoCloseable {
         private Executor callbackExecutor;
         private DeviceStateStore store = DeviceStateStore.inMemory();
         private Duration connectTimeout = Duration.ofSeconds(60);
+        private Duration closeFlushTimeout = Duration.ofSeconds(5);
         private boolean retryUntilFirstConnect;
         private ReconnectPolicy reconnectPolicy = ReconnectPolicy.DEFAULT;
         private RandomGenerator random = RandomGenerator.getDefault();
@@ -624,6 +688,20 @@ public final class ManagedClient implements AutoCloseable {
                 throw new IllegalArgumentException("connectTimeout must be positive, got " + d);
             }
             connectTimeout = d;
+            return this;
+        }
+
+        /**
+         * How long {@link ManagedClient#close()} waits for the PUBACKs of the replies the client
+         * has decided (answers, notifies) before it disconnects (default 5 s); zero waits for
+         * nothing. See {@link ManagedClient#close(Duration)}.
+         *
+         * @param d the flush timeout, not negative
+         * @return this builder
+         * @throws IllegalArgumentException when {@code d} is negative
+         */
+        public Builder closeFlushTimeout(Duration d) {
+            closeFlushTimeout = requireNotNegative("closeFlushTimeout", d);
             return this;
         }
 
@@ -782,7 +860,7 @@ public final class ManagedClient implements AutoCloseable {
                         callbackExecutor != null ? callbackExecutor : Shared.CALLBACKS, store, connectTimeout,
                         reconnectPolicy, random, config, handlers.driverHandlers(), outboundQueueLimit,
                         retryUntilFirstConnect));
-                return new ManagedClient(driver, owns, handlers);
+                return new ManagedClient(driver, owns, handlers, closeFlushTimeout);
             } catch (RuntimeException e) {
                 if (owns) {
                     t.close();

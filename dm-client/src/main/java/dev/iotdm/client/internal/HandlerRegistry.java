@@ -122,10 +122,10 @@ public final class HandlerRegistry {
             return h != null ? h.handle(action) : CompletableFuture.completedFuture(
                     ActionResponse.notSupported("no handler for bundle " + action.bundleId()));
         };
-        CommandHandler command = c -> {
+        CommandHandler command = (c, events) -> {
             CommandHandler h = Optional.ofNullable(commands.get(c.commandId())).orElse(anyCommand);
             if (h != null) {
-                h.onCommand(c);
+                h.onCommand(c, events);
             } else {
                 LOG.info("command {} received, but no command handler is set: it is not handled",
                         WireText.escape(c.commandId()));
