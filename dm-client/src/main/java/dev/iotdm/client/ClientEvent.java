@@ -27,13 +27,22 @@ public sealed interface ClientEvent {
      *     after a failed attempt, the transport's cause for {@link LifecycleEvent.Disconnected}
      */
     record Lifecycle(LifecycleEvent event, Optional<Throwable> cause) implements ClientEvent {
-        /** Validates the components. */
+        /**
+         * Validates the components.
+         *
+         * @param event the supervisor's event
+         * @param cause the exception behind it, or empty
+         */
         public Lifecycle {
             Objects.requireNonNull(event, "event");
             Objects.requireNonNull(cause, "cause");
         }
 
-        /** An event without an exception behind it. */
+        /**
+         * An event without an exception behind it.
+         *
+         * @param event the supervisor's event
+         */
         public Lifecycle(LifecycleEvent event) {
             this(event, Optional.empty());
         }
@@ -79,7 +88,13 @@ public sealed interface ClientEvent {
      * @param flushTimeout how long the close waited
      */
     record UnacknowledgedAtClose(int replies, int unansweredActions, Duration flushTimeout) implements ClientEvent {
-        /** Requires the timeout. */
+        /**
+         * Requires the timeout.
+         *
+         * @param replies responses and notifies without a PUBACK
+         * @param unansweredActions device or custom action handlers started and not answered
+         * @param flushTimeout how long the close waited
+         */
         public UnacknowledgedAtClose {
             Objects.requireNonNull(flushTimeout, "flushTimeout");
         }
@@ -96,7 +111,12 @@ public sealed interface ClientEvent {
      * @param lastManaged when that answer arrived, on the client's clock
      */
     record ManageLapsed(Duration lifetime, Instant lastManaged) implements ClientEvent {
-        /** Requires every field. */
+        /**
+         * Requires every field.
+         *
+         * @param lifetime the lifetime of the last successful manage
+         * @param lastManaged when that manage's answer arrived
+         */
         public ManageLapsed {
             Objects.requireNonNull(lifetime, "lifetime");
             Objects.requireNonNull(lastManaged, "lastManaged");
@@ -121,7 +141,13 @@ public sealed interface ClientEvent {
         /** What {@link #request()} starts with for an event publish. */
         private static final String EVENT_PREFIX = "event ";
 
-        /** Requires every field. */
+        /**
+         * Requires every field.
+         *
+         * @param request what was requested
+         * @param outcome how it ended
+         * @param latency from the call to its outcome
+         */
         public RequestCompleted {
             Objects.requireNonNull(request, "request");
             Objects.requireNonNull(outcome, "outcome");

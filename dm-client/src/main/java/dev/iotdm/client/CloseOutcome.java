@@ -17,7 +17,11 @@ public sealed interface CloseOutcome {
      * @param waited how long the close waited for them
      */
     record Flushed(Duration waited) implements CloseOutcome {
-        /** Requires the duration. */
+        /**
+         * Requires the duration.
+         *
+         * @param waited how long the close waited
+         */
         public Flushed {
             Objects.requireNonNull(waited, "waited");
         }
@@ -39,7 +43,14 @@ public sealed interface CloseOutcome {
      * @param flushTimeout how long the close waited
      */
     record Unacknowledged(int replies, int unansweredActions, Duration flushTimeout) implements CloseOutcome {
-        /** Validates the figures. */
+        /**
+         * Validates the figures: something was left unacknowledged.
+         *
+         * @param replies responses and notifies without a PUBACK, not negative
+         * @param unansweredActions started handlers without their answer, not negative
+         * @param flushTimeout how long the close waited
+         * @throws IllegalArgumentException when a figure is negative or both are 0
+         */
         public Unacknowledged {
             if (replies < 0 || unansweredActions < 0 || replies + unansweredActions == 0) {
                 throw new IllegalArgumentException("an unacknowledged close has something unacknowledged, got "
