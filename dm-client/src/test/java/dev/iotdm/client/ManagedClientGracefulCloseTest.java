@@ -5,7 +5,9 @@ import static dev.iotdm.client.Harness.await;
 import static dev.iotdm.client.testing.ClientAssertions.assertThat;
 
 import dev.iotdm.client.testing.FakeTransport.Published;
+import dev.iotdm.protocol.json.JsonObject;
 import dev.iotdm.protocol.session.ManageParams;
+import dev.iotdm.protocol.session.SessionClosedException;
 import dev.iotdm.transport.Qos;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,11 +37,8 @@ class ManagedClientGracefulCloseTest {
             return CompletableFuture.completedFuture(ActionResponse.accepted());
         }))) {
             holder[0] = h;
-            h.connect();
-            h.manage(ManageParams.of(3600, true, false));
-            h.transport.deliver(REBOOT, "{\"reqId\":\"reboot-1\"}");
 
-            Published accepted = h.responseTo("reboot-1");
+            Published accepted = rebootAnswered(h);
             assertThat(accepted).hasRc(202);
             assertThat(closed).as("the close waits for the 202's PUBACK").isNotDone();
             assertThat(h.transport.disconnectCalls()).isZero();
@@ -52,12 +51,8 @@ class ManagedClientGracefulCloseTest {
 
     @Test
     void a_reply_without_its_puback_at_the_deadline_is_reported_by_the_outcome_an_event_and_the_log() {
-        try (Harness h = Harness.virtual(b -> b.deviceActionHandler(
-                (kind, reqId) -> CompletableFuture.completedFuture(ActionResponse.accepted())))) {
-            h.connect();
-            h.manage(ManageParams.of(3600, true, false));
-            h.transport.deliver(REBOOT, "{\"reqId\":\"reboot-1\"}");
-            assertThat(h.responseTo("reboot-1")).hasRc(202); // never acknowledged
+        try (Harness h = acceptingReboots()) {
+            assertThat(rebootAnswered(h)).hasRc(202); // never acknowledged
 
             CloseOutcome outcome = h.client.close(Duration.ofMillis(300));
 
@@ -71,24 +66,34 @@ class ManagedClientGracefulCloseTest {
 
     @Test
     void requests_made_while_the_close_flushes_fail_as_closed() {
-        try (Harness h = Harness.virtual(b -> b.deviceActionHandler(
-                (kind, reqId) -> CompletableFuture.completedFuture(ActionResponse.accepted())))) {
-            h.connect();
-            h.manage(ManageParams.of(3600, true, false));
-            h.transport.deliver(REBOOT, "{\"reqId\":\"reboot-1\"}");
-            Published accepted = h.responseTo("reboot-1");
+        try (Harness h = acceptingReboots()) {
+            Published accepted = rebootAnswered(h);
             CompletableFuture<CloseOutcome> closed = CompletableFuture.supplyAsync(() -> h.client.close(FLUSH));
             CompletableFuture<Void> late;
             do { // until the close has started to flush: then events fail at once
-                late = h.client.publishEvent("late", dev.iotdm.protocol.json.JsonObject.EMPTY, Qos.AT_LEAST_ONCE);
+                late = h.client.publishEvent("late", JsonObject.EMPTY, Qos.AT_LEAST_ONCE);
                 h.settle();
             } while (!late.isDone() && !closed.isDone());
 
-            assertThat(Harness.failure(late)).isInstanceOf(dev.iotdm.protocol.session.SessionClosedException.class)
+            assertThat(Harness.failure(late)).isInstanceOf(SessionClosedException.class)
                     .hasMessageContaining("closing");
             accepted.ack();
             assertThat(await(closed)).isInstanceOf(CloseOutcome.Flushed.class);
         }
+    }
+
+    /** A client on virtual time whose reboot handler answers 202 at once. */
+    private static Harness acceptingReboots() {
+        return Harness.virtual(b -> b.deviceActionHandler(
+                (kind, reqId) -> CompletableFuture.completedFuture(ActionResponse.accepted())));
+    }
+
+    /** Connects, manages with device actions, lets the platform ask for a reboot; returns the device's answer. */
+    private static Published rebootAnswered(Harness h) {
+        h.connect();
+        h.manage(ManageParams.of(3600, true, false));
+        h.transport.deliver(REBOOT, "{\"reqId\":\"reboot-1\"}");
+        return h.responseTo("reboot-1");
     }
 
     @Test
