@@ -24,6 +24,7 @@ import dev.iotdm.protocol.session.ManageParams;
 import dev.iotdm.protocol.session.SessionEvent;
 import dev.iotdm.protocol.supervisor.ReconnectPolicy;
 import dev.iotdm.protocol.topic.Direction;
+import dev.iotdm.testkit.fault.PublishTally;
 import dev.iotdm.testkit.platform.DeviceView;
 import dev.iotdm.testkit.platform.FakePlatform;
 import dev.iotdm.testkit.platform.OperationOutcome;
@@ -45,6 +46,7 @@ import dev.iotdm.testkit.transcript.Transcript;
 import dev.iotdm.testkit.transcript.TranscriptEntry;
 import dev.iotdm.transport.MqttVersion;
 import dev.iotdm.transport.Qos;
+import dev.iotdm.transport.Transports;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -155,6 +157,14 @@ final class ClientWorld implements ScenarioWorld {
         }
     }
 
+    /**
+     * Ends the step: the operations' futures, the device's restart and manage, an answer to every
+     * request, the device connected again, and then the publish counters: every publish the device
+     * made has an outcome at its transport, and every publish either side made was handed on by the
+     * broker (or proxy) or is known lost there ({@link DeviceNetwork#awaitPublishesSettled}). A
+     * publish handed on can start more traffic (an answer, a notify), so this repeats until the
+     * transcript did not move while the counters were checked.
+     */
     @Override
     public void settle(List<Pending> started) {
         long deadline = System.nanoTime() + WAIT.toNanos();
@@ -163,8 +173,34 @@ final class ClientWorld implements ScenarioWorld {
         }
         await(device.restarting(), deadline, "the device's restart");
         await(device.expectedManage(), deadline, "the device's manage on its new connection");
-        awaitAnswered(deadline);
-        await(device.connectedAndManaged(), deadline, "the device connected and managed again");
+        while (true) {
+            awaitAnswered(deadline);
+            await(device.connectedAndManaged(), deadline, "the device connected and managed again");
+            long before = transcriptChanges();
+            device.awaitPublishesSettled(deadline);
+            try {
+                network.awaitPublishesSettled(clientId, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            } catch (IllegalStateException | AssertionError e) {
+                throw new ScenarioException("publishes still in flight after " + WAIT.toSeconds() + " s: "
+                        + e.getMessage());
+            }
+            if (transcriptChanges() == before) {
+                return;
+            }
+        }
+    }
+
+    private long transcriptChanges() {
+        synchronized (transcriptChanged) {
+            return transcriptChanges;
+        }
+    }
+
+    @Override
+    public List<PublishTally> publishTallies() {
+        List<PublishTally> tallies = new ArrayList<>(network.publishTallies(clientId));
+        tallies.add(device.publishTally());
+        return tallies;
     }
 
     /**
@@ -274,6 +310,17 @@ final class ClientWorld implements ScenarioWorld {
         }
 
         /**
+         * Waits until every publish either side made on the way between device and platform was
+         * handed on or is known lost, by the broker's and the proxy's counters.
+         *
+         * @throws IllegalStateException or AssertionError naming the counts when {@code timeout} passes
+         */
+        void awaitPublishesSettled(String clientId, Duration timeout);
+
+        /** The counters {@link #awaitPublishesSettled} reads, for reports. */
+        List<PublishTally> publishTallies(String clientId);
+
+        /**
          * The embedded broker of {@code platform}, which can close one client's connection itself,
          * reports SUBSCRIBEs and restarts (when {@code restarts}); {@code link} is the platform's
          * link, which duplicates a request when asked.
@@ -311,6 +358,19 @@ final class ClientWorld implements ScenarioWorld {
                 public boolean reportsSubscriptions() {
                     return true;
                 }
+
+                // The device's publishes reach the platform inside the broker's inbound
+                // interceptor (PlatformExtension): a QoS 1 publish the device saw acknowledged is
+                // with the platform, so the platform-to-device queue is the one leg to count here.
+                @Override
+                public void awaitPublishesSettled(String clientId, Duration timeout) {
+                    platform.broker().awaitPublishesSettled(clientId, timeout);
+                }
+
+                @Override
+                public List<PublishTally> publishTallies(String clientId) {
+                    return List.of(platform.broker().publishesTo(clientId));
+                }
             };
         }
     }
@@ -330,6 +390,9 @@ final class ClientWorld implements ScenarioWorld {
         });
         private final WipeableStore store = new WipeableStore();
         private final AtomicReference<ManagedClient> current = new AtomicReference<>();
+        /** Every transport the device used (one per boot), closed ones too: their publishes count. */
+        private final List<CountingTransport> transports = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private volatile CountingTransport transportNow;
         private volatile HandlerOutcome handlers = HandlerOutcome.SUCCEED;
         private volatile CompletableFuture<Void> restarting = CompletableFuture.completedFuture(null);
         private volatile CompletableFuture<Void> nextManage = new CompletableFuture<>();
@@ -343,7 +406,10 @@ final class ClientWorld implements ScenarioWorld {
         }
 
         void boot() {
-            ManagedClient client = ManagedClient.builder(options).transport(transport).stateStore(store)
+            CountingTransport counting = new CountingTransport(Transports.load(transport));
+            transports.add(counting);
+            transportNow = counting;
+            ManagedClient client = ManagedClient.builder(options).transport(counting).stateStore(store)
                     .deviceInfo(DeviceInfo.builder().set("fwVersion", "1.0").set("model", "scenario").build())
                     .reconnectPolicy(FAST).connectTimeout(WAIT).requestTimeout(WAIT)
                     .firmwareHandler(this).deviceActionHandler(this::onDeviceAction)
@@ -364,6 +430,27 @@ final class ClientWorld implements ScenarioWorld {
             if (client != null) {
                 client.close();
             }
+            transports.forEach(CountingTransport::close);
+        }
+
+        /** Waits until every publish of every transport the device used has an outcome. */
+        void awaitPublishesSettled(long deadline) {
+            for (CountingTransport t : transports) {
+                t.awaitSettled(deadline);
+            }
+        }
+
+        PublishTally publishTally() {
+            long made = 0;
+            long done = 0;
+            long lost = 0;
+            for (CountingTransport t : transports) {
+                PublishTally one = t.tally();
+                made += one.taken();
+                done += one.handedOn();
+                lost += one.lost();
+            }
+            return new PublishTally("device transport", made, done, lost);
         }
 
         CompletableFuture<Void> restarting() {
@@ -436,6 +523,9 @@ final class ClientWorld implements ScenarioWorld {
         /** Manages again on a new connection (R12.15 forbids an identical manage on the same one). */
         @Override
         public Optional<Pending> remanage() {
+            // The closing re-manage belongs to no step: a stall left on by the last step ends
+            // here, or it would hold the manage until the deadline (seed 5440322516251670317).
+            network.release();
             if (unmanaged) {
                 unmanaged = false;
                 return Optional.of(track("manage after unmanage", client().manage(MANAGE)));
@@ -519,7 +609,9 @@ final class ClientWorld implements ScenarioWorld {
                         // The PUBACK of a QoS 1 event after the 202 shows the broker has the 202 too.
                         ManagedClient.await(old.publishEvent("restarting", JsonObject.EMPTY, Qos.AT_LEAST_ONCE), WAIT);
                     }
+                    CountingTransport oldTransport = transportNow;
                     old.close();
+                    oldTransport.close(); // given to the client, so not closed by it
                     if (wipe) {
                         store.wipe();
                     }

@@ -1,6 +1,7 @@
 package dev.iotdm.testkit.broker;
 
 import dev.iotdm.testkit.fault.FaultProxy;
+import dev.iotdm.testkit.fault.PublishTally;
 import dev.iotdm.transport.MqttConnectOptions;
 import dev.iotdm.transport.MqttTransport;
 import dev.iotdm.transport.Qos;
@@ -40,6 +41,12 @@ public final class ExternalBroker implements DeviceBroker, AutoCloseable {
     /** Unique per platform client, so that two platforms on one broker do not hear each other's markers. */
     private final String markerId = java.util.UUID.randomUUID() + "-" + MARKER_IDS.incrementAndGet();
     private volatile DeviceConnectionListener connectionListener;
+    /** Guards the publish counts below and is signalled when they change. */
+    private final Object counts = new Object();
+    private long fromDevice;
+    private long sent;
+    private long sentDone;
+    private long sentFailed;
 
     private ExternalBroker(MqttTransport transport, String deviceClientId) {
         this.transport = transport;
@@ -78,6 +85,7 @@ public final class ExternalBroker implements DeviceBroker, AutoCloseable {
                     return;
                 }
                 // DUP here is the broker's redelivery to the platform's own subscription.
+                broker.countFromDevice();
                 listener.onPublish(new DevicePublish(deviceClientId, topic, payload, qos.code(), false, duplicate));
             }
 
@@ -124,7 +132,71 @@ public final class ExternalBroker implements DeviceBroker, AutoCloseable {
                     "this platform serves only " + deviceClientId + ", not " + clientId));
         }
         Qos q = Qos.fromCode(qos).orElseThrow(() -> new IllegalArgumentException("qos must be 0 or 1, got " + qos));
-        return transport.publish(topic, payload, q).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        synchronized (counts) {
+            sent++;
+        }
+        return transport.publish(topic, payload, q).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((ok, error) -> {
+                    synchronized (counts) {
+                        if (error == null) {
+                            sentDone++;
+                        } else {
+                            sentFailed++;
+                        }
+                        counts.notifyAll();
+                    }
+                });
+    }
+
+    private void countFromDevice() {
+        synchronized (counts) {
+            fromDevice++;
+            counts.notifyAll();
+        }
+    }
+
+    /** How many of the device's publishes (connection markers aside) the broker delivered to the platform. */
+    public long publishesFromDevice() {
+        synchronized (counts) {
+            return fromDevice;
+        }
+    }
+
+    /**
+     * The platform's publishes to the device: sent, taken by the broker (acknowledged, or written
+     * at QoS 0) and failed (the platform's connection or the timeout gave up on them: known lost).
+     */
+    public PublishTally publishesToBroker() {
+        synchronized (counts) {
+            return new PublishTally("platform to broker", sent, sentDone, sentFailed);
+        }
+    }
+
+    /**
+     * Waits until every publish of the platform has an outcome and the broker delivered at least
+     * {@code fromDeviceAtLeast} of the device's publishes to the platform (e.g. as many as the
+     * device's proxy wrote to the broker).
+     *
+     * @throws IllegalStateException naming the counts when {@code timeout} passes first
+     */
+    public void awaitPublishes(long fromDeviceAtLeast, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (counts) {
+            while (fromDevice < fromDeviceAtLeast || !publishesToBroker().settled()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IllegalStateException("after " + timeout.toMillis() + " ms the platform has "
+                            + fromDevice + " of the device's publishes (waited for " + fromDeviceAtLeast + "); "
+                            + publishesToBroker());
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(counts, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for publishes", e);
+                }
+            }
+        }
     }
 
     /**

@@ -79,6 +79,8 @@ public final class FaultProxy implements AutoCloseable {
     // Guarded by lock.
     private final List<Fault> conditions = new ArrayList<>();
     private final Set<ProxyConnection> connections = new LinkedHashSet<>();
+    /** Every connection ever accepted, closed ones too, for the publish counts (test traffic: few). */
+    private final List<ProxyConnection> history = new ArrayList<>();
     private ServerSocket listener;
     private Future<?> acceptor;
     private int port;
@@ -447,6 +449,49 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     /**
+     * The MQTT publishes of every connection so far in {@code direction} ({@code BOTH}: the sum):
+     * read, written on, and known lost (discarded by a fault, or read and not written when their
+     * connection closed). Those held by a stall or a delay are in flight. Counts plain MQTT only
+     * (behind TLS they mean nothing).
+     */
+    public PublishTally publishes(Direction direction) {
+        requireDirection(direction);
+        List<ProxyConnection> all;
+        lock.lock();
+        try {
+            all = List.copyOf(history);
+        } finally {
+            lock.unlock();
+        }
+        long taken = 0;
+        long on = 0;
+        long lost = 0;
+        for (ProxyConnection c : all) {
+            for (Direction d : List.of(Direction.UPSTREAM, Direction.DOWNSTREAM)) {
+                if (direction.covers(d)) {
+                    PublishTally t = c.publishes(d);
+                    taken += t.taken();
+                    on += t.handedOn();
+                    lost += t.lost();
+                }
+            }
+        }
+        return new PublishTally("proxy " + direction.name().toLowerCase(java.util.Locale.ROOT), taken, on, lost);
+    }
+
+    /**
+     * Waits until every publish the proxy read (both ways) was written on or is known lost: nothing
+     * is held or delayed. A stall that is still on never settles.
+     *
+     * @throws AssertionError naming the counts if that does not happen within {@code timeout}
+     */
+    public void awaitPublishesSettled(Duration timeout) {
+        awaitCondition(timeout, () -> publishes(Direction.BOTH).settled(),
+                () -> "expected every publish through the proxy written on or known lost within " + timeout
+                        + ", saw " + publishes(Direction.UPSTREAM) + "; " + publishes(Direction.DOWNSTREAM));
+    }
+
+    /**
      * Waits until at least {@code count} connections have been accepted since the proxy was
      * opened.
      *
@@ -505,6 +550,7 @@ public final class FaultProxy implements AutoCloseable {
                 try {
                     connection = new ProxyConnection(this, device, modes.halfOpen());
                     connections.add(connection);
+                    history.add(connection);
                     connectionListener.openConnectionsChanged(connections.size());
                 } catch (IOException e) {
                     refuse = CloseMode.RESET; // the device vanished already
