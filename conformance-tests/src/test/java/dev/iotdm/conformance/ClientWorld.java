@@ -40,6 +40,7 @@ import dev.iotdm.testkit.scenario.Pending;
 import dev.iotdm.testkit.scenario.Problem;
 import dev.iotdm.testkit.scenario.PlatformOps;
 import dev.iotdm.testkit.scenario.ScenarioException;
+import dev.iotdm.testkit.scenario.ScenarioRow;
 import dev.iotdm.testkit.scenario.ScenarioStep;
 import dev.iotdm.testkit.scenario.ScenarioWorld;
 import dev.iotdm.testkit.transcript.Transcript;
@@ -73,6 +74,11 @@ final class ClientWorld implements ScenarioWorld {
 
     /** The longest a step may take on a loaded machine. */
     static final Duration WAIT = Duration.ofSeconds(90);
+    /**
+     * The deadline of a step in a shrink's replays ({@link dev.iotdm.testkit.scenario.ScenarioRow#forReplays}):
+     * a hang still shows as a step that did not settle, without waiting out {@link #WAIT} each time.
+     */
+    static final Duration REPLAY_WAIT = Duration.ofSeconds(20);
     /** How long a SLOW handler takes: real time, well inside {@link PlatformOps#TIMEOUT}. */
     private static final Duration SLOW = Duration.ofMillis(300);
     private static final ManageParams MANAGE = ManageParams.of(3600, true, true, PlatformOps.DECLARED_BUNDLE);
@@ -81,6 +87,7 @@ final class ClientWorld implements ScenarioWorld {
             0.0, Duration.ofSeconds(10), 1000, Duration.ofMinutes(1));
 
     private final FakePlatform platform;
+    private final Duration stepWait;
     private final DeviceNetwork network;
     private final AutoCloseable owned;
     private final String transport;
@@ -98,8 +105,9 @@ final class ClientWorld implements ScenarioWorld {
      * closed with the world (what the row built for this world alone, e.g. a platform on mosquitto).
      */
     ClientWorld(FakePlatform platform, DeviceNetwork network, String transport, MqttVersion version, String deviceId,
-            AutoCloseable owned) {
+            Duration stepWait, AutoCloseable owned) {
         this.platform = platform;
+        this.stepWait = stepWait;
         this.network = network;
         this.owned = owned;
         this.transport = transport;
@@ -127,6 +135,26 @@ final class ClientWorld implements ScenarioWorld {
             close();
             throw e;
         }
+    }
+
+    /** {@code row} with its worlds made by {@code worlds} (short deadlines): a socket row's {@code forReplays()}. */
+    static ScenarioRow replayRow(ScenarioRow row, java.util.function.Supplier<ScenarioWorld> worlds) {
+        return new ScenarioRow() {
+            @Override
+            public String name() {
+                return row.name();
+            }
+
+            @Override
+            public ScenarioWorld newWorld() {
+                return worlds.get();
+            }
+
+            @Override
+            public boolean supports(ScenarioStep.Fault fault) {
+                return row.supports(fault);
+            }
+        };
     }
 
     @Override
@@ -167,7 +195,7 @@ final class ClientWorld implements ScenarioWorld {
      */
     @Override
     public void settle(List<Pending> started) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        long deadline = System.nanoTime() + stepWait.toNanos();
         for (Pending p : started) {
             await(((FuturePending) p).future(), deadline, p.describe());
         }
@@ -181,7 +209,7 @@ final class ClientWorld implements ScenarioWorld {
             try {
                 network.awaitPublishesSettled(clientId, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             } catch (IllegalStateException | AssertionError e) {
-                throw new ScenarioException("publishes still in flight after " + WAIT.toSeconds() + " s: "
+                throw new ScenarioException("publishes still in flight after " + stepWait.toSeconds() + " s: "
                         + e.getMessage());
             }
             if (transcriptChanges() == before) {
@@ -225,7 +253,7 @@ final class ClientWorld implements ScenarioWorld {
                 while (transcriptChanges == seen) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
-                        throw new ScenarioException("still unanswered after " + WAIT.toSeconds() + " s: " + open);
+                        throw new ScenarioException("still unanswered after " + stepWait.toSeconds() + " s: " + open);
                     }
                     try {
                         TimeUnit.NANOSECONDS.timedWait(transcriptChanged, left);
@@ -238,11 +266,11 @@ final class ClientWorld implements ScenarioWorld {
         }
     }
 
-    private static void await(CompletableFuture<?> future, long deadline, String what) {
+    private void await(CompletableFuture<?> future, long deadline, String what) {
         try {
             future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            throw new ScenarioException("still open after " + WAIT.toSeconds() + " s: " + what);
+            throw new ScenarioException("still open after " + stepWait.toSeconds() + " s: " + what);
         } catch (ExecutionException e) {
             // a failed outcome is an outcome: the invariants judge it
         } catch (InterruptedException e) {
@@ -411,16 +439,16 @@ final class ClientWorld implements ScenarioWorld {
             transportNow = counting;
             ManagedClient client = ManagedClient.builder(options).transport(counting).stateStore(store)
                     .deviceInfo(DeviceInfo.builder().set("fwVersion", "1.0").set("model", "scenario").build())
-                    .reconnectPolicy(FAST).connectTimeout(WAIT).requestTimeout(WAIT)
+                    .reconnectPolicy(FAST).connectTimeout(stepWait).requestTimeout(stepWait)
                     .firmwareHandler(this).deviceActionHandler(this::onDeviceAction)
                     .customActionHandler(PlatformOps.DECLARED_BUNDLE, this::onCustomAction)
                     .listener(this::onEvent).build();
             metadata.ifPresent(client::setMetadata);
             current.set(client);
             try {
-                ManagedClient.await(client.connect(), WAIT);
+                ManagedClient.await(client.connect(), stepWait);
             } catch (Exception e) {
-                throw new ScenarioException("the device did not connect within " + WAIT.toSeconds() + " s", e);
+                throw new ScenarioException("the device did not connect within " + stepWait.toSeconds() + " s", e);
             }
         }
 
@@ -471,7 +499,7 @@ final class ClientWorld implements ScenarioWorld {
         /** Done once the platform sees the device connected (and managed, unless it unmanaged). */
         CompletableFuture<Void> connectedAndManaged() {
             return CompletableFuture.runAsync(() -> platform.awaitDevice(clientId, "connected and managed",
-                    v -> v.connected() && (unmanaged || v.managed()), WAIT));
+                    v -> v.connected() && (unmanaged || v.managed()), stepWait));
         }
 
         Pending track(String what, CompletableFuture<?> future) {
@@ -605,9 +633,9 @@ final class ClientWorld implements ScenarioWorld {
                         if (slow) {
                             CompletableFuture.runAsync(() -> { }, later()).join();
                         }
-                        ManagedClient.await(old.respondDeviceAction(reqId, Rc.ACCEPTED, null), WAIT);
+                        ManagedClient.await(old.respondDeviceAction(reqId, Rc.ACCEPTED, null), stepWait);
                         // The PUBACK of a QoS 1 event after the 202 shows the broker has the 202 too.
-                        ManagedClient.await(old.publishEvent("restarting", JsonObject.EMPTY, Qos.AT_LEAST_ONCE), WAIT);
+                        ManagedClient.await(old.publishEvent("restarting", JsonObject.EMPTY, Qos.AT_LEAST_ONCE), stepWait);
                     }
                     CountingTransport oldTransport = transportNow;
                     old.close();
@@ -617,12 +645,12 @@ final class ClientWorld implements ScenarioWorld {
                     }
                     boot();
                     if (wipe) {
-                        ManagedClient.await(client().manage(MANAGE), WAIT);
+                        ManagedClient.await(client().manage(MANAGE), stepWait);
                     }
                     if (!unmanaged) {
                         Optional<Location> where = location;
                         if (where.isPresent()) {
-                            ManagedClient.await(client().setLocation(where.get()), WAIT);
+                            ManagedClient.await(client().setLocation(where.get()), stepWait);
                         }
                     }
                 } catch (Exception e) {

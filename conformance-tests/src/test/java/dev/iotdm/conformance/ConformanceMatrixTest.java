@@ -2,6 +2,7 @@ package dev.iotdm.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.iotdm.pbt.Seeds;
 import dev.iotdm.testkit.rules.RuleBook;
 import dev.iotdm.testkit.rules.RuleLevel;
 import dev.iotdm.testkit.scenario.CoverageReport;
@@ -37,8 +38,14 @@ class ConformanceMatrixTest {
     private static final int SOCKET_BUDGET = 16;
     /** The mosquitto rows repeat the embedded rows' scenarios on another broker: a smaller share of the build's time. */
     private static final int MOSQUITTO_BUDGET = 10;
-    /** Each replay over sockets costs seconds: a small shrink budget keeps a failing build short. */
-    private static final int SOCKET_SHRINK_REPLAYS = 15;
+    /**
+     * {@code -Dconformance.socketShrinkAttempts=N}: the replays a socket row's shrink may spend
+     * (attempts, not time, so a shrink repeats), 20 by default. Each replay over sockets costs
+     * seconds (a hang at most the row's short replay deadline), so the default keeps a failing
+     * build within minutes.
+     */
+    static final String SOCKET_SHRINK_ATTEMPTS = "conformance.socketShrinkAttempts";
+    private static final int SOCKET_SHRINK_REPLAYS = Seeds.positiveInt(SOCKET_SHRINK_ATTEMPTS, 20);
     private static final int MAX_STEPS = 25;
     /**
      * {@code -Dconformance.brokerRestarts=true} adds broker restarts to the Paho row's faults: each

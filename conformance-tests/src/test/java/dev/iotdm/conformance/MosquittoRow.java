@@ -71,6 +71,15 @@ final class MosquittoRow implements ScenarioRow, AutoCloseable {
 
     @Override
     public ScenarioWorld newWorld() {
+        return newWorld(ClientWorld.WAIT);
+    }
+
+    @Override
+    public ScenarioRow forReplays() {
+        return ClientWorld.replayRow(this, () -> newWorld(ClientWorld.REPLAY_WAIT));
+    }
+
+    private ScenarioWorld newWorld(Duration stepWait) {
         int n = worlds.incrementAndGet();
         String deviceId = "scenario" + n;
         String clientId = "d:org1:scenario:" + deviceId;
@@ -90,7 +99,7 @@ final class MosquittoRow implements ScenarioRow, AutoCloseable {
                     to -> network.apply(new Fault.DropConnections())));
             platform.attach(link);
             ClientWorld.DeviceNetwork deviceNetwork = new ProxiedNetwork(network, external, link);
-            return new ClientWorld(platform, deviceNetwork, transport, version, deviceId, () -> {
+            return new ClientWorld(platform, deviceNetwork, transport, version, deviceId, stepWait, () -> {
                 external.close();
                 network.close();
                 platform.close();

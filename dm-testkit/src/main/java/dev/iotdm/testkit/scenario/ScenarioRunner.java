@@ -112,6 +112,10 @@ public final class ScenarioRunner {
             List<ScenarioStep> steps = gen.generate(Choices.random(master.split()));
             ScenarioResult run = runOne(steps);
             if (!run.passed()) {
+                // Said at once: a shrink over sockets takes minutes, and the first problems are
+                // what one reads first.
+                System.out.println("Scenario " + i + " failed on row " + row.name() + " (" + Seeds.replayHint(seed)
+                        + "): " + run.problems() + "; shrinking");
                 throw failure(seed, i, run);
             }
             result.add(run);
@@ -186,13 +190,14 @@ public final class ScenarioRunner {
         String confirmation = "";
         Shrinker.ListShrink<ScenarioStep> shrunk = null;
         ScenarioResult minimal = null;
+        ScenarioRunner replays = new ScenarioRunner(row.forReplays(), maxSteps, shrinkAttempts);
         if (shrinkRow.isPresent()) {
             ScenarioRunner fast = new ScenarioRunner(shrinkRow.get(), maxSteps, DEFAULT_SHRINK_ATTEMPTS);
             if (fast.runOne(original.steps()).firstInvariant().equals(invariant)) {
                 shrunk = Shrinker.shrinkList(original.steps(),
                         steps -> fast.runOne(steps).firstInvariant().equals(invariant), DEFAULT_SHRINK_ATTEMPTS);
                 where = shrinkRow.get().name();
-                ScenarioResult confirmed = runOne(shrunk.minimal());
+                ScenarioResult confirmed = replays.runOne(shrunk.minimal());
                 if (confirmed.firstInvariant().equals(invariant)) {
                     minimal = confirmed;
                     confirmation = "  the minimal scenario fails the same way on row " + row.name() + " (its transcript below)\n";
@@ -207,9 +212,9 @@ public final class ScenarioRunner {
             }
         }
         if (shrunk == null) {
-            shrunk = Shrinker.shrinkList(original.steps(), steps -> runOne(steps).firstInvariant().equals(invariant),
-                    shrinkAttempts);
-            minimal = shrunk.minimal().equals(original.steps()) ? original : runOne(shrunk.minimal());
+            shrunk = Shrinker.shrinkList(original.steps(),
+                    steps -> replays.runOne(steps).firstInvariant().equals(invariant), shrinkAttempts);
+            minimal = shrunk.minimal().equals(original.steps()) ? original : replays.runOne(shrunk.minimal());
         }
         StringBuilder b = new StringBuilder();
         b.append("Scenario ").append(number).append(" failed on row ").append(row.name()).append("; ")
