@@ -54,11 +54,14 @@ class ConformanceMatrixTest {
     private static final int SOCKET_SHRINK_REPLAYS = Seeds.positiveInt(SOCKET_SHRINK_ATTEMPTS, 20);
     private static final int MAX_STEPS = 25;
     /**
-     * {@code -Dconformance.brokerRestarts=true} adds broker restarts to the Paho row's faults: each
-     * costs about 9 s on 2 cores (HiveMQ's stop), about 70 s more for the row's 16 scenarios, so
-     * they are off in the README's test command.
+     * {@code -Dconformance.brokerRestarts=true} adds broker restarts to the Paho row's generated
+     * faults: about 70 s more for the row's 16 scenarios on 2 cores, so they are off in the
+     * README's test command, which runs {@link #RESTART_SCENARIOS} scenarios with one restart each
+     * instead.
      */
     static final String BROKER_RESTARTS = "conformance.brokerRestarts";
+    /** {@code -Dconformance.restartScenarios=N}: scenarios with one broker restart each on the Paho row (2 by default). */
+    static final String RESTART_SCENARIOS = "conformance.restartScenarios";
     /**
      * A socket row runs this many times fewer scenarios than {@code -Dconformance.scenarios} asks:
      * CI's 2000 give each socket row 100 (about 3 to 4 minutes a row on 2 cores). The failure the
@@ -104,6 +107,32 @@ class ConformanceMatrixTest {
     void paho_over_the_embedded_broker_keeps_every_invariant() {
         try (TransportRow row = new TransportRow("paho", MqttVersion.MQTT_5, Boolean.getBoolean(BROKER_RESTARTS))) {
             run(row, socketBudget(SOCKET_BUDGET), SOCKET_SHRINK_REPLAYS);
+        }
+    }
+
+    /**
+     * A few scenarios of the Paho row with one broker restart each, at a seeded position: the
+     * embedded broker loses every session (in-memory persistence), the client reconnects and
+     * manages again, and the invariants hold. Kept to a few because a restart costs seconds.
+     */
+    @Test
+    void paho_over_the_embedded_broker_keeps_every_invariant_across_a_broker_restart() {
+        long seed = Seeds.runSeed();
+        int maxSteps = 8; // the other Paho scenarios run the long ones; these are for the restart
+        try (TransportRow row = new TransportRow("paho", MqttVersion.MQTT_5, true)) {
+            ScenarioRunner runner = new ScenarioRunner(row, maxSteps);
+            SplittableRandom master = new SplittableRandom(seed);
+            for (int i = 1; i <= Seeds.positiveInt(RESTART_SCENARIOS, 2); i++) {
+                SplittableRandom random = master.split();
+                List<ScenarioStep> steps = new ArrayList<>(Scenarios.scenarios(maxSteps, row::supports)
+                        .generate(Choices.random(random)));
+                steps.add(random.nextInt(steps.size() + 1), new ScenarioStep.RestartBroker());
+
+                ScenarioResult result = runner.runOne(steps);
+
+                assertThat(result.problems()).as("scenario %d with a broker restart on row %s (%s): %s%n%s", i,
+                        row.name(), Seeds.replayHint(seed), steps, result.transcript()).isEmpty();
+            }
         }
     }
 
