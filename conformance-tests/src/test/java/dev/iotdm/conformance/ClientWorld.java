@@ -67,8 +67,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * A socket row's world: our {@code ManagedClient} over a named transport, connected through the
  * embedded broker to the row's {@link FakePlatform}, with the device's application played by
  * {@link ClientDevice}. A step settles by waiting on the futures of what it started (platform
- * operations, device requests, a restart in progress) and on the platform seeing the device
- * connected, each with a generous deadline: never on an idle period.
+ * operations, device requests, a restart in progress), on the platform seeing the device
+ * connected, and on the publish counters of the device's transport ({@link CountingTransport})
+ * and of the row's network (the embedded broker's queue per client, or the fault proxy and
+ * mosquitto's deliveries to the platform), each with a generous deadline: never on an idle period.
  */
 final class ClientWorld implements ScenarioWorld {
 
