@@ -72,6 +72,7 @@ public final class FaultProxy implements AutoCloseable {
     private final AtomicLong[] forwarded = {new AtomicLong(), new AtomicLong()};
     private volatile Modes modes = Modes.TRANSPARENT;
     private volatile ConnectionListener connectionListener = open -> { };
+    private volatile Admission admission = () -> java.util.concurrent.CompletableFuture.completedFuture(null);
 
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled on every change of faults, connections, counters or lifecycle. */
@@ -407,6 +408,31 @@ public final class FaultProxy implements AutoCloseable {
         void openConnectionsChanged(int open);
     }
 
+    /**
+     * Says when a new connection's bytes may start to flow: asked once per accepted connection,
+     * right after the {@link ConnectionListener} heard of it; the proxy connects to the target and
+     * then waits for the returned stage (at most {@link #CONNECT_TIMEOUT}, else the connection is
+     * reset) before it forwards anything. A platform in front of a plain broker uses it to see its
+     * connection report before the device's first message.
+     */
+    @FunctionalInterface
+    public interface Admission {
+        /** The stage that lets the newest connection's bytes flow once it completes. */
+        java.util.concurrent.CompletionStage<?> admit();
+    }
+
+    /** Sets the {@link Admission} of new connections; replaces the previous one (default: at once). */
+    public void admission(Admission gate) {
+        if (gate == null) {
+            throw new IllegalArgumentException("admission must not be null");
+        }
+        this.admission = gate;
+    }
+
+    Admission admission() {
+        return admission;
+    }
+
     /** Sets the listener told of every change of {@link #openConnections()}; replaces the previous one. */
     public void connectionListener(ConnectionListener listener) {
         if (listener == null) {
@@ -552,6 +578,7 @@ public final class FaultProxy implements AutoCloseable {
                     connections.add(connection);
                     history.add(connection);
                     connectionListener.openConnectionsChanged(connections.size());
+                    connection.admitAfter(admission.admit());
                 } catch (IOException e) {
                     refuse = CloseMode.RESET; // the device vanished already
                 }

@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.DelayQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -34,6 +37,9 @@ final class ProxyConnection {
     private final Pump upstream = new Pump(Direction.UPSTREAM);
     private final Pump downstream = new Pump(Direction.DOWNSTREAM);
     private volatile boolean gone;
+    /** Completes when this connection's bytes may flow ({@link FaultProxy.Admission}). */
+    private volatile java.util.concurrent.CompletionStage<?> admitted =
+            java.util.concurrent.CompletableFuture.completedFuture(null);
     // Guarded by this.
     private Socket broker;
     private final List<Future<?>> tasks = new ArrayList<>();
@@ -53,6 +59,10 @@ final class ProxyConnection {
         // refuse a socket whose input or output is already shut down.
         this.deviceIn = device.getInputStream();
         this.deviceOut = device.getOutputStream();
+    }
+
+    void admitAfter(java.util.concurrent.CompletionStage<?> stage) {
+        admitted = stage;
     }
 
     /** Starts the tasks: a discarding reader for a black hole, else connect and pumps. */
@@ -81,6 +91,17 @@ final class ProxyConnection {
                 return;
             }
             broker = s;
+        }
+        try {
+            admitted.toCompletableFuture().get(FaultProxy.CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close(CloseMode.RESET);
+            return;
+        } catch (ExecutionException | TimeoutException e) {
+            // Not admitted: the device sees a reset, as from a broker that is not there.
+            close(CloseMode.RESET);
+            return;
         }
         try {
             upstream.attach(deviceIn, s, s.getOutputStream());

@@ -59,6 +59,22 @@ class FaultProxyTest {
     }
 
     @Test
+    void a_new_connection_forwards_nothing_until_it_is_admitted() throws Exception {
+        proxyTo(LoopbackServer.manual());
+        java.util.concurrent.CompletableFuture<Void> gate = new java.util.concurrent.CompletableFuture<>();
+        proxy.admission(() -> gate);
+        try (Socket client = connect(proxy.port())) {
+            Socket broker = server.awaitAccepted(PATIENCE);
+            write(client, "hi");
+            assertSilent(broker);
+
+            gate.complete(null);
+
+            assertThat(readText(broker, 2)).isEqualTo("hi");
+        }
+    }
+
+    @Test
     void a_device_end_of_stream_reaches_the_broker_as_a_half_close() throws Exception {
         proxyTo(LoopbackServer.manual());
         try (Socket client = connect(proxy.port())) {
