@@ -471,16 +471,7 @@ final class ClientWorld implements ScenarioWorld {
         }
 
         PublishTally publishTally() {
-            long made = 0;
-            long done = 0;
-            long lost = 0;
-            for (CountingTransport t : transports) {
-                PublishTally one = t.tally();
-                made += one.taken();
-                done += one.handedOn();
-                lost += one.lost();
-            }
-            return new PublishTally("device transport", made, done, lost);
+            return PublishTally.sum("device transport", transports.stream().map(CountingTransport::tally).toList());
         }
 
         CompletableFuture<Void> restarting() {

@@ -489,20 +489,15 @@ public final class FaultProxy implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        long taken = 0;
-        long on = 0;
-        long lost = 0;
+        List<PublishTally> parts = new ArrayList<>();
         for (ProxyConnection c : all) {
             for (Direction d : List.of(Direction.UPSTREAM, Direction.DOWNSTREAM)) {
                 if (direction.covers(d)) {
-                    PublishTally t = c.publishes(d);
-                    taken += t.taken();
-                    on += t.handedOn();
-                    lost += t.lost();
+                    parts.add(c.publishes(d));
                 }
             }
         }
-        return new PublishTally("proxy " + direction.name().toLowerCase(java.util.Locale.ROOT), taken, on, lost);
+        return PublishTally.sum("proxy " + direction.name().toLowerCase(java.util.Locale.ROOT), parts);
     }
 
     /**

@@ -24,6 +24,19 @@ public record PublishTally(String leg, long taken, long handedOn, long lost) {
         }
     }
 
+    /** The counts of {@code parts} added up, under the name {@code leg}. */
+    public static PublishTally sum(String leg, java.util.Collection<PublishTally> parts) {
+        long taken = 0;
+        long on = 0;
+        long lost = 0;
+        for (PublishTally t : parts) {
+            taken += t.taken();
+            on += t.handedOn();
+            lost += t.lost();
+        }
+        return new PublishTally(leg, taken, on, lost);
+    }
+
     /** Publishes taken in and neither handed on nor known lost (never negative). */
     public long inFlight() {
         return Math.max(0, taken - handedOn - lost);
