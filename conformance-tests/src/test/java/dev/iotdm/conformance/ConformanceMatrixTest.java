@@ -28,10 +28,13 @@ import org.junit.jupiter.api.Test;
  * the invariants after each, and the rule coverage table printed at the end (CI log).
  *
  * <p>Rows and their faults: in-memory (drop, device restart, duplicate delivery, slow link), Paho
- * and Netty over the embedded HiveMQ (drop, device restart, duplicate delivery; broker restarts on
- * the Paho row with {@value #BROKER_RESTARTS}), Paho and Netty over mosquitto through the fault
- * proxy (drop, device restart, duplicate delivery, stall). A socket row's failure is shrunk in
- * memory first when it reproduces there.
+ * and Netty over the embedded HiveMQ (drop, device restart, duplicate delivery; on the Paho row a
+ * few scenarios with one broker restart each, and broker restarts among the generated faults with
+ * {@value #BROKER_RESTARTS}), Paho and Netty over mosquitto through the fault proxy (drop, device
+ * restart, duplicate delivery, stall). A step over sockets ends on the publish counters of the
+ * device's transport, the broker and the proxy (ScenarioRunner), so a seed's scenarios repeat. A
+ * socket row's failure is shrunk in memory first when it reproduces there, else on the row with
+ * {@value #SOCKET_SHRINK_ATTEMPTS} replays on short deadlines.
  *
  * <p>{@code -Dconformance.scenarios=N} runs N scenarios on the in-memory row instead of its fixed
  * budget, and N / {@value #SOCKET_SHARE} (at least their fixed budget) on each socket row, where a
