@@ -167,7 +167,7 @@ final class ClientWorld implements ScenarioWorld {
     @Override
     public Pending start(ScenarioStep.PlatformOp op) {
         CompletableFuture<OperationOutcome> outcome = PlatformOps.start(op, PlatformOps.on(platform, clientId));
-        network.trafficStarted();
+        network.trafficStarted(outcome);
         return new FuturePending(op + " (platform operation)", outcome);
     }
 
@@ -329,10 +329,12 @@ final class ClientWorld implements ScenarioWorld {
         }
 
         /**
-         * A step has started its traffic: a stall injected before holds it until the proxy has
-         * read some of it (its byte counter moved), then delivers everything in order.
+         * A step has started its traffic ({@code started}: the outcome of what it started): a
+         * stall injected before holds it until the proxy has read some of it (its byte counter
+         * moved), then delivers everything in order; when {@code started} is already done, the
+         * step sends nothing (refused before sending) and the stall ends at once.
          */
-        default void trafficStarted() {
+        default void trafficStarted(CompletableFuture<?> started) {
         }
 
         /** Ends a stall at once (before a restart or a drop, which a held connection would block). */
@@ -531,7 +533,7 @@ final class ClientWorld implements ScenarioWorld {
             } else {
                 throw new IllegalArgumentException("unknown call " + call);
             }
-            network.trafficStarted();
+            network.trafficStarted(future);
             return Optional.of(track(call.toString(), future));
         }
 

@@ -196,7 +196,7 @@ class ConformanceMatrixTest {
             ScenarioRunner runner = new ScenarioRunner(row, maxSteps);
             List<List<ScenarioStep>> scenarios = new ArrayList<>();
             SplittableRandom master = new SplittableRandom(seed);
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 2; i++) {
                 scenarios.add(Scenarios.scenarios(maxSteps, row::supports).generate(Choices.random(master.split())));
             }
             for (List<ScenarioStep> steps : scenarios) {

@@ -20,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -177,8 +178,10 @@ final class MosquittoRow implements ScenarioRow, AutoCloseable {
         }
 
         @Override
-        public void trafficStarted() {
-            if (stalledAt >= 0) {
+        public void trafficStarted(CompletableFuture<?> started) {
+            if (stalledAt >= 0 && started.isDone()) {
+                release(); // refused before anything was sent: nothing to hold
+            } else if (stalledAt >= 0) {
                 // Some of the step's bytes are held now (a counter, not a pause); then they all go.
                 try {
                     proxy.awaitBytesReceived(Direction.BOTH, stalledAt + 1, TRAFFIC_WAIT);
