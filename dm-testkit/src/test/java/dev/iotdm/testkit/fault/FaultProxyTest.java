@@ -435,4 +435,64 @@ class FaultProxyTest {
 
         assertThat(proxy.activeFaults()).containsExactly(delay);
     }
+
+    // ---- publish counters (a scenario step settles on them, issue 11) ----
+
+    private static final byte[] STREAM = PublishFramerTest.stream();
+
+    private void send(Socket client) throws Exception {
+        client.getOutputStream().write(STREAM);
+        client.getOutputStream().flush();
+    }
+
+    @Test
+    void publishes_through_a_transparent_proxy_are_handed_on_both_ways() throws Exception {
+        server = LoopbackServer.echo();
+        proxy = FaultProxy.open(server.address());
+        try (Socket client = connect(proxy.port())) {
+            send(client);
+            assertThat(readExactly(client, STREAM.length)).isEqualTo(STREAM);
+            proxy.awaitPublishesSettled(PATIENCE);
+        }
+        assertThat(proxy.publishes(Direction.UPSTREAM)).isEqualTo(new PublishTally("proxy upstream", 2, 2, 0));
+        assertThat(proxy.publishes(Direction.DOWNSTREAM)).isEqualTo(new PublishTally("proxy downstream", 2, 2, 0));
+    }
+
+    @Test
+    void publishes_held_by_a_stall_are_in_flight_until_the_stall_ends() throws Exception {
+        server = LoopbackServer.manual();
+        proxy = FaultProxy.open(server.address());
+        try (Socket client = connect(proxy.port())) {
+            Socket broker = server.awaitAccepted(PATIENCE);
+            proxy.apply(new Fault.Stall(Direction.UPSTREAM));
+            send(client);
+            proxy.awaitBytesReceived(Direction.UPSTREAM, STREAM.length, PATIENCE);
+
+            assertThat(proxy.publishes(Direction.UPSTREAM).inFlight()).isEqualTo(2);
+            assertThatThrownBy(() -> proxy.awaitPublishesSettled(Duration.ZERO))
+                    .isInstanceOf(AssertionError.class).hasMessageContaining("proxy upstream: 2 in, 0 on, 0 lost");
+
+            proxy.clear();
+            assertThat(readExactly(broker, STREAM.length)).isEqualTo(STREAM);
+            proxy.awaitPublishesSettled(PATIENCE);
+            assertThat(proxy.publishes(Direction.UPSTREAM)).isEqualTo(new PublishTally("proxy upstream", 2, 2, 0));
+        }
+    }
+
+    @Test
+    void publishes_held_when_the_connection_drops_are_known_lost() throws Exception {
+        server = LoopbackServer.manual();
+        proxy = FaultProxy.open(server.address());
+        try (Socket client = connect(proxy.port())) {
+            server.awaitAccepted(PATIENCE);
+            proxy.apply(new Fault.Stall(Direction.UPSTREAM));
+            send(client);
+            proxy.awaitBytesReceived(Direction.UPSTREAM, STREAM.length, PATIENCE);
+
+            proxy.apply(new Fault.DropConnections());
+
+            proxy.awaitPublishesSettled(PATIENCE);
+            assertThat(proxy.publishes(Direction.UPSTREAM)).isEqualTo(new PublishTally("proxy upstream", 2, 0, 2));
+        }
+    }
 }
