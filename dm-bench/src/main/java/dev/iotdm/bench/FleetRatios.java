@@ -3,12 +3,12 @@ package dev.iotdm.bench;
 import dev.iotdm.client.ManagedClient;
 import dev.iotdm.client.config.DeviceOptions;
 import dev.iotdm.testkit.broker.Mosquitto;
+import dev.iotdm.testkit.fleet.Footprint;
 import dev.iotdm.testkit.platform.FakePlatform;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,18 +143,16 @@ final class FleetRatios {
         // One device up and down first, so class loading and shared pools are not counted per device.
         List<ManagedClient> first = up(row, port, offset, 1, manage);
         first.forEach(ManagedClient::close);
-        long heapBefore = settledHeap();
-        int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+        Footprint before = Footprint.now();
         List<ManagedClient> clients = new ArrayList<>(n);
         ExecutorService closer = Executors.newFixedThreadPool(IN_FLIGHT);
         try {
             long start = System.nanoTime();
             clients.addAll(up(row, port, offset + 1, n, manage));
             double seconds = (System.nanoTime() - start) / 1e9;
-            long heapAfter = settledHeap();
-            int threadsAfter = ManagementFactory.getThreadMXBean().getThreadCount();
-            return List.of(row.label(), Integer.toString(n), String.format("%.1f", (heapAfter - heapBefore) / 1024.0 / n),
-                    String.format("%.2f", (double) (threadsAfter - threadsBefore) / n),
+            Footprint added = Footprint.now().minus(before);
+            return List.of(row.label(), Integer.toString(n), String.format("%.1f", added.heapKiBPer(n)),
+                    String.format("%.2f", added.threadsPer(n)),
                     String.format("%.1f", n / seconds));
         } finally {
             List<CompletableFuture<Void>> closing = new ArrayList<>();
@@ -207,20 +205,6 @@ final class FleetRatios {
             throw e;
         }
         return clients;
-    }
-
-    /** Heap in use after the collector has had its say (a few full GCs until it stops shrinking). */
-    private static long settledHeap() {
-        long last = Long.MAX_VALUE;
-        for (int i = 0; i < 5; i++) {
-            System.gc();
-            long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-            if (used >= last) {
-                return used;
-            }
-            last = used;
-        }
-        return last;
     }
 
     private static Process startPlatformProcess(int devices) throws IOException {
