@@ -75,6 +75,8 @@ public final class Bench {
                 default -> throw new IllegalStateException(s);
             }
         }
+        out.println();
+        out.println("load average at the end: " + Machine.loadAverage());
     }
 
     private static void usage(PrintStream out) {
