@@ -789,6 +789,9 @@ public final class ClientDriver {
 
     private void tell(ClientEvent event) {
         for (ClientListener l : handlers.listeners()) {
+            if (l instanceof HandlerRegistry.AllListeners all && all.isEmpty()) {
+                continue; // nobody listens: no callback thread to wake
+            }
             handOff("a listener event", () -> {
                 try {
                     l.onEvent(event);
