@@ -35,7 +35,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedTransferQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -514,11 +514,8 @@ public final class ManagedClient implements AutoCloseable {
          * 30 s idle; beyond the bound tasks queue (never refused, never a thread per client).
          */
         private static ThreadPoolExecutor bounded(int threads, String prefix) {
-            // A LinkedTransferQueue hands a task straight to an idle worker, which wakes once; with a
-            // LinkedBlockingQueue the woken worker parks again on the queue's lock the submitter still
-            // holds (issue #15 profile: two parks per hand-off), a second context switch per hop.
             ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                    new LinkedTransferQueue<>(), daemon(prefix));
+                    new LinkedBlockingQueue<>(), daemon(prefix));
             pool.allowCoreThreadTimeOut(true);
             return pool;
         }
