@@ -6,6 +6,8 @@ import dev.iotdm.testkit.scenario.HandlerOutcome;
 import dev.iotdm.testkit.scenario.ScenarioResult;
 import dev.iotdm.testkit.scenario.ScenarioRunner;
 import dev.iotdm.testkit.scenario.ScenarioStep;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -26,5 +28,24 @@ class InMemoryRegressionTest {
                 new ScenarioStep.CustomAction(true), new ScenarioStep.FirmwareUpdate(), new ScenarioStep.Delay(2)));
 
         assertThat(result.problems()).as(result.transcript()).isEmpty();
+    }
+
+    @Test
+    void a_slow_handlers_answer_reaches_the_platform_when_the_handler_gives_it() {
+        // The same seed: the answer waited in the engine's queue until the platform's operation
+        // deadline, ten minutes instead of the slow handler's 90 s.
+        ScenarioResult result = runner.runOne(List.of(new ScenarioStep.SetHandlers(HandlerOutcome.SLOW),
+                new ScenarioStep.CustomAction(true)));
+
+        assertThat(Duration.between(at(result, "P->D", "\"reqId\":\"p-1\""), at(result, "D->P", "\"reqId\":\"p-1\"")))
+                .isEqualTo(Duration.ofSeconds(90));
+    }
+
+    /** When the transcript's first {@code direction} line containing {@code text} happened. */
+    private static Instant at(ScenarioResult result, String direction, String text) {
+        String line = result.transcript().lines().filter(l -> l.contains(" " + direction + " ") && l.contains(text))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + direction + " " + text + " in\n"
+                        + result.transcript()));
+        return Instant.parse(line.strip().split(" ", 2)[0]);
     }
 }
