@@ -645,7 +645,10 @@ public final class DeviceSession {
      * requested manage that is refused or times out is reported through its token only; the
      * automatic ones (after a reconnect, before lifetime expiry) through
      * {@link SessionEvent.AutoManageSucceeded} and {@link SessionEvent.AutoManageFailed}, and
-     * retried with capped backoff.
+     * retried with capped backoff. A 200 that comes after the manage timed out (and before another
+     * manage or a reconnect) still starts the lifetime's re-manage timer and cancels the retry,
+     * because the platform manages the device from that answer on; the timed-out token keeps its
+     * outcome.
      */
     public long manage(Instant now, ManageParams params) {
         requireOpen();
@@ -1084,7 +1087,10 @@ public final class DeviceSession {
         }
     }
 
-    /** An accepted manage starts the lifetime: re-manage well before expiry, a tenth of it early, at least two minutes (§9.2). */
+    /**
+     * An accepted manage starts the lifetime: re-manage well before expiry, a tenth of it early, at
+     * least two minutes (§9.2).
+     */
     private void startLifetime(Instant now) {
         long lifetime = wanted.map(ManageParams::lifetimeSeconds).orElse(0L);
         remanageAt = lifetime > 0 ? now.plusSeconds(lifetime - Math.max(120, lifetime / 10)) : null;
