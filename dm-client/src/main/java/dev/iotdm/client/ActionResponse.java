@@ -9,7 +9,9 @@ import java.util.Optional;
  *
  * <p>Thread-safety: immutable.
  *
- * @param rc the response code sent to the platform, e.g. {@link Rc#ACCEPTED}
+ * @param rc the response code sent to the platform: 202, 500 or 501 for a device action
+ *     (protocol.md §7), 200, 500 or 501 for a custom action (§8.4), as the factories give them;
+ *     the client sends no other rc (it logs a warning and leaves the request unanswered)
  * @param message an explanation sent beside the rc, or empty to send none
  */
 public record ActionResponse(Rc rc, Optional<String> message) {

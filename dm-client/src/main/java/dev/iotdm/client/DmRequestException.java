@@ -48,7 +48,7 @@ public final class DmRequestException extends Exception {
     /**
      * The platform's answer.
      *
-     * @return the rc the platform sent, never a success code
+     * @return the rc the platform sent
      */
     public Rc rc() {
         return rc;

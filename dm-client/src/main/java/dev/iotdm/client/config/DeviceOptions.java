@@ -146,7 +146,8 @@ public record DeviceOptions(String org, String typeId, String deviceId, Secret t
     /**
      * Whether each connection starts a fresh session, from {@link #connection()}.
      *
-     * @return true (the default) when requests sent while offline are not kept for the device
+     * @return true (the default): the broker keeps nothing between connections, so requests sent
+     *     while the device was offline are not delivered
      */
     public boolean cleanSession() {
         return connection.cleanSession();

@@ -73,7 +73,8 @@ public final class ContractBroker implements AutoCloseable {
     /**
      * A started broker with a plain and a TLS listener.
      *
-     * @param tls the TLS listener's key store and port settings
+     * @param tls the TLS listener: server key store, trust store and whether client
+     *     certificates are asked for
      * @return the started broker, which the caller closes
      * @throws NullPointerException if {@code tls} is null
      */
