@@ -32,7 +32,12 @@ public final class Bench {
             return;
         }
         switch (args[0]) {
-            case "ratios" -> ratios(System.out, Arrays.copyOfRange(args, 1, args.length));
+            case "ratios" -> {
+                ratios(System.out, Arrays.copyOfRange(args, 1, args.length));
+                // A bare Paho client's sender thread (not a daemon) sometimes outlives its close()
+                // and would keep the JVM up after the last table.
+                System.exit(0);
+            }
             case "jmh" -> org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
             // The other process of P3, started by FleetRatios itself.
             case "platform" -> FleetRatios.servePlatform(Integer.parseInt(args[1]));
@@ -75,6 +80,8 @@ public final class Bench {
                 default -> throw new IllegalStateException(s);
             }
         }
+        out.println();
+        out.println("load average at the end: " + Machine.loadAverage());
     }
 
     private static void usage(PrintStream out) {

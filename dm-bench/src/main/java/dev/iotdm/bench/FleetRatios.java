@@ -3,12 +3,12 @@ package dev.iotdm.bench;
 import dev.iotdm.client.ManagedClient;
 import dev.iotdm.client.config.DeviceOptions;
 import dev.iotdm.testkit.broker.Mosquitto;
+import dev.iotdm.testkit.fleet.Footprint;
 import dev.iotdm.testkit.platform.FakePlatform;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * up at. Two brokers:
  * <ul>
  *   <li>the fake platform on its embedded HiveMQ in a child JVM: each device connects and
- *       manages (the platform answers), a few hundred devices per transport;</li>
+ *       manages (the platform answers); as many Netty devices as {@link #PLATFORM_DEVICES_PROPERTY}
+ *       asks (default {@value #PLATFORM_DEVICES}), a few hundred Paho ones;</li>
  *   <li>mosquitto (the {@code Mosquitto} fixture, a child process, when installed): each device
  *       connects and subscribes only, since a plain broker has no per-device topics and a platform
  *       answer would reach every device; as many Netty devices as {@link #MOSQUITTO_DEVICES_PROPERTY}
@@ -46,6 +47,10 @@ final class FleetRatios {
     static final String MOSQUITTO_DEVICES_PROPERTY = "iotdm.bench.p3.devices";
     /** How many Netty devices the mosquitto row brings up by default. */
     static final int MOSQUITTO_DEVICES = 15_000;
+    /** The system property that sets how many Netty devices the platform row brings up. */
+    static final String PLATFORM_DEVICES_PROPERTY = "iotdm.bench.p3.platform.devices";
+    /** How many Netty devices the platform row brings up by default (enough to leave the JIT's warm-up behind). */
+    static final int PLATFORM_DEVICES = 1_000;
 
     private FleetRatios() {
     }
@@ -55,10 +60,11 @@ final class FleetRatios {
     }
 
     static void run(PrintStream out, boolean smoke) throws Exception {
-        int n = smoke ? 3 : 300;
+        int paho = smoke ? 3 : 300;
+        int netty = smoke ? 3 : Integer.getInteger(PLATFORM_DEVICES_PROPERTY, PLATFORM_DEVICES);
         List<List<String>> rows = new ArrayList<>();
         String brokerLimit;
-        Process server = startPlatformProcess((n + 1) * Row.ALL.size());
+        Process server = startPlatformProcess(paho + 1 + netty + 1);
         CompletableFuture<String> ready = new CompletableFuture<>();
         // The platform process logs to its standard output too: read it all (a full pipe would
         // stall the broker), pick out the PORT line.
@@ -83,7 +89,8 @@ final class FleetRatios {
             brokerLimit = parts[2];
             int offset = 0;
             for (Row row : Row.ALL) {
-                rows.add(measure(row, port, offset, n, true));
+                int n = row.transport().equals("paho") ? paho : netty;
+                rows.add(measure(row, port, offset, n, true, server.toHandle()));
                 offset += n + 1;
             }
         } finally {
@@ -92,10 +99,10 @@ final class FleetRatios {
                 server.destroyForcibly();
             }
         }
-        out.printf("P3 fleet: %d idle managed devices per transport in this JVM; platform and broker in another"
-                + " process; open-file limit: devices %s, broker %s%n", n, Machine.openFileLimit(), brokerLimit);
-        out.print(Ratios.table(List.of("transport", "devices", "heap KiB / idle device", "threads / idle device",
-                "connect+manage / s"), rows));
+        out.printf("P3 fleet: idle managed devices in this JVM; platform and broker in another process"
+                + " (the fake platform on HiveMQ CE); open-file limit: devices %s, broker %s%n", Machine.openFileLimit(),
+                brokerLimit);
+        out.print(Ratios.table(header("connect+manage"), rows));
         if (Files.isExecutable(Mosquitto.BINARY)) {
             onMosquitto(out, smoke);
         } else {
@@ -109,18 +116,20 @@ final class FleetRatios {
         int paho = smoke ? 3 : 300;
         List<List<String>> rows = new ArrayList<>();
         try (Mosquitto broker = Mosquitto.start(TIMEOUT)) {
+            ProcessHandle process = ProcessHandle.current().children()
+                    .filter(h -> h.info().command().map(c -> c.equals(Mosquitto.BINARY.toString())).orElse(false))
+                    .findFirst().orElse(null);
             int offset = 0;
             for (Row row : Row.ALL) {
                 int n = row.transport().equals("paho") ? paho : netty;
-                rows.add(measure(row, broker.port(), offset, n, false));
+                rows.add(measure(row, broker.port(), offset, n, false, process));
                 offset += n + 1;
             }
         }
         out.printf("P3 fleet on mosquitto %s (another process, open-file limit %s as inherited): idle devices"
                 + " connected and subscribed, not managed (a plain broker cannot route the platform's answers)%n",
                 mosquittoVersion(), Machine.openFileLimit());
-        out.print(Ratios.table(List.of("transport", "devices", "heap KiB / idle device", "threads / idle device",
-                "connect+subscribe / s"), rows));
+        out.print(Ratios.table(header("connect+subscribe"), rows));
     }
 
     private static String mosquittoVersion() {
@@ -139,23 +148,44 @@ final class FleetRatios {
         }
     }
 
-    private static List<String> measure(Row row, int port, int offset, int n, boolean manage) throws Exception {
+    /**
+     * The columns of a P3 table. Beside the rate on this (shared) machine, the CPU time each
+     * device's coming up cost this JVM and the broker's process: unlike the rate it hardly
+     * depends on what else runs, and it gives the rate the CPU allows when both have every core.
+     */
+    private static List<String> header(String what) {
+        return List.of("transport", "devices", "heap KiB / idle device", "threads / idle device", what + " / s",
+                "CPU ms / device: devices", "CPU ms / device: broker",
+                what + " / s the CPU allows on " + Runtime.getRuntime().availableProcessors() + " cores");
+    }
+
+    /** CPU time a process has used so far, in nanoseconds; -1 when unknown. */
+    private static long cpuNanos(ProcessHandle p) {
+        return p == null ? -1 : p.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+    }
+
+    private static List<String> measure(Row row, int port, int offset, int n, boolean manage, ProcessHandle broker)
+            throws Exception {
         // One device up and down first, so class loading and shared pools are not counted per device.
         List<ManagedClient> first = up(row, port, offset, 1, manage);
         first.forEach(ManagedClient::close);
-        long heapBefore = settledHeap();
-        int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+        Footprint before = Footprint.now();
         List<ManagedClient> clients = new ArrayList<>(n);
         ExecutorService closer = Executors.newFixedThreadPool(IN_FLIGHT);
         try {
+            long cpuBefore = cpuNanos(ProcessHandle.current());
+            long brokerBefore = cpuNanos(broker);
             long start = System.nanoTime();
             clients.addAll(up(row, port, offset + 1, n, manage));
             double seconds = (System.nanoTime() - start) / 1e9;
-            long heapAfter = settledHeap();
-            int threadsAfter = ManagementFactory.getThreadMXBean().getThreadCount();
-            return List.of(row.label(), Integer.toString(n), String.format("%.1f", (heapAfter - heapBefore) / 1024.0 / n),
-                    String.format("%.2f", (double) (threadsAfter - threadsBefore) / n),
-                    String.format("%.1f", n / seconds));
+            double cpuMs = (cpuNanos(ProcessHandle.current()) - cpuBefore) / 1e6 / n;
+            long brokerAfter = cpuNanos(broker);
+            double brokerMs = brokerBefore < 0 || brokerAfter < 0 ? Double.NaN : (brokerAfter - brokerBefore) / 1e6 / n;
+            Footprint added = Footprint.now().minus(before);
+            return List.of(row.label(), Integer.toString(n), String.format("%.1f", added.heapKiBPer(n)),
+                    String.format("%.2f", added.threadsPer(n)),
+                    String.format("%.1f", n / seconds), String.format("%.2f", cpuMs), String.format("%.2f", brokerMs),
+                    String.format("%.0f", Runtime.getRuntime().availableProcessors() * 1000 / (cpuMs + brokerMs)));
         } finally {
             List<CompletableFuture<Void>> closing = new ArrayList<>();
             for (ManagedClient c : clients) {
@@ -207,20 +237,6 @@ final class FleetRatios {
             throw e;
         }
         return clients;
-    }
-
-    /** Heap in use after the collector has had its say (a few full GCs until it stops shrinking). */
-    private static long settledHeap() {
-        long last = Long.MAX_VALUE;
-        for (int i = 0; i < 5; i++) {
-            System.gc();
-            long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-            if (used >= last) {
-                return used;
-            }
-            last = used;
-        }
-        return last;
     }
 
     private static Process startPlatformProcess(int devices) throws IOException {

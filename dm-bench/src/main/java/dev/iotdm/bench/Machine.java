@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Prints what the numbers ran on: JVM, cores, heap, the open-file limit. */
+/** Prints what the numbers ran on: JVM, cores, heap, the open-file limit, the load. */
 final class Machine {
 
     private Machine() {
@@ -14,10 +14,20 @@ final class Machine {
 
     static void describe(PrintStream out, boolean smoke) {
         Runtime rt = Runtime.getRuntime();
-        out.printf("dm-bench%s on %s %s, %s %s, %d cores, max heap %d MiB, open-file limit %s%n",
+        out.printf("dm-bench%s on %s %s, %s %s, %d cores, max heap %d MiB, open-file limit %s, load average %s%n",
                 smoke ? " (SMOKE MODE: numbers meaningless)" : "", System.getProperty("os.name"),
                 System.getProperty("os.arch"), System.getProperty("java.vm.name"), System.getProperty("java.version"),
-                rt.availableProcessors(), rt.maxMemory() >> 20, openFileLimit());
+                rt.availableProcessors(), rt.maxMemory() >> 20, openFileLimit(), loadAverage());
+    }
+
+    /** The 1, 5 and 15 minute load averages from /proc/loadavg: what else ran beside the numbers. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     /** The soft and hard limit on open files of this process ({@code ulimit -n}), from /proc. */

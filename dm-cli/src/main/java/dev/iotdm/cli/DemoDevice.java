@@ -3,6 +3,7 @@ package dev.iotdm.cli;
 import dev.iotdm.client.store.FileStateStore;
 import dev.iotdm.client.ActionResponse;
 import dev.iotdm.client.ClientEvent;
+import dev.iotdm.client.EventPublisher;
 import dev.iotdm.client.FirmwareFailureException;
 import dev.iotdm.client.FirmwareHandler;
 import dev.iotdm.client.ManagedClient;
@@ -266,9 +267,9 @@ final class DemoDevice implements AutoCloseable {
         return CompletableFuture.completedFuture(ActionResponse.done());
     }
 
-    private void onCommand(Command command) {
+    private void onCommand(Command command, EventPublisher events) {
         say.accept("command '" + command.commandId() + "' received; acknowledging it with an event");
-        client().publishEvent(COMMAND_ACK_EVENT, JsonObject.builder().put("commandId", command.commandId())
+        events.publishEvent(COMMAND_ACK_EVENT, JsonObject.builder().put("commandId", command.commandId())
                 .put("format", command.format()).build(), Qos.AT_LEAST_ONCE);
     }
 

@@ -8,11 +8,11 @@ import dev.iotdm.protocol.json.JsonString;
 import dev.iotdm.protocol.message.Location;
 import dev.iotdm.protocol.message.LogSeverity;
 import dev.iotdm.protocol.supervisor.LifecycleEvent;
+import dev.iotdm.testkit.fleet.Footprint;
 import dev.iotdm.testkit.platform.FakePlatform;
 import dev.iotdm.transport.MqttVersion;
 import dev.iotdm.transport.Qos;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,21 +107,18 @@ final class FleetRun {
                     settings.devices(), settings.transport(), label(settings.version()), host, port,
                     platform != null ? "embedded fake platform" : "external broker", settings.rate(),
                     settings.duration().toSeconds());
-            long heapBefore = settledHeap();
-            int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+            Footprint before = Footprint.now();
             long upStart = System.nanoTime();
             up(platform, host, port, clients);
             double upSeconds = (System.nanoTime() - upStart) / 1e9;
-            long heapAfter = settledHeap();
-            int threadsAfter = ManagementFactory.getThreadMXBean().getThreadCount();
+            Footprint after = Footprint.now();
             int managed = stats.count(Op.CONNECT_MANAGE);
             out.printf(Locale.ROOT, "up: %d of %d devices managed in %.1f s (%.0f per second)%n", managed,
                     settings.devices(), upSeconds, managed / upSeconds);
             if (managed > 0) {
                 traffic(clients);
             }
-            printTable(managed, heapAfter - heapBefore, threadsAfter - threadsBefore, threadsAfter,
-                    platform != null);
+            printTable(managed, after.minus(before), after.threads(), platform != null);
         } finally {
             counting = false;
             closeAll(clients);
@@ -267,7 +264,7 @@ final class FleetRun {
         out.flush();
     }
 
-    private void printTable(int managed, long heapBytes, int threadsAdded, int threadsInAll, boolean embedded) {
+    private void printTable(int managed, Footprint added, int threadsInAll, boolean embedded) {
         double seconds = settings.duration().toNanos() / 1e9;
         List<String> header = List.of("operation", "ok", "ops/s", "p50 ms", "p99 ms", "errors");
         List<List<String>> rows = new ArrayList<>();
@@ -283,7 +280,7 @@ final class FleetRun {
                 stats.trafficOps() / seconds, stats.errors(), stats.reconnects());
         if (managed > 0) {
             out.printf(Locale.ROOT, "per idle device: %.1f KiB heap, %.3f threads (%d threads in the JVM)%s%n",
-                    heapBytes / 1024.0 / managed, (double) threadsAdded / managed, threadsInAll,
+                    added.heapKiBPer(managed), added.threadsPer(managed), threadsInAll,
                     embedded ? "; the embedded broker's share is included: use --broker for the devices alone" : "");
         }
         if (stats.firstError() != null) {
@@ -333,19 +330,5 @@ final class FleetRun {
 
     private static String label(MqttVersion v) {
         return v == MqttVersion.MQTT_5 ? "MQTT 5" : "MQTT 3.1.1";
-    }
-
-    /** Heap in use once the collector has settled (a few full GCs until it stops shrinking). */
-    private static long settledHeap() {
-        long last = Long.MAX_VALUE;
-        for (int i = 0; i < 5; i++) {
-            System.gc();
-            long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-            if (used >= last) {
-                return used;
-            }
-            last = used;
-        }
-        return last;
     }
 }

@@ -5,6 +5,7 @@ import dev.iotdm.protocol.session.RequestOutcome;
 import dev.iotdm.protocol.session.SessionEvent;
 import dev.iotdm.protocol.supervisor.LifecycleEvent;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -26,13 +27,22 @@ public sealed interface ClientEvent {
      *     after a failed attempt, the transport's cause for {@link LifecycleEvent.Disconnected}
      */
     record Lifecycle(LifecycleEvent event, Optional<Throwable> cause) implements ClientEvent {
-        /** Validates the components. */
+        /**
+         * Validates the components.
+         *
+         * @param event the supervisor's event
+         * @param cause the exception behind it, or empty
+         */
         public Lifecycle {
             Objects.requireNonNull(event, "event");
             Objects.requireNonNull(cause, "cause");
         }
 
-        /** An event without an exception behind it. */
+        /**
+         * An event without an exception behind it.
+         *
+         * @param event the supervisor's event
+         */
         public Lifecycle(LifecycleEvent event) {
             this(event, Optional.empty());
         }
@@ -69,6 +79,51 @@ public sealed interface ClientEvent {
     }
 
     /**
+     * {@link ManagedClient#close(Duration)} disconnected before every decided reply reached the
+     * broker: its flush timeout passed first. See {@link CloseOutcome.Unacknowledged} for what the
+     * device state keeps for the next start.
+     *
+     * @param replies responses and notifies without a PUBACK
+     * @param unansweredActions device or custom action handlers started and not answered
+     * @param flushTimeout how long the close waited
+     */
+    record UnacknowledgedAtClose(int replies, int unansweredActions, Duration flushTimeout) implements ClientEvent {
+        /**
+         * Requires the timeout.
+         *
+         * @param replies responses and notifies without a PUBACK
+         * @param unansweredActions device or custom action handlers started and not answered
+         * @param flushTimeout how long the close waited
+         */
+        public UnacknowledgedAtClose {
+            Objects.requireNonNull(flushTimeout, "flushTimeout");
+        }
+    }
+
+    /**
+     * The manage lifetime lapsed without a successful re-manage: the platform now counts the
+     * device as dormant (protocol.md §9.1) until a manage succeeds again, which the client
+     * keeps trying (reported as {@link SessionEvent.AutoManageSucceeded}). Counted from the
+     * arrival of the last successful manage's answer, so it comes no earlier than the platform's
+     * own expiry.
+     *
+     * @param lifetime the lifetime of that manage
+     * @param lastManaged when that answer arrived, on the client's clock
+     */
+    record ManageLapsed(Duration lifetime, Instant lastManaged) implements ClientEvent {
+        /**
+         * Requires every field.
+         *
+         * @param lifetime the lifetime of the last successful manage
+         * @param lastManaged when that manage's answer arrived
+         */
+        public ManageLapsed {
+            Objects.requireNonNull(lifetime, "lifetime");
+            Objects.requireNonNull(lastManaged, "lastManaged");
+        }
+    }
+
+    /**
      * A request the application made (a device-management request or an event publish) ended:
      * one such event for each future a request method returned, whatever its outcome. Requests
      * the client makes by itself (the automatic re-manage) are reported as
@@ -86,7 +141,13 @@ public sealed interface ClientEvent {
         /** What {@link #request()} starts with for an event publish. */
         private static final String EVENT_PREFIX = "event ";
 
-        /** Requires every field. */
+        /**
+         * Requires every field.
+         *
+         * @param request what was requested
+         * @param outcome how it ended
+         * @param latency from the call to its outcome
+         */
         public RequestCompleted {
             Objects.requireNonNull(request, "request");
             Objects.requireNonNull(outcome, "outcome");

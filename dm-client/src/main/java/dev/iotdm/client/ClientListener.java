@@ -4,6 +4,10 @@ package dev.iotdm.client;
 @FunctionalInterface
 public interface ClientListener {
 
-    /** Called for each event. Exceptions are logged and ignored. */
+    /**
+     * Called for each event. Exceptions are logged and ignored.
+     *
+     * @param event what happened
+     */
     void onEvent(ClientEvent event);
 }

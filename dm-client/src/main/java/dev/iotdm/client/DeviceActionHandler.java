@@ -18,6 +18,9 @@ public interface DeviceActionHandler {
      *
      * @param kind reboot or factory reset
      * @param reqId the request id, for {@link ManagedClient#respondDeviceAction}
+     * @return completes with the answer, or {@code null} to answer later with
+     *     {@link ManagedClient#respondDeviceAction}
+     * @throws Exception anything the handler fails with: answered 500 with its message
      */
     CompletionStage<ActionResponse> handle(DeviceActionKind kind, String reqId) throws Exception;
 }

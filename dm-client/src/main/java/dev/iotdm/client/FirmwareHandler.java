@@ -19,6 +19,9 @@ public interface FirmwareHandler {
      * Downloads and verifies the image.
      *
      * @param image the image parameters (uri, verifier, version, name)
+     * @return completes when the image is downloaded and verified, or fails with why; {@code null}
+     *     to report later with {@link ManagedClient#setState} / {@link ManagedClient#setUpdateStatus}
+     * @throws Exception why the download failed: reported as the class comment says
      */
     CompletionStage<Void> download(FirmwareInfo image) throws Exception;
 
@@ -27,6 +30,9 @@ public interface FirmwareHandler {
      * {@code deviceInfo.fwVersion} to the image version.
      *
      * @param image the downloaded image parameters
+     * @return completes when the image is installed, or fails with why; {@code null} to report
+     *     later with {@link ManagedClient#setUpdateStatus}
+     * @throws Exception why the install failed: reported as the class comment says
      */
     CompletionStage<Void> install(FirmwareInfo image) throws Exception;
 }

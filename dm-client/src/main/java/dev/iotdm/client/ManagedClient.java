@@ -88,7 +88,7 @@ import java.util.random.RandomGenerator;
  *
  * <p>Thread-safety: all methods may be called from any thread.
  */
-public final class ManagedClient implements AutoCloseable {
+public final class ManagedClient implements AutoCloseable, EventPublisher {
 
     /** Threads of the default session pool shared by every client: twice the processors, at least 4. */
     public static final int DEFAULT_SESSION_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
@@ -128,16 +128,26 @@ public final class ManagedClient implements AutoCloseable {
     /** Set when a manage() succeeded; location, error-code and log requests need it. */
     private volatile boolean managedOnce;
 
-    /** Set by the first close(); later calls return at once. */
+    /** Set by the first close(); later calls return its outcome. */
     private final AtomicBoolean closing = new AtomicBoolean();
+    /** The first close's outcome. */
+    private final CompletableFuture<CloseOutcome> closed = new CompletableFuture<>();
+    private final Duration closeFlushTimeout;
 
-    private ManagedClient(ClientDriver driver, boolean ownsTransport, HandlerRegistry handlers) {
+    private ManagedClient(ClientDriver driver, boolean ownsTransport, HandlerRegistry handlers,
+            Duration closeFlushTimeout) {
         this.driver = driver;
         this.ownsTransport = ownsTransport;
         this.handlers = handlers;
+        this.closeFlushTimeout = closeFlushTimeout;
     }
 
-    /** A builder for a device with these options. */
+    /**
+     * A builder for a device with these options.
+     *
+     * @param options the device's identity and connection options
+     * @return a builder
+     */
     public static Builder builder(DeviceOptions options) {
         return new Builder(options);
     }
@@ -159,28 +169,82 @@ public final class ManagedClient implements AutoCloseable {
      * {@link Builder#connectTimeout(Duration) connectTimeout} (the client keeps trying), or at
      * once when the broker refuses the credentials or the protocol. Calling it again after a
      * failure tries again.
+     *
+     * @return completes when the connection is subscribed; fails as described above
      */
     public CompletableFuture<Void> connect() {
         return driver.connect();
     }
 
-    /** Whether the connection is up and subscribed (as of the last step the client took). */
+    /**
+     * Whether the connection is up and subscribed (as of the last step the client took).
+     *
+     * @return whether the connection is up and subscribed
+     */
     public boolean isConnected() {
         return driver.isReady();
     }
 
     /**
-     * Stops: fails every pending future, disconnects and releases the transport. Does not
-     * unmanage (the platform keeps the device managed until its lifetime runs out). Bounded: it
-     * waits at most 5 s for the session to stop and 5 s for the disconnect, then closes an owned transport (Paho: at most about 6 s more; Netty: about 2 s),
-     * so it returns within about 16 s whatever the broker does. It never waits for a handler or
-     * listener: one that never returns keeps its callback thread, not the caller.
+     * Stops gracefully, as {@link #close(Duration)} with the builder's
+     * {@link Builder#closeFlushTimeout(Duration) closeFlushTimeout} (default 5 s). The outcome
+     * goes to the listeners and the log when something was left unacknowledged.
      */
     @Override
     public void close() {
+        close(closeFlushTimeout);
+    }
+
+    /**
+     * Stops gracefully: nothing the device has decided is overtaken by the disconnect.
+     *
+     * <ol>
+     * <li>Waits, at most {@code flushTimeout}, until every reply the client has decided (answers
+     *     to the platform's requests, notifies of observed fields) has its PUBACK, and every
+     *     device or custom action handler already started has answered and its answer has its
+     *     PUBACK. So a reboot handler may start the device's restart and return its 202 at once:
+     *     the restart's {@code close()} publishes the 202 first. Meanwhile new requests and events
+     *     fail with a {@code SessionClosedException}; a lost connection is re-established as
+     *     usual, and what it lost goes out again.</li>
+     * <li>Fails every pending future, disconnects and releases an owned transport. Does not
+     *     unmanage (the platform keeps the device managed until its lifetime runs out). This step
+     *     waits at most 5 s for the session to stop and 5 s for the disconnect, then closes an
+     *     owned transport (Paho: at most about 6 s more; Netty: about 2 s).</li>
+     * </ol>
+     *
+     * <p>So it returns within {@code flushTimeout} plus about 16 s whatever the broker does. It
+     * never waits for a handler beyond the flush timeout: one that never returns keeps its
+     * callback thread, not the caller (do not call it from a device action handler before that
+     * handler has answered: the flush would wait for the answer until the timeout).
+     *
+     * <p>Idempotent: a later call returns the first call's outcome, once that call has ended.
+     *
+     * @param flushTimeout how long to wait for the decided replies; {@link Duration#ZERO} waits for
+     *     nothing
+     * @return {@link CloseOutcome.Flushed}, or {@link CloseOutcome.Unacknowledged} with what the
+     *     broker had not acknowledged (also told as a {@link ClientEvent.UnacknowledgedAtClose}
+     *     event and a WARN line)
+     * @throws IllegalArgumentException when {@code flushTimeout} is negative
+     */
+    public CloseOutcome close(Duration flushTimeout) {
+        requireNotNegative("flushTimeout", flushTimeout);
         if (closing.compareAndSet(false, true)) { // idempotent: the first call does the work
-            driver.close(ownsTransport);
+            try {
+                closed.complete(driver.close(ownsTransport, flushTimeout));
+            } catch (RuntimeException | Error e) {
+                closed.completeExceptionally(e);
+                throw e;
+            }
         }
+        return closed.join();
+    }
+
+    private static Duration requireNotNegative(String name, Duration d) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative, got " + d);
+        }
+        return d;
     }
 
     // ---- device management requests ------------------------------------------------------------
@@ -191,6 +255,10 @@ public final class ManagedClient implements AutoCloseable {
      * parameters and the current deviceInfo and metadata. If not connected yet, the manage goes
      * out once connected. Completes with the platform's 200 response; fails at once when the
      * manage's publish fails.
+     *
+     * @param params the lifetime and the operations the device supports
+     * @return completes with the platform's success response; fails with a {@link DmRequestException} naming its
+     *     rc, a {@link TimeoutException}, or the reason it could not be sent
      */
     public CompletableFuture<PlatformResponse> manage(ManageParams params) {
         Objects.requireNonNull(params, "params");
@@ -233,45 +301,95 @@ public final class ManagedClient implements AutoCloseable {
         return null;
     }
 
-    /** Seed form: {@code manage(lifetime, supportDeviceActions, supportFirmwareActions, bundleIds)}. */
+    /**
+     * Seed form: {@code manage(lifetime, supportDeviceActions, supportFirmwareActions, bundleIds)}.
+     *
+     * @param lifetimeSeconds 0 (never dormant) or at least 3600
+     * @param supportDeviceActions whether reboot and factory reset are handled
+     * @param supportFirmwareActions whether firmware download and update are handled
+     * @param bundleIds the custom action bundles handled
+     * @return completes with the platform's success response; fails with a {@link DmRequestException} naming its
+     *     rc, a {@link TimeoutException}, or the reason it could not be sent
+     */
     public CompletableFuture<PlatformResponse> manage(long lifetimeSeconds, boolean supportDeviceActions,
             boolean supportFirmwareActions, String... bundleIds) {
         return manage(ManageParams.of(lifetimeSeconds, supportDeviceActions, supportFirmwareActions, bundleIds));
     }
 
-    /** Stops being managed (§3.2); observations are cleared and no re-manage happens. */
+    /**
+     * Stops being managed (§3.2); observations are cleared and no re-manage happens.
+     *
+     * @return completes with the platform's success response; fails with a {@link DmRequestException} naming its
+     *     rc, a {@link TimeoutException}, or the reason it could not be sent
+     */
     public CompletableFuture<PlatformResponse> unmanage() {
         return afterConnect("unmanage()", (s, now) -> s.unmanage(now));
     }
 
-    /** Reports the location (§3.3). */
+    /**
+     * Reports the location (§3.3).
+     *
+     * @param location the location
+     * @return completes with the platform's success response; fails with a {@link DmRequestException} naming its
+     *     rc, a {@link TimeoutException}, or the reason it could not be sent
+     */
     public CompletableFuture<PlatformResponse> setLocation(Location location) {
         Objects.requireNonNull(location, "location");
         return afterManage("setLocation(..)", (s, now) -> s.updateLocation(now, location));
     }
 
-    /** Appends an error code (§3.4). */
+    /**
+     * Appends an error code (§3.4).
+     *
+     * @param errorCode the error code
+     * @return completes with the platform's success response; fails with a {@link DmRequestException} naming its
+     *     rc, a {@link TimeoutException}, or the reason it could not be sent
+     */
     public CompletableFuture<PlatformResponse> addErrorCode(int errorCode) {
         return afterManage("addErrorCode(" + errorCode + ")", (s, now) -> s.addErrorCode(now, errorCode));
     }
 
-    /** Seed name for {@link #addErrorCode(int)}. */
+    /**
+     * Seed name for {@link #addErrorCode(int)}.
+     *
+     * @param errorCode the error code
+     * @return completes with the platform's success response; fails with a {@link DmRequestException} naming its
+     *     rc, a {@link TimeoutException}, or the reason it could not be sent
+     */
     public CompletableFuture<PlatformResponse> setErrorCode(int errorCode) {
         return addErrorCode(errorCode);
     }
 
-    /** Clears the error codes (§3.5). */
+    /**
+     * Clears the error codes (§3.5).
+     *
+     * @return completes with the platform's success response; fails with a {@link DmRequestException} naming its
+     *     rc, a {@link TimeoutException}, or the reason it could not be sent
+     */
     public CompletableFuture<PlatformResponse> clearErrorCodes() {
         return afterManage("clearErrorCodes()", (s, now) -> s.clearErrorCodes(now));
     }
 
-    /** Appends a log entry (§3.6). */
+    /**
+     * Appends a log entry (§3.6).
+     *
+     * @param entry the log entry
+     * @return completes with the platform's success response; fails with a {@link DmRequestException} naming its
+     *     rc, a {@link TimeoutException}, or the reason it could not be sent
+     */
     public CompletableFuture<PlatformResponse> addLog(LogEntry entry) {
         Objects.requireNonNull(entry, "entry");
         return afterManage("addLog(..)", (s, now) -> s.addLog(now, entry));
     }
 
-    /** Appends a log entry without data, timestamped now (§3.6). */
+    /**
+     * Appends a log entry without data, timestamped now (§3.6).
+     *
+     * @param message the log message
+     * @param severity its severity
+     * @return completes with the platform's success response; fails with a {@link DmRequestException} naming its
+     *     rc, a {@link TimeoutException}, or the reason it could not be sent
+     */
     public CompletableFuture<PlatformResponse> addLog(String message, LogSeverity severity) {
         return addLog(new LogEntry(message, Timestamp.of(driver.now()), Optional.empty(), severity));
     }
@@ -280,6 +398,12 @@ public final class ManagedClient implements AutoCloseable {
      * Appends a log entry with raw diagnostic data, timestamped now: the client base64-encodes
      * {@code data} for the wire (§12.21). Data that is base64 text already goes to
      * {@link #addLogBase64}, so that it is not encoded twice.
+     *
+     * @param message the log message
+     * @param severity its severity
+     * @param data raw diagnostic data, encoded by the client
+     * @return completes with the platform's success response; fails with a {@link DmRequestException} naming its
+     *     rc, a {@link TimeoutException}, or the reason it could not be sent
      */
     public CompletableFuture<PlatformResponse> addLog(String message, LogSeverity severity, byte[] data) {
         Objects.requireNonNull(data, "data");
@@ -290,6 +414,11 @@ public final class ManagedClient implements AutoCloseable {
      * Seed form {@code addLog(msg, data, sensitivity)}, for data that is base64 text already (as
      * the seed's users encoded it): sent as given, never encoded again, timestamped now.
      *
+     * @param message the log message
+     * @param severity its severity
+     * @param base64 diagnostic data as base64 text, sent as given
+     * @return completes with the platform's success response; fails with a {@link DmRequestException} naming its
+     *     rc, a {@link TimeoutException}, or the reason it could not be sent
      * @throws IllegalArgumentException when {@code base64} is not base64 text (raw data goes to
      *     {@link #addLog(String, LogSeverity, byte[])}, which encodes it)
      */
@@ -304,7 +433,12 @@ public final class ManagedClient implements AutoCloseable {
         return addLog(new LogEntry(message, Timestamp.of(driver.now()), Optional.of(base64), severity));
     }
 
-    /** Clears the log (§3.7). */
+    /**
+     * Clears the log (§3.7).
+     *
+     * @return completes with the platform's success response; fails with a {@link DmRequestException} naming its
+     *     rc, a {@link TimeoutException}, or the reason it could not be sent
+     */
     public CompletableFuture<PlatformResponse> clearLog() {
         return afterManage("clearLog()", (s, now) -> s.clearLog(now));
     }
@@ -312,13 +446,19 @@ public final class ManagedClient implements AutoCloseable {
     /**
      * Replaces the deviceInfo; notified if observed and sent with every later manage. Applied
      * asynchronously, in order with the other calls; {@link #deviceInfo()} shows it once applied.
+     *
+     * @param info the new deviceInfo
      */
     public void setDeviceInfo(DeviceInfo info) {
         Objects.requireNonNull(info, "info");
         driver.run((s, now) -> s.setDeviceInfo(now, info));
     }
 
-    /** Replaces the metadata; notified if observed and sent with every later manage. Applied asynchronously. */
+    /**
+     * Replaces the metadata; notified if observed and sent with every later manage. Applied asynchronously.
+     *
+     * @param metadata the new metadata
+     */
     public void setMetadata(JsonObject metadata) {
         Objects.requireNonNull(metadata, "metadata");
         driver.run((s, now) -> s.setMetadata(now, metadata));
@@ -327,12 +467,18 @@ public final class ManagedClient implements AutoCloseable {
     /**
      * The current deviceInfo (fwVersion changes after a successful install), as of the last step
      * the client took; never blocks.
+     *
+     * @return the deviceInfo
      */
     public DeviceInfo deviceInfo() {
         return driver.deviceInfo();
     }
 
-    /** The current {@code mgmt.firmware} object, as of the last step the client took; never blocks. */
+    /**
+     * The current {@code mgmt.firmware} object, as of the last step the client took; never blocks.
+     *
+     * @return the firmware object
+     */
     public FirmwareInfo firmware() {
         return driver.firmware();
     }
@@ -364,17 +510,27 @@ public final class ManagedClient implements AutoCloseable {
     /**
      * Publishes an event (§10.1); completes when handed to the broker (PUBACK for QoS 1).
      * Offline, events wait up to the configured limit and go out after reconnect.
+     *
+     * @param event the event
+     * @param qos its quality of service
+     * @return completes when the broker has the event; fails with the reason it could not be sent
      */
+    @Override
     public CompletableFuture<Void> publishEvent(Event event, Qos qos) {
-        Objects.requireNonNull(event, "event");
-        Objects.requireNonNull(qos, "qos");
-        return driver.request("event " + event.eventId(), (s, now) -> s.publishEvent(now, event, qos.code()))
-                .thenApply(x -> null);
+        return driver.publishEvent(event, qos);
     }
 
-    /** Publishes a JSON event with format {@code json}. */
+    /**
+     * Publishes a JSON event with format {@code json}.
+     *
+     * @param eventId the event id (a topic level)
+     * @param data the event's JSON data
+     * @param qos its quality of service
+     * @return completes when the broker has the event; fails with the reason it could not be sent
+     */
+    @Override
     public CompletableFuture<Void> publishEvent(String eventId, JsonValue data, Qos qos) {
-        return publishEvent(Event.json(eventId, data), qos);
+        return EventPublisher.super.publishEvent(eventId, data, qos);
     }
 
     // ---- answers and firmware reports ----------------------------------------------------------
@@ -383,6 +539,12 @@ public final class ManagedClient implements AutoCloseable {
      * Answers a device action (§7), seed style: 202 before acting, 500 failed, 501 not
      * supported. Completes when the answer is on its way; fails with IllegalStateException when
      * no device action with this reqId is waiting.
+     *
+     * @param reqId the device action's request id
+     * @param rc the answer's rc
+     * @param message the answer's message, or null
+     * @return completes when the answer is on its way; fails with an {@link IllegalStateException} when no device
+     *     action with this reqId waits
      */
     public CompletableFuture<Void> respondDeviceAction(String reqId, Rc rc, String message) {
         Objects.requireNonNull(reqId, "reqId");
@@ -393,6 +555,9 @@ public final class ManagedClient implements AutoCloseable {
     /**
      * Seed {@code setState}: DOWNLOADED reports a finished download; the current state changes
      * nothing; anything else fails with IllegalStateException naming the firmware phase.
+     *
+     * @param state the firmware state to report
+     * @return completes when applied; fails with an {@link IllegalStateException} naming the firmware phase
      */
     public CompletableFuture<Void> setState(FirmwareState state) {
         Objects.requireNonNull(state, "state");
@@ -404,6 +569,9 @@ public final class ManagedClient implements AutoCloseable {
      * a downloaded image (back to IDLE, e.g. VERIFICATION_FAILED after {@code setState(DOWNLOADED)})
      * or ends the running install with it; SUCCESS ends a running install; IN_PROGRESS while
      * installing changes nothing.
+     *
+     * @param status the update status to report
+     * @return completes when applied; fails with an {@link IllegalStateException} naming the firmware phase
      */
     public CompletableFuture<Void> setUpdateStatus(UpdateStatus status) {
         Objects.requireNonNull(status, "status");
@@ -415,6 +583,10 @@ public final class ManagedClient implements AutoCloseable {
     /**
      * Waits for a future of this client, at most {@code timeout}, and returns its value.
      *
+     * @param <T> the future's value type
+     * @param future a future this client returned
+     * @param timeout how long to wait at most
+     * @return the future's value
      * @throws DmRequestException when the platform refused the request
      * @throws TimeoutException when the future did not complete in time
      * @throws Exception any other cause the future failed with, unwrapped
@@ -433,39 +605,69 @@ public final class ManagedClient implements AutoCloseable {
 
     // ---- handlers set on the built client (seed: callbacks assigned after construction) ---------
 
-    /** Sets the firmware handler (seed: {@code client.firmwereActionCallback = ...}); before {@code manage()}. */
+    /**
+     * Sets the firmware handler (seed: {@code client.firmwereActionCallback = ...}); before {@code manage()}.
+     *
+     * @param h the handler
+     */
     public void setFirmwareHandler(FirmwareHandler h) {
         handlers.firmware(h);
     }
 
-    /** Sets the device action handler (seed: {@code client.deviceActionCallback = ...}); before {@code manage()}. */
+    /**
+     * Sets the device action handler (seed: {@code client.deviceActionCallback = ...}); before {@code manage()}.
+     *
+     * @param h the handler
+     */
     public void setDeviceActionHandler(DeviceActionHandler h) {
         handlers.deviceAction(h);
     }
 
-    /** Sets the handler of one bundle's custom actions (seed: {@code client.dmeActionCallback = ...}). */
+    /**
+     * Sets the handler of one bundle's custom actions (seed: {@code client.dmeActionCallback = ...}).
+     *
+     * @param bundleId the bundle id
+     * @param h the handler
+     */
     public void setCustomActionHandler(String bundleId, CustomActionHandler h) {
         dev.iotdm.protocol.topic.Identifiers.requireBundleId("bundleId", bundleId);
         handlers.customAction(bundleId, h);
     }
 
-    /** Sets the handler of the custom actions of every bundle without its own. */
+    /**
+     * Sets the handler of the custom actions of every bundle without its own.
+     *
+     * @param h the handler
+     */
     public void setAnyCustomActionHandler(CustomActionHandler h) {
         handlers.anyCustomAction(h);
     }
 
-    /** Sets the handler of one command id. */
+    /**
+     * Sets the handler of one command id.
+     *
+     * @param commandId the command id
+     * @param h the handler
+     */
     public void setCommandHandler(String commandId, CommandHandler h) {
         dev.iotdm.protocol.topic.Identifiers.requireTopicLevel("commandId", commandId);
         handlers.command(commandId, h);
     }
 
-    /** Sets the handler of every command without its own (seed: {@code client.commandCallback = ...}). */
+    /**
+     * Sets the handler of every command without its own (seed: {@code client.commandCallback = ...}).
+     *
+     * @param h the handler
+     */
     public void setAnyCommandHandler(CommandHandler h) {
         handlers.anyCommand(h);
     }
 
-    /** Adds a listener for lifecycle and session events; it sees events from now on. */
+    /**
+     * Adds a listener for lifecycle and session events; it sees events from now on.
+     *
+     * @param l the listener
+     */
     public void addListener(ClientListener l) {
         handlers.listener(l);
     }
@@ -552,6 +754,7 @@ public final class ManagedClient implements AutoCloseable {
         private Executor callbackExecutor;
         private DeviceStateStore store = DeviceStateStore.inMemory();
         private Duration connectTimeout = Duration.ofSeconds(60);
+        private Duration closeFlushTimeout = Duration.ofSeconds(5);
         private boolean retryUntilFirstConnect;
         private ReconnectPolicy reconnectPolicy = ReconnectPolicy.DEFAULT;
         private RandomGenerator random = RandomGenerator.getDefault();
@@ -563,31 +766,56 @@ public final class ManagedClient implements AutoCloseable {
             this.options = Objects.requireNonNull(options, "options");
         }
 
-        /** The transport to use (the client does not close a transport it was given). */
+        /**
+         * The transport to use (the client does not close a transport it was given).
+         *
+         * @param t the transport
+         * @return this builder
+         */
         public Builder transport(MqttTransport t) {
             transport = Objects.requireNonNull(t, "transport");
             return this;
         }
 
-        /** The transport provider to load through ServiceLoader by name (e.g. {@code paho}). */
+        /**
+         * The transport provider to load through ServiceLoader by name (e.g. {@code paho}).
+         *
+         * @param providerName the provider's name
+         * @return this builder
+         */
         public Builder transport(String providerName) {
             transportName = Objects.requireNonNull(providerName, "providerName");
             return this;
         }
 
-        /** The clock (tests use a virtual one). */
+        /**
+         * The clock (tests use a virtual one).
+         *
+         * @param c the clock
+         * @return this builder
+         */
         public Builder clock(InstantSource c) {
             clock = Objects.requireNonNull(c, "clock");
             return this;
         }
 
-        /** The scheduler for timers (default: one shared daemon thread). */
+        /**
+         * The scheduler for timers (default: one shared daemon thread).
+         *
+         * @param s the scheduler
+         * @return this builder
+         */
         public Builder scheduler(ScheduledExecutorService s) {
             scheduler = Objects.requireNonNull(s, "scheduler");
             return this;
         }
 
-        /** The pool the session's serial executor runs on (default: a shared pool of {@link #DEFAULT_SESSION_THREADS}). */
+        /**
+         * The pool the session's serial executor runs on (default: a shared pool of {@link #DEFAULT_SESSION_THREADS}).
+         *
+         * @param e the pool
+         * @return this builder
+         */
         public Builder executor(Executor e) {
             executor = Objects.requireNonNull(e, "executor");
             return this;
@@ -596,6 +824,9 @@ public final class ManagedClient implements AutoCloseable {
         /**
          * The executor for handlers, listeners and future completions (default: a shared pool of
          * {@link #DEFAULT_CALLBACK_THREADS} threads; see the class comment).
+         *
+         * @param e the callback executor
+         * @return this builder
          */
         public Builder callbackExecutor(Executor e) {
             callbackExecutor = Objects.requireNonNull(e, "callbackExecutor");
@@ -605,6 +836,9 @@ public final class ManagedClient implements AutoCloseable {
         /**
          * Where the device state survives restarts (default: memory only), e.g. a
          * {@code FileStateStore}; closed with the client when it is {@link AutoCloseable}.
+         *
+         * @param s the state store
+         * @return this builder
          */
         public Builder stateStore(DeviceStateStore s) {
             store = Objects.requireNonNull(s, "stateStore");
@@ -617,6 +851,10 @@ public final class ManagedClient implements AutoCloseable {
          * positive. One attempt is bounded by {@code DeviceOptions}' {@code attemptTimeout}
          * (default 30 s); this bound matters when attempts are retried
          * ({@link #retryUntilFirstConnect(boolean)}).
+         *
+         * @param d the timeout, positive
+         * @return this builder
+         * @throws IllegalArgumentException when {@code d} is not positive
          */
         public Builder connectTimeout(Duration d) {
             Objects.requireNonNull(d, "connectTimeout");
@@ -628,30 +866,62 @@ public final class ManagedClient implements AutoCloseable {
         }
 
         /**
+         * How long {@link ManagedClient#close()} waits for the PUBACKs of the replies the client
+         * has decided (answers, notifies) before it disconnects (default 5 s); zero waits for
+         * nothing. See {@link ManagedClient#close(Duration)}.
+         *
+         * @param d the flush timeout, not negative
+         * @return this builder
+         * @throws IllegalArgumentException when {@code d} is negative
+         */
+        public Builder closeFlushTimeout(Duration d) {
+            closeFlushTimeout = requireNotNegative("closeFlushTimeout", d);
+            return this;
+        }
+
+        /**
          * Whether failed connect attempts are retried with backoff before a first connection
          * succeeded (default false: {@link ManagedClient#connect()} completes with the first
          * attempt's failure, and automatic reconnects apply only after a first success). True suits
          * a device that may start before its broker; connect() then fails only after
          * {@link #connectTimeout(Duration)}, naming the last attempt's failure.
+         *
+         * @param retry whether to retry before a first success
+         * @return this builder
          */
         public Builder retryUntilFirstConnect(boolean retry) {
             retryUntilFirstConnect = retry;
             return this;
         }
 
-        /** How long a device request waits for the platform's response (default 30 s). */
+        /**
+         * How long a device request waits for the platform's response (default 30 s).
+         *
+         * @param d the timeout
+         * @return this builder
+         */
         public Builder requestTimeout(Duration d) {
             session.requestTimeout(d);
             return this;
         }
 
-        /** The reconnect backoff policy. */
+        /**
+         * The reconnect backoff policy.
+         *
+         * @param p the policy
+         * @return this builder
+         */
         public Builder reconnectPolicy(ReconnectPolicy p) {
             reconnectPolicy = Objects.requireNonNull(p, "reconnectPolicy");
             return this;
         }
 
-        /** The random source for backoff jitter (tests pass a seeded one). */
+        /**
+         * The random source for backoff jitter (tests pass a seeded one).
+         *
+         * @param r the random source
+         * @return this builder
+         */
         public Builder random(RandomGenerator r) {
             random = Objects.requireNonNull(r, "random");
             return this;
@@ -661,6 +931,10 @@ public final class ManagedClient implements AutoCloseable {
          * How many publishes may wait for room in the transport's in-flight window (default
          * 1000); beyond it a publish fails as {@code WINDOW_FULL} with an
          * {@link ClientEvent.OutboundQueueFull} event.
+         *
+         * @param limit the bound, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException when {@code limit} is below 1
          */
         public Builder outboundQueueLimit(int limit) {
             if (limit < 1) {
@@ -670,13 +944,23 @@ public final class ManagedClient implements AutoCloseable {
             return this;
         }
 
-        /** The deviceInfo at start (seed: the {@code deviceInfo} constructor argument). */
+        /**
+         * The deviceInfo at start (seed: the {@code deviceInfo} constructor argument).
+         *
+         * @param info the deviceInfo
+         * @return this builder
+         */
         public Builder deviceInfo(DeviceInfo info) {
             session.deviceInfo(info);
             return this;
         }
 
-        /** The metadata at start. */
+        /**
+         * The metadata at start.
+         *
+         * @param metadata the metadata
+         * @return this builder
+         */
         public Builder metadata(JsonObject metadata) {
             session.metadata(metadata);
             return this;
@@ -687,6 +971,9 @@ public final class ManagedClient implements AutoCloseable {
          * error codes, logs), may wait while offline and go out after the next connect (requests
          * after its manage); a request lost unanswered with a clean session goes out again. 0
          * makes both fail fast with {@code NotConnectedException} (default 1000).
+         *
+         * @param limit the limit, 0 or more
+         * @return this builder
          */
         public Builder offlineEventLimit(int limit) {
             session.offlineEventLimit(limit);
@@ -697,51 +984,91 @@ public final class ManagedClient implements AutoCloseable {
          * How many bytes (UTF-8 reqIds plus answers) the remembered answers to platform requests
          * may take; beyond it (or beyond 256 answers) the oldest are forgotten, so a very late
          * redelivery of one is handled anew (default 256 KiB).
+         *
+         * @param bytes the bound in bytes
+         * @return this builder
          */
         public Builder answerMemoryBytes(int bytes) {
             session.answerMemoryBytes(bytes);
             return this;
         }
 
-        /** Handles firmware download and install (seed: {@code firmwereActionCallback}). */
+        /**
+         * Handles firmware download and install (seed: {@code firmwereActionCallback}).
+         *
+         * @param h the handler
+         * @return this builder
+         */
         public Builder firmwareHandler(FirmwareHandler h) {
             handlers.firmware(h);
             return this;
         }
 
-        /** Handles reboot and factory reset (seed: {@code deviceActionCallback}). */
+        /**
+         * Handles reboot and factory reset (seed: {@code deviceActionCallback}).
+         *
+         * @param h the handler
+         * @return this builder
+         */
         public Builder deviceActionHandler(DeviceActionHandler h) {
             handlers.deviceAction(h);
             return this;
         }
 
-        /** Handles the custom actions of one bundle (seed: {@code dmeActionCallback}). */
+        /**
+         * Handles the custom actions of one bundle (seed: {@code dmeActionCallback}).
+         *
+         * @param bundleId the bundle id
+         * @param h the handler
+         * @return this builder
+         */
         public Builder customActionHandler(String bundleId, CustomActionHandler h) {
             dev.iotdm.protocol.topic.Identifiers.requireBundleId("bundleId", bundleId);
             handlers.customAction(bundleId, h);
             return this;
         }
 
-        /** Handles the custom actions of every declared bundle without its own handler. */
+        /**
+         * Handles the custom actions of every declared bundle without its own handler.
+         *
+         * @param h the handler
+         * @return this builder
+         */
         public Builder anyCustomActionHandler(CustomActionHandler h) {
             handlers.anyCustomAction(h);
             return this;
         }
 
-        /** Handles one command id. */
+        /**
+         * Handles one command id.
+         *
+         * @param commandId the command id
+         * @param h the handler
+         * @return this builder
+         */
         public Builder commandHandler(String commandId, CommandHandler h) {
             dev.iotdm.protocol.topic.Identifiers.requireTopicLevel("commandId", commandId);
             handlers.command(commandId, h);
             return this;
         }
 
-        /** Handles every command without its own handler (seed: {@code commandCallback}). */
+        /**
+         * Handles every command without its own handler (seed: {@code commandCallback}).
+         *
+         * @param h the handler
+         * @return this builder
+         */
         public Builder anyCommandHandler(CommandHandler h) {
             handlers.anyCommand(h);
             return this;
         }
 
-        /** Adds a listener for lifecycle and session events. */
+        /**
+         * Adds a listener for lifecycle and session events.
+         *
+         * @param l the listener
+         * @return this builder
+         */
         public Builder listener(ClientListener l) {
             handlers.listener(l);
             return this;
@@ -750,6 +1077,7 @@ public final class ManagedClient implements AutoCloseable {
         /**
          * The client, not yet connected.
          *
+         * @return the client
          * @throws IllegalArgumentException for inconsistent settings, or an MQTT version the transport
          *     does not speak (naming the versions it does)
          * @throws dev.iotdm.protocol.session.StateStoreException when the saved state cannot be read
@@ -782,7 +1110,7 @@ public final class ManagedClient implements AutoCloseable {
                         callbackExecutor != null ? callbackExecutor : Shared.CALLBACKS, store, connectTimeout,
                         reconnectPolicy, random, config, handlers.driverHandlers(), outboundQueueLimit,
                         retryUntilFirstConnect));
-                return new ManagedClient(driver, owns, handlers);
+                return new ManagedClient(driver, owns, handlers, closeFlushTimeout);
             } catch (RuntimeException e) {
                 if (owns) {
                     t.close();

@@ -25,6 +25,8 @@ class DefaultPoolsTest {
 
     /** close() with a FakeTransport: 5 s for the session, 5 s for the disconnect, plus slack. */
     private static final Duration CLOSE_BOUND = Duration.ofSeconds(12);
+    /** How long a close waits for a handler's answer in these tests. */
+    private static final Duration FLUSH = Duration.ofMillis(500);
 
     @Test
     void blocking_handlers_beyond_the_callback_bound_queue_and_run_once_threads_free_up() throws Exception {
@@ -81,8 +83,10 @@ class DefaultPoolsTest {
             assertThat(entered.await(Harness.WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
             CompletableFuture<?> pending = h.client.setLocation(Location.of(1, 2));
 
-            assertTimeoutPreemptively(CLOSE_BOUND, h.client::close);
+            CloseOutcome outcome = assertTimeoutPreemptively(CLOSE_BOUND.plus(FLUSH),
+                    () -> h.client.close(FLUSH));
 
+            assertThat(outcome).as("the handler never answered").isEqualTo(new CloseOutcome.Unacknowledged(0, 1, FLUSH));
             assertThat(failure(pending)).isInstanceOf(SessionClosedException.class);
             assertThat(h.transport.isConnected()).isFalse();
         } finally {
@@ -102,7 +106,7 @@ class DefaultPoolsTest {
             h.transport.acceptConnectAndSubscribe(false);
             assertThat(entered.await(Harness.WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
 
-            assertTimeoutPreemptively(CLOSE_BOUND, h.client::close);
+            assertTimeoutPreemptively(CLOSE_BOUND, () -> h.client.close());
 
             assertThat(h.transport.isConnected()).isFalse();
             assertThat(connecting).as("its completion waits for the held callback thread").isNotDone();

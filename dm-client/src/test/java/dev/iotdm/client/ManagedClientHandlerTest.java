@@ -82,7 +82,7 @@ class ManagedClientHandlerTest {
                     actions.add(reqId);
                     return null;
                 })
-                .anyCommandHandler(c -> threads.add("command handler: " + thread())))) {
+                .anyCommandHandler((c, events) -> threads.add("command handler: " + thread())))) {
             CompletableFuture<String> connected = h.client.connect().thenApply(v -> "connect future: " + thread());
             h.transport.acceptConnectAndSubscribe(false);
             threads.add(await(connected));
@@ -215,12 +215,12 @@ class ManagedClientHandlerTest {
         BlockingQueue<Command> others = new ArrayBlockingQueue<>(2);
         AtomicInteger failing = new AtomicInteger();
         try (Harness h = Harness.virtual(b -> b
-                .commandHandler("reboot", reboots::add)
-                .commandHandler("explode", c -> {
+                .commandHandler("reboot", (c, events) -> reboots.add(c))
+                .commandHandler("explode", (c, events) -> {
                     failing.incrementAndGet();
                     throw new IllegalStateException("handler bug");
                 })
-                .anyCommandHandler(others::add))) {
+                .anyCommandHandler((c, events) -> others.add(c)))) {
             h.connect();
             h.transport.deliver("iot-2/cmd/explode/fmt/json", "{}");
             h.transport.deliver("iot-2/cmd/reboot/fmt/json", "{\"delay\":5}");

@@ -1,5 +1,6 @@
 package dev.iotdm.samples;
 
+import dev.iotdm.client.EventPublisher;
 import dev.iotdm.client.ManagedClient;
 import dev.iotdm.client.config.DeviceOptions;
 import dev.iotdm.protocol.json.JsonNumber;
@@ -33,8 +34,9 @@ public final class EventsAndCommandsSample implements AutoCloseable {
         ManagedClient.await(client.publishEvent("reading", reading, Qos.AT_LEAST_ONCE), WAIT);
     }
 
-    private void onCommand(Command command) {
-        client.publishEvent("ack", JsonObject.builder().put("commandId", command.commandId()).build(),
+    /** Answers with an event through the publisher the handler is given: no reference to the client needed. */
+    private void onCommand(Command command, EventPublisher events) {
+        events.publishEvent("ack", JsonObject.builder().put("commandId", command.commandId()).build(),
                 Qos.AT_LEAST_ONCE);
     }
 

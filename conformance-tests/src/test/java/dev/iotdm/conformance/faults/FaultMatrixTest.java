@@ -76,6 +76,15 @@ class FaultMatrixTest {
                     }
                 }
             }
+            if (r == 0) {
+                // The graceful close over real sockets, on this row's platform (see CloseFlush).
+                cells.add(DynamicTest.dynamicTest("close() after a 202 and an immediate restart loses nothing",
+                        () -> CloseFlush.a_reboot_handler_that_restarts_the_device_at_once_loses_no_202(shared.get(),
+                                Files.createDirectories(stateDir.resolve("flush-restart")))));
+                cells.add(DynamicTest.dynamicTest("close() on a stalled broker keeps its bound and reports the 202",
+                        () -> CloseFlush.a_stalled_broker_costs_close_no_more_than_its_bound_and_the_202_is_reported(
+                                shared.get(), Files.createDirectories(stateDir.resolve("flush-stall")))));
+            }
             cells.add(DynamicTest.dynamicTest("close the row's platform", shared::close));
             rows.add(DynamicContainer.dynamicContainer(row.name(), cells));
         }

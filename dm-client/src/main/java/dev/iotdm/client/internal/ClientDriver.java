@@ -3,21 +3,25 @@ package dev.iotdm.client.internal;
 import dev.iotdm.client.ActionResponse;
 import dev.iotdm.client.ClientEvent;
 import dev.iotdm.client.ClientListener;
+import dev.iotdm.client.CloseOutcome;
 import dev.iotdm.client.CommandHandler;
 import dev.iotdm.client.CustomActionHandler;
 import dev.iotdm.client.DeviceActionHandler;
 import dev.iotdm.client.DmRequestException;
+import dev.iotdm.client.EventPublisher;
 import dev.iotdm.client.FirmwareFailureException;
 import dev.iotdm.client.FirmwareHandler;
 import dev.iotdm.protocol.codec.WireText;
 import dev.iotdm.protocol.firmware.UpdateStatus;
 import dev.iotdm.protocol.message.DeviceInfo;
+import dev.iotdm.protocol.message.Event;
 import dev.iotdm.protocol.message.FirmwareInfo;
 import dev.iotdm.protocol.message.PlatformResponse;
 import dev.iotdm.protocol.session.DeliveryFailedException;
 import dev.iotdm.protocol.session.DeviceSession;
 import dev.iotdm.protocol.session.DeviceState;
 import dev.iotdm.protocol.session.DeviceStateStore;
+import dev.iotdm.protocol.session.ManageParams;
 import dev.iotdm.protocol.session.PublishFailure;
 import dev.iotdm.protocol.session.RequestOutcome;
 import dev.iotdm.protocol.session.SessionAction;
@@ -49,12 +53,14 @@ import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -191,6 +197,24 @@ public final class ClientDriver {
     private long timerGeneration;
     private int connectionEpoch;
     private boolean closed;
+    /** Set when a graceful close starts: new requests and events fail, replies still go out. */
+    private boolean closing;
+    /** Completes when nothing decided waits any more (see {@link #checkFlushed()}); null until closing. */
+    private CompletableFuture<Void> flushed;
+    /**
+     * The reqIds of device and custom actions whose handler was started and has not answered
+     * yet: a graceful close waits for their answers too, so that a handler that starts the
+     * device's restart and then returns its 202 loses nothing.
+     */
+    private final Set<String> actionsAwaited = new HashSet<>();
+    /** When the lifetime of the last successful manage runs out; null when managed for ever or not managed. */
+    private Instant managedUntil;
+    /** When the last manage succeeded (the answer's arrival), for the lapse's event. */
+    private Instant lastManaged;
+    /** The lifetime of the last successful manage. */
+    private Duration managedLifetime;
+    /** Publishes the events a command handler replies with. */
+    private final EventPublisher events = this::publishEvent;
 
     // What the facade's read-only accessors return: refreshed on the serial executor whenever the
     // session may have changed, so reading never waits for (or deadlocks on) the serial executor.
@@ -205,6 +229,8 @@ public final class ClientDriver {
     private volatile boolean wantsManagedView;
     private volatile int pendingView;
     private volatile int queuedView;
+    private volatile int unacknowledgedView;
+    private volatile int actionsAwaitedView;
 
     /**
      * A driver starting from the store's saved state.
@@ -308,8 +334,8 @@ public final class ClientDriver {
         CompletableFuture<Object> future = new CompletableFuture<>();
         Instant asked = now();
         serial.execute(() -> {
-            if (closed) {
-                failLater(future, new SessionClosedException(what + ": the client is closed"));
+            if (closed || closing) {
+                failLater(future, new SessionClosedException(what + ": the client is " + (closed ? "closed" : "closing")));
                 return;
             }
             try {
@@ -321,6 +347,20 @@ public final class ClientDriver {
             drainSession();
         });
         return future;
+    }
+
+    /**
+     * Publishes an event; see {@code ManagedClient.publishEvent(Event, Qos)}.
+     *
+     * @param event the event
+     * @param qos its quality of service
+     * @return completes when the broker has it
+     */
+    public CompletableFuture<Void> publishEvent(Event event, Qos qos) {
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(qos, "qos");
+        return request("event " + event.eventId(), (s, now) -> s.publishEvent(now, event, qos.code()))
+                .thenApply(x -> null);
     }
 
     /** Runs a session call; the future completes when it ran, or fails with what it threw. */
@@ -339,16 +379,46 @@ public final class ClientDriver {
     }
 
     /**
-     * Stops: fails every pending future, disconnects (waiting at most a few seconds) and, when
-     * {@code closeTransport}, releases the transport.
+     * Stops gracefully: first waits, at most {@code flushTimeout}, until every reply the session
+     * decided has its PUBACK and every started device or custom action handler has answered (new
+     * requests and events fail meanwhile), then fails every pending future, disconnects (waiting
+     * at most a few seconds) and, when {@code closeTransport}, releases the transport. What is
+     * still unacknowledged when the timeout passes is reported: the outcome, a
+     * {@link ClientEvent.UnacknowledgedAtClose} event and a WARN line.
+     *
+     * @param closeTransport whether to release the transport too
+     * @param flushTimeout how long to wait for the decided replies; zero waits for nothing
+     * @return whether everything decided reached the broker
      */
-    public void close(boolean closeTransport) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
+    public CloseOutcome close(boolean closeTransport, Duration flushTimeout) {
+        long started = System.nanoTime();
+        CompletableFuture<Void> drained = new CompletableFuture<>();
         serial.execute(() -> {
             if (closed) {
-                done.complete(null);
+                drained.complete(null);
                 return;
             }
+            closing = true;
+            flushed = drained;
+            checkFlushed();
+        });
+        if (!flushTimeout.isZero()) {
+            try {
+                drained.get(flushTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.debug("the flush on close ended: {}", e.toString());
+            }
+        }
+        Duration waited = Duration.ofNanos(System.nanoTime() - started);
+        CompletableFuture<CloseOutcome> done = new CompletableFuture<>();
+        serial.execute(() -> {
+            if (closed) {
+                done.complete(new CloseOutcome.Flushed(Duration.ZERO));
+                return;
+            }
+            CloseOutcome outcome = flushOutcome(waited, flushTimeout);
             closed = true;
             dropOutbound();
             session.close(now());
@@ -360,10 +430,11 @@ public final class ClientDriver {
             }
             failConnectWaiters(new SessionClosedException("the client was closed"));
             refreshViews();
-            done.complete(null);
+            done.complete(outcome);
         });
+        CloseOutcome outcome = null;
         try {
-            done.get(5, TimeUnit.SECONDS);
+            outcome = done.get(5, TimeUnit.SECONDS);
             transport.disconnect().get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -374,6 +445,41 @@ public final class ClientDriver {
                 transport.close();
             }
             closeStore();
+        }
+        if (outcome == null) {
+            // The session did not stop in time (a stuck pool): report what the last step showed.
+            outcome = flushOutcome(unacknowledgedView, actionsAwaitedView, waited, flushTimeout);
+        }
+        return outcome;
+    }
+
+    /**
+     * What the flush achieved, from the session's figures; an unacknowledged rest is also told
+     * as an event and a WARN line. Runs on the serial executor only.
+     */
+    private CloseOutcome flushOutcome(Duration waited, Duration flushTimeout) {
+        return flushOutcome(session.unacknowledgedReplies(), actionsAwaited.size(), waited, flushTimeout);
+    }
+
+    private CloseOutcome flushOutcome(int replies, int actions, Duration waited, Duration flushTimeout) {
+        if (replies == 0 && actions == 0) {
+            return new CloseOutcome.Flushed(waited);
+        }
+        LOG.warn("closing with {} replies (answers, notifies) not acknowledged by the broker and {} device or custom"
+                + " actions unanswered after waiting {} ms: the next start notifies the observed fields the platform"
+                + " did not acknowledge, and the saved answers answer a request the platform repeats; give close(Duration)"
+                + " a longer flush timeout to wait for a reconnect", replies, actions, flushTimeout.toMillis());
+        tell(new ClientEvent.UnacknowledgedAtClose(replies, actions, flushTimeout));
+        return new CloseOutcome.Unacknowledged(replies, actions, flushTimeout);
+    }
+
+    /**
+     * Completes the graceful close's wait once nothing decided waits: no unacknowledged reply and
+     * no started action handler without its answer. Runs on the serial executor only.
+     */
+    private void checkFlushed() {
+        if (flushed != null && actionsAwaited.isEmpty() && session.unacknowledgedReplies() == 0) {
+            flushed.complete(null); // the closing caller waits on it; nothing else depends on it
         }
     }
 
@@ -429,6 +535,8 @@ public final class ClientDriver {
         wantsManagedView = session.wantsManaged();
         pendingView = completions.size();
         queuedView = outbound.size();
+        unacknowledgedView = session.unacknowledgedReplies();
+        actionsAwaitedView = actionsAwaited.size();
     }
 
     /** Performs what the session asked for, in order. Runs on the serial executor only. */
@@ -449,6 +557,7 @@ public final class ClientDriver {
             }
             refreshViews();
         }
+        checkFlushed();
         rearm();
     }
 
@@ -628,6 +737,7 @@ public final class ClientDriver {
         if (event instanceof SessionEvent.RequestCompleted rc) {
             Completion c = completions.remove(rc.token());
             if (c != null) {
+                lifetimeAfter(c.request(), rc.outcome());
                 complete(c, rc.outcome());
                 tell(new ClientEvent.RequestCompleted(c.request(), rc.outcome(), Duration.between(c.asked(), now())));
             }
@@ -637,6 +747,9 @@ public final class ClientDriver {
                 completeLater(w, null);
             }
             connectWaiters.clear();
+            tell(event);
+        } else if (event instanceof SessionEvent.AutoManageSucceeded) {
+            managedNow();
             tell(event);
         } else if (event instanceof SessionEvent.FirmwareDownloadRequested d) {
             runFirmware(d.image(), true);
@@ -659,7 +772,7 @@ public final class ClientDriver {
                 String id = WireText.escape(c.command().commandId());
                 handOff("command " + id, () -> {
                     try {
-                        h.onCommand(c.command());
+                        h.onCommand(c.command(), events);
                     } catch (Exception e) {
                         LOG.warn("command handler for {} failed: {}", id, e.toString());
                     }
@@ -674,6 +787,30 @@ public final class ClientDriver {
             }
             tell(event);
         }
+    }
+
+    /** A manage or unmanage the application asked for ended: the lifetime starts again or stops. */
+    private void lifetimeAfter(String request, RequestOutcome outcome) {
+        if (!(outcome instanceof RequestOutcome.Answered a) || !a.response().rc().isSuccess()) {
+            return;
+        }
+        if (request.equals("manage")) {
+            managedNow();
+        } else if (request.equals("unmanage()")) {
+            managedUntil = null; // no longer managed: nothing can lapse
+        }
+    }
+
+    /**
+     * A manage succeeded now: its lifetime (0 = for ever) runs from here. The platform counts from
+     * the manage's arrival, a little earlier, so a lapse is never reported before it happened.
+     */
+    private void managedNow() {
+        Optional<ManageParams> params = session.state().manage();
+        long seconds = params.map(ManageParams::lifetimeSeconds).orElse(0L);
+        lastManaged = now();
+        managedLifetime = Duration.ofSeconds(seconds);
+        managedUntil = seconds == 0 ? null : lastManaged.plus(managedLifetime);
     }
 
     private void complete(Completion c, RequestOutcome outcome) {
@@ -708,6 +845,7 @@ public final class ClientDriver {
 
     /** Runs a device or custom action handler on the callback executor and answers with its result. */
     private void handleAction(String reqId, boolean deviceAction, ActionCall call) {
+        actionsAwaited.add(reqId);
         handOff("the handler of " + WireText.escape(reqId), () -> {
             CompletionStage<ActionResponse> stage;
             try {
@@ -716,7 +854,13 @@ public final class ClientDriver {
                 stage = CompletableFuture.completedFuture(ActionResponse.failed(String.valueOf(e.getMessage())));
             }
             if (stage == null) {
-                return; // the application answers later with respondDeviceAction
+                // The application answers later with respondDeviceAction, from its own thread: a
+                // close it calls after that answer cannot overtake it, so the close need not wait.
+                serial.execute(() -> {
+                    actionsAwaited.remove(reqId);
+                    checkFlushed();
+                });
+                return;
             }
             stage.whenComplete((res, err) -> serial.execute(() -> {
                 ActionResponse answer = err != null ? ActionResponse.failed(String.valueOf(unwrap(err).getMessage()))
@@ -728,6 +872,7 @@ public final class ClientDriver {
     }
 
     private void answerAction(String reqId, boolean deviceAction, ActionResponse answer) {
+        actionsAwaited.remove(reqId);
         try {
             if (deviceAction) {
                 session.respondDeviceAction(now(), reqId, answer.rc(), answer.message().orElse(null));
@@ -789,6 +934,9 @@ public final class ClientDriver {
 
     private void tell(ClientEvent event) {
         for (ClientListener l : handlers.listeners()) {
+            if (l instanceof HandlerRegistry.AllListeners all && all.isEmpty()) {
+                continue; // nobody listens: no callback thread to wake
+            }
             handOff("a listener event", () -> {
                 try {
                     l.onEvent(event);
@@ -818,11 +966,18 @@ public final class ClientDriver {
         if (!closed) {
             next = session.nextTimer().orElse(null);
             next = earlier(next, supervisorDeadline);
+            next = earlier(next, managedUntil);
             for (Instant w : connectWaiters.values()) {
                 next = earlier(next, w);
             }
         }
         if (Objects.equals(next, timerAt)) {
+            return;
+        }
+        if (timer != null && !closed && (next == null || !next.isBefore(timerAt))) {
+            // Armed no later than needed: it fires early, finds nothing due and rearms. Moving it
+            // on every request (each one's deadline is later than the last) would wake the timer
+            // thread once per request: one wake-up in five on a round trip's path (issue #15 profile).
             return;
         }
         if (timer != null) {
@@ -857,6 +1012,14 @@ public final class ClientDriver {
         if (supervisorDeadline != null && !supervisorDeadline.isAfter(now)) {
             supervisorDeadline = null;
             runSupervisor(supervisor.tick(now));
+        }
+        if (managedUntil != null && !managedUntil.isAfter(now)) {
+            // Before the session's tick, which may send the late re-manage: the lapse came first.
+            managedUntil = null;
+            LOG.warn("the manage lifetime of {} s ran out at {} without a successful re-manage: the platform counts"
+                    + " the device as dormant until a manage succeeds (the client keeps trying)",
+                    managedLifetime.toSeconds(), lastManaged.plus(managedLifetime));
+            tell(new ClientEvent.ManageLapsed(managedLifetime, lastManaged));
         }
         session.tick(now);
         drainSession(); // rearms

@@ -1,6 +1,7 @@
 package dev.iotdm.client.internal;
 
 import dev.iotdm.client.ActionResponse;
+import dev.iotdm.client.ClientEvent;
 import dev.iotdm.client.ClientListener;
 import dev.iotdm.client.CommandHandler;
 import dev.iotdm.client.CustomActionHandler;
@@ -122,16 +123,38 @@ public final class HandlerRegistry {
             return h != null ? h.handle(action) : CompletableFuture.completedFuture(
                     ActionResponse.notSupported("no handler for bundle " + action.bundleId()));
         };
-        CommandHandler command = c -> {
+        CommandHandler command = (c, events) -> {
             CommandHandler h = Optional.ofNullable(commands.get(c.commandId())).orElse(anyCommand);
             if (h != null) {
-                h.onCommand(c);
+                h.onCommand(c, events);
             } else {
                 LOG.info("command {} received, but no command handler is set: it is not handled",
                         WireText.escape(c.commandId()));
             }
         };
-        ClientListener all = event -> {
+        return new ClientDriver.Handlers(fw, device, Map.of(), custom, Map.of(), command,
+                List.of(new AllListeners(listeners)));
+    }
+
+    /**
+     * Every listener added, also after the driver was built. The driver skips the hand-off to the
+     * callback executor while it {@link #isEmpty() is empty}: an event nobody listens to would
+     * wake a callback thread for nothing (one per request; issue #15 profile).
+     */
+    public static final class AllListeners implements ClientListener {
+        private final List<ClientListener> listeners;
+
+        AllListeners(List<ClientListener> listeners) {
+            this.listeners = listeners;
+        }
+
+        /** Whether no listener was added (yet). */
+        public boolean isEmpty() {
+            return listeners.isEmpty();
+        }
+
+        @Override
+        public void onEvent(ClientEvent event) {
             for (ClientListener l : listeners) {
                 try {
                     l.onEvent(event);
@@ -139,8 +162,7 @@ public final class HandlerRegistry {
                     LOG.warn("listener failed on {}: {}", event, e.toString());
                 }
             }
-        };
-        return new ClientDriver.Handlers(fw, device, Map.of(), custom, Map.of(), command, List.of(all));
+        }
     }
 
     private FirmwareHandler firmwareHandler() throws FirmwareFailureException {

@@ -46,7 +46,8 @@ import java.util.function.ToDoubleFunction;
  * <tr><td>{@value #RECONNECTS}</td><td>counter</td><td>connections made after the first one</td></tr>
  * <tr><td>{@value #CONNECTED}</td><td>gauge</td><td>1 while connected and subscribed, else 0</td></tr>
  * <tr><td>{@value #MANAGED}</td><td>gauge</td><td>1 after a manage (the application's or the automatic
- *     one) succeeded, 0 after an unmanage succeeded, the client closed, or before the first manage</td></tr>
+ *     one) succeeded, 0 after an unmanage succeeded, once the manage lifetime ran out without a successful
+ *     re-manage ({@code ClientEvent.ManageLapsed}), after the client closed, or before the first manage</td></tr>
  * <tr><td>{@value #FIRMWARE_STATE}</td><td>gauge</td><td>{@code mgmt.firmware.state}: 0 idle, 1 downloading,
  *     2 downloaded; -1 before the firmware object has a state</td></tr>
  * <tr><td>{@value #FIRMWARE_UPDATE_STATUS}</td><td>gauge</td><td>{@code mgmt.firmware.updateStatus}: 0 success,
@@ -148,6 +149,8 @@ public final class ClientMetrics implements ClientListener, AutoCloseable {
             }
         } else if (event instanceof ClientEvent.Session s && s.event() instanceof SessionEvent.AutoManageSucceeded) {
             managed.set(1);
+        } else if (event instanceof ClientEvent.ManageLapsed) {
+            managed.set(0); // dormant at the platform until a manage succeeds again
         }
     }
 

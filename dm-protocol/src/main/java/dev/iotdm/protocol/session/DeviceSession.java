@@ -936,6 +936,17 @@ public final class DeviceSession {
         return link == Link.READY;
     }
 
+    /**
+     * How many replies (responses and notifies) the session has decided and the broker has not
+     * acknowledged yet: published and waiting for their PUBACK, lost with a connection, or made
+     * while offline. A driver's graceful close waits for this to reach 0.
+     *
+     * @return the number of unacknowledged replies
+     */
+    public int unacknowledgedReplies() {
+        return repliesInFlight.size() + repliesUnconfirmed.size() + repliesLost.size() + repliesWaiting.size();
+    }
+
     /** The state to persist now. */
     public DeviceState state() {
         List<DeviceState.Answer> answers = new ArrayList<>();

@@ -180,7 +180,7 @@ public abstract class DmFlowContract {
                     }
                 })
                 .customActionHandler("acme-v1", action -> CompletableFuture.completedFuture(ActionResponse.done()))
-                .anyCommandHandler(cmd -> holder[0].commands.add(cmd))
+                .anyCommandHandler((cmd, events) -> holder[0].commands.add(cmd))
                 .build();
         holder[0] = new Device(clientId, client, connectFailures);
         perTest.add(client);
