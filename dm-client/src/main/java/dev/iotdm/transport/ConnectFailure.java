@@ -19,7 +19,11 @@ public sealed interface ConnectFailure permits ConnectFailure.BadCredentials, Co
         ConnectFailure.ServerUnavailable, ConnectFailure.Unreachable, ConnectFailure.TlsFailure,
         ConnectFailure.TimedOut, ConnectFailure.Other {
 
-    /** A one-line human description, used as the exception message. */
+    /**
+     * Says what failed, for people: logs, events and the exception message.
+     *
+     * @return a one-line description naming the code or cause; never contains a password or token
+     */
     String describe();
 
     /**
@@ -30,7 +34,13 @@ public sealed interface ConnectFailure permits ConnectFailure.BadCredentials, Co
      * @param reason the MQTT 5 reason string, if the broker sent one
      */
     record BadCredentials(int returnCode, Optional<String> reason) implements ConnectFailure {
-        /** Validates the components. */
+        /**
+         * Validates the components.
+         *
+         * @param returnCode the broker's code
+         * @param reason the MQTT 5 reason string, or empty
+         * @throws NullPointerException if {@code reason} is null
+         */
         public BadCredentials {
             Objects.requireNonNull(reason, "reason");
         }
@@ -48,7 +58,13 @@ public sealed interface ConnectFailure permits ConnectFailure.BadCredentials, Co
      * @param reason the MQTT 5 reason string, if the broker sent one
      */
     record NotAuthorized(int returnCode, Optional<String> reason) implements ConnectFailure {
-        /** Validates the components. */
+        /**
+         * Validates the components.
+         *
+         * @param returnCode the broker's code
+         * @param reason the MQTT 5 reason string, or empty
+         * @throws NullPointerException if {@code reason} is null
+         */
         public NotAuthorized {
             Objects.requireNonNull(reason, "reason");
         }
@@ -66,7 +82,13 @@ public sealed interface ConnectFailure permits ConnectFailure.BadCredentials, Co
      * @param reason the MQTT 5 reason string, if the broker sent one
      */
     record UnsupportedProtocolVersion(int returnCode, Optional<String> reason) implements ConnectFailure {
-        /** Validates the components. */
+        /**
+         * Validates the components.
+         *
+         * @param returnCode the broker's code
+         * @param reason the MQTT 5 reason string, or empty
+         * @throws NullPointerException if {@code reason} is null
+         */
         public UnsupportedProtocolVersion {
             Objects.requireNonNull(reason, "reason");
         }
@@ -84,7 +106,13 @@ public sealed interface ConnectFailure permits ConnectFailure.BadCredentials, Co
      * @param reason the MQTT 5 reason string, if the broker sent one
      */
     record ClientIdRejected(int returnCode, Optional<String> reason) implements ConnectFailure {
-        /** Validates the components. */
+        /**
+         * Validates the components.
+         *
+         * @param returnCode the broker's code
+         * @param reason the MQTT 5 reason string, or empty
+         * @throws NullPointerException if {@code reason} is null
+         */
         public ClientIdRejected {
             Objects.requireNonNull(reason, "reason");
         }
@@ -104,7 +132,13 @@ public sealed interface ConnectFailure permits ConnectFailure.BadCredentials, Co
      * @param reason the MQTT 5 reason string, if the broker sent one
      */
     record ServerUnavailable(int returnCode, Optional<String> reason) implements ConnectFailure {
-        /** Validates the components. */
+        /**
+         * Validates the components.
+         *
+         * @param returnCode the broker's code
+         * @param reason the MQTT 5 reason string, or empty
+         * @throws NullPointerException if {@code reason} is null
+         */
         public ServerUnavailable {
             Objects.requireNonNull(reason, "reason");
         }
@@ -122,7 +156,12 @@ public sealed interface ConnectFailure permits ConnectFailure.BadCredentials, Co
      * @param detail what the network layer reported
      */
     record Unreachable(String detail) implements ConnectFailure {
-        /** Validates the components. */
+        /**
+         * Validates the components.
+         *
+         * @param detail what the network layer reported
+         * @throws NullPointerException if {@code detail} is null
+         */
         public Unreachable {
             Objects.requireNonNull(detail, "detail");
         }
@@ -140,7 +179,12 @@ public sealed interface ConnectFailure permits ConnectFailure.BadCredentials, Co
      * @param detail what the TLS layer reported
      */
     record TlsFailure(String detail) implements ConnectFailure {
-        /** Validates the components. */
+        /**
+         * Validates the components.
+         *
+         * @param detail what the TLS layer reported
+         * @throws NullPointerException if {@code detail} is null
+         */
         public TlsFailure {
             Objects.requireNonNull(detail, "detail");
         }
@@ -156,6 +200,7 @@ public sealed interface ConnectFailure permits ConnectFailure.BadCredentials, Co
          *
          * @param host the host connected to
          * @param port the port connected to
+         * @return a failure whose detail says to use {@code withoutTls()} for a plain MQTT port
          */
         public static TlsFailure serverDidNotAnswerTls(String host, int port) {
             return new TlsFailure("the server did not answer TLS on " + host + ":" + port
@@ -172,13 +217,24 @@ public sealed interface ConnectFailure permits ConnectFailure.BadCredentials, Co
      *     {@code "the TLS handshake with 127.0.0.1:8883"}
      */
     record TimedOut(Duration after, String waitedFor) implements ConnectFailure {
-        /** Validates the components. */
+        /**
+         * Validates the components.
+         *
+         * @param after the timeout that elapsed
+         * @param waitedFor what was waited for
+         * @throws NullPointerException if either is null
+         */
         public TimedOut {
             Objects.requireNonNull(after, "after");
             Objects.requireNonNull(waitedFor, "waitedFor");
         }
 
-        /** Waited for the CONNACK, address unknown. */
+        /**
+         * Waited for the CONNACK, address unknown.
+         *
+         * @param after the timeout that elapsed
+         * @throws NullPointerException if {@code after} is null
+         */
         public TimedOut(Duration after) {
             this(after, "the CONNACK");
         }
@@ -197,7 +253,13 @@ public sealed interface ConnectFailure permits ConnectFailure.BadCredentials, Co
      * @param detail a description
      */
     record Other(int code, String detail) implements ConnectFailure {
-        /** Validates the components. */
+        /**
+         * Validates the components.
+         *
+         * @param code the broker's code, or -1 when the failure did not come from the broker
+         * @param detail a description
+         * @throws NullPointerException if {@code detail} is null
+         */
         public Other {
             Objects.requireNonNull(detail, "detail");
         }
@@ -304,6 +366,7 @@ public sealed interface ConnectFailure permits ConnectFailure.BadCredentials, Co
      * @param version the version of the CONNACK
      * @param code the 3.1.1 return code or the MQTT 5 reason code
      * @param reasonString the MQTT 5 reason string (always empty for 3.1.1)
+     * @return the failure; a code this library does not know becomes {@link Other}
      * @throws IllegalArgumentException if {@code code} is 0 (success) or outside 0..255
      */
     static ConnectFailure fromConnack(MqttVersion version, int code, Optional<String> reasonString) {
@@ -319,6 +382,8 @@ public sealed interface ConnectFailure permits ConnectFailure.BadCredentials, Co
      * rejected, 3 server unavailable, 4 bad user name or password, 5 not authorized; any other
      * non-zero code becomes {@link Other}.
      *
+     * @param returnCode the CONNACK return code
+     * @return the failure, with an empty reason (MQTT 3.1.1 has no reason string)
      * @throws IllegalArgumentException if {@code returnCode} is 0 (accepted) or outside 0..255
      */
     static ConnectFailure fromMqtt3ReturnCode(int returnCode) {
@@ -340,6 +405,7 @@ public sealed interface ConnectFailure permits ConnectFailure.BadCredentials, Co
      *
      * @param reasonCode the CONNACK reason code
      * @param reasonString the broker's reason string, if any
+     * @return the failure, carrying {@code reasonString}
      * @throws IllegalArgumentException if {@code reasonCode} is 0 (success) or outside 0..255
      */
     static ConnectFailure fromMqtt5ReasonCode(int reasonCode, Optional<String> reasonString) {

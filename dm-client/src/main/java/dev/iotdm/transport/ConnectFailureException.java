@@ -19,7 +19,12 @@ public final class ConnectFailureException extends Exception {
     /** The failure is not serializable; the message keeps its description. */
     private final transient ConnectFailure failure;
 
-    /** A failure without an underlying exception (e.g. a refused CONNACK). */
+    /**
+     * A failure without an underlying exception (e.g. a refused CONNACK).
+     *
+     * @param failure the classified failure; its description becomes the message
+     * @throws NullPointerException if {@code failure} is null
+     */
     public ConnectFailureException(ConnectFailure failure) {
         this(failure, null);
     }
@@ -48,7 +53,12 @@ public final class ConnectFailureException extends Exception {
         this.failure = Objects.requireNonNull(failure, "failure");
     }
 
-    /** Why the connect failed. */
+    /**
+     * Why the connect failed.
+     *
+     * @return the classified failure; null only on a deserialized copy, whose message keeps the
+     *     description
+     */
     public ConnectFailure failure() {
         return failure;
     }

@@ -40,7 +40,18 @@ public record ConnectionSettings(Optional<TlsSettings> tls, boolean cleanSession
     /** Largest session expiry MQTT 5 can express (0xFFFFFFFF s means "never expires"). */
     private static final long MAX_SESSION_EXPIRY_SECONDS = 0xFFFF_FFFFL;
 
-    /** Validates every component. */
+    /**
+     * Validates every component.
+     *
+     * @param tls TLS settings, or empty for plain TCP
+     * @param cleanSession whether to start a fresh session
+     * @param sessionExpiry whole seconds, 0 to 0xFFFFFFFF; must be 0 when {@code cleanSession}
+     * @param keepAlive whole seconds, 0 (off) to 65535
+     * @param mqttVersion the MQTT version, or empty for the transport's preferred one
+     * @param connectTimeout how long one connect attempt may take, positive
+     * @throws NullPointerException if any argument is null
+     * @throws IllegalArgumentException naming the field that is out of bounds
+     */
     public ConnectionSettings {
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(sessionExpiry, "sessionExpiry");
@@ -64,7 +75,14 @@ public record ConnectionSettings(Optional<TlsSettings> tls, boolean cleanSession
         }
     }
 
-    /** These settings with the MQTT version chosen. */
+    /**
+     * These settings with the MQTT version chosen, e.g. once a transport has picked its preferred
+     * one.
+     *
+     * @param version the version to use
+     * @return a copy with {@code mqttVersion} set; every other component unchanged
+     * @throws NullPointerException if {@code version} is null
+     */
     public ConnectionSettings withMqttVersion(MqttVersion version) {
         return new ConnectionSettings(tls, cleanSession, sessionExpiry, keepAlive,
                 Optional.of(Objects.requireNonNull(version, "version")), connectTimeout);
@@ -92,40 +110,78 @@ public record ConnectionSettings(Optional<TlsSettings> tls, boolean cleanSession
         protected Setters() {
         }
 
-        /** This builder, typed as the subclass. */
+        /**
+         * This builder, typed as the subclass, so that the shared setters chain.
+         *
+         * @return {@code this}
+         */
         protected abstract B self();
 
-        /** Connects with TLS using these settings; {@code null} means plain TCP. */
+        /**
+         * Connects with TLS using these settings.
+         *
+         * @param tls the TLS settings; {@code null} means plain TCP, as {@link #withoutTls()}
+         * @return this builder
+         */
         public B tls(TlsSettings tls) {
             this.tls = tls;
             this.tlsChosen = true;
             return self();
         }
 
-        /** Connects over plain TCP; credentials travel in clear text. For local test brokers. */
+        /**
+         * Connects over plain TCP; credentials travel in clear text. For local test brokers.
+         *
+         * @return this builder
+         */
         public B withoutTls() {
             return tls(null);
         }
 
-        /** Asks for a clean session (default true). */
+        /**
+         * Asks for a clean session (default true).
+         *
+         * @param cleanSession true to start a session that ends with the connection; false to
+         *     resume the broker's session and keep it for {@link #sessionExpiry(Duration)}
+         * @return this builder
+         */
         public B cleanSession(boolean cleanSession) {
             this.cleanSession = cleanSession;
             return self();
         }
 
-        /** Sets how long a kept session survives a disconnect (default 3600 s when kept). */
+        /**
+         * Sets how long a kept session survives a disconnect (default 3600 s when kept, 0 when
+         * clean). Checked when the options are built.
+         *
+         * @param sessionExpiry whole seconds, 0 to 0xFFFFFFFF; must be 0 with a clean session
+         * @return this builder
+         * @throws NullPointerException if {@code sessionExpiry} is null
+         */
         public B sessionExpiry(Duration sessionExpiry) {
             this.sessionExpiry = Objects.requireNonNull(sessionExpiry, "sessionExpiry");
             return self();
         }
 
-        /** Sets the keep-alive interval (default 60 s). */
+        /**
+         * Sets the keep-alive interval (default 60 s). Checked when the options are built.
+         *
+         * @param keepAlive whole seconds, 0 (off) to 65535
+         * @return this builder
+         * @throws NullPointerException if {@code keepAlive} is null
+         */
         public B keepAlive(Duration keepAlive) {
             this.keepAlive = Objects.requireNonNull(keepAlive, "keepAlive");
             return self();
         }
 
-        /** Sets the MQTT version (default: the transport's preferred version). */
+        /**
+         * Sets the MQTT version (default: the transport's preferred version).
+         *
+         * @param mqttVersion the version; a transport that does not support it fails the connect
+         * @return this builder
+         * @throws NullPointerException if {@code mqttVersion} is null
+         */
         public B mqttVersion(MqttVersion mqttVersion) {
             this.mqttVersion = Objects.requireNonNull(mqttVersion, "mqttVersion");
             return self();
@@ -135,6 +191,10 @@ public record ConnectionSettings(Optional<TlsSettings> tls, boolean cleanSession
          * Sets how long one connect attempt may take: the TCP connection, the TLS handshake and
          * the CONNACK (default 30 s). Not to be confused with {@code ManagedClient.Builder.connectTimeout},
          * which bounds a whole {@code connect()} including retries and the subscription.
+         *
+         * @param attemptTimeout positive; checked when the options are built
+         * @return this builder
+         * @throws NullPointerException if {@code attemptTimeout} is null
          */
         public B attemptTimeout(Duration attemptTimeout) {
             this.connectTimeout = Objects.requireNonNull(attemptTimeout, "attemptTimeout");
@@ -144,12 +204,20 @@ public record ConnectionSettings(Optional<TlsSettings> tls, boolean cleanSession
         /**
          * The transport SPI's name for {@link #attemptTimeout(Duration)}: how long one connect
          * attempt may take (a transport's connect is one attempt).
+         *
+         * @param connectTimeout positive; checked when the options are built
+         * @return this builder
+         * @throws NullPointerException if {@code connectTimeout} is null
          */
         public B connectTimeout(Duration connectTimeout) {
             return attemptTimeout(connectTimeout);
         }
 
-        /** Whether {@link #tls} or {@link #withoutTls} was called. */
+        /**
+         * Whether the caller chose between TLS and plain TCP, so a subclass can apply its default.
+         *
+         * @return true once {@link #tls} or {@link #withoutTls} was called
+         */
         protected boolean tlsChosen() {
             return tlsChosen;
         }
@@ -158,6 +226,8 @@ public record ConnectionSettings(Optional<TlsSettings> tls, boolean cleanSession
          * The settings, with {@code defaultTls} when neither {@link #tls} nor
          * {@link #withoutTls} was called.
          *
+         * @param defaultTls the TLS to use when the caller did not choose; empty for plain TCP
+         * @return the validated settings
          * @throws IllegalArgumentException naming the invalid field
          */
         protected ConnectionSettings settings(Optional<TlsSettings> defaultTls) {

@@ -32,7 +32,18 @@ public record MqttConnectOptions(String clientId, Optional<String> username, Opt
     /** Connect timeout used when none was given. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = ConnectionSettings.DEFAULT_CONNECT_TIMEOUT;
 
-    /** Validates every component. */
+    /**
+     * Validates every component.
+     *
+     * @param clientId the MQTT client identifier, non-empty
+     * @param username the user name, or empty
+     * @param password the password, or empty; with MQTT 3.1.1 only beside a user name
+     * @param host the broker host name or address literal, not blank
+     * @param port the broker port, 1..65535
+     * @param connection the connection settings, with the MQTT version chosen
+     * @throws NullPointerException if any argument is null
+     * @throws IllegalArgumentException naming the component that is out of bounds
+     */
     public MqttConnectOptions {
         Objects.requireNonNull(clientId, "clientId");
         Objects.requireNonNull(username, "username");
@@ -57,37 +68,66 @@ public record MqttConnectOptions(String clientId, Optional<String> username, Opt
         }
     }
 
-    /** TLS settings, or empty for plain TCP. */
+    /**
+     * The TLS settings, from {@link #connection()}.
+     *
+     * @return the TLS settings, or empty for plain TCP
+     */
     public Optional<TlsSettings> tls() {
         return connection.tls();
     }
 
-    /** Whether to start a fresh session. */
+    /**
+     * Whether to start a fresh session, from {@link #connection()}.
+     *
+     * @return true for MQTT 3.1.1 CleanSession / MQTT 5 Clean Start
+     */
     public boolean cleanSession() {
         return connection.cleanSession();
     }
 
-    /** How long the broker keeps the session after a disconnect; 0 when clean. */
+    /**
+     * How long the broker keeps the session after a disconnect, from {@link #connection()}.
+     *
+     * @return whole seconds; zero when {@link #cleanSession()}
+     */
     public Duration sessionExpiry() {
         return connection.sessionExpiry();
     }
 
-    /** The keep-alive interval. */
+    /**
+     * The keep-alive interval, from {@link #connection()}.
+     *
+     * @return whole seconds, 0 (off) to 65535
+     */
     public Duration keepAlive() {
         return connection.keepAlive();
     }
 
-    /** The MQTT version. */
+    /**
+     * The MQTT version, always chosen here.
+     *
+     * @return the version to connect with
+     */
     public MqttVersion version() {
         return connection.mqttVersion().orElseThrow();
     }
 
-    /** How long to wait for the TCP, TLS and CONNACK exchange. */
+    /**
+     * How long one connect attempt may take, from {@link #connection()}.
+     *
+     * @return the positive bound on the TCP, TLS and CONNACK exchange together
+     */
     public Duration connectTimeout() {
         return connection.connectTimeout();
     }
 
-    /** A builder; {@link Builder#host(String)} and {@link Builder#clientId(String)} are required. */
+    /**
+     * Starts options; {@link Builder#host(String)} and {@link Builder#clientId(String)} are
+     * required.
+     *
+     * @return a new builder with the defaults
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -113,38 +153,72 @@ public record MqttConnectOptions(String clientId, Optional<String> username, Opt
             return this;
         }
 
-        /** Sets the client identifier (required). */
+        /**
+         * Sets the client identifier (required).
+         *
+         * @param clientId non-empty; checked by {@link #build()}
+         * @return this builder
+         */
         public Builder clientId(String clientId) {
             this.clientId = clientId;
             return this;
         }
 
-        /** Sets the user name and password. */
+        /**
+         * Sets the user name and password.
+         *
+         * @param username the user name
+         * @param password the password, kept as a {@link Secret} so it never prints
+         * @return this builder
+         * @throws NullPointerException if either is null
+         */
         public Builder credentials(String username, Secret password) {
             this.username = Objects.requireNonNull(username, "username");
             this.password = Objects.requireNonNull(password, "password");
             return this;
         }
 
-        /** Sets a user name without a password. */
+        /**
+         * Sets a user name without a password.
+         *
+         * @param username the user name
+         * @return this builder
+         * @throws NullPointerException if {@code username} is null
+         */
         public Builder username(String username) {
             this.username = Objects.requireNonNull(username, "username");
             return this;
         }
 
-        /** Sets the broker host (required). */
+        /**
+         * Sets the broker host (required).
+         *
+         * @param host a host name or address literal, not blank; checked by {@link #build()}
+         * @return this builder
+         */
         public Builder host(String host) {
             this.host = host;
             return this;
         }
 
-        /** Sets the broker port (default 8883 with TLS, 1883 without). */
+        /**
+         * Sets the broker port (default 8883 with TLS, 1883 without).
+         *
+         * @param port 1..65535; checked by {@link #build()}
+         * @return this builder
+         */
         public Builder port(int port) {
             this.port = port;
             return this;
         }
 
-        /** The SPI's name for {@link #mqttVersion(MqttVersion)}. */
+        /**
+         * The SPI's name for {@link #mqttVersion(MqttVersion)} (default MQTT 3.1.1 here).
+         *
+         * @param version the MQTT version
+         * @return this builder
+         * @throws NullPointerException if {@code version} is null
+         */
         public Builder version(MqttVersion version) {
             return mqttVersion(version);
         }
@@ -152,6 +226,7 @@ public record MqttConnectOptions(String clientId, Optional<String> username, Opt
         /**
          * Builds the options.
          *
+         * @return the validated, immutable options
          * @throws IllegalArgumentException naming the field that is missing or invalid
          */
         public MqttConnectOptions build() {

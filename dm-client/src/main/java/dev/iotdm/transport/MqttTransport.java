@@ -89,6 +89,8 @@ public interface MqttTransport extends AutoCloseable {
      * The MQTT versions this transport speaks. The default claims both, which suits transports
      * that do not look at the version (the in-memory test broker); a transport bound to one
      * version overrides it, and {@code ManagedClient.Builder.build()} refuses a version not in it.
+     *
+     * @return the supported versions, never empty
      */
     default Set<MqttVersion> supportedVersions() {
         return EnumSet.allOf(MqttVersion.class);
@@ -97,6 +99,8 @@ public interface MqttTransport extends AutoCloseable {
     /**
      * The version a client uses when the application chose none: MQTT 3.1.1 (the platform's,
      * protocol.md §1.6) when supported, else the first supported one.
+     *
+     * @return one of {@link #supportedVersions()}
      */
     default MqttVersion preferredVersion() {
         return MqttVersion.preferredOf(supportedVersions());
@@ -107,12 +111,19 @@ public interface MqttTransport extends AutoCloseable {
      * acknowledged count against it); {@link Integer#MAX_VALUE} for a transport without a window.
      * A publish beyond it fails at once with {@link WindowFullException}; the transport calls
      * {@link TransportListener#onWritable()} when room returns. The default: no window.
+     *
+     * @return the free places in the window now, 0 or more; only a hint under concurrent publishes
      */
     default int inFlightCapacity() {
         return Integer.MAX_VALUE;
     }
 
-    /** True between a successful connect and the loss, disconnect or close of that connection. */
+    /**
+     * Whether a connection is up now. Safe to call in any state, after {@link #close()} too.
+     *
+     * @return true between a successful connect and the loss, disconnect or close of that
+     *     connection
+     */
     boolean isConnected();
 
     /**
@@ -126,6 +137,9 @@ public interface MqttTransport extends AutoCloseable {
      * Checks a {@link #publish} call's arguments as every transport must, before anything is sent:
      * no null, and a topic that is non-empty without the wildcards {@code +} and {@code #} or NUL.
      *
+     * @param topic the topic name to check
+     * @param payload the payload, any bytes
+     * @param qos the QoS
      * @throws NullPointerException naming the null argument
      * @throws IllegalArgumentException naming the topic (escaped) and what is wrong with it
      */

@@ -13,22 +13,36 @@ import java.util.Set;
  */
 public interface MqttTransportProvider {
 
-    /** A short, unique, lower-case name to choose this transport by, e.g. {@code "paho"}. */
+    /**
+     * The name to choose this transport by ({@link Transports#load(String)}, the command line).
+     *
+     * @return a short, unique, lower-case name, e.g. {@code "paho"}
+     */
     String name();
 
     /**
      * The MQTT versions the transports of this provider speak ({@link MqttTransport#supportedVersions()}),
      * known before one is created (the command line chooses its default from it).
+     *
+     * @return the supported versions, never empty; the default claims both
      */
     default Set<MqttVersion> supportedVersions() {
         return EnumSet.allOf(MqttVersion.class);
     }
 
-    /** The version used when none was chosen ({@link MqttTransport#preferredVersion()}). */
+    /**
+     * The version used when none was chosen ({@link MqttTransport#preferredVersion()}).
+     *
+     * @return MQTT 3.1.1 when supported, else the first supported version
+     */
     default MqttVersion preferredVersion() {
         return MqttVersion.preferredOf(supportedVersions());
     }
 
-    /** A new, disconnected transport. */
+    /**
+     * Makes a transport. Each call returns a new instance, which the caller closes.
+     *
+     * @return a new, disconnected transport
+     */
     MqttTransport create();
 }

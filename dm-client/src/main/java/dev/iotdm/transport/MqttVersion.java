@@ -16,6 +16,9 @@ public enum MqttVersion {
      * The version to use among {@code supported} when none was chosen: 3.1.1 (the platform's,
      * protocol.md §1.6) when supported, else the first one.
      *
+     * @param supported the versions a transport speaks
+     * @return MQTT 3.1.1 if {@code supported} contains it, else the first element of
+     *     {@code supported}'s iteration order
      * @throws IllegalArgumentException if {@code supported} is empty
      */
     public static MqttVersion preferredOf(Set<MqttVersion> supported) {

@@ -11,7 +11,9 @@ public final class PublishRefusedException extends Exception {
 
     private static final long serialVersionUID = 1L;
 
+    /** The topic of the refused publish. */
     private final String topic;
+    /** The PUBACK reason code, 0x80..0xFF. */
     private final int reasonCode;
 
     /**
@@ -32,12 +34,20 @@ public final class PublishRefusedException extends Exception {
         this.reasonCode = reasonCode;
     }
 
-    /** The topic of the refused publish. */
+    /**
+     * The topic of the refused publish.
+     *
+     * @return the topic name as published
+     */
     public String topic() {
         return topic;
     }
 
-    /** The PUBACK reason code (MQTT 5 §3.4.2.1). */
+    /**
+     * Why the broker refused it.
+     *
+     * @return the PUBACK reason code (MQTT 5 §3.4.2.1), 0x80..0xFF
+     */
     public int reasonCode() {
         return reasonCode;
     }

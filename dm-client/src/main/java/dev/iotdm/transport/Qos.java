@@ -18,12 +18,21 @@ public enum Qos {
         this.code = code;
     }
 
-    /** The wire value (0 or 1). */
+    /**
+     * The value on the wire.
+     *
+     * @return 0 or 1
+     */
     public int code() {
         return code;
     }
 
-    /** The level for a wire value, or empty for anything but 0 and 1 (QoS 2 included). */
+    /**
+     * The level for a wire value.
+     *
+     * @param code a QoS value as on the wire
+     * @return the level, or empty for anything but 0 and 1 (QoS 2 included)
+     */
     public static Optional<Qos> fromCode(int code) {
         for (Qos q : values()) {
             if (q.code == code) {

@@ -22,6 +22,9 @@ public final class Secret {
     /**
      * Wraps a secret value.
      *
+     * @param value the password or token in clear text
+     * @return a secret that never prints its value
+     * @throws NullPointerException if {@code value} is null
      * @throws IllegalArgumentException if the value is empty (say "no password" with
      *         {@code Optional.empty()} instead)
      */
@@ -33,12 +36,20 @@ public final class Secret {
         return new Secret(value);
     }
 
-    /** The secret in clear text; call only where it goes on the wire. */
+    /**
+     * The secret in clear text; call only where it goes on the wire, never for a log line.
+     *
+     * @return the value given to {@link #of(String)}
+     */
     public String reveal() {
         return value;
     }
 
-    /** The secret as UTF-8 bytes (a fresh copy each call), as MQTT carries a password. */
+    /**
+     * The secret as MQTT carries a password; call only where it goes on the wire.
+     *
+     * @return the value's UTF-8 bytes, a fresh copy each call that the caller may clear
+     */
     public byte[] revealUtf8() {
         return value.getBytes(StandardCharsets.UTF_8);
     }

@@ -15,7 +15,12 @@ public sealed interface SubscribeResult permits SubscribeResult.Granted, Subscri
      * @param qos the maximum QoS granted, which may be lower than asked for
      */
     record Granted(Qos qos) implements SubscribeResult {
-        /** Validates the component. */
+        /**
+         * Validates the component.
+         *
+         * @param qos the maximum QoS granted
+         * @throws NullPointerException if {@code qos} is null
+         */
         public Granted {
             Objects.requireNonNull(qos, "qos");
         }
@@ -28,7 +33,12 @@ public sealed interface SubscribeResult permits SubscribeResult.Granted, Subscri
      *        (e.g. 0x87 not authorized, 0x8F topic filter invalid)
      */
     record Refused(int reasonCode) implements SubscribeResult {
-        /** Validates the code range. */
+        /**
+         * Validates the code range.
+         *
+         * @param reasonCode the SUBACK failure code, 0x80..0xFF
+         * @throws IllegalArgumentException if {@code reasonCode} is below 0x80 or above 0xFF
+         */
         public Refused {
             if (reasonCode < 0x80 || reasonCode > 0xFF) {
                 throw new IllegalArgumentException(
@@ -37,7 +47,11 @@ public sealed interface SubscribeResult permits SubscribeResult.Granted, Subscri
         }
     }
 
-    /** True for {@link Granted}. */
+    /**
+     * Whether the subscription is in place.
+     *
+     * @return true for {@link Granted}, false for {@link Refused}
+     */
     default boolean isGranted() {
         return this instanceof Granted;
     }

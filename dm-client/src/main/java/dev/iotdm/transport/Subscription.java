@@ -14,7 +14,14 @@ import java.util.Objects;
  */
 public record Subscription(String topicFilter, Qos qos) {
 
-    /** Validates the filter syntax (MQTT 3.1.1 §4.7). */
+    /**
+     * Validates the filter syntax (MQTT 3.1.1 §4.7).
+     *
+     * @param topicFilter an MQTT topic filter, as in the record header
+     * @param qos the maximum QoS the broker should deliver with
+     * @throws NullPointerException if either is null
+     * @throws IllegalArgumentException saying what is wrong with the filter
+     */
     public Subscription {
         Objects.requireNonNull(topicFilter, "topicFilter");
         Objects.requireNonNull(qos, "qos");

@@ -31,7 +31,10 @@ public final class Transports {
     /**
      * Creates a transport from the provider with this name.
      *
-     * @throws IllegalArgumentException if no provider has that name (the message lists the known ones)
+     * @param name the provider's name, e.g. {@code "paho"} or {@code "netty"}
+     * @return a new, disconnected transport, which the caller closes
+     * @throws IllegalArgumentException if the name is null or blank, or no provider has that
+     *         name (the message lists the known ones)
      * @throws IllegalStateException if no provider is installed at all
      */
     public static MqttTransport load(String name) {
@@ -53,6 +56,7 @@ public final class Transports {
     /**
      * Creates a transport from the only installed provider.
      *
+     * @return a new, disconnected transport, which the caller closes
      * @throws IllegalStateException if none or several providers are installed (the message
      *         names them and says to choose one with {@link #load(String)})
      */
@@ -68,12 +72,24 @@ public final class Transports {
         return providers.values().iterator().next().create();
     }
 
-    /** The installed provider with this name, if any (e.g. to ask for its versions before creating one). */
+    /**
+     * Finds a provider without creating a transport, e.g. to ask for its versions first.
+     *
+     * @param name the provider's name
+     * @return the installed provider with this name, or empty when none has it
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalStateException if the installed providers cannot be loaded or two share a name
+     */
     public static Optional<MqttTransportProvider> provider(String name) {
         return Optional.ofNullable(providers().get(name));
     }
 
-    /** The names of the installed providers, sorted. */
+    /**
+     * Lists what {@link #load(String)} accepts.
+     *
+     * @return the names of the installed providers, sorted; empty when none is installed
+     * @throws IllegalStateException if the installed providers cannot be loaded or two share a name
+     */
     public static List<String> available() {
         return List.copyOf(providers().keySet());
     }

@@ -17,7 +17,9 @@ public final class ConfigurationException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The file path or {@code environment}. */
     private final String source;
+    /** The offending key or variable, or null. */
     private final String key;
 
     /**
@@ -46,12 +48,20 @@ public final class ConfigurationException extends RuntimeException {
         this.key = key;
     }
 
-    /** The file path or {@code environment}. */
+    /**
+     * Where the configuration came from.
+     *
+     * @return the file path or {@code environment}
+     */
     public String source() {
         return source;
     }
 
-    /** The offending key or variable, if the problem is about one. */
+    /**
+     * What was wrong in it.
+     *
+     * @return the offending key or variable, or empty when the problem is not about one key
+     */
     public Optional<String> key() {
         return Optional.ofNullable(key);
     }

@@ -53,6 +53,10 @@ public final class DeviceConfigs {
      * TLS with the JVM trust store; default 8883) and {@code clean-session} (only the exact string
      * {@code false} turns clean session off, as in ibmiotf).
      *
+     * @param file the INI file, read as UTF-8
+     * @return a builder holding what the file gave, with the defaults for the rest; the caller
+     *     may change it further (e.g. the transport's options) before {@code build()}
+     * @throws NullPointerException if {@code file} is null
      * @throws ConfigurationException naming the file, the key and the problem
      */
     public static DeviceOptions.Builder fromIniFile(Path file) {
@@ -84,7 +88,13 @@ public final class DeviceConfigs {
 
     // ---------------------------------------------------------------- environment (protocol.md §10.4)
 
-    /** {@link #fromEnvironment(Map)} with {@link System#getenv()}. */
+    /**
+     * {@link #fromEnvironment(Map)} with {@link System#getenv()}.
+     *
+     * @return a builder holding what the variables gave, with the defaults for the rest; the caller
+     *     may change it further (e.g. the transport's options) before {@code build()}
+     * @throws ConfigurationException with source {@value #ENVIRONMENT}, naming the variable
+     */
     public static DeviceOptions.Builder fromEnvironment() {
         return fromEnvironment(System.getenv());
     }
@@ -103,6 +113,9 @@ public final class DeviceConfigs {
      * The log level is validated but not applied: logging is configured in the slf4j backend.
      *
      * @param env the variables, e.g. {@code System.getenv()}
+     * @return a builder holding what the variables gave, with the defaults for the rest; the caller
+     *     may change it further (e.g. the transport's options) before {@code build()}
+     * @throws NullPointerException if {@code env} is null
      * @throws ConfigurationException with source {@value #ENVIRONMENT}, naming the variable
      */
     public static DeviceOptions.Builder fromEnvironment(Map<String, String> env) {
@@ -152,6 +165,10 @@ public final class DeviceConfigs {
     /**
      * Reads an iot-java properties file (ISO-8859-1, as {@link Properties#load(InputStream)}).
      *
+     * @param file the properties file
+     * @return a builder holding what the file gave, with the defaults for the rest; the caller
+     *     may change it further (e.g. the transport's options) before {@code build()}
+     * @throws NullPointerException if {@code file} is null
      * @throws ConfigurationException naming the file, the key and the problem
      * @see #fromProperties(Properties, String)
      */
@@ -179,6 +196,9 @@ public final class DeviceConfigs {
      *
      * @param props the properties
      * @param sourceName the name used in error messages, e.g. the file path
+     * @return a builder holding what the properties gave, with the defaults for the rest; the caller
+     *     may change it further (e.g. the transport's options) before {@code build()}
+     * @throws NullPointerException if either argument is null
      * @throws ConfigurationException naming the source, the key and the problem
      */
     public static DeviceOptions.Builder fromProperties(Properties props, String sourceName) {

@@ -50,7 +50,21 @@ public record DeviceOptions(String org, String typeId, String deviceId, Secret t
     /** The port of plain MQTT (protocol.md §1.2). */
     public static final int PLAIN_PORT = 1883;
 
-    /** Validates every component. */
+    /**
+     * Validates every component. Most callers use {@link #builder()}, which fills in the host,
+     * port and TLS defaults.
+     *
+     * @param org the organisation id: letters and digits, at most 36, not {@code quickstart}
+     * @param typeId the device type id: at most 36 of {@code [A-Za-z0-9._-]}
+     * @param deviceId the device id: at most 36 of {@code [A-Za-z0-9._-]}
+     * @param token the device's authentication token
+     * @param domain the platform domain, a host name
+     * @param host the broker host, a host name or address literal
+     * @param port the broker port, 1..65535
+     * @param connection the connection settings
+     * @throws NullPointerException if {@code token} or {@code connection} is null
+     * @throws IllegalArgumentException naming the component that is missing or invalid
+     */
     public DeviceOptions {
         Identifiers.requireOrgId("org", org);
         if (org.equalsIgnoreCase("quickstart")) {
@@ -93,42 +107,75 @@ public record DeviceOptions(String org, String typeId, String deviceId, Secret t
         });
     }
 
-    /** A builder; org, typeId, deviceId and token are required. */
+    /**
+     * Starts options; org, typeId, deviceId and token are required.
+     *
+     * @return a new builder with the defaults
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The MQTT client id {@code d:<org>:<typeId>:<deviceId>} (protocol.md §1.4). */
+    /**
+     * The MQTT client id (protocol.md §1.4).
+     *
+     * @return {@code d:<org>:<typeId>:<deviceId>}
+     */
     public String clientId() {
         return clientId(org, typeId, deviceId);
     }
 
-    /** The MQTT user name, always {@value #TOKEN_USERNAME}. */
+    /**
+     * The MQTT user name of token authentication (protocol.md §1.5).
+     *
+     * @return always {@value #TOKEN_USERNAME}
+     */
     public String username() {
         return TOKEN_USERNAME;
     }
 
-    /** TLS settings, or empty for plain TCP. */
+    /**
+     * The TLS settings, from {@link #connection()}.
+     *
+     * @return the TLS settings, or empty for plain TCP (the token then travels in clear text)
+     */
     public Optional<TlsSettings> tls() {
         return connection.tls();
     }
 
-    /** Whether each connection starts a fresh session. */
+    /**
+     * Whether each connection starts a fresh session, from {@link #connection()}.
+     *
+     * @return true (the default): the broker keeps nothing between connections, so requests sent
+     *     while the device was offline are not delivered
+     */
     public boolean cleanSession() {
         return connection.cleanSession();
     }
 
-    /** The MQTT keep-alive. */
+    /**
+     * The MQTT keep-alive, from {@link #connection()}.
+     *
+     * @return whole seconds, 0 (off) to 65535; 60 s by default
+     */
     public Duration keepAlive() {
         return connection.keepAlive();
     }
 
-    /** How long a kept session outlives a disconnect. */
+    /**
+     * How long a kept session outlives a disconnect, from {@link #connection()}.
+     *
+     * @return whole seconds; zero when {@link #cleanSession()}
+     */
     public Duration sessionExpiry() {
         return connection.sessionExpiry();
     }
 
-    /** The MQTT version chosen, or empty for the transport's preferred one. */
+    /**
+     * The MQTT version chosen, from {@link #connection()}.
+     *
+     * @return the version, or empty for the transport's preferred one
+     */
     public Optional<MqttVersion> mqttVersion() {
         return connection.mqttVersion();
     }
@@ -136,6 +183,8 @@ public record DeviceOptions(String org, String typeId, String deviceId, Secret t
     /**
      * How long one connect attempt may take (TCP, TLS and CONNACK; default 30 s). A whole
      * {@code ManagedClient.connect()} is bounded by {@code ManagedClient.Builder.connectTimeout}.
+     *
+     * @return the positive per-attempt bound
      */
     public Duration attemptTimeout() {
         return connection.connectTimeout();
@@ -145,6 +194,8 @@ public record DeviceOptions(String org, String typeId, String deviceId, Secret t
      * The transport options for these settings.
      *
      * @param preferred the version to use when none was chosen: the transport's preferred one
+     * @return options with the client id, {@value #TOKEN_USERNAME} and the token as password
+     * @throws NullPointerException if {@code preferred} is null
      */
     public MqttConnectOptions toMqttConnectOptions(MqttVersion preferred) {
         return connectOptions(org, typeId, deviceId, token, host, port, connection, preferred);
@@ -189,48 +240,93 @@ public record DeviceOptions(String org, String typeId, String deviceId, Secret t
             return this;
         }
 
-        /** Sets the organisation id (required). */
+        /**
+         * Sets the organisation id (required).
+         *
+         * @param org letters and digits, at most 36, not {@code quickstart}; checked by
+         *     {@link #build()}
+         * @return this builder
+         */
         public Builder org(String org) {
             this.org = org;
             return this;
         }
 
-        /** Sets the device type id (required). */
+        /**
+         * Sets the device type id (required).
+         *
+         * @param typeId at most 36 of {@code [A-Za-z0-9._-]}; checked by {@link #build()}
+         * @return this builder
+         */
         public Builder typeId(String typeId) {
             this.typeId = typeId;
             return this;
         }
 
-        /** Sets the device id (required). */
+        /**
+         * Sets the device id (required).
+         *
+         * @param deviceId at most 36 of {@code [A-Za-z0-9._-]}; checked by {@link #build()}
+         * @return this builder
+         */
         public Builder deviceId(String deviceId) {
             this.deviceId = deviceId;
             return this;
         }
 
-        /** Sets the authentication token (required). */
+        /**
+         * Sets the authentication token (required).
+         *
+         * @param token the token, kept so that it never prints
+         * @return this builder
+         * @throws NullPointerException if {@code token} is null
+         */
         public Builder token(Secret token) {
             this.token = Objects.requireNonNull(token, "token");
             return this;
         }
 
-        /** Sets the authentication token (required). */
+        /**
+         * Sets the authentication token (required), as {@link Secret#of(String)} wraps it.
+         *
+         * @param token the token in clear text, non-empty
+         * @return this builder
+         * @throws NullPointerException if {@code token} is null
+         * @throws IllegalArgumentException if {@code token} is empty
+         */
         public Builder token(String token) {
             return token(Secret.of(token));
         }
 
-        /** Sets the platform domain (default {@value DeviceOptions#DEFAULT_DOMAIN}). */
+        /**
+         * Sets the platform domain (default {@value DeviceOptions#DEFAULT_DOMAIN}), from which
+         * the host is made unless {@link #host(String)} overrides it.
+         *
+         * @param domain a host name; checked by {@link #build()}
+         * @return this builder
+         */
         public Builder domain(String domain) {
             this.domain = domain;
             return this;
         }
 
-        /** Overrides the broker host, which is otherwise {@code <org>.messaging.<domain>}. */
+        /**
+         * Overrides the broker host, which is otherwise {@code <org>.messaging.<domain>}.
+         *
+         * @param host a host name or address literal; checked by {@link #build()}
+         * @return this builder
+         */
         public Builder host(String host) {
             this.host = host;
             return this;
         }
 
-        /** Sets the broker port; see the class description for how it selects TLS. */
+        /**
+         * Sets the broker port; see the class description for how it selects TLS.
+         *
+         * @param port 1..65535; checked by {@link #build()}
+         * @return this builder
+         */
         public Builder port(int port) {
             this.port = port;
             return this;
@@ -239,6 +335,8 @@ public record DeviceOptions(String org, String typeId, String deviceId, Secret t
         /**
          * Sets how long one connect attempt may take.
          *
+         * @param attemptTimeout positive; checked by {@link #build()}
+         * @return this builder
          * @deprecated the name clashed with {@code ManagedClient.Builder.connectTimeout}, which
          *     bounds a whole {@code connect()}; use {@link #attemptTimeout(Duration)}
          */
@@ -251,6 +349,7 @@ public record DeviceOptions(String org, String typeId, String deviceId, Secret t
         /**
          * Builds the options.
          *
+         * @return the validated, immutable options
          * @throws IllegalArgumentException naming the field that is missing or invalid
          */
         public DeviceOptions build() {

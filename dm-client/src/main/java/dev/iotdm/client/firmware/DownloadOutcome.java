@@ -17,7 +17,14 @@ public sealed interface DownloadOutcome permits DownloadOutcome.Downloaded, Down
      *                  when there was no verifier
      */
     record Downloaded(Path file, long size, String hexDigest) implements DownloadOutcome {
-        /** Validates the components. */
+        /**
+         * Validates the components.
+         *
+         * @param file      the target path, now holding the image
+         * @param size      the image size in bytes, 0 or more
+         * @param hexDigest the image's digest as lowercase hex, non-empty
+         * @throws IllegalArgumentException naming the component that is null, negative or empty
+         */
         public Downloaded {
             if (file == null) {
                 throw new IllegalArgumentException("file must not be null");
@@ -40,7 +47,14 @@ public sealed interface DownloadOutcome permits DownloadOutcome.Downloaded, Down
      * @param reason what went wrong, for logs and the application; free of URI query strings
      */
     record Failed(UpdateStatus status, String reason) implements DownloadOutcome {
-        /** Validates the components. */
+        /**
+         * Validates the components.
+         *
+         * @param status the update status to report, a failure status
+         * @param reason what went wrong
+         * @throws IllegalArgumentException if {@code status} is null or not a failure status, or
+         *     {@code reason} is null
+         */
         public Failed {
             if (status == null || status == UpdateStatus.SUCCESS || status == UpdateStatus.IN_PROGRESS) {
                 throw new IllegalArgumentException("status must be a failure status, was " + status);

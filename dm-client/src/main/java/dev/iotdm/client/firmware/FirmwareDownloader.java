@@ -96,17 +96,30 @@ public final class FirmwareDownloader {
         this.timeout = timeout;
     }
 
-    /** A downloader with the default timeouts and its own {@link HttpClient}. */
+    /**
+     * A downloader with the default timeouts (30 s to connect, 10 min per download) and its own
+     * {@link HttpClient}.
+     *
+     * @return a new downloader, to share
+     */
     public static FirmwareDownloader create() {
         return builder().build();
     }
 
-    /** A builder for a downloader with other timeouts or another {@link HttpClient}. */
+    /**
+     * Starts a downloader with other timeouts or another {@link HttpClient}.
+     *
+     * @return a new builder with the defaults
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The overall time allowed for each download. */
+    /**
+     * The overall time allowed for each download, from request to last byte.
+     *
+     * @return the positive bound; past it a download fails with CONNECTION_LOST
+     */
     public Duration timeout() {
         return timeout;
     }
@@ -537,13 +550,25 @@ public final class FirmwareDownloader {
         private Builder() {
         }
 
-        /** Time allowed to connect, for the built-in client (default 30 s). */
+        /**
+         * Time allowed to connect, for the built-in client (default 30 s).
+         *
+         * @param connectTimeout positive
+         * @return this builder
+         * @throws IllegalArgumentException if {@code connectTimeout} is null, zero or negative
+         */
         public Builder connectTimeout(Duration connectTimeout) {
             this.connectTimeout = requirePositive("connectTimeout", connectTimeout);
             return this;
         }
 
-        /** Time allowed for each whole download, from request to last byte (default 10 min). */
+        /**
+         * Time allowed for each whole download, from request to last byte (default 10 min).
+         *
+         * @param timeout positive
+         * @return this builder
+         * @throws IllegalArgumentException if {@code timeout} is null, zero or negative
+         */
         public Builder timeout(Duration timeout) {
             this.timeout = requirePositive("timeout", timeout);
             return this;
@@ -552,6 +577,10 @@ public final class FirmwareDownloader {
         /**
          * Use this client (for a proxy, custom TLS trust or executor) instead of the built-in one;
          * its own connect timeout and redirect policy apply.
+         *
+         * @param httpClient the client to send every download through; not closed by the downloader
+         * @return this builder
+         * @throws IllegalArgumentException if {@code httpClient} is null
          */
         public Builder httpClient(HttpClient httpClient) {
             if (httpClient == null) {
@@ -564,6 +593,7 @@ public final class FirmwareDownloader {
         /**
          * The downloader.
          *
+         * @return a new downloader, thread-safe and to share
          * @throws IllegalArgumentException when both a connect timeout and an HttpClient were set
          */
         public FirmwareDownloader build() {

@@ -88,7 +88,13 @@ public final class FileStateStore implements DeviceStateStore, AutoCloseable {
     // The journal, open for appending from journalBytes on; null when closed.
     private FileChannel appending;
 
-    /** A store that keeps the state in this file and its journal (created with their directories on the first save). */
+    /**
+     * A store that keeps the state in this file and its journal (created with their directories
+     * on the first save). Nothing is read or written here.
+     *
+     * @param path the state file; the journal is this path with {@code .journal} appended
+     * @throws NullPointerException if {@code path} is null
+     */
     public FileStateStore(Path path) {
         this.path = Objects.requireNonNull(path, "path").toAbsolutePath();
         this.journal = this.path.resolveSibling(this.path.getFileName() + ".journal");

@@ -76,27 +76,51 @@ public final class TlsSettings {
         this.description = description;
     }
 
-    /** JVM default trust, no client certificate, host name verification on. */
+    /**
+     * The settings most devices need: JVM default trust, no client certificate, host name
+     * verification on. Built on the first call, then shared.
+     *
+     * @return the shared default settings
+     */
     public static TlsSettings defaults() {
         return DefaultsHolder.DEFAULTS;
     }
 
-    /** A builder starting from the defaults. */
+    /**
+     * Starts custom settings, e.g. to trust a private CA or present a client certificate.
+     *
+     * @return a new builder starting from the defaults
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The SSL context, built once and shared. */
+    /**
+     * The SSL context, for a transport that must hand one to its library. Prefer
+     * {@link #socketFactory()} or {@link #createClientEngine(String, int)}, which also apply the
+     * protocols, host name verification and SNI.
+     *
+     * @return the context built once by {@link Builder#build()} and shared
+     */
     public SSLContext sslContext() {
         return context;
     }
 
-    /** The protocols offered, most preferred first. */
+    /**
+     * The TLS protocols offered.
+     *
+     * @return an unmodifiable list of the JDK protocol names, most preferred first, e.g.
+     *     {@code [TLSv1.3, TLSv1.2]}; never empty
+     */
     public List<String> protocols() {
         return protocols;
     }
 
-    /** Whether the server certificate must match the host name (true unless explicitly disabled). */
+    /**
+     * Whether the server certificate must match the host name.
+     *
+     * @return true unless {@link Builder#insecureDisableHostnameVerification()} was called
+     */
     public boolean hostnameVerification() {
         return hostnameVerification;
     }
@@ -108,6 +132,7 @@ public final class TlsSettings {
      *
      * @param host the host name the connection was opened to, as the user configured it; null
      *        leaves the server names to the JDK
+     * @return fresh parameters, which the caller may change further
      */
     public SSLParameters sslParameters(String host) {
         SSLParameters p = context.getDefaultSSLParameters();
@@ -134,6 +159,11 @@ public final class TlsSettings {
     /**
      * A new client-mode engine for {@code host:port} with {@link #sslParameters(String)} applied,
      * for non-blocking transports (e.g. wrapped by Netty's {@code SslHandler}).
+     *
+     * @param host the host name connected to, as the user configured it (checked against the
+     *     server certificate when host name verification is on)
+     * @param port the port connected to (a session-resumption hint for the JDK)
+     * @return a new engine in client mode; one per connection
      */
     public SSLEngine createClientEngine(String host, int port) {
         SSLEngine engine = context.createSSLEngine(host, port);
@@ -147,6 +177,8 @@ public final class TlsSettings {
      * so host name verification, protocols and SNI hold for libraries that only take a factory
      * (e.g. Paho). Use the methods that take a host name; sockets created from an
      * {@link InetAddress} get no SNI.
+     *
+     * @return a new factory over this settings' shared context
      */
     public SSLSocketFactory socketFactory() {
         return new ConfiguredFactory();
@@ -245,21 +277,38 @@ public final class TlsSettings {
         private Builder() {
         }
 
-        /** Trusts the JVM's default trust store (the default). */
+        /**
+         * Trusts the JVM's default trust store (the default).
+         *
+         * @return this builder
+         */
         public Builder trustJvmDefault() {
             caFile = null;
             trustStore = null;
             return this;
         }
 
-        /** Trusts exactly the CA certificates in this PEM file (one or more). */
+        /**
+         * Trusts exactly the CA certificates in this PEM file, in place of the JVM's trust store.
+         *
+         * @param caPemFile a PEM file of one or more CA certificates; read by {@link #build()}
+         * @return this builder
+         * @throws NullPointerException if {@code caPemFile} is null
+         */
         public Builder trustCaFile(Path caPemFile) {
             trustJvmDefault();
             caFile = Objects.requireNonNull(caPemFile, "caPemFile");
             return this;
         }
 
-        /** Trusts exactly the certificate entries of this loaded key store. */
+        /**
+         * Trusts exactly the certificate entries of this loaded key store, in place of the
+         * JVM's trust store.
+         *
+         * @param store a loaded key store; read by {@link #build()}, not copied
+         * @return this builder
+         * @throws NullPointerException if {@code store} is null
+         */
         public Builder trustStore(KeyStore store) {
             trustJvmDefault();
             trustStore = Objects.requireNonNull(store, "store");
@@ -270,7 +319,10 @@ public final class TlsSettings {
          * Presents the private key and certificate chain of a PKCS#12 file (mutual TLS).
          *
          * @param file the PKCS#12 file
-         * @param password the store password, also used for the key; copied
+         * @param password the store password, also used for the key; copied, so the caller may
+         *     clear its array
+         * @return this builder
+         * @throws NullPointerException if either is null
          */
         public Builder clientPkcs12(Path file, char[] password) {
             noClientIdentity();
@@ -284,6 +336,8 @@ public final class TlsSettings {
          *
          * @param privateKeyFile an unencrypted PKCS#8 PEM key ({@code -----BEGIN PRIVATE KEY-----}), RSA or EC
          * @param certificateChainFile PEM certificates, the key's own certificate first
+         * @return this builder
+         * @throws NullPointerException if either is null
          */
         public Builder clientPemKey(Path privateKeyFile, Path certificateChainFile) {
             noClientIdentity();
@@ -292,7 +346,11 @@ public final class TlsSettings {
             return this;
         }
 
-        /** Presents no client certificate (the default). */
+        /**
+         * Presents no client certificate (the default).
+         *
+         * @return this builder
+         */
         public Builder noClientIdentity() {
             pkcs12File = null;
             pkcs12Password = null;
@@ -305,6 +363,8 @@ public final class TlsSettings {
          * INSECURE: accepts any trusted certificate whatever host name it was issued for, which
          * lets anyone holding a certificate from a trusted CA impersonate the broker. Only for
          * tests against a broker whose certificate cannot carry the right name.
+         *
+         * @return this builder
          */
         public Builder insecureDisableHostnameVerification() {
             hostnameVerification = false;
@@ -314,6 +374,7 @@ public final class TlsSettings {
         /**
          * Reads every file, checks keys against certificates and builds the SSL context.
          *
+         * @return the settings, immutable and safe to share
          * @throws TlsConfigurationException naming the file and what is wrong with it
          */
         public TlsSettings build() {

@@ -81,10 +81,19 @@ public abstract class DmFlowContract {
     private TestCertificates.WrittenFiles pki;
     private EmbeddedBroker broker;
 
-    /** A new, unconnected transport of the implementation under test. */
+    /**
+     * Makes a transport of the implementation under test; called once per device, and the
+     * contract closes it.
+     *
+     * @return a new, unconnected transport
+     */
     protected abstract MqttTransport newTransport();
 
-    /** The MQTT version the transport speaks (default 3.1.1, protocol.md §12.33). */
+    /**
+     * The MQTT version every device of this contract connects with.
+     *
+     * @return a version the transport speaks; MQTT 3.1.1 by default (protocol.md §12.33)
+     */
     protected MqttVersion mqttVersion() {
         return MqttVersion.MQTT_3_1_1;
     }
@@ -204,13 +213,13 @@ public abstract class DmFlowContract {
     // ---- the contract --------------------------------------------------------------------------
 
     @Test
-    public void a_device_connects_subscribes_and_manages() throws Exception {
+    void a_device_connects_subscribes_and_manages() throws Exception {
         Device d = managed(device(newDeviceId(), b -> { }));
         assertThat(d.client.isConnected()).isTrue();
     }
 
     @Test
-    public void bad_requests_get_400_and_unknown_topics_404() throws Exception {
+    void bad_requests_get_400_and_unknown_topics_404() throws Exception {
         Device d = managed(device(newDeviceId(), b -> { }));
         peer.exchange(d.clientId, "iotdm-1/observe", "{\"reqId\":\"b1\",\"d\":{\"fields\":7}}",
                 "iotdevice-1/response", "{\"rc\":400,\"reqId\":\"b1\",\"message\":\"<any>\"}", WAIT);
@@ -220,7 +229,7 @@ public abstract class DmFlowContract {
     }
 
     @Test
-    public void a_duplicate_delivery_is_answered_again_without_running_the_handler_twice() throws Exception {
+    void a_duplicate_delivery_is_answered_again_without_running_the_handler_twice() throws Exception {
         Device d = managed(device(newDeviceId(), b -> { }));
         for (int i = 0; i < 2; i++) {
             peer.exchange(d.clientId, "iotdm-1/mgmt/initiate/device/reboot", "{\"reqId\":\"dup\"}",
@@ -231,7 +240,7 @@ public abstract class DmFlowContract {
     }
 
     @Test
-    public void commands_reach_the_handler_and_events_reach_the_platform() throws Exception {
+    void commands_reach_the_handler_and_events_reach_the_platform() throws Exception {
         Device d = managed(device(newDeviceId(), b -> { }));
         peer.send(d.clientId, "iot-2/cmd/blink/fmt/json", "{\"times\":3}", WAIT);
         Command c = d.commands.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -244,7 +253,7 @@ public abstract class DmFlowContract {
     }
 
     @Test
-    public void tls_with_a_ca_file_and_a_client_certificate_works() throws Exception {
+    void tls_with_a_ca_file_and_a_client_certificate_works() throws Exception {
         TlsSettings tls = TlsSettings.builder().trustCaFile(pki.caPem())
                 .clientPkcs12(pki.clientKeyStore(), PASSWORD).build();
         Device d = managed(device(newDeviceId(), b -> b.port(broker.tlsPort()).tls(tls)));
@@ -252,7 +261,7 @@ public abstract class DmFlowContract {
     }
 
     @Test
-    public void tls_refuses_a_server_of_another_ca_with_a_tls_failure_not_a_timeout() throws Exception {
+    void tls_refuses_a_server_of_another_ca_with_a_tls_failure_not_a_timeout() throws Exception {
         TlsSettings tls = TlsSettings.builder().trustCaFile(pki.otherCaPem())
                 .clientPkcs12(pki.clientKeyStore(), PASSWORD).build();
         Device d = device(newDeviceId(), b -> b.port(broker.tlsPort()).tls(tls));
@@ -267,7 +276,7 @@ public abstract class DmFlowContract {
     // ---- the first connect's failures, each with its cause (a real socket each) ----------------
 
     @Test
-    public void a_first_connect_to_a_closed_port_fails_at_once_naming_connection_refused() throws Exception {
+    void a_first_connect_to_a_closed_port_fails_at_once_naming_connection_refused() throws Exception {
         int closedPort;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort();
@@ -279,7 +288,7 @@ public abstract class DmFlowContract {
     }
 
     @Test
-    public void a_first_connect_to_an_unknown_host_fails_naming_the_host() throws Exception {
+    void a_first_connect_to_an_unknown_host_fails_naming_the_host() throws Exception {
         Device d = device(newDeviceId(), b -> b.host("nonexistent.invalid"));
 
         assertThat(Futures.failureOf(d.client.connect(), WAIT)).isInstanceOf(ConnectFailureException.class)
@@ -287,7 +296,7 @@ public abstract class DmFlowContract {
     }
 
     @Test
-    public void tls_to_the_plain_mqtt_port_says_the_server_did_not_answer_tls_and_to_use_without_tls()
+    void tls_to_the_plain_mqtt_port_says_the_server_did_not_answer_tls_and_to_use_without_tls()
             throws Exception {
         TlsSettings tls = TlsSettings.builder().trustCaFile(pki.caPem()).build();
         Device d = device(newDeviceId(), b -> b.port(broker.port()).tls(tls));
@@ -298,7 +307,7 @@ public abstract class DmFlowContract {
     }
 
     @Test
-    public void a_server_that_accepts_and_never_answers_times_out_naming_what_was_waited_for() throws Exception {
+    void a_server_that_accepts_and_never_answers_times_out_naming_what_was_waited_for() throws Exception {
         try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
             Duration attempt = Duration.ofMillis(500);
             Device plain = device(newDeviceId(), b -> b.port(silent.getLocalPort()).attemptTimeout(attempt));
@@ -314,7 +323,7 @@ public abstract class DmFlowContract {
     }
 
     @Test
-    public void a_wrong_token_fails_connect_naming_the_org_type_and_device_id_sent() throws Exception {
+    void a_wrong_token_fails_connect_naming_the_org_type_and_device_id_sent() throws Exception {
         String deviceId = newDeviceId();
         Device d = device(deviceId, b -> b.token("not-the-token"));
 
@@ -325,7 +334,7 @@ public abstract class DmFlowContract {
     }
 
     @Test
-    public void a_kept_session_receives_a_request_sent_while_the_device_was_offline() throws Exception {
+    void a_kept_session_receives_a_request_sent_while_the_device_was_offline() throws Exception {
         FaultProxy proxy = FaultProxy.open(new InetSocketAddress("127.0.0.1", broker.port()));
         perTest.add(proxy);
         Device d = managed(device(newDeviceId(), b -> b.port(proxy.port()).cleanSession(false)));

@@ -6,7 +6,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Waits on transport futures with a bound, failing the test with what happened instead. */
+/**
+ * Waits on transport futures with a bound, failing the test with what happened instead.
+ *
+ * <p>Thread-safety: stateless; call from any thread (the test thread, normally).
+ */
 public final class Futures {
 
     private Futures() {
@@ -15,6 +19,12 @@ public final class Futures {
     /**
      * The value of {@code future}; its failure is rethrown as the exception it failed with.
      *
+     * @param <T> the future's value type
+     * @param future the future to wait for
+     * @param within how long to wait at most
+     * @return the value the future completed with
+     * @throws Exception the exception the future failed with (its cause, unwrapped from the
+     *     {@link ExecutionException}), or {@link InterruptedException} if the wait is interrupted
      * @throws AssertionError if it does not complete within {@code within}
      */
     public static <T> T await(CompletableFuture<T> future, Duration within) throws Exception {
@@ -30,6 +40,10 @@ public final class Futures {
     /**
      * Why {@code future} failed.
      *
+     * @param future the future expected to fail
+     * @param within how long to wait at most
+     * @return the exception it failed with, unwrapped from the {@link ExecutionException}
+     * @throws InterruptedException if the wait is interrupted
      * @throws AssertionError if it completes normally, or not at all within {@code within}
      */
     public static Throwable failureOf(CompletableFuture<?> future, Duration within) throws InterruptedException {

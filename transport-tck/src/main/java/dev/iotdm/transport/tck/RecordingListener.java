@@ -32,7 +32,11 @@ public final class RecordingListener implements TransportListener {
      * @param thread the name of the thread that called the listener
      */
     public record Arrived(String topic, byte[] payload, Qos qos, boolean duplicate, String thread) {
-        /** The payload as UTF-8 text. */
+        /**
+         * The payload as text, for JSON assertions.
+         *
+         * @return the payload decoded as UTF-8
+         */
         public String text() {
             return new String(payload, StandardCharsets.UTF_8);
         }
@@ -53,7 +57,11 @@ public final class RecordingListener implements TransportListener {
         this(false);
     }
 
-    /** A listener whose every {@code messageArrived} waits (at most a minute) for {@link #release()}. */
+    /**
+     * A listener whose every {@code messageArrived} waits (at most a minute) for {@link #release()}.
+     *
+     * @return a new holding listener
+     */
     public static RecordingListener holding() {
         return new RecordingListener(true);
     }
@@ -76,7 +84,13 @@ public final class RecordingListener implements TransportListener {
         losses.add(cause);
     }
 
-    /** Waits until the transport is inside {@code messageArrived}, failing after {@code timeout}. */
+    /**
+     * Waits until the transport is inside {@code messageArrived} for the first time.
+     *
+     * @param timeout how long to wait at most
+     * @throws InterruptedException if the wait is interrupted
+     * @throws AssertionError if {@code messageArrived} is not called within {@code timeout}
+     */
     public void awaitEntered(Duration timeout) throws InterruptedException {
         if (!entered.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("messageArrived was not called within " + timeout);
@@ -88,7 +102,14 @@ public final class RecordingListener implements TransportListener {
         released.countDown();
     }
 
-    /** The next message, failing the test if none arrives within {@code timeout}. */
+    /**
+     * Takes the next message, in arrival order.
+     *
+     * @param timeout how long to wait at most
+     * @return the oldest message not taken yet
+     * @throws InterruptedException if the wait is interrupted
+     * @throws AssertionError if none arrives within {@code timeout}
+     */
     public Arrived awaitMessage(Duration timeout) throws InterruptedException {
         Arrived a = messages.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (a == null) {
@@ -97,7 +118,14 @@ public final class RecordingListener implements TransportListener {
         return a;
     }
 
-    /** The cause of the next connection loss, failing the test if none is reported within {@code timeout}. */
+    /**
+     * Takes the next connection loss.
+     *
+     * @param timeout how long to wait at most
+     * @return the cause the transport passed to {@code connectionLost}
+     * @throws InterruptedException if the wait is interrupted
+     * @throws AssertionError if no loss is reported within {@code timeout}
+     */
     public Throwable awaitLoss(Duration timeout) throws InterruptedException {
         Throwable t = losses.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (t == null) {
@@ -106,12 +134,20 @@ public final class RecordingListener implements TransportListener {
         return t;
     }
 
-    /** How often connectionLost was called. */
+    /**
+     * Counts losses, taken or not, e.g. to check that a disconnect reports none.
+     *
+     * @return how often {@code connectionLost} was called
+     */
     public int lossCount() {
         return lossCount.get();
     }
 
-    /** Messages not yet taken with {@link #awaitMessage}. */
+    /**
+     * Counts what arrived and was not taken, e.g. to check that nothing more arrived.
+     *
+     * @return the number of messages not yet taken with {@link #awaitMessage}
+     */
     public int waitingMessages() {
         return messages.size();
     }

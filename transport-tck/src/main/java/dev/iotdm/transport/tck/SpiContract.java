@@ -85,13 +85,26 @@ public abstract class SpiContract {
     private TestCertificates.WrittenFiles strangerPki;
     private ContractBroker platform;
 
-    /** A new, unconnected transport of the implementation under test. */
+    /**
+     * Makes a transport of the implementation under test; the contract closes it after each test.
+     *
+     * @return a new, unconnected transport
+     */
     protected abstract MqttTransport newTransport();
 
-    /** The MQTT versions the transport speaks, the preferred first; the broker tests use that one. */
+    /**
+     * The MQTT versions the transport speaks; the tests against the broker use the first, the
+     * CONNACK code tests every one.
+     *
+     * @return the versions, the preferred first; not empty
+     */
     protected abstract List<MqttVersion> mqttVersions();
 
-    /** Name prefixes of the threads the transport starts, checked for leaks after close. */
+    /**
+     * Names the threads the transport starts, so the leak check can find them after close.
+     *
+     * @return thread name prefixes, e.g. {@code "iotdm-paho-"}
+     */
     protected abstract List<String> transportThreadPrefixes();
 
     /**
@@ -99,12 +112,19 @@ public abstract class SpiContract {
      * {@link dev.iotdm.transport.TransportListener#messageArrived} promises. A transport whose
      * library drops the flag declares {@code false} and says why; the tests then pin that
      * behaviour, so a library upgrade that fixes it shows up as a failure to flip the declaration.
+     *
+     * @return true (the default) when the listener sees the DUP flag of a redelivery
      */
     protected boolean deliversDupFlag() {
         return true;
     }
 
-    /** How many transports the leak check creates and closes, in every state a transport can be closed in. */
+    /**
+     * Sizes the leak check, which creates and closes transports in every state a transport can
+     * be closed in.
+     *
+     * @return how many transports it creates, 50 by default
+     */
     protected int closeConnectCycles() {
         return 50;
     }
@@ -193,7 +213,7 @@ public abstract class SpiContract {
     // ---- connect ----------------------------------------------------------------------------
 
     @Test
-    public void every_refusing_connack_code_becomes_the_same_connect_failure_for_every_declared_version()
+    void every_refusing_connack_code_becomes_the_same_connect_failure_for_every_declared_version()
             throws Exception {
         try (ScriptedBroker server = new ScriptedBroker()) {
             for (MqttVersion v : mqttVersions()) {
@@ -220,7 +240,7 @@ public abstract class SpiContract {
     }
 
     @Test
-    public void a_version_the_transport_does_not_declare_is_refused_at_once() {
+    void a_version_the_transport_does_not_declare_is_refused_at_once() {
         Set<MqttVersion> undeclared = EnumSet.allOf(MqttVersion.class);
         undeclared.removeAll(mqttVersions());
         for (MqttVersion v : undeclared) {
@@ -232,7 +252,7 @@ public abstract class SpiContract {
     }
 
     @Test
-    public void a_wrong_token_is_refused_by_the_platform_as_not_authorized_for_every_declared_version()
+    void a_wrong_token_is_refused_by_the_platform_as_not_authorized_for_every_declared_version()
             throws Exception {
         for (MqttVersion v : mqttVersions()) {
             MqttTransport t = transport();
@@ -248,7 +268,7 @@ public abstract class SpiContract {
     }
 
     @Test
-    public void a_registered_device_connects_without_a_session_present_on_clean_start() throws Exception {
+    void a_registered_device_connects_without_a_session_present_on_clean_start() throws Exception {
         MqttTransport t = transport();
 
         ConnectResult result = await(t.connect(options(device()).build(), new RecordingListener()), WAIT);
@@ -258,7 +278,7 @@ public abstract class SpiContract {
     }
 
     @Test
-    public void an_unreachable_port_fails_with_unreachable() throws Exception {
+    void an_unreachable_port_fails_with_unreachable() throws Exception {
         int closedPort;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort();
@@ -272,7 +292,7 @@ public abstract class SpiContract {
     }
 
     @Test
-    public void a_broker_that_never_sends_connack_fails_with_timed_out_after_the_connect_timeout() throws Exception {
+    void a_broker_that_never_sends_connack_fails_with_timed_out_after_the_connect_timeout() throws Exception {
         // The kernel accepts the TCP connection into the backlog; nobody ever reads or answers.
         try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             MqttTransport t = transport();
@@ -288,7 +308,7 @@ public abstract class SpiContract {
     }
 
     @Test
-    public void connect_while_connected_fails_with_illegal_state() throws Exception {
+    void connect_while_connected_fails_with_illegal_state() throws Exception {
         MqttTransport t = transport();
         MqttConnectOptions options = options(device()).build();
         await(t.connect(options, new RecordingListener()), WAIT);
@@ -301,7 +321,7 @@ public abstract class SpiContract {
     // ---- subscribe and publish ----------------------------------------------------------------
 
     @Test
-    public void subscribe_answers_per_filter_in_order_granted_or_refused_by_the_platforms_permissions()
+    void subscribe_answers_per_filter_in_order_granted_or_refused_by_the_platforms_permissions()
             throws Exception {
         MqttTransport t = transport();
         ContractBroker.Device device = device();
@@ -322,7 +342,7 @@ public abstract class SpiContract {
     }
 
     @Test
-    public void a_qos_1_publish_completes_only_once_the_puback_arrives() throws Exception {
+    void a_qos_1_publish_completes_only_once_the_puback_arrives() throws Exception {
         MqttTransport t = transport();
         ContractBroker.Device device = device();
         FaultProxy proxy = proxy();
@@ -339,7 +359,7 @@ public abstract class SpiContract {
     }
 
     @Test
-    public void a_qos_0_publish_completes_and_reaches_the_broker_unretained() throws Exception {
+    void a_qos_0_publish_completes_and_reaches_the_broker_unretained() throws Exception {
         MqttTransport t = transport();
         ContractBroker.Device device = device();
         await(t.connect(options(device).build(), new RecordingListener()), WAIT);
@@ -354,7 +374,7 @@ public abstract class SpiContract {
     }
 
     @Test
-    public void publishes_reach_the_broker_in_the_order_they_were_made() throws Exception {
+    void publishes_reach_the_broker_in_the_order_they_were_made() throws Exception {
         MqttTransport t = transport();
         ContractBroker.Device device = device();
         await(t.connect(options(device).build(), new RecordingListener()), WAIT);
@@ -379,7 +399,7 @@ public abstract class SpiContract {
     }
 
     @Test
-    public void messages_reach_the_listener_one_at_a_time_in_the_order_the_broker_sent_them() throws Exception {
+    void messages_reach_the_listener_one_at_a_time_in_the_order_the_broker_sent_them() throws Exception {
         MqttTransport t = transport();
         ContractBroker.Device device = device();
         RecordingListener listener = new RecordingListener();
@@ -399,7 +419,7 @@ public abstract class SpiContract {
     }
 
     @Test
-    public void the_puback_leaves_only_after_message_arrived_returned() throws Exception {
+    void the_puback_leaves_only_after_message_arrived_returned() throws Exception {
         try (ScriptedBroker server = new ScriptedBroker()) {
             RecordingListener listener = RecordingListener.holding();
             CompletableFuture<ConnectResult> connect = connect(transport(), server, version(), listener);
@@ -422,7 +442,7 @@ public abstract class SpiContract {
     }
 
     @Test
-    public void the_dup_flag_of_a_publish_reaches_the_listener() throws Exception {
+    void the_dup_flag_of_a_publish_reaches_the_listener() throws Exception {
         try (ScriptedBroker server = new ScriptedBroker()) {
             RecordingListener listener = new RecordingListener();
             CompletableFuture<ConnectResult> connect = connect(transport(), server, version(), listener);
@@ -441,7 +461,7 @@ public abstract class SpiContract {
     }
 
     @Test
-    public void oversize_publish_is_refused_the_platform_disconnects_and_the_future_fails() throws Exception {
+    void oversize_publish_is_refused_the_platform_disconnects_and_the_future_fails() throws Exception {
         MqttTransport t = transport();
         RecordingListener listener = new RecordingListener();
         await(t.connect(options(device()).build(), listener), WAIT);
@@ -454,7 +474,7 @@ public abstract class SpiContract {
     }
 
     @Test
-    public void publish_and_subscribe_while_not_connected_fail_with_not_connected() throws Exception {
+    void publish_and_subscribe_while_not_connected_fail_with_not_connected() throws Exception {
         MqttTransport t = transport();
 
         assertThat(failureOf(t.publish("iotdevice-1/response", bytes("{}"), Qos.AT_LEAST_ONCE), WAIT))
@@ -463,7 +483,7 @@ public abstract class SpiContract {
     }
 
     @Test
-    public void invalid_arguments_are_refused_at_once() throws Exception {
+    void invalid_arguments_are_refused_at_once() throws Exception {
         MqttTransport t = transport();
         await(t.connect(options(device()).build(), new RecordingListener()), WAIT);
 
@@ -478,7 +498,7 @@ public abstract class SpiContract {
     // ---- sessions and connection loss ---------------------------------------------------------
 
     @Test
-    public void a_kept_session_delivers_a_message_sent_while_offline_after_reconnecting() throws Exception {
+    void a_kept_session_delivers_a_message_sent_while_offline_after_reconnecting() throws Exception {
         MqttTransport t = transport();
         ContractBroker.Device device = device();
         MqttConnectOptions kept = options(device).cleanSession(false).sessionExpiry(Duration.ofSeconds(3600)).build();
@@ -499,7 +519,7 @@ public abstract class SpiContract {
     }
 
     @Test
-    public void a_message_left_unacknowledged_is_redelivered_with_dup_to_the_kept_session() throws Exception {
+    void a_message_left_unacknowledged_is_redelivered_with_dup_to_the_kept_session() throws Exception {
         MqttTransport t = transport();
         ContractBroker.Device device = device();
         FaultProxy proxy = proxy();
@@ -524,7 +544,7 @@ public abstract class SpiContract {
     }
 
     @Test
-    public void a_dropped_connection_calls_connection_lost_once_and_the_same_instance_connects_again()
+    void a_dropped_connection_calls_connection_lost_once_and_the_same_instance_connects_again()
             throws Exception {
         MqttTransport t = transport();
         ContractBroker.Device device = device();
@@ -549,7 +569,7 @@ public abstract class SpiContract {
     }
 
     @Test
-    public void a_broker_that_stops_answering_is_detected_by_the_keep_alive() throws Exception {
+    void a_broker_that_stops_answering_is_detected_by_the_keep_alive() throws Exception {
         MqttTransport t = transport();
         FaultProxy proxy = proxy();
         RecordingListener listener = new RecordingListener();
@@ -564,7 +584,7 @@ public abstract class SpiContract {
     // ---- disconnect and close -----------------------------------------------------------------
 
     @Test
-    public void disconnect_fails_pending_publishes_with_not_connected_and_reports_no_loss() throws Exception {
+    void disconnect_fails_pending_publishes_with_not_connected_and_reports_no_loss() throws Exception {
         MqttTransport t = transport();
         ContractBroker.Device device = device();
         FaultProxy proxy = proxy();
@@ -589,7 +609,7 @@ public abstract class SpiContract {
     }
 
     @Test
-    public void close_fails_pending_publishes_with_not_connected_is_idempotent_and_ends_the_instance()
+    void close_fails_pending_publishes_with_not_connected_is_idempotent_and_ends_the_instance()
             throws Exception {
         MqttTransport t = transport();
         ContractBroker.Device device = device();
@@ -614,7 +634,7 @@ public abstract class SpiContract {
     }
 
     @Test
-    public void transports_closed_in_any_state_leave_no_thread_behind() throws Exception {
+    void transports_closed_in_any_state_leave_no_thread_behind() throws Exception {
         Set<Thread> before = TransportThreads.named(transportThreadPrefixes());
         AtomicInteger next = new AtomicInteger();
         ExecutorService runners = Executors.newFixedThreadPool(PARALLEL_CYCLES);
@@ -678,7 +698,7 @@ public abstract class SpiContract {
     // ---- TLS ------------------------------------------------------------------------------------
 
     @Test
-    public void tls_trusting_the_ca_connects_and_messages_flow_both_ways() throws Exception {
+    void tls_trusting_the_ca_connects_and_messages_flow_both_ways() throws Exception {
         MqttTransport t = transport();
         MqttConnectOptions options = tls("localhost", TlsSettings.builder().trustCaFile(pki.caPem()).build()).build();
         RecordingListener listener = new RecordingListener();
@@ -695,7 +715,7 @@ public abstract class SpiContract {
     }
 
     @Test
-    public void mutual_tls_with_a_client_certificate_of_the_ca_connects() throws Exception {
+    void mutual_tls_with_a_client_certificate_of_the_ca_connects() throws Exception {
         MqttTransport t = transport();
         TlsSettings settings = TlsSettings.builder().trustCaFile(pki.caPem())
                 .clientPkcs12(pki.clientKeyStore(), PASSWORD.toCharArray()).build();
@@ -706,7 +726,7 @@ public abstract class SpiContract {
     }
 
     @Test
-    public void mutual_tls_with_a_client_certificate_the_broker_does_not_trust_fails_with_a_tls_failure()
+    void mutual_tls_with_a_client_certificate_the_broker_does_not_trust_fails_with_a_tls_failure()
             throws Exception {
         MqttTransport t = transport();
         TlsSettings stranger = TlsSettings.builder().trustCaFile(pki.caPem())
@@ -719,7 +739,7 @@ public abstract class SpiContract {
     }
 
     @Test
-    public void a_server_certificate_of_another_ca_fails_with_a_tls_failure_not_a_timeout() throws Exception {
+    void a_server_certificate_of_another_ca_fails_with_a_tls_failure_not_a_timeout() throws Exception {
         MqttTransport t = transport();
         TlsSettings wrongCa = TlsSettings.builder().trustCaFile(pki.otherCaPem()).build();
 
@@ -730,7 +750,7 @@ public abstract class SpiContract {
     }
 
     @Test
-    public void a_host_name_the_server_certificate_does_not_name_fails_with_a_tls_failure_not_a_timeout()
+    void a_host_name_the_server_certificate_does_not_name_fails_with_a_tls_failure_not_a_timeout()
             throws Exception {
         MqttTransport t = transport();
         TlsSettings settings = TlsSettings.builder().trustCaFile(pki.caPem()).build();
@@ -743,7 +763,7 @@ public abstract class SpiContract {
     }
 
     @Test
-    public void the_same_host_name_connects_once_host_name_verification_is_switched_off() throws Exception {
+    void the_same_host_name_connects_once_host_name_verification_is_switched_off() throws Exception {
         MqttTransport t = transport();
         TlsSettings insecure = TlsSettings.builder().trustCaFile(pki.caPem())
                 .insecureDisableHostnameVerification().build();

@@ -80,12 +80,20 @@ public final class PahoExecutor extends AbstractExecutorService implements Sched
         };
     }
 
-    /** The threads of this executor that are still alive, e.g. to report the ones that did not end. */
+    /**
+     * The threads of this executor that are still alive, e.g. to report the ones that did not end.
+     *
+     * @return a snapshot copy
+     */
     public List<Thread> liveThreads() {
         return List.copyOf(threads);
     }
 
-    /** Whether the calling thread belongs to this executor. */
+    /**
+     * Whether the calling thread belongs to this executor, e.g. to refuse a blocking wait on it.
+     *
+     * @return true on one of this executor's worker or timer threads
+     */
     public boolean isOwnThread() {
         return OWNER.get() == this;
     }

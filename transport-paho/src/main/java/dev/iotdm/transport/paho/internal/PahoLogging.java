@@ -58,6 +58,11 @@ public final class PahoLogging {
     /**
      * Registers {@code secret} for redaction for as long as {@code owner} is reachable, and returns
      * it unchanged (so that it can wrap the value handed to Paho).
+     *
+     * @param owner the object whose life bounds the registration, held weakly
+     * @param secret the password bytes; its text and its decimal list are blanked; empty
+     *     registers nothing
+     * @return {@code secret}, the same array
      */
     public static byte[] secret(Object owner, byte[] secret) {
         if (secret.length > 0) {
@@ -71,7 +76,13 @@ public final class PahoLogging {
         return secret;
     }
 
-    /** {@code line} with the password field and every registered secret blanked. */
+    /**
+     * Blanks what must not reach a log.
+     *
+     * @param line a log line or message argument, may be null
+     * @return {@code line} with the password field and every registered secret replaced by
+     *     {@value #REDACTED}; null for null
+     */
     public static String redact(String line) {
         if (line == null) {
             return null;

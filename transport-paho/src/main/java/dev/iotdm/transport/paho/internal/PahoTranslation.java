@@ -57,6 +57,7 @@ public final class PahoTranslation {
      * @param options the options of the attempt (for the address and the timeout)
      * @param waitingFor what the attempt was waiting for when it failed, e.g. "the CONNACK from
      *     127.0.0.1:1883" ({@link SocketModule#waitingFor()})
+     * @return the classified failure; {@link ConnectFailure.Other} with code -1 when none fits
      */
     public static ConnectFailure connectFailure(Throwable error, MqttConnectOptions options, String waitingFor) {
         String address = options.host() + ":" + options.port();
@@ -97,7 +98,13 @@ public final class PahoTranslation {
         return new ConnectFailure.Other(-1, address + ": " + describe(error));
     }
 
-    /** {@link #connectFailure(Throwable, MqttConnectOptions, String)} waiting for the CONNACK. */
+    /**
+     * {@link #connectFailure(Throwable, MqttConnectOptions, String)} waiting for the CONNACK.
+     *
+     * @param error what Paho reported
+     * @param options the options of the attempt (for the address and the timeout)
+     * @return the classified failure
+     */
     public static ConnectFailure connectFailure(Throwable error, MqttConnectOptions options) {
         return connectFailure(error, options, "the CONNACK from " + options.host() + ":" + options.port());
     }
@@ -109,6 +116,8 @@ public final class PahoTranslation {
      *
      * @param what the operation, e.g. {@code publish to 'a/b'}
      * @param error what Paho reported
+     * @return the exception to fail the operation's future with; its message starts with
+     *     {@code what}
      */
     public static Exception operationFailure(String what, Throwable error) {
         if (error instanceof MqttException m) {
@@ -136,6 +145,7 @@ public final class PahoTranslation {
      *
      * @param codes the SUBACK reason codes, one per filter
      * @param filters how many filters the SUBSCRIBE had
+     * @return one result per filter, in the SUBSCRIBE's order; unmodifiable
      * @throws IllegalStateException if the count differs or a code is not a SUBACK code
      */
     public static List<SubscribeResult> subscribeResults(int[] codes, int filters) {
@@ -163,6 +173,7 @@ public final class PahoTranslation {
      * below 0x80, e.g. 0x10 no matching subscribers, are successes).
      *
      * @param codes the PUBACK reason codes as Paho keeps them; null or empty means success
+     * @return the first code of 0x80 or more, or empty
      */
     public static OptionalInt pubackRefusal(int[] codes) {
         if (codes == null) {
@@ -176,7 +187,13 @@ public final class PahoTranslation {
         return OptionalInt.empty();
     }
 
-    /** The QoS an inbound message arrived with; QoS 2 (never asked for) counts as at least once. */
+    /**
+     * The QoS an inbound message arrived with.
+     *
+     * @param qos Paho's QoS number, 0 to 2
+     * @return {@link Qos#AT_MOST_ONCE} for 0, else {@link Qos#AT_LEAST_ONCE} (QoS 2, never asked
+     *     for, counts as at least once)
+     */
     public static Qos inboundQos(int qos) {
         return qos == 0 ? Qos.AT_MOST_ONCE : Qos.AT_LEAST_ONCE;
     }
@@ -184,6 +201,10 @@ public final class PahoTranslation {
     /**
      * Why an established connection ended: the broker's DISCONNECT with its reason code and
      * string, or the network error behind Paho's exception.
+     *
+     * @param response what Paho's {@code disconnected} callback received, may be null
+     * @return an {@link IOException} to pass to {@code connectionLost}, naming the reason code or
+     *     the network error
      */
     public static Throwable lossCause(MqttDisconnectResponse response) {
         if (response == null) {

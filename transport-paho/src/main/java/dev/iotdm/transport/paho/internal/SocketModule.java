@@ -127,7 +127,12 @@ public final class SocketModule implements NetworkModule {
         }
     }
 
-    /** What the attempt waits for now: the TCP connection, the TLS handshake or the CONNACK. */
+    /**
+     * What the attempt waits for now, for a timeout's message.
+     *
+     * @return the TCP connection, the TLS handshake or the CONNACK, with the address, e.g.
+     *     {@code "the CONNACK from 127.0.0.1:1883"}
+     */
     public String waitingFor() {
         return waitingFor;
     }
