@@ -23,7 +23,6 @@ import dev.iotdm.protocol.session.DeviceActionKind;
 import dev.iotdm.protocol.session.ManageParams;
 import dev.iotdm.protocol.session.SessionEvent;
 import dev.iotdm.protocol.supervisor.ReconnectPolicy;
-import dev.iotdm.protocol.topic.Direction;
 import dev.iotdm.testkit.fault.PublishTally;
 import dev.iotdm.testkit.platform.DeviceView;
 import dev.iotdm.testkit.platform.FakePlatform;
@@ -31,11 +30,11 @@ import dev.iotdm.testkit.platform.OperationOutcome;
 import dev.iotdm.testkit.platform.PlatformObserver;
 import dev.iotdm.testkit.platform.PlatformRecorder;
 import dev.iotdm.testkit.rules.CheckReport;
+import dev.iotdm.testkit.scenario.AnswerWatch;
 import dev.iotdm.testkit.scenario.DeviceSnapshot;
 import dev.iotdm.testkit.scenario.DeviceUnderTest;
 import dev.iotdm.testkit.scenario.FuturePending;
 import dev.iotdm.testkit.scenario.HandlerOutcome;
-import dev.iotdm.testkit.scenario.Invariants;
 import dev.iotdm.testkit.scenario.Pending;
 import dev.iotdm.testkit.scenario.Problem;
 import dev.iotdm.testkit.scenario.PlatformOps;
@@ -44,7 +43,6 @@ import dev.iotdm.testkit.scenario.ScenarioRow;
 import dev.iotdm.testkit.scenario.ScenarioStep;
 import dev.iotdm.testkit.scenario.ScenarioWorld;
 import dev.iotdm.testkit.transcript.Transcript;
-import dev.iotdm.testkit.transcript.TranscriptEntry;
 import dev.iotdm.transport.MqttVersion;
 import dev.iotdm.transport.Qos;
 import dev.iotdm.transport.Transports;
@@ -96,9 +94,8 @@ final class ClientWorld implements ScenarioWorld {
     private final String clientId;
     private final DeviceOptions options;
     private final PlatformRecorder recorder;
-    /** Signalled on every transcript item; guards {@link #transcriptChanges}. */
-    private final Object transcriptChanged = new Object();
-    private long transcriptChanges;
+    /** Every request on the transcript answered: part of a step's end. */
+    private final AnswerWatch answers;
     private final PlatformObserver observer;
     private final ClientDevice device = new ClientDevice();
 
@@ -120,15 +117,7 @@ final class ClientWorld implements ScenarioWorld {
                 .host(network.host()).port(network.port()).withoutTls()
                 .mqttVersion(version).build();
         observer = recorder.onlyFor(clientId);
-        // Wakes awaitAnswered on every new message. The listener runs under the transcript's lock,
-        // so it takes only transcriptChanged's monitor, which awaitAnswered never holds while it
-        // reads the transcript (the other lock order deadlocked).
-        recorder.transcript().addListener(item -> {
-            synchronized (transcriptChanged) {
-                transcriptChanges++;
-                transcriptChanged.notifyAll();
-            }
-        });
+        answers = new AnswerWatch(recorder.transcript());
         platform.addObserver(observer);
         try {
             device.boot();
@@ -206,7 +195,7 @@ final class ClientWorld implements ScenarioWorld {
         while (true) {
             awaitAnswered(deadline);
             await(device.connectedAndManaged(), deadline, "the device connected and managed again");
-            long before = transcriptChanges();
+            long before = answers.changes();
             device.awaitPublishesSettled(deadline);
             try {
                 network.awaitPublishesSettled(clientId, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
@@ -214,15 +203,9 @@ final class ClientWorld implements ScenarioWorld {
                 throw new ScenarioException("publishes still in flight after " + stepWait.toSeconds() + " s: "
                         + e.getMessage());
             }
-            if (transcriptChanges() == before) {
+            if (answers.changes() == before) {
                 return;
             }
-        }
-    }
-
-    private long transcriptChanges() {
-        synchronized (transcriptChanged) {
-            return transcriptChanges;
         }
     }
 
@@ -236,35 +219,19 @@ final class ClientWorld implements ScenarioWorld {
     /**
      * Waits until every request either side published has been answered: a request still in
      * flight when the step ends (a flow's closing cancel) must not be cut off by the next step.
+     * One of our devices must answer everything, so a request still open at the deadline fails
+     * the step.
      */
     private void awaitAnswered(long deadline) {
-        while (true) {
-            long seen;
-            synchronized (transcriptChanged) {
-                seen = transcriptChanges;
-            }
-            List<TranscriptEntry> messages = recorder.transcript().entries();
-            List<Problem> open = new ArrayList<>(Invariants.answers(messages,
-                    Direction.PLATFORM_TO_DEVICE, Invariants.DEVICE_RESPONSE));
-            open.addAll(Invariants.answers(messages, Direction.DEVICE_TO_PLATFORM, Invariants.PLATFORM_RESPONSE));
-            open.removeIf(p -> !p.invariant().equals("unanswered request"));
-            if (open.isEmpty()) {
-                return;
-            }
-            synchronized (transcriptChanged) {
-                while (transcriptChanges == seen) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        throw new ScenarioException("still unanswered after " + stepWait.toSeconds() + " s: " + open);
-                    }
-                    try {
-                        TimeUnit.NANOSECONDS.timedWait(transcriptChanged, left);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new ScenarioException("interrupted while waiting for answers", e);
-                    }
-                }
-            }
+        List<Problem> open;
+        try {
+            open = answers.awaitAnswered(deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ScenarioException("interrupted while waiting for answers", e);
+        }
+        if (!open.isEmpty()) {
+            throw new ScenarioException("still unanswered after " + stepWait.toSeconds() + " s: " + open);
         }
     }
 
@@ -300,6 +267,7 @@ final class ClientWorld implements ScenarioWorld {
     public void close() {
         device.powerDown();
         platform.removeObserver(observer);
+        answers.close();
         try {
             owned.close();
         } catch (Exception e) {

@@ -27,7 +27,8 @@ import java.util.function.Function;
  *
  * <p>Firmware steps use the images the caller serves ({@code images}: true gives an image whose
  * verifier matches, false one whose verifier does not); a step ends when every operation it started
- * has an outcome, each within the operation timeout the caller gives.
+ * has an outcome, each within the operation timeout the caller gives, and every request either side
+ * sent has its answer (or the operation timeout passed: the invariants then judge the silence).
  *
  * <p>Worlds run one after another on one thread.
  */
@@ -77,6 +78,7 @@ public final class ExternalRow implements ScenarioRow {
     private final class World implements ScenarioWorld {
         private final PlatformRecorder recorder = new PlatformRecorder();
         private final PlatformObserver observer = recorder.onlyFor(device.clientId());
+        private final AnswerWatch answers = new AnswerWatch(recorder.transcript());
 
         World() {
             platform.addObserver(observer);
@@ -121,6 +123,17 @@ public final class ExternalRow implements ScenarioRow {
                     throw new ScenarioException("interrupted while waiting for " + p.describe(), e);
                 }
             }
+            // An operation may end before the last request it sent is answered (a firmware flow's
+            // closing cancel): wait for those answers too, so that the invariants do not judge the
+            // request a moment before its answer arrives, nor the next scenario receive it. An
+            // answer that never comes within the operation timeout is the device's finding
+            // (unanswered request), judged by the invariants, not a harness failure.
+            try {
+                answers.awaitAnswered(Math.min(deadline, System.nanoTime() + timeout.toNanos()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ScenarioException("interrupted while waiting for the device's answers", e);
+            }
         }
 
         @Override
@@ -141,6 +154,7 @@ public final class ExternalRow implements ScenarioRow {
         @Override
         public void close() {
             platform.removeObserver(observer);
+            answers.close();
         }
     }
 
