@@ -204,22 +204,30 @@ def restart(sent, factory_reset):
         if factory_reset:
             state["deviceInfo"]["fwVersion"] = "1.0.0"
             state["firmware"] = {"state": 0, "updateStatus": 0}
+    # disconnect() ends loop_forever in main(), which then connects again as a restarted device
+    # would. Reconnecting from this thread instead raced with loop_forever: when the loop saw the
+    # disconnect first it returned and the process exited instead of re-managing.
+    restarting.set()
     client.disconnect()
-    client.reconnect()  # on_connect subscribes, the SUBACK re-manages (completes the action, section 7)
 
 
 client = None
+restarting = threading.Event()
 
 
 def main():
     global client
     client = make_client()
-    client.connect(HOST, PORT, keepalive=60)
-    try:
-        client.loop_forever(retry_first_connection=True)
-    except KeyboardInterrupt:
-        pass
-    return 0
+    while True:
+        # on_connect subscribes; the SUBACK manages (after a restart this completes the action, section 7).
+        client.connect_async(HOST, PORT, keepalive=60)
+        try:
+            client.loop_forever(retry_first_connection=True)
+        except KeyboardInterrupt:
+            return 0
+        if not restarting.is_set():
+            return 0
+        restarting.clear()
 
 
 if __name__ == "__main__":
