@@ -335,7 +335,7 @@ public final class FakePlatform implements AutoCloseable {
      * @param fields the attribute names, e.g. {@code mgmt.firmware}
      * @return completes with {@link OperationOutcome.Succeeded} (the current values as data) on
      *     200, another outcome otherwise
-     * @throws IllegalArgumentException if the device is not registered or a name is invalid
+     * @throws IllegalArgumentException if the device is not registered or the list or a name is empty
      * @throws IllegalStateException if the platform is closed
      */
     public CompletableFuture<OperationOutcome> observe(String clientId, List<String> fields) {
@@ -350,7 +350,7 @@ public final class FakePlatform implements AutoCloseable {
      * @param timeout how long the device may take to answer; positive
      * @return completes with {@link OperationOutcome.Succeeded} (the current values as data) on
      *     200, another outcome otherwise
-     * @throws IllegalArgumentException if the device is not registered, a name is invalid or the
+     * @throws IllegalArgumentException if the device is not registered, the list or a name is empty or the
      *     timeout is not positive
      * @throws IllegalStateException if the platform is closed
      */
@@ -364,7 +364,7 @@ public final class FakePlatform implements AutoCloseable {
      * @param clientId a registered device
      * @param fields the attribute names observed before
      * @return completes with {@link OperationOutcome.Succeeded} on 200, another outcome otherwise
-     * @throws IllegalArgumentException if the device is not registered or a name is invalid
+     * @throws IllegalArgumentException if the device is not registered or the list or a name is empty
      * @throws IllegalStateException if the platform is closed
      */
     public CompletableFuture<OperationOutcome> cancel(String clientId, List<String> fields) {
@@ -378,7 +378,7 @@ public final class FakePlatform implements AutoCloseable {
      * @param fields the attribute names observed before
      * @param timeout how long the device may take to answer; positive
      * @return completes with {@link OperationOutcome.Succeeded} on 200, another outcome otherwise
-     * @throws IllegalArgumentException if the device is not registered, a name is invalid or the
+     * @throws IllegalArgumentException if the device is not registered, the list or a name is empty or the
      *     timeout is not positive
      * @throws IllegalStateException if the platform is closed
      */
