@@ -602,8 +602,9 @@ public final class FakePlatform implements AutoCloseable {
      * @param clientId a device's client id; not {@code null}
      * @param condition tested on the platform thread after each input; must be quick; not
      *     {@code null}
-     * @return completes on the common pool with the first record that satisfies
-     *     {@code condition}; has no timeout of its own, so bound the wait on it
+     * @return completes with the first record that satisfies {@code condition}, on the platform
+     *     thread (use the {@code ...Async} stages for slow work); has no timeout of its own, so
+     *     bound the wait on it
      * @throws IllegalStateException if the platform is closed
      */
     public CompletableFuture<DeviceView> whenDevice(String clientId, Predicate<DeviceView> condition) {
