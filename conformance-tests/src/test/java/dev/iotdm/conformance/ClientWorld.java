@@ -24,6 +24,7 @@ import dev.iotdm.protocol.session.ManageParams;
 import dev.iotdm.protocol.session.SessionEvent;
 import dev.iotdm.protocol.supervisor.ReconnectPolicy;
 import dev.iotdm.protocol.topic.Direction;
+import dev.iotdm.testkit.fault.PublishTally;
 import dev.iotdm.testkit.platform.DeviceView;
 import dev.iotdm.testkit.platform.FakePlatform;
 import dev.iotdm.testkit.platform.OperationOutcome;
@@ -39,12 +40,14 @@ import dev.iotdm.testkit.scenario.Pending;
 import dev.iotdm.testkit.scenario.Problem;
 import dev.iotdm.testkit.scenario.PlatformOps;
 import dev.iotdm.testkit.scenario.ScenarioException;
+import dev.iotdm.testkit.scenario.ScenarioRow;
 import dev.iotdm.testkit.scenario.ScenarioStep;
 import dev.iotdm.testkit.scenario.ScenarioWorld;
 import dev.iotdm.testkit.transcript.Transcript;
 import dev.iotdm.testkit.transcript.TranscriptEntry;
 import dev.iotdm.transport.MqttVersion;
 import dev.iotdm.transport.Qos;
+import dev.iotdm.transport.Transports;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,13 +67,20 @@ import java.util.concurrent.atomic.AtomicReference;
  * A socket row's world: our {@code ManagedClient} over a named transport, connected through the
  * embedded broker to the row's {@link FakePlatform}, with the device's application played by
  * {@link ClientDevice}. A step settles by waiting on the futures of what it started (platform
- * operations, device requests, a restart in progress) and on the platform seeing the device
- * connected, each with a generous deadline: never on an idle period.
+ * operations, device requests, a restart in progress), on the platform seeing the device
+ * connected, and on the publish counters of the device's transport ({@link CountingTransport})
+ * and of the row's network (the embedded broker's queue per client, or the fault proxy and
+ * mosquitto's deliveries to the platform), each with a generous deadline: never on an idle period.
  */
 final class ClientWorld implements ScenarioWorld {
 
     /** The longest a step may take on a loaded machine. */
     static final Duration WAIT = Duration.ofSeconds(90);
+    /**
+     * The deadline of a step in a shrink's replays ({@link dev.iotdm.testkit.scenario.ScenarioRow#forReplays}):
+     * a hang still shows as a step that did not settle, without waiting out {@link #WAIT} each time.
+     */
+    static final Duration REPLAY_WAIT = Duration.ofSeconds(20);
     /** How long a SLOW handler takes: real time, well inside {@link PlatformOps#TIMEOUT}. */
     private static final Duration SLOW = Duration.ofMillis(300);
     private static final ManageParams MANAGE = ManageParams.of(3600, true, true, PlatformOps.DECLARED_BUNDLE);
@@ -79,6 +89,7 @@ final class ClientWorld implements ScenarioWorld {
             0.0, Duration.ofSeconds(10), 1000, Duration.ofMinutes(1));
 
     private final FakePlatform platform;
+    private final Duration stepWait;
     private final DeviceNetwork network;
     private final AutoCloseable owned;
     private final String transport;
@@ -96,8 +107,9 @@ final class ClientWorld implements ScenarioWorld {
      * closed with the world (what the row built for this world alone, e.g. a platform on mosquitto).
      */
     ClientWorld(FakePlatform platform, DeviceNetwork network, String transport, MqttVersion version, String deviceId,
-            AutoCloseable owned) {
+            Duration stepWait, AutoCloseable owned) {
         this.platform = platform;
+        this.stepWait = stepWait;
         this.network = network;
         this.owned = owned;
         this.transport = transport;
@@ -127,6 +139,26 @@ final class ClientWorld implements ScenarioWorld {
         }
     }
 
+    /** {@code row} with its worlds made by {@code worlds} (short deadlines): a socket row's {@code forReplays()}. */
+    static ScenarioRow replayRow(ScenarioRow row, java.util.function.Supplier<ScenarioWorld> worlds) {
+        return new ScenarioRow() {
+            @Override
+            public String name() {
+                return row.name();
+            }
+
+            @Override
+            public ScenarioWorld newWorld() {
+                return worlds.get();
+            }
+
+            @Override
+            public boolean supports(ScenarioStep.Fault fault) {
+                return row.supports(fault);
+            }
+        };
+    }
+
     @Override
     public DeviceUnderTest device() {
         return device;
@@ -135,7 +167,7 @@ final class ClientWorld implements ScenarioWorld {
     @Override
     public Pending start(ScenarioStep.PlatformOp op) {
         CompletableFuture<OperationOutcome> outcome = PlatformOps.start(op, PlatformOps.on(platform, clientId));
-        network.trafficStarted();
+        network.trafficStarted(outcome);
         return new FuturePending(op + " (platform operation)", outcome);
     }
 
@@ -155,16 +187,50 @@ final class ClientWorld implements ScenarioWorld {
         }
     }
 
+    /**
+     * Ends the step: the operations' futures, the device's restart and manage, an answer to every
+     * request, the device connected again, and then the publish counters: every publish the device
+     * made has an outcome at its transport, and every publish either side made was handed on by the
+     * broker (or proxy) or is known lost there ({@link DeviceNetwork#awaitPublishesSettled}). A
+     * publish handed on can start more traffic (an answer, a notify), so this repeats until the
+     * transcript did not move while the counters were checked.
+     */
     @Override
     public void settle(List<Pending> started) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        long deadline = System.nanoTime() + stepWait.toNanos();
         for (Pending p : started) {
             await(((FuturePending) p).future(), deadline, p.describe());
         }
         await(device.restarting(), deadline, "the device's restart");
         await(device.expectedManage(), deadline, "the device's manage on its new connection");
-        awaitAnswered(deadline);
-        await(device.connectedAndManaged(), deadline, "the device connected and managed again");
+        while (true) {
+            awaitAnswered(deadline);
+            await(device.connectedAndManaged(), deadline, "the device connected and managed again");
+            long before = transcriptChanges();
+            device.awaitPublishesSettled(deadline);
+            try {
+                network.awaitPublishesSettled(clientId, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            } catch (IllegalStateException | AssertionError e) {
+                throw new ScenarioException("publishes still in flight after " + stepWait.toSeconds() + " s: "
+                        + e.getMessage());
+            }
+            if (transcriptChanges() == before) {
+                return;
+            }
+        }
+    }
+
+    private long transcriptChanges() {
+        synchronized (transcriptChanged) {
+            return transcriptChanges;
+        }
+    }
+
+    @Override
+    public List<PublishTally> publishTallies() {
+        List<PublishTally> tallies = new ArrayList<>(network.publishTallies(clientId));
+        tallies.add(device.publishTally());
+        return tallies;
     }
 
     /**
@@ -189,7 +255,7 @@ final class ClientWorld implements ScenarioWorld {
                 while (transcriptChanges == seen) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
-                        throw new ScenarioException("still unanswered after " + WAIT.toSeconds() + " s: " + open);
+                        throw new ScenarioException("still unanswered after " + stepWait.toSeconds() + " s: " + open);
                     }
                     try {
                         TimeUnit.NANOSECONDS.timedWait(transcriptChanged, left);
@@ -202,11 +268,11 @@ final class ClientWorld implements ScenarioWorld {
         }
     }
 
-    private static void await(CompletableFuture<?> future, long deadline, String what) {
+    private void await(CompletableFuture<?> future, long deadline, String what) {
         try {
             future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            throw new ScenarioException("still open after " + WAIT.toSeconds() + " s: " + what);
+            throw new ScenarioException("still open after " + stepWait.toSeconds() + " s: " + what);
         } catch (ExecutionException e) {
             // a failed outcome is an outcome: the invariants judge it
         } catch (InterruptedException e) {
@@ -263,15 +329,28 @@ final class ClientWorld implements ScenarioWorld {
         }
 
         /**
-         * A step has started its traffic: a stall injected before holds it until the proxy has
-         * read some of it (its byte counter moved), then delivers everything in order.
+         * A step has started its traffic ({@code started}: the outcome of what it started): a
+         * stall injected before holds it until the proxy has read some of it (its byte counter
+         * moved), then delivers everything in order; when {@code started} is already done, the
+         * step sends nothing (refused before sending) and the stall ends at once.
          */
-        default void trafficStarted() {
+        default void trafficStarted(CompletableFuture<?> started) {
         }
 
         /** Ends a stall at once (before a restart or a drop, which a held connection would block). */
         default void release() {
         }
+
+        /**
+         * Waits until every publish either side made on the way between device and platform was
+         * handed on or is known lost, by the broker's and the proxy's counters.
+         *
+         * @throws IllegalStateException or AssertionError naming the counts when {@code timeout} passes
+         */
+        void awaitPublishesSettled(String clientId, Duration timeout);
+
+        /** The counters {@link #awaitPublishesSettled} reads, for reports. */
+        List<PublishTally> publishTallies(String clientId);
 
         /**
          * The embedded broker of {@code platform}, which can close one client's connection itself,
@@ -311,6 +390,19 @@ final class ClientWorld implements ScenarioWorld {
                 public boolean reportsSubscriptions() {
                     return true;
                 }
+
+                // The device's publishes reach the platform inside the broker's inbound
+                // interceptor (PlatformExtension): a QoS 1 publish the device saw acknowledged is
+                // with the platform, so the platform-to-device queue is the one leg to count here.
+                @Override
+                public void awaitPublishesSettled(String clientId, Duration timeout) {
+                    platform.broker().awaitPublishesSettled(clientId, timeout);
+                }
+
+                @Override
+                public List<PublishTally> publishTallies(String clientId) {
+                    return List.of(platform.broker().publishesTo(clientId));
+                }
             };
         }
     }
@@ -330,6 +422,9 @@ final class ClientWorld implements ScenarioWorld {
         });
         private final WipeableStore store = new WipeableStore();
         private final AtomicReference<ManagedClient> current = new AtomicReference<>();
+        /** Every transport the device used (one per boot), closed ones too: their publishes count. */
+        private final List<CountingTransport> transports = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private volatile CountingTransport transportNow;
         private volatile HandlerOutcome handlers = HandlerOutcome.SUCCEED;
         private volatile CompletableFuture<Void> restarting = CompletableFuture.completedFuture(null);
         private volatile CompletableFuture<Void> nextManage = new CompletableFuture<>();
@@ -343,18 +438,21 @@ final class ClientWorld implements ScenarioWorld {
         }
 
         void boot() {
-            ManagedClient client = ManagedClient.builder(options).transport(transport).stateStore(store)
+            CountingTransport counting = new CountingTransport(Transports.load(transport));
+            transports.add(counting);
+            transportNow = counting;
+            ManagedClient client = ManagedClient.builder(options).transport(counting).stateStore(store)
                     .deviceInfo(DeviceInfo.builder().set("fwVersion", "1.0").set("model", "scenario").build())
-                    .reconnectPolicy(FAST).connectTimeout(WAIT).requestTimeout(WAIT)
+                    .reconnectPolicy(FAST).connectTimeout(stepWait).requestTimeout(stepWait)
                     .firmwareHandler(this).deviceActionHandler(this::onDeviceAction)
                     .customActionHandler(PlatformOps.DECLARED_BUNDLE, this::onCustomAction)
                     .listener(this::onEvent).build();
             metadata.ifPresent(client::setMetadata);
             current.set(client);
             try {
-                ManagedClient.await(client.connect(), WAIT);
+                ManagedClient.await(client.connect(), stepWait);
             } catch (Exception e) {
-                throw new ScenarioException("the device did not connect within " + WAIT.toSeconds() + " s", e);
+                throw new ScenarioException("the device did not connect within " + stepWait.toSeconds() + " s", e);
             }
         }
 
@@ -364,6 +462,18 @@ final class ClientWorld implements ScenarioWorld {
             if (client != null) {
                 client.close();
             }
+            transports.forEach(CountingTransport::close);
+        }
+
+        /** Waits until every publish of every transport the device used has an outcome. */
+        void awaitPublishesSettled(long deadline) {
+            for (CountingTransport t : transports) {
+                t.awaitSettled(deadline);
+            }
+        }
+
+        PublishTally publishTally() {
+            return PublishTally.sum("device transport", transports.stream().map(CountingTransport::tally).toList());
         }
 
         CompletableFuture<Void> restarting() {
@@ -384,7 +494,7 @@ final class ClientWorld implements ScenarioWorld {
         /** Done once the platform sees the device connected (and managed, unless it unmanaged). */
         CompletableFuture<Void> connectedAndManaged() {
             return CompletableFuture.runAsync(() -> platform.awaitDevice(clientId, "connected and managed",
-                    v -> v.connected() && (unmanaged || v.managed()), WAIT));
+                    v -> v.connected() && (unmanaged || v.managed()), stepWait));
         }
 
         Pending track(String what, CompletableFuture<?> future) {
@@ -423,7 +533,7 @@ final class ClientWorld implements ScenarioWorld {
             } else {
                 throw new IllegalArgumentException("unknown call " + call);
             }
-            network.trafficStarted();
+            network.trafficStarted(future);
             return Optional.of(track(call.toString(), future));
         }
 
@@ -436,6 +546,9 @@ final class ClientWorld implements ScenarioWorld {
         /** Manages again on a new connection (R12.15 forbids an identical manage on the same one). */
         @Override
         public Optional<Pending> remanage() {
+            // The closing re-manage belongs to no step: a stall left on by the last step ends
+            // here, or it would hold the manage until the deadline (seed 5440322516251670317).
+            network.release();
             if (unmanaged) {
                 unmanaged = false;
                 return Optional.of(track("manage after unmanage", client().manage(MANAGE)));
@@ -515,22 +628,24 @@ final class ClientWorld implements ScenarioWorld {
                         if (slow) {
                             CompletableFuture.runAsync(() -> { }, later()).join();
                         }
-                        ManagedClient.await(old.respondDeviceAction(reqId, Rc.ACCEPTED, null), WAIT);
+                        ManagedClient.await(old.respondDeviceAction(reqId, Rc.ACCEPTED, null), stepWait);
                         // The PUBACK of a QoS 1 event after the 202 shows the broker has the 202 too.
-                        ManagedClient.await(old.publishEvent("restarting", JsonObject.EMPTY, Qos.AT_LEAST_ONCE), WAIT);
+                        ManagedClient.await(old.publishEvent("restarting", JsonObject.EMPTY, Qos.AT_LEAST_ONCE), stepWait);
                     }
+                    CountingTransport oldTransport = transportNow;
                     old.close();
+                    oldTransport.close(); // given to the client, so not closed by it
                     if (wipe) {
                         store.wipe();
                     }
                     boot();
                     if (wipe) {
-                        ManagedClient.await(client().manage(MANAGE), WAIT);
+                        ManagedClient.await(client().manage(MANAGE), stepWait);
                     }
                     if (!unmanaged) {
                         Optional<Location> where = location;
                         if (where.isPresent()) {
-                            ManagedClient.await(client().setLocation(where.get()), WAIT);
+                            ManagedClient.await(client().setLocation(where.get()), stepWait);
                         }
                     }
                 } catch (Exception e) {

@@ -7,6 +7,7 @@ import dev.iotdm.testkit.broker.Mosquitto;
 import dev.iotdm.testkit.fault.Direction;
 import dev.iotdm.testkit.fault.Fault;
 import dev.iotdm.testkit.fault.FaultProxy;
+import dev.iotdm.testkit.fault.PublishTally;
 import dev.iotdm.testkit.platform.DeviceLink;
 import dev.iotdm.testkit.platform.FakePlatform;
 import dev.iotdm.testkit.scenario.ScenarioRow;
@@ -17,7 +18,9 @@ import dev.iotdm.transport.MqttVersion;
 import dev.iotdm.transport.Transports;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -69,6 +72,15 @@ final class MosquittoRow implements ScenarioRow, AutoCloseable {
 
     @Override
     public ScenarioWorld newWorld() {
+        return newWorld(ClientWorld.WAIT);
+    }
+
+    @Override
+    public ScenarioRow forReplays() {
+        return ClientWorld.replayRow(this, () -> newWorld(ClientWorld.REPLAY_WAIT));
+    }
+
+    private ScenarioWorld newWorld(Duration stepWait) {
         int n = worlds.incrementAndGet();
         String deviceId = "scenario" + n;
         String clientId = "d:org1:scenario:" + deviceId;
@@ -87,8 +99,8 @@ final class MosquittoRow implements ScenarioRow, AutoCloseable {
             DuplicatingLink link = new DuplicatingLink(DeviceLink.of(external,
                     to -> network.apply(new Fault.DropConnections())));
             platform.attach(link);
-            ClientWorld.DeviceNetwork deviceNetwork = new ProxiedNetwork(network, link);
-            return new ClientWorld(platform, deviceNetwork, transport, version, deviceId, () -> {
+            ClientWorld.DeviceNetwork deviceNetwork = new ProxiedNetwork(network, external, link);
+            return new ClientWorld(platform, deviceNetwork, transport, version, deviceId, stepWait, () -> {
                 external.close();
                 network.close();
                 platform.close();
@@ -107,11 +119,8 @@ final class MosquittoRow implements ScenarioRow, AutoCloseable {
 
     @Override
     public boolean supports(ScenarioStep.Fault fault) {
-        // Stall is off: a stall as a scenario's last step is released only by the next step's bytes,
-        // and the closing re-manage after an unmanage then waited out its 90 s (seed
-        // 5440322516251670317 on netty-3_1_1/mosquitto; issue 11). The fault matrix covers stalls.
         return fault instanceof ScenarioStep.DropConnection || fault instanceof ScenarioStep.RestartDevice
-                || fault instanceof ScenarioStep.DuplicateDelivery;
+                || fault instanceof ScenarioStep.DuplicateDelivery || fault instanceof ScenarioStep.Stall;
     }
 
     @Override
@@ -126,12 +135,14 @@ final class MosquittoRow implements ScenarioRow, AutoCloseable {
      */
     private static final class ProxiedNetwork implements ClientWorld.DeviceNetwork {
         private final FaultProxy proxy;
+        private final ExternalBroker broker;
         private final DuplicatingLink link;
         /** The proxy's received-byte count when the stall began; -1 when no stall is on. Scenario thread only. */
         private long stalledAt = -1;
 
-        ProxiedNetwork(FaultProxy proxy, DuplicatingLink link) {
+        ProxiedNetwork(FaultProxy proxy, ExternalBroker broker, DuplicatingLink link) {
             this.proxy = proxy;
+            this.broker = broker;
             this.link = link;
         }
 
@@ -167,8 +178,10 @@ final class MosquittoRow implements ScenarioRow, AutoCloseable {
         }
 
         @Override
-        public void trafficStarted() {
-            if (stalledAt >= 0) {
+        public void trafficStarted(CompletableFuture<?> started) {
+            if (stalledAt >= 0 && started.isDone()) {
+                release(); // refused before anything was sent: nothing to hold
+            } else if (stalledAt >= 0) {
                 // Some of the step's bytes are held now (a counter, not a pause); then they all go.
                 try {
                     proxy.awaitBytesReceived(Direction.BOTH, stalledAt + 1, TRAFFIC_WAIT);
@@ -178,6 +191,30 @@ final class MosquittoRow implements ScenarioRow, AutoCloseable {
                 }
                 release();
             }
+        }
+
+        /**
+         * The proxy holds no publish (read and neither written nor lost with its connection), the
+         * platform's publishes all have an outcome at mosquitto, and mosquitto delivered to the
+         * platform at least as many of the device's publishes as the proxy wrote to it (a plain
+         * broker has no counters of its own; the platform's subscription is QoS 1 on a connection
+         * that stays up, so mosquitto loses none of them). Not counted: what mosquitto drops for a
+         * device whose connection is gone; the proxy's downstream count and the transcript's
+         * answers cover what reached the device.
+         */
+        @Override
+        public void awaitPublishesSettled(String clientId, Duration timeout) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            proxy.awaitPublishesSettled(timeout);
+            broker.awaitPublishes(proxy.publishes(Direction.UPSTREAM).handedOn(),
+                    Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
+
+        @Override
+        public List<PublishTally> publishTallies(String clientId) {
+            PublishTally up = proxy.publishes(Direction.UPSTREAM);
+            return List.of(up, proxy.publishes(Direction.DOWNSTREAM), broker.publishesToBroker(),
+                    new PublishTally("mosquitto to platform", up.handedOn(), broker.publishesFromDevice(), 0));
         }
 
         @Override

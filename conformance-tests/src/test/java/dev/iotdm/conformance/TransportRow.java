@@ -7,6 +7,7 @@ import dev.iotdm.testkit.scenario.ScenarioRow;
 import dev.iotdm.testkit.scenario.ScenarioStep;
 import dev.iotdm.testkit.scenario.ScenarioWorld;
 import dev.iotdm.transport.MqttVersion;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -45,8 +46,17 @@ final class TransportRow implements ScenarioRow, AutoCloseable {
 
     @Override
     public ScenarioWorld newWorld() {
+        return newWorld(ClientWorld.WAIT);
+    }
+
+    private ScenarioWorld newWorld(Duration stepWait) {
         return new ClientWorld(platform, ClientWorld.DeviceNetwork.embedded(platform, link, restarts), transport, version,
-                "scenario" + devices.incrementAndGet(), () -> { });
+                "scenario" + devices.incrementAndGet(), stepWait, () -> { });
+    }
+
+    @Override
+    public ScenarioRow forReplays() {
+        return ClientWorld.replayRow(this, () -> newWorld(ClientWorld.REPLAY_WAIT));
     }
 
     @Override

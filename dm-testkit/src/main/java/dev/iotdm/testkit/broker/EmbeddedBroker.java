@@ -6,6 +6,7 @@ import com.hivemq.extension.sdk.api.packets.general.Qos;
 import com.hivemq.extension.sdk.api.services.builder.Builders;
 import com.hivemq.extension.sdk.api.services.publish.Publish;
 import com.hivemq.extension.sdk.api.services.publish.PublishService;
+import dev.iotdm.testkit.fault.PublishTally;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +69,7 @@ public final class EmbeddedBroker implements DeviceBroker, AutoCloseable {
     private final Path root;
     private final ScheduledExecutorService timer;
     private final PendingSends pendingSends;
+    private final ClientPublishes publishes = new ClientPublishes();
     private final PlatformExtension extension;
 
     private EmbeddedHiveMQ hivemq;
@@ -97,9 +99,9 @@ public final class EmbeddedBroker implements DeviceBroker, AutoCloseable {
         });
         executor.setRemoveOnCancelPolicy(true);
         this.timer = executor;
-        this.pendingSends = new PendingSends(this::publishService, timer);
+        this.pendingSends = new PendingSends(this::publishService, timer, publishes);
         this.extension = new PlatformExtension(b.registry, b.applications, b.publishListener,
-                b.connectionListener, b.maxPayloadBytes, b.disconnectOnForbiddenPublish, pendingSends);
+                b.connectionListener, b.maxPayloadBytes, b.disconnectOnForbiddenPublish, pendingSends, publishes);
     }
 
     /** Called by sends only, after construction; throws when the broker is not running. */
@@ -203,6 +205,7 @@ public final class EmbeddedBroker implements DeviceBroker, AutoCloseable {
         EmbeddedHiveMQ running = hivemq;
         hivemq = null;
         pendingSends.failAll("the broker stopped");
+        publishes.closedAll();
         try {
             running.stop().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
@@ -297,6 +300,31 @@ public final class EmbeddedBroker implements DeviceBroker, AutoCloseable {
                     "cannot send to " + clientId + " on " + topic + ": " + e.getMessage(), e));
         }
         return pendingSends.send(clientId, publish, timeout);
+    }
+
+    /**
+     * The platform's publishes to {@code clientId} so far: queued by {@link #sendToDevice}, written
+     * to the client's connection, and known lost (queued and not written when its connection closed
+     * or the broker stopped; devices connect with a clean session, so nothing queued survives a
+     * close). A step over this broker is settled towards the device when nothing is in flight.
+     */
+    public PublishTally publishesTo(String clientId) {
+        return publishes.tally(clientId);
+    }
+
+    /**
+     * Waits until every publish queued for {@code clientId} was written to it or is known lost
+     * ({@link #publishesTo}).
+     *
+     * @throws IllegalStateException naming the counts when {@code timeout} passes first
+     */
+    public void awaitPublishesSettled(String clientId, Duration timeout) {
+        try {
+            publishes.awaitSettled(clientId, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the publishes to " + clientId, e);
+        }
     }
 
     /**

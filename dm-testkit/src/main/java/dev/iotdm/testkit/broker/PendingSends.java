@@ -36,10 +36,12 @@ final class PendingSends {
     private final Map<String, List<Send>> waiting = new HashMap<>();
     private final Supplier<PublishService> publishService;
     private final ScheduledExecutorService timer;
+    private final ClientPublishes publishes;
 
-    PendingSends(Supplier<PublishService> publishService, ScheduledExecutorService timer) {
+    PendingSends(Supplier<PublishService> publishService, ScheduledExecutorService timer, ClientPublishes publishes) {
         this.publishService = publishService;
         this.timer = timer;
+        this.publishes = publishes;
     }
 
     /** Starts a send; the future completes when the broker has queued it for a subscription. */
@@ -129,6 +131,7 @@ final class PendingSends {
                 if (error != null) {
                     future.completeExceptionally(error);
                 } else if (answer == PublishToClientResult.SUCCESSFUL) {
+                    publishes.queued(clientId);
                     future.complete(null);
                 } else if (!waitForSubscription(before)) {
                     attempt();

@@ -72,6 +72,7 @@ final class PlatformExtension implements ExtensionMain, SimpleAuthenticator, Pub
     private final int maxPayloadBytes;
     private final boolean disconnectOnForbiddenPublish;
     private final PendingSends pendingSends;
+    private final ClientPublishes publishes;
 
     /** Client id to the number of its current connection; stale disconnects do not match. */
     private final Map<String, Long> currentConnection = new ConcurrentHashMap<>();
@@ -82,7 +83,8 @@ final class PlatformExtension implements ExtensionMain, SimpleAuthenticator, Pub
 
     PlatformExtension(DeviceRegistry registry, Map<String, ApplicationCredential> applications,
                       DevicePublishListener publishListener, DeviceConnectionListener connectionListener,
-                      int maxPayloadBytes, boolean disconnectOnForbiddenPublish, PendingSends pendingSends) {
+                      int maxPayloadBytes, boolean disconnectOnForbiddenPublish, PendingSends pendingSends,
+                      ClientPublishes publishes) {
         this.registry = registry;
         this.applications = Map.copyOf(applications);
         this.publishListener = publishListener;
@@ -90,6 +92,7 @@ final class PlatformExtension implements ExtensionMain, SimpleAuthenticator, Pub
         this.maxPayloadBytes = maxPayloadBytes;
         this.disconnectOnForbiddenPublish = disconnectOnForbiddenPublish;
         this.pendingSends = pendingSends;
+        this.publishes = publishes;
     }
 
     /** The running broker's publish service; throws when the broker is not running. */
@@ -135,6 +138,9 @@ final class PlatformExtension implements ExtensionMain, SimpleAuthenticator, Pub
             // The SUBACK is written after the subscriptions are stored, so waiting sends can retry.
             context.addSubackOutboundInterceptor((subackIn, subackOut) ->
                     pendingSends.subscribed(subackIn.getClientInformation().getClientId()));
+            // Runs as the broker writes a PUBLISH to the client: the publish left the broker.
+            context.addPublishOutboundInterceptor((publishIn, publishOut) ->
+                    publishes.written(publishIn.getClientInformation().getClientId()));
         });
         Services.eventRegistry().setClientLifecycleEventListener(in -> this);
         clientService = Services.clientService();
@@ -328,6 +334,7 @@ final class PlatformExtension implements ExtensionMain, SimpleAuthenticator, Pub
     @Override
     public void onDisconnect(DisconnectEventInput input) {
         String clientId = input.getClientInformation().getClientId();
+        publishes.closed(clientId); // a clean session's queue goes with its connection
         ConnectionAttributeStore attributes = input.getConnectionInformation().getConnectionAttributeStore();
         Optional<Long> number = attributes.getAsString(CONNECTION_ATTRIBUTE).map(Long::valueOf);
         // A taken-over connection's late disconnect does not match the current one: stay silent.

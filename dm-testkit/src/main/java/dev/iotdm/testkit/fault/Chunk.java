@@ -6,9 +6,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Bytes read from one side of a connection, waiting in a {@link java.util.concurrent.DelayQueue}
  * until they are due for the other side; {@code bytes == null} marks end of stream. Ordered by due
- * time, then by sequence number, so equal due times keep arrival order.
+ * time, then by sequence number, so equal due times keep arrival order. {@code publishes} is the
+ * number of MQTT PUBLISH packets whose last byte is in {@code bytes} (see {@link PublishFramer}).
  */
-record Chunk(byte[] bytes, long dueNanos, long sequence) implements Delayed {
+record Chunk(byte[] bytes, long dueNanos, long sequence, int publishes) implements Delayed {
 
     boolean isEndOfStream() {
         return bytes == null;

@@ -72,6 +72,7 @@ public final class FaultProxy implements AutoCloseable {
     private final AtomicLong[] forwarded = {new AtomicLong(), new AtomicLong()};
     private volatile Modes modes = Modes.TRANSPARENT;
     private volatile ConnectionListener connectionListener = open -> { };
+    private volatile Admission admission = () -> java.util.concurrent.CompletableFuture.completedFuture(null);
 
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled on every change of faults, connections, counters or lifecycle. */
@@ -79,6 +80,8 @@ public final class FaultProxy implements AutoCloseable {
     // Guarded by lock.
     private final List<Fault> conditions = new ArrayList<>();
     private final Set<ProxyConnection> connections = new LinkedHashSet<>();
+    /** Every connection ever accepted, closed ones too, for the publish counts (test traffic: few). */
+    private final List<ProxyConnection> history = new ArrayList<>();
     private ServerSocket listener;
     private Future<?> acceptor;
     private int port;
@@ -405,6 +408,31 @@ public final class FaultProxy implements AutoCloseable {
         void openConnectionsChanged(int open);
     }
 
+    /**
+     * Says when a new connection's bytes may start to flow: asked once per accepted connection,
+     * right after the {@link ConnectionListener} heard of it; the proxy connects to the target and
+     * then waits for the returned stage (at most {@link #CONNECT_TIMEOUT}, else the connection is
+     * reset) before it forwards anything. A platform in front of a plain broker uses it to see its
+     * connection report before the device's first message.
+     */
+    @FunctionalInterface
+    public interface Admission {
+        /** The stage that lets the newest connection's bytes flow once it completes. */
+        java.util.concurrent.CompletionStage<?> admit();
+    }
+
+    /** Sets the {@link Admission} of new connections; replaces the previous one (default: at once). */
+    public void admission(Admission gate) {
+        if (gate == null) {
+            throw new IllegalArgumentException("admission must not be null");
+        }
+        this.admission = gate;
+    }
+
+    Admission admission() {
+        return admission;
+    }
+
     /** Sets the listener told of every change of {@link #openConnections()}; replaces the previous one. */
     public void connectionListener(ConnectionListener listener) {
         if (listener == null) {
@@ -444,6 +472,44 @@ public final class FaultProxy implements AutoCloseable {
      */
     public long bytesForwarded(Direction direction) {
         return sum(forwarded, direction);
+    }
+
+    /**
+     * The MQTT publishes of every connection so far in {@code direction} ({@code BOTH}: the sum):
+     * read, written on, and known lost (discarded by a fault, or read and not written when their
+     * connection closed). Those held by a stall or a delay are in flight. Counts plain MQTT only
+     * (behind TLS they mean nothing).
+     */
+    public PublishTally publishes(Direction direction) {
+        requireDirection(direction);
+        List<ProxyConnection> all;
+        lock.lock();
+        try {
+            all = List.copyOf(history);
+        } finally {
+            lock.unlock();
+        }
+        List<PublishTally> parts = new ArrayList<>();
+        for (ProxyConnection c : all) {
+            for (Direction d : List.of(Direction.UPSTREAM, Direction.DOWNSTREAM)) {
+                if (direction.covers(d)) {
+                    parts.add(c.publishes(d));
+                }
+            }
+        }
+        return PublishTally.sum("proxy " + direction.name().toLowerCase(java.util.Locale.ROOT), parts);
+    }
+
+    /**
+     * Waits until every publish the proxy read (both ways) was written on or is known lost: nothing
+     * is held or delayed. A stall that is still on never settles.
+     *
+     * @throws AssertionError naming the counts if that does not happen within {@code timeout}
+     */
+    public void awaitPublishesSettled(Duration timeout) {
+        awaitCondition(timeout, () -> publishes(Direction.BOTH).settled(),
+                () -> "expected every publish through the proxy written on or known lost within " + timeout
+                        + ", saw " + publishes(Direction.UPSTREAM) + "; " + publishes(Direction.DOWNSTREAM));
     }
 
     /**
@@ -505,7 +571,9 @@ public final class FaultProxy implements AutoCloseable {
                 try {
                     connection = new ProxyConnection(this, device, modes.halfOpen());
                     connections.add(connection);
+                    history.add(connection);
                     connectionListener.openConnectionsChanged(connections.size());
+                    connection.admitAfter(admission.admit());
                 } catch (IOException e) {
                     refuse = CloseMode.RESET; // the device vanished already
                 }

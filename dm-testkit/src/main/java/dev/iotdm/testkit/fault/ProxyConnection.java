@@ -8,7 +8,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.DelayQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One device connection through a {@link FaultProxy}: owns the device socket, the broker socket
@@ -32,6 +36,10 @@ final class ProxyConnection {
     private final OutputStream deviceOut;
     private final Pump upstream = new Pump(Direction.UPSTREAM);
     private final Pump downstream = new Pump(Direction.DOWNSTREAM);
+    private volatile boolean gone;
+    /** Completes when this connection's bytes may flow ({@link FaultProxy.Admission}). */
+    private volatile java.util.concurrent.CompletionStage<?> admitted =
+            java.util.concurrent.CompletableFuture.completedFuture(null);
     // Guarded by this.
     private Socket broker;
     private final List<Future<?>> tasks = new ArrayList<>();
@@ -51,6 +59,10 @@ final class ProxyConnection {
         // refuse a socket whose input or output is already shut down.
         this.deviceIn = device.getInputStream();
         this.deviceOut = device.getOutputStream();
+    }
+
+    void admitAfter(java.util.concurrent.CompletionStage<?> stage) {
+        admitted = stage;
     }
 
     /** Starts the tasks: a discarding reader for a black hole, else connect and pumps. */
@@ -79,6 +91,17 @@ final class ProxyConnection {
                 return;
             }
             broker = s;
+        }
+        try {
+            admitted.toCompletableFuture().get(FaultProxy.CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close(CloseMode.RESET);
+            return;
+        } catch (ExecutionException | TimeoutException e) {
+            // Not admitted: the device sees a reset, as from a broker that is not there.
+            close(CloseMode.RESET);
+            return;
         }
         try {
             upstream.attach(deviceIn, s, s.getOutputStream());
@@ -140,6 +163,7 @@ final class ProxyConnection {
                 return;
             }
             closed = true;
+            gone = true;
             toCancel = List.copyOf(tasks);
             b = broker;
         }
@@ -193,6 +217,19 @@ final class ProxyConnection {
         }
     }
 
+    /**
+     * The publishes of {@code direction} (not {@code BOTH}) on this connection: read, written, and
+     * known lost (discarded on purpose; once the connection is closed, every one read and not
+     * written).
+     */
+    PublishTally publishes(Direction direction) {
+        Pump p = direction == Direction.UPSTREAM ? upstream : downstream;
+        long read = p.publishesRead.get();
+        long written = p.publishesWritten.get();
+        long lost = gone ? Math.max(0, read - written) : p.publishesDiscarded.get();
+        return new PublishTally("proxy " + direction.name().toLowerCase(java.util.Locale.ROOT), read, written, lost);
+    }
+
     /** One direction of the connection: owns its queue, its ordering state and its cut flag. */
     private final class Pump {
         private final Direction direction;
@@ -202,7 +239,11 @@ final class ProxyConnection {
         private volatile Socket to;
         private volatile OutputStream out;
         volatile boolean cut;
+        final AtomicLong publishesRead = new AtomicLong();
+        final AtomicLong publishesWritten = new AtomicLong();
+        final AtomicLong publishesDiscarded = new AtomicLong();
         // Reader thread only.
+        private final PublishFramer framer = new PublishFramer();
         private long lastDue;
         private long sequence;
 
@@ -222,26 +263,31 @@ final class ProxyConnection {
                 while (true) {
                     int n = from.read(buf);
                     if (n < 0) {
-                        enqueue(null);
+                        enqueue(null, 0);
                         return;
                     }
-                    proxy.countReceived(direction, n);
+                    int publishes = framer.feed(buf, n);
+                    publishesRead.addAndGet(publishes);
                     if (!cut) {
-                        enqueue(Arrays.copyOf(buf, n));
+                        enqueue(Arrays.copyOf(buf, n), publishes);
+                    } else {
+                        publishesDiscarded.addAndGet(publishes);
                     }
+                    // Counted after the publishes, so a waiter woken by the byte count sees them.
+                    proxy.countReceived(direction, n);
                     // When cut, keep reading so the sender never blocks on a full window.
                 }
             } catch (IOException e) {
                 if (cut) {
                     // Our own shutdownInput() may surface as an exception rather than -1.
-                    enqueue(null);
+                    enqueue(null, 0);
                     return;
                 }
                 close(CloseMode.FIN);
             }
         }
 
-        private void enqueue(byte[] bytes) {
+        private void enqueue(byte[] bytes, int publishes) {
             long now = System.nanoTime();
             long due = now + proxy.modes().delayNanos(direction);
             // A shorter delay must not let a chunk overtake an earlier one.
@@ -249,7 +295,7 @@ final class ProxyConnection {
                 due = lastDue;
             }
             lastDue = due;
-            queue.add(new Chunk(bytes, due, sequence++));
+            queue.add(new Chunk(bytes, due, sequence++, publishes));
         }
 
         void writeLoop() {
@@ -265,12 +311,16 @@ final class ProxyConnection {
                         break;
                     }
                     if (discard) {
+                        publishesDiscarded.addAndGet(c.publishes());
+                        proxy.signalChanged();
                         continue;
                     }
                     proxy.countForwarded(direction, c.bytes().length);
                     try {
                         out.write(c.bytes());
                         out.flush();
+                        publishesWritten.addAndGet(c.publishes());
+                        proxy.signalChanged();
                     } catch (IOException e) {
                         if (!cut) {
                             throw e;

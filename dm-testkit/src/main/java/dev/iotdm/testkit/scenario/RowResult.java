@@ -41,6 +41,27 @@ public record RowResult(String row, long seed, int scenarios, Set<String> exerci
         skipped = Collections.unmodifiableMap(new TreeMap<>(skipped));
     }
 
+    /**
+     * This result and {@code more} (further scenarios of the same row) as one: counts added, rule
+     * sets joined; the seed stays this one's.
+     *
+     * @throws IllegalArgumentException if {@code more} is another row's
+     */
+    public RowResult plus(RowResult more) {
+        if (!row.equals(more.row())) {
+            throw new IllegalArgumentException("cannot add row " + more.row() + "'s results to row " + row + "'s");
+        }
+        Set<String> allExercised = new TreeSet<>(exercised);
+        allExercised.addAll(more.exercised());
+        Set<String> allViolated = new TreeSet<>(violated);
+        allViolated.addAll(more.violated());
+        Map<String, Integer> allSteps = new TreeMap<>(steps);
+        more.steps().forEach((k, v) -> allSteps.merge(k, v, Integer::sum));
+        Map<String, Integer> allSkipped = new TreeMap<>(skipped);
+        more.skipped().forEach((k, v) -> allSkipped.merge(k, v, Integer::sum));
+        return new RowResult(row, seed, scenarios + more.scenarios(), allExercised, allViolated, allSteps, allSkipped);
+    }
+
     static Builder builder(String row, long seed) {
         return new Builder(row, seed);
     }

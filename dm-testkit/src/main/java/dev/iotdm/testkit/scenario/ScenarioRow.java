@@ -16,6 +16,15 @@ public interface ScenarioRow {
     boolean supports(ScenarioStep.Fault fault);
 
     /**
+     * The row a failing scenario's shrink replays run on: this one by default; a socket row gives
+     * the same transport with short step deadlines, so a replay that hangs costs seconds, not the
+     * full deadline (a hang still shows as a step that did not settle).
+     */
+    default ScenarioRow forReplays() {
+        return this;
+    }
+
+    /**
      * Whether the device is one of ours (every rule at every level must hold) rather than an
      * external device (only the required rules decide the verdict). Ours unless overridden.
      */

@@ -4,6 +4,7 @@ import dev.iotdm.pbt.Choices;
 import dev.iotdm.pbt.Gen;
 import dev.iotdm.pbt.Seeds;
 import dev.iotdm.pbt.Shrinker;
+import dev.iotdm.testkit.fault.PublishTally;
 import dev.iotdm.testkit.rules.Audience;
 import dev.iotdm.testkit.rules.CheckReport;
 import java.util.ArrayList;
@@ -23,10 +24,13 @@ import java.util.SplittableRandom;
  * started has an outcome and nothing either side sent is still on its way, never after an idle
  * period. The in-memory pairing moves its virtual clock from timer to timer until its link holds
  * no message; the socket worlds of conformance-tests wait on the operations' futures, on an answer
- * in the transcript to every request either side sent, and on the device connected and managed
- * again after a fault. (Byte and publish counters of the broker and the fault proxy are used to
- * trigger a stall's release; a settle on "publishes in = publishes out or lost" counters of the
- * broker is not built yet.)
+ * in the transcript to every request either side sent, on the device connected and managed again
+ * after a fault, and on the publish counters ({@link ScenarioWorld#publishTallies}): every publish
+ * the device's transport took has an outcome, and every publish the broker queued for the device
+ * or the fault proxy read was handed on or is known lost (its connection closed). The runner then
+ * checks those counters itself: a step whose world returns with a publish in flight did not
+ * settle, and the scenario fails saying which leg holds it. So what a step sees does not depend
+ * on timing, and a run over sockets repeats from its seed.
  *
  * <p>The number of scenarios is {@code -Dconformance.scenarios=N} when set, else the caller's
  * budget; the seed is {@code -Dpbt.seed=N} when set, else random ({@link Seeds}).
@@ -108,6 +112,10 @@ public final class ScenarioRunner {
             List<ScenarioStep> steps = gen.generate(Choices.random(master.split()));
             ScenarioResult run = runOne(steps);
             if (!run.passed()) {
+                // Said at once: a shrink over sockets takes minutes, and the first problems are
+                // what one reads first.
+                System.out.println("Scenario " + i + " failed on row " + row.name() + " (" + Seeds.replayHint(seed)
+                        + "): " + run.problems() + "; shrinking");
                 throw failure(seed, i, run);
             }
             result.add(run);
@@ -125,7 +133,7 @@ public final class ScenarioRunner {
                     runs.add(runStep(world, step));
                 }
                 List<Pending> remanage = world.device().remanage().stream().toList();
-                world.settle(remanage);
+                settle(world, remanage);
             } catch (ScenarioException e) {
                 problems.add(new Problem("did not settle", e.getMessage()));
             }
@@ -136,17 +144,31 @@ public final class ScenarioRunner {
         }
     }
 
+    /**
+     * Settles the step and checks the world's publish counters: every leg handed on or lost what
+     * it took in.
+     *
+     * @throws ScenarioException naming the legs with publishes in flight
+     */
+    static void settle(ScenarioWorld world, List<Pending> started) {
+        world.settle(started);
+        List<PublishTally> inFlight = world.publishTallies().stream().filter(t -> !t.settled()).toList();
+        if (!inFlight.isEmpty()) {
+            throw new ScenarioException("the step ended with publishes in flight: " + inFlight);
+        }
+    }
+
     private Invariants.StepRun runStep(ScenarioWorld world, ScenarioStep step) {
         if (step instanceof ScenarioStep.PlatformOp op) {
             Pending p = world.start(op);
-            world.settle(List.of(p));
+            settle(world, List.of(p));
             return new Invariants.StepRun(step, List.of(p), Optional.empty());
         } else if (step instanceof ScenarioStep.DeviceCall call) {
             Optional<Pending> p = world.device().call(call);
             if (p.isEmpty()) {
                 return new Invariants.StepRun(step, List.of(), Optional.of("the device did not make the call (external, or unmanaged)"));
             }
-            world.settle(List.of(p.get()));
+            settle(world, List.of(p.get()));
             return new Invariants.StepRun(step, List.of(p.get()), Optional.empty());
         } else if (step instanceof ScenarioStep.SetHandlers h) {
             return new Invariants.StepRun(step, List.of(), world.device().setHandlers(h.outcome())
@@ -156,7 +178,7 @@ public final class ScenarioRunner {
                 return new Invariants.StepRun(step, List.of(), Optional.of(row.name() + " cannot inject " + fault));
             }
             world.inject(fault);
-            world.settle(List.of());
+            settle(world, List.of());
             return new Invariants.StepRun(step, List.of(), Optional.empty());
         }
         throw new IllegalArgumentException("unknown step " + step);
@@ -168,13 +190,14 @@ public final class ScenarioRunner {
         String confirmation = "";
         Shrinker.ListShrink<ScenarioStep> shrunk = null;
         ScenarioResult minimal = null;
+        ScenarioRunner replays = new ScenarioRunner(row.forReplays(), maxSteps, shrinkAttempts);
         if (shrinkRow.isPresent()) {
             ScenarioRunner fast = new ScenarioRunner(shrinkRow.get(), maxSteps, DEFAULT_SHRINK_ATTEMPTS);
             if (fast.runOne(original.steps()).firstInvariant().equals(invariant)) {
                 shrunk = Shrinker.shrinkList(original.steps(),
                         steps -> fast.runOne(steps).firstInvariant().equals(invariant), DEFAULT_SHRINK_ATTEMPTS);
                 where = shrinkRow.get().name();
-                ScenarioResult confirmed = runOne(shrunk.minimal());
+                ScenarioResult confirmed = replays.runOne(shrunk.minimal());
                 if (confirmed.firstInvariant().equals(invariant)) {
                     minimal = confirmed;
                     confirmation = "  the minimal scenario fails the same way on row " + row.name() + " (its transcript below)\n";
@@ -189,9 +212,9 @@ public final class ScenarioRunner {
             }
         }
         if (shrunk == null) {
-            shrunk = Shrinker.shrinkList(original.steps(), steps -> runOne(steps).firstInvariant().equals(invariant),
-                    shrinkAttempts);
-            minimal = shrunk.minimal().equals(original.steps()) ? original : runOne(shrunk.minimal());
+            shrunk = Shrinker.shrinkList(original.steps(),
+                    steps -> replays.runOne(steps).firstInvariant().equals(invariant), shrinkAttempts);
+            minimal = shrunk.minimal().equals(original.steps()) ? original : replays.runOne(shrunk.minimal());
         }
         StringBuilder b = new StringBuilder();
         b.append("Scenario ").append(number).append(" failed on row ").append(row.name()).append("; ")

@@ -1,5 +1,6 @@
 package dev.iotdm.testkit.scenario;
 
+import dev.iotdm.testkit.fault.PublishTally;
 import dev.iotdm.testkit.platform.DeviceView;
 import dev.iotdm.testkit.rules.CheckReport;
 import dev.iotdm.testkit.transcript.Transcript;
@@ -30,12 +31,23 @@ public interface ScenarioWorld extends AutoCloseable {
     /**
      * Ends the step: returns when every one of {@code started} has an outcome and every publish
      * either side made is delivered or known lost. Never waits on an idle period: a virtual world
-     * moves its clock from timer to timer, a socket world waits on the outcomes and the broker's
-     * counters with a generous deadline.
+     * moves its clock from timer to timer, a socket world waits on the outcomes and on the
+     * {@link #publishTallies() publish counters} of the device's transport, the broker and the
+     * fault proxy, with a generous deadline.
      *
      * @throws ScenarioException when the deadline passes first, naming what is still open
      */
     void settle(List<Pending> started);
+
+    /**
+     * The publish counters of every leg between device and platform that counts (the device's
+     * transport, the broker's queue for the device, the fault proxy's directions): after
+     * {@link #settle} each must be {@link PublishTally#settled() settled}, which the runner checks.
+     * None by default (the in-memory pairing settles on its empty link instead).
+     */
+    default List<PublishTally> publishTallies() {
+        return List.of();
+    }
 
     /** The platform's record of the device. */
     Optional<DeviceView> platformRecord();

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import dev.iotdm.testkit.fault.PublishTally;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -321,6 +322,33 @@ class EmbeddedBrokerTest {
         assertThat(received.topic()).isEqualTo("iotdm-1/observe");
         assertThat(received.payloadText()).isEqualTo("{\"reqId\":\"o1\"}");
         sent.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Test
+    void publishes_to_a_device_count_as_in_flight_until_the_broker_writes_them() throws Exception {
+        Device device = newDevice();
+        ConnectOptions kept = ConnectOptions.device(device.clientId(), device.token()).withCleanSession(false);
+        RawMqttClient first = open();
+        assertThat(first.connect(kept, WAIT).accepted()).isTrue();
+        first.subscribe("iotdm-1/#", 1, WAIT);
+        send(device.clientId(), "iotdm-1/observe", "{\"reqId\":\"o1\"}");
+        first.takePublish(WAIT);
+        broker.awaitPublishesSettled(device.clientId(), WAIT);
+        assertThat(broker.publishesTo(device.clientId())).isEqualTo(new PublishTally("broker to " + device.clientId(), 1, 1, 0));
+        first.disconnect();
+        EVENTS.await(Disconnected.class, device.clientId(), WAIT);
+
+        // Queued for the kept session while it is offline: in flight until it is written.
+        send(device.clientId(), "iotdm-1/cancel", "{\"reqId\":\"c1\"}");
+        assertThat(broker.publishesTo(device.clientId()).inFlight()).isEqualTo(1);
+        assertThatThrownBy(() -> broker.awaitPublishesSettled(device.clientId(), Duration.ZERO))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("2 in, 1 on, 0 lost");
+        RawMqttClient second = open();
+        second.connect(kept, WAIT);
+        second.takePublish(WAIT);
+
+        broker.awaitPublishesSettled(device.clientId(), WAIT);
+        assertThat(broker.publishesTo(device.clientId())).isEqualTo(new PublishTally("broker to " + device.clientId(), 2, 2, 0));
     }
 
     @Test

@@ -59,6 +59,22 @@ class FaultProxyTest {
     }
 
     @Test
+    void a_new_connection_forwards_nothing_until_it_is_admitted() throws Exception {
+        proxyTo(LoopbackServer.manual());
+        java.util.concurrent.CompletableFuture<Void> gate = new java.util.concurrent.CompletableFuture<>();
+        proxy.admission(() -> gate);
+        try (Socket client = connect(proxy.port())) {
+            Socket broker = server.awaitAccepted(PATIENCE);
+            write(client, "hi");
+            assertSilent(broker);
+
+            gate.complete(null);
+
+            assertThat(readText(broker, 2)).isEqualTo("hi");
+        }
+    }
+
+    @Test
     void a_device_end_of_stream_reaches_the_broker_as_a_half_close() throws Exception {
         proxyTo(LoopbackServer.manual());
         try (Socket client = connect(proxy.port())) {
@@ -418,5 +434,65 @@ class FaultProxyTest {
         proxy.apply(new Fault.CutOneDirection(Direction.BOTH));
 
         assertThat(proxy.activeFaults()).containsExactly(delay);
+    }
+
+    // ---- publish counters (a scenario step settles on them, issue 11) ----
+
+    private static final byte[] STREAM = PublishFramerTest.stream();
+
+    private void send(Socket client) throws Exception {
+        client.getOutputStream().write(STREAM);
+        client.getOutputStream().flush();
+    }
+
+    @Test
+    void publishes_through_a_transparent_proxy_are_handed_on_both_ways() throws Exception {
+        server = LoopbackServer.echo();
+        proxy = FaultProxy.open(server.address());
+        try (Socket client = connect(proxy.port())) {
+            send(client);
+            assertThat(readExactly(client, STREAM.length)).isEqualTo(STREAM);
+            proxy.awaitPublishesSettled(PATIENCE);
+        }
+        assertThat(proxy.publishes(Direction.UPSTREAM)).isEqualTo(new PublishTally("proxy upstream", 2, 2, 0));
+        assertThat(proxy.publishes(Direction.DOWNSTREAM)).isEqualTo(new PublishTally("proxy downstream", 2, 2, 0));
+    }
+
+    @Test
+    void publishes_held_by_a_stall_are_in_flight_until_the_stall_ends() throws Exception {
+        server = LoopbackServer.manual();
+        proxy = FaultProxy.open(server.address());
+        try (Socket client = connect(proxy.port())) {
+            Socket broker = server.awaitAccepted(PATIENCE);
+            proxy.apply(new Fault.Stall(Direction.UPSTREAM));
+            send(client);
+            proxy.awaitBytesReceived(Direction.UPSTREAM, STREAM.length, PATIENCE);
+
+            assertThat(proxy.publishes(Direction.UPSTREAM).inFlight()).isEqualTo(2);
+            assertThatThrownBy(() -> proxy.awaitPublishesSettled(Duration.ZERO))
+                    .isInstanceOf(AssertionError.class).hasMessageContaining("proxy upstream: 2 in, 0 on, 0 lost");
+
+            proxy.clear();
+            assertThat(readExactly(broker, STREAM.length)).isEqualTo(STREAM);
+            proxy.awaitPublishesSettled(PATIENCE);
+            assertThat(proxy.publishes(Direction.UPSTREAM)).isEqualTo(new PublishTally("proxy upstream", 2, 2, 0));
+        }
+    }
+
+    @Test
+    void publishes_held_when_the_connection_drops_are_known_lost() throws Exception {
+        server = LoopbackServer.manual();
+        proxy = FaultProxy.open(server.address());
+        try (Socket client = connect(proxy.port())) {
+            server.awaitAccepted(PATIENCE);
+            proxy.apply(new Fault.Stall(Direction.UPSTREAM));
+            send(client);
+            proxy.awaitBytesReceived(Direction.UPSTREAM, STREAM.length, PATIENCE);
+
+            proxy.apply(new Fault.DropConnections());
+
+            proxy.awaitPublishesSettled(PATIENCE);
+            assertThat(proxy.publishes(Direction.UPSTREAM)).isEqualTo(new PublishTally("proxy upstream", 2, 0, 2));
+        }
     }
 }

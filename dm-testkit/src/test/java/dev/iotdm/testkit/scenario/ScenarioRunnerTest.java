@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.iotdm.testkit.fault.PublishTally;
 import dev.iotdm.testkit.platform.DeviceView;
 import dev.iotdm.testkit.rules.CheckReport;
 import dev.iotdm.testkit.transcript.Transcript;
@@ -78,6 +79,40 @@ class ScenarioRunnerTest {
     }
 
     @Test
+    void a_step_whose_world_returns_with_a_publish_in_flight_did_not_settle() {
+        ScriptedRow row = new ScriptedRow(false);
+        row.tallies = List.of(new PublishTally("broker to d:org1:t:d1", 3, 3, 0),
+                new PublishTally("proxy upstream", 2, 1, 0));
+
+        ScenarioResult result = new ScenarioRunner(row, 25).runOne(List.of(new ScenarioStep.Reboot()));
+
+        assertThat(result.problems()).containsExactly(new Problem("did not settle",
+                "the step ended with publishes in flight: [proxy upstream: 2 in, 1 on, 0 lost]"));
+    }
+
+    @Test
+    void a_step_settles_when_every_publish_was_handed_on_or_is_known_lost() {
+        ScriptedRow row = new ScriptedRow(false);
+        row.tallies = List.of(new PublishTally("broker to d:org1:t:d1", 3, 2, 1),
+                new PublishTally("proxy upstream", 2, 2, 0), new PublishTally("device transport", 4, 5, 0));
+
+        ScenarioResult result = new ScenarioRunner(row, 25).runOne(List.of(new ScenarioStep.Reboot()));
+
+        assertThat(result.problems()).isEmpty();
+    }
+
+    @Test
+    void a_shrink_replays_on_the_rows_replay_variant() {
+        ScriptedRow replays = new ScriptedRow(true, "socket");
+        ScriptedRow socket = new ScriptedRow(true, "socket");
+        socket.replays = replays;
+
+        catchThrowableOfType(ScenarioFailure.class, () -> new ScenarioRunner(socket, 25, 5).run(7L, 200));
+
+        assertThat(replays.worlds).isGreaterThan(0);
+    }
+
+    @Test
     void the_scenario_budget_property_must_be_a_positive_number() {
         System.setProperty(ScenarioRunner.SCENARIOS_PROPERTY, "many");
         try {
@@ -93,6 +128,8 @@ class ScenarioRunnerTest {
         private final boolean broken;
         private final String name;
         int worlds;
+        List<PublishTally> tallies = List.of();
+        ScenarioRow replays = this;
 
         ScriptedRow() {
             this(true);
@@ -115,7 +152,12 @@ class ScenarioRunnerTest {
         @Override
         public ScenarioWorld newWorld() {
             worlds++;
-            return new ScriptedWorld(broken);
+            return new ScriptedWorld(broken, tallies);
+        }
+
+        @Override
+        public ScenarioRow forReplays() {
+            return replays;
         }
 
         @Override
@@ -132,10 +174,17 @@ class ScenarioRunnerTest {
     private static final class ScriptedWorld implements ScenarioWorld {
         private final boolean broken;
         private final DeviceUnderTest device = new ExternalDevice("d:org1:t:d1");
+        private final List<PublishTally> tallies;
         private final List<ScenarioStep.PlatformOp> ops = new ArrayList<>();
 
-        ScriptedWorld(boolean broken) {
+        ScriptedWorld(boolean broken, List<PublishTally> tallies) {
             this.broken = broken;
+            this.tallies = tallies;
+        }
+
+        @Override
+        public List<PublishTally> publishTallies() {
+            return tallies;
         }
 
         @Override

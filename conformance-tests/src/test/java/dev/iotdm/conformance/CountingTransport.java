@@ -1,0 +1,132 @@
+package dev.iotdm.conformance;
+
+import dev.iotdm.testkit.fault.PublishTally;
+import dev.iotdm.testkit.scenario.ScenarioException;
+import dev.iotdm.transport.ConnectResult;
+import dev.iotdm.transport.MqttConnectOptions;
+import dev.iotdm.transport.MqttTransport;
+import dev.iotdm.transport.MqttVersion;
+import dev.iotdm.transport.Qos;
+import dev.iotdm.transport.SubscribeResult;
+import dev.iotdm.transport.Subscription;
+import dev.iotdm.transport.TransportListener;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The device's transport, counting its publishes: each one the client hands over is in flight
+ * until the transport completes it (QoS 1: the broker's PUBACK; QoS 0: written) or fails it; once
+ * the world closed the transport (a device restart), those still open are known lost. This is the
+ * device's side of a step's settle condition: nothing the device published is still on its way.
+ *
+ * <p>Thread-safe: counts under this object's monitor, which is signalled on every change.
+ */
+final class CountingTransport implements MqttTransport {
+
+    private final MqttTransport delegate;
+    private long made;
+    private long done;
+    private long failed;
+    private boolean closed;
+
+    CountingTransport(MqttTransport delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public CompletableFuture<ConnectResult> connect(MqttConnectOptions options, TransportListener listener) {
+        return delegate.connect(options, listener);
+    }
+
+    @Override
+    public CompletableFuture<List<SubscribeResult>> subscribe(List<Subscription> subscriptions) {
+        return delegate.subscribe(subscriptions);
+    }
+
+    @Override
+    public CompletableFuture<Void> publish(String topic, byte[] payload, Qos qos) {
+        synchronized (this) {
+            made++;
+        }
+        CompletableFuture<Void> result;
+        try {
+            result = delegate.publish(topic, payload, qos);
+        } catch (RuntimeException e) {
+            count(false);
+            throw e;
+        }
+        result.whenComplete((ok, error) -> count(error == null));
+        return result;
+    }
+
+    private synchronized void count(boolean ok) {
+        if (ok) {
+            done++;
+        } else {
+            failed++;
+        }
+        notifyAll();
+    }
+
+    /** The device's publishes: handed to the transport, completed, failed (or open when it was closed). */
+    synchronized PublishTally tally() {
+        return new PublishTally("device transport", made, done, closed ? made - done : failed);
+    }
+
+    /**
+     * Waits until every publish the device made has an outcome.
+     *
+     * @throws ScenarioException naming the counts at {@code deadline} (System.nanoTime)
+     */
+    synchronized void awaitSettled(long deadline) {
+        while (!tally().settled()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new ScenarioException(
+                        "the device's publishes still have no outcome at the step's deadline: " + tally());
+            }
+            try {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ScenarioException("interrupted while waiting for " + tally(), e);
+            }
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> disconnect() {
+        return delegate.disconnect();
+    }
+
+    @Override
+    public Set<MqttVersion> supportedVersions() {
+        return delegate.supportedVersions();
+    }
+
+    @Override
+    public MqttVersion preferredVersion() {
+        return delegate.preferredVersion();
+    }
+
+    @Override
+    public int inFlightCapacity() {
+        return delegate.inFlightCapacity();
+    }
+
+    @Override
+    public boolean isConnected() {
+        return delegate.isConnected();
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+            notifyAll();
+        }
+        delegate.close();
+    }
+}

@@ -1,0 +1,54 @@
+package dev.iotdm.testkit.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import org.junit.jupiter.api.Test;
+
+class PublishFramerTest {
+
+    /** CONNECT (10 bytes of body), PUBLISH QoS 1 (200 bytes: a two-byte length), PINGREQ, PUBLISH QoS 0 (3 bytes). */
+    static byte[] stream() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(0x10);
+        out.write(10);
+        out.writeBytes(new byte[10]);
+        out.write(0x32);
+        out.write(0xC8); // 200 = 0x48 + 1 * 128
+        out.write(0x01);
+        out.writeBytes(new byte[200]);
+        out.write(0xC0);
+        out.write(0x00);
+        out.write(0x30);
+        out.write(3);
+        out.writeBytes(new byte[] {0, 1, 'a'});
+        return out.toByteArray();
+    }
+
+    @Test
+    void publishes_are_counted_where_they_end_whatever_the_chunking() {
+        byte[] all = stream();
+        assertThat(new PublishFramer().feed(all, all.length)).isEqualTo(2);
+        for (int split = 1; split < all.length; split++) {
+            PublishFramer framer = new PublishFramer();
+            byte[] head = java.util.Arrays.copyOfRange(all, 0, split);
+            byte[] tail = java.util.Arrays.copyOfRange(all, split, all.length);
+            int first = framer.feed(head, head.length);
+            int second = framer.feed(tail, tail.length);
+            assertThat(first + second).as("split at %d", split).isEqualTo(2);
+            // The QoS 1 publish ends at byte 12 + 3 + 200 = 215: counted in the head only when it is all there.
+            assertThat(first).as("split at %d", split).isEqualTo(split >= 215 ? (split >= all.length ? 2 : 1) : 0);
+        }
+    }
+
+    @Test
+    void one_byte_at_a_time_counts_the_same() {
+        byte[] all = stream();
+        PublishFramer framer = new PublishFramer();
+        int ended = 0;
+        for (byte b : all) {
+            ended += framer.feed(new byte[] {b}, 1);
+        }
+        assertThat(ended).isEqualTo(2);
+    }
+}
