@@ -45,6 +45,8 @@ public record RowResult(String row, long seed, int scenarios, Set<String> exerci
      * This result and {@code more} (further scenarios of the same row) as one: counts added, rule
      * sets joined; the seed stays this one's.
      *
+     * @param more further scenarios of this row
+     * @return a new result; this one is unchanged
      * @throws IllegalArgumentException if {@code more} is another row's
      */
     public RowResult plus(RowResult more) {
