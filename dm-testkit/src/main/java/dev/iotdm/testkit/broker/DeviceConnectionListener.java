@@ -12,10 +12,18 @@ package dev.iotdm.testkit.broker;
  */
 public interface DeviceConnectionListener {
 
-    /** A device passed authentication and is connected. */
+    /**
+     * A device passed authentication and is connected.
+     *
+     * @param clientId the device's MQTT client id {@code d:<org>:<type>:<id>}
+     */
     void onConnected(String clientId);
 
-    /** A device's connection ended, for whatever reason (its DISCONNECT, lost, or closed by us). */
+    /**
+     * A device's connection ended, for whatever reason (its DISCONNECT, lost, or closed by us).
+     *
+     * @param clientId the device's MQTT client id
+     */
     void onDisconnected(String clientId);
 
     /**

@@ -22,7 +22,17 @@ import java.util.Objects;
 public record DevicePublish(String clientId, String topic, byte[] payload, int qos, boolean retain,
         boolean duplicate) {
 
-    /** Validates and copies the payload. */
+    /**
+     * Validates and copies the payload.
+     *
+     * @param clientId the sender's MQTT client id; not {@code null}
+     * @param topic the topic name; not {@code null}
+     * @param payload the payload bytes; not {@code null}; copied
+     * @param qos 0, 1 or 2
+     * @param retain the retain flag as sent
+     * @param duplicate the DUP flag as received
+     * @throws IllegalArgumentException if {@code qos} is out of range
+     */
     public DevicePublish {
         Objects.requireNonNull(clientId, "clientId");
         Objects.requireNonNull(topic, "topic");
@@ -46,13 +56,21 @@ public record DevicePublish(String clientId, String topic, byte[] payload, int q
         this(clientId, topic, payload, qos, retain, false);
     }
 
-    /** A copy of the payload bytes. */
+    /**
+     * A copy of the payload bytes.
+     *
+     * @return a new array each call; see {@link #payloadSize()} to avoid the copy
+     */
     @Override
     public byte[] payload() {
         return payload.clone();
     }
 
-    /** The payload length without copying it. */
+    /**
+     * The payload length without copying it.
+     *
+     * @return the number of payload bytes
+     */
     public int payloadSize() {
         return payload.length;
     }

@@ -109,7 +109,14 @@ public final class EmbeddedBroker implements DeviceBroker, AutoCloseable {
         return extension.publishService();
     }
 
-    /** A builder; only the device registry is required. */
+    /**
+     * A builder; only the device registry is required.
+     *
+     * @param registry authenticates every device CONNECT; called on broker threads; not
+     *     {@code null}
+     * @return a builder holding the defaults
+     * @throws IllegalArgumentException if {@code registry} is null
+     */
     public static Builder builder(DeviceRegistry registry) {
         return new Builder(registry);
     }
@@ -228,12 +235,21 @@ public final class EmbeddedBroker implements DeviceBroker, AutoCloseable {
         return hivemq != null && quickStop;
     }
 
-    /** Whether the broker is running. */
+    /**
+     * Whether the broker is running.
+     *
+     * @return {@code true} between a {@link #start()} and the next {@link #stop()} or {@link #close()}
+     */
     public synchronized boolean isRunning() {
         return hivemq != null;
     }
 
-    /** The plain MQTT port on 127.0.0.1; fixed by the first {@link #start()}. */
+    /**
+     * The plain MQTT port on 127.0.0.1; fixed by the first {@link #start()}.
+     *
+     * @return the port, also while stopped between restarts
+     * @throws IllegalStateException if the broker was never started
+     */
     public synchronized int port() {
         if (port < 0) {
             throw new IllegalStateException("the broker has not been started yet, so it has no port");
@@ -241,7 +257,12 @@ public final class EmbeddedBroker implements DeviceBroker, AutoCloseable {
         return port;
     }
 
-    /** The MQTT-over-TLS port on 127.0.0.1; fixed by the first {@link #start()}. */
+    /**
+     * The MQTT-over-TLS port on 127.0.0.1; fixed by the first {@link #start()}.
+     *
+     * @return the port, also while stopped between restarts
+     * @throws IllegalStateException if the broker has no TLS listener or was never started
+     */
     public synchronized int tlsPort() {
         if (tls == null) {
             throw new IllegalStateException("the broker has no TLS listener: configure one with Builder.tls()");
@@ -252,7 +273,11 @@ public final class EmbeddedBroker implements DeviceBroker, AutoCloseable {
         return tlsPort;
     }
 
-    /** The host to connect to: always the loopback address the broker binds. */
+    /**
+     * The host to connect to: always the loopback address the broker binds.
+     *
+     * @return {@code 127.0.0.1}
+     */
     public String host() {
         return BIND_ADDRESS;
     }
@@ -267,7 +292,13 @@ public final class EmbeddedBroker implements DeviceBroker, AutoCloseable {
      * that the client received it: a full client queue drops messages silently
      * (docs/hivemq-embedded.md §4). The delivered QoS is min(qos, granted QoS).
      *
+     * @param clientId the client's MQTT client id; not empty
+     * @param topic a topic name without wildcards; not empty
+     * @param payload the payload; copied
      * @param qos 0, 1 or 2 (the platform uses 1 for DM, protocol.md §1.11)
+     * @param timeout how long to wait for a matching subscription; positive
+     * @return completes when HiveMQ queued the message; fails with an
+     *     {@link IllegalStateException} at once when the broker is not running
      * @throws IllegalArgumentException if an argument is invalid (the future is not created)
      */
     @Override
@@ -307,6 +338,9 @@ public final class EmbeddedBroker implements DeviceBroker, AutoCloseable {
      * to the client's connection, and known lost (queued and not written when its connection closed
      * or the broker stopped; devices connect with a clean session, so nothing queued survives a
      * close). A step over this broker is settled towards the device when nothing is in flight.
+     *
+     * @param clientId the client's MQTT client id
+     * @return the counts as of now; all zero for a client never sent to
      */
     public PublishTally publishesTo(String clientId) {
         return publishes.tally(clientId);
@@ -316,6 +350,8 @@ public final class EmbeddedBroker implements DeviceBroker, AutoCloseable {
      * Waits until every publish queued for {@code clientId} was written to it or is known lost
      * ({@link #publishesTo}).
      *
+     * @param clientId the client's MQTT client id
+     * @param timeout how long to wait
      * @throws IllegalStateException naming the counts when {@code timeout} passes first
      */
     public void awaitPublishesSettled(String clientId, Duration timeout) {
@@ -332,7 +368,9 @@ public final class EmbeddedBroker implements DeviceBroker, AutoCloseable {
      * (protocol.md §1.9). MQTT 3 has no server DISCONNECT, so the connection is just closed. Does
      * nothing if the client is not connected.
      *
+     * @param clientId the client's MQTT client id; not empty
      * @return false if the broker is not running
+     * @throws IllegalArgumentException if {@code clientId} is null or empty
      */
     public boolean disconnectDevice(String clientId) {
         if (clientId == null || clientId.isEmpty()) {
@@ -345,6 +383,10 @@ public final class EmbeddedBroker implements DeviceBroker, AutoCloseable {
      * Whether the broker holds a session for {@code clientId}: the client is connected, or it is
      * offline with a kept session (clean session 0), whose subscriptions queue messages for it. False
      * when the broker is not running.
+     *
+     * @param clientId the client's MQTT client id; not empty
+     * @return completes with the broker's answer
+     * @throws IllegalArgumentException if {@code clientId} is null or empty
      */
     public CompletableFuture<Boolean> hasSession(String clientId) {
         if (clientId == null || clientId.isEmpty()) {
@@ -357,6 +399,8 @@ public final class EmbeddedBroker implements DeviceBroker, AutoCloseable {
      * The topic filters the client holds now, from the broker's subscription store: whether a
      * platform request can reach a device at all (protocol.md §1.10; the conformance command asks).
      *
+     * @param clientId the client's MQTT client id; not {@code null}
+     * @return completes with an unmodifiable set of filters; empty for an unknown client
      * @throws IllegalStateException if the broker is not running
      */
     public CompletableFuture<java.util.Set<String>> subscriptions(String clientId) {
@@ -507,43 +551,83 @@ public final class EmbeddedBroker implements DeviceBroker, AutoCloseable {
             this.registry = registry;
         }
 
-        /** Receives every device publish (default: none). */
+        /**
+         * Receives every device publish (default: none).
+         *
+         * @param listener called on broker threads; not {@code null}
+         * @return this builder
+         */
         public Builder publishListener(DevicePublishListener listener) {
             this.publishListener = Objects.requireNonNull(listener, "publishListener");
             return this;
         }
 
-        /** Learns about device connections (default: none). */
+        /**
+         * Learns about device connections (default: none).
+         *
+         * @param listener called on broker threads; not {@code null}
+         * @return this builder
+         */
         public Builder connectionListener(DeviceConnectionListener listener) {
             this.connectionListener = Objects.requireNonNull(listener, "connectionListener");
             return this;
         }
 
-        /** The plain MQTT port; 0 (the default) picks a free one. */
+        /**
+         * The plain MQTT port; 0 (the default) picks a free one.
+         *
+         * @param port 0..65535
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
         public Builder port(int port) {
             this.port = checkPort("port", port);
             return this;
         }
 
-        /** Adds an MQTT-over-TLS listener on a free port. */
+        /**
+         * Adds an MQTT-over-TLS listener on a free port.
+         *
+         * @param tls the listener's key store and client authentication; not {@code null}
+         * @return this builder
+         */
         public Builder tls(TlsListener tls) {
             return tls(tls, 0);
         }
 
-        /** Adds an MQTT-over-TLS listener on {@code port} (0 picks a free one). */
+        /**
+         * Adds an MQTT-over-TLS listener on {@code port} (0 picks a free one).
+         *
+         * @param tls the listener's key store and client authentication; not {@code null}
+         * @param port 0..65535
+         * @return this builder
+         * @throws IllegalArgumentException if the port is out of range
+         */
         public Builder tls(TlsListener tls, int port) {
             this.tls = Objects.requireNonNull(tls, "tls");
             this.tlsPort = checkPort("tlsPort", port);
             return this;
         }
 
-        /** Where sessions live; {@link Persistence#IN_MEMORY} by default. */
+        /**
+         * Where sessions live; {@link Persistence#IN_MEMORY} by default.
+         *
+         * @param persistence {@link Persistence#FILE} keeps sessions across {@link EmbeddedBroker#restart()};
+         *     not {@code null}
+         * @return this builder
+         */
         public Builder persistence(Persistence persistence) {
             this.persistence = Objects.requireNonNull(persistence, "persistence");
             return this;
         }
 
-        /** Messages queued per client before HiveMQ drops new ones; 1000 by default. */
+        /**
+         * Messages queued per client before HiveMQ drops new ones; 1000 by default.
+         *
+         * @param size at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code size} is below 1
+         */
         public Builder maxQueueSize(int size) {
             if (size < 1) {
                 throw new IllegalArgumentException("maxQueueSize must be at least 1, was " + size);
@@ -552,7 +636,13 @@ public final class EmbeddedBroker implements DeviceBroker, AutoCloseable {
             return this;
         }
 
-        /** Larger device payloads are refused and the device disconnected; 131072 by default. */
+        /**
+         * Larger device payloads are refused and the device disconnected; 131072 by default.
+         *
+         * @param bytes the largest accepted payload; 0 or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is negative
+         */
         public Builder maxPayloadBytes(int bytes) {
             if (bytes < 0) {
                 throw new IllegalArgumentException("maxPayloadBytes must not be negative, was " + bytes);
@@ -565,6 +655,9 @@ public final class EmbeddedBroker implements DeviceBroker, AutoCloseable {
          * Whether a device publishing on a forbidden topic is disconnected after the refusal is
          * reported. Default {@code true}, as on the real platform (whose broker closed such
          * connections); {@code false} drops the message and keeps the device connected.
+         *
+         * @param disconnect whether to close the device's connection after a forbidden publish
+         * @return this builder
          */
         public Builder disconnectOnForbiddenPublish(boolean disconnect) {
             this.disconnectOnForbiddenPublish = disconnect;
@@ -575,6 +668,12 @@ public final class EmbeddedBroker implements DeviceBroker, AutoCloseable {
          * Lets one non-device client in, e.g. a test monitor or an application
          * ({@code a:<org>:<appId>}, protocol.md §1.4). Such a client may subscribe to anything; what
          * it publishes is dropped, since the platform sends with {@link EmbeddedBroker#sendToDevice}.
+         *
+         * @param clientId the application's client id; not empty, not a device id
+         * @param username the user name it must send, or {@code null} for none
+         * @param password the password it must send, or {@code null} for none; never logged
+         * @return this builder
+         * @throws IllegalArgumentException if {@code clientId} is empty or a device client id
          */
         public Builder allowApplication(String clientId, String username, String password) {
             if (clientId == null || clientId.isEmpty()) {
@@ -587,7 +686,12 @@ public final class EmbeddedBroker implements DeviceBroker, AutoCloseable {
             return this;
         }
 
-        /** Creates the broker (and its temporary directory) without starting it. */
+        /**
+         * Creates the broker (and its temporary directory) without starting it.
+         *
+         * @return a stopped broker; {@link EmbeddedBroker#start()} it, then close it
+         * @throws java.io.UncheckedIOException if the temporary directory cannot be created
+         */
         public EmbeddedBroker build() {
             return new EmbeddedBroker(this);
         }

@@ -64,7 +64,9 @@ public final class ExternalBroker implements DeviceBroker, AutoCloseable {
      * @param deviceClientId the {@code d:org:type:id} of the device under test
      * @param listener receives the device's publishes
      * @param timeout how long to wait for the connection and subscription
+     * @return the connected platform client; close it
      * @throws IllegalStateException when the broker cannot be reached or refuses the subscription
+     * @throws IllegalArgumentException if {@code deviceClientId} is not a device client id
      */
     public static ExternalBroker connect(MqttTransport transport, MqttConnectOptions platformOptions,
             String deviceClientId, DevicePublishListener listener, Duration timeout) {
@@ -165,7 +167,11 @@ public final class ExternalBroker implements DeviceBroker, AutoCloseable {
         }
     }
 
-    /** How many of the device's publishes (connection markers aside) the broker delivered to the platform. */
+    /**
+     * How many of the device's publishes (connection markers aside) the broker delivered to the platform.
+     *
+     * @return the count since {@link #connect}
+     */
     public long publishesFromDevice() {
         synchronized (counts) {
             return fromDevice;
@@ -175,6 +181,8 @@ public final class ExternalBroker implements DeviceBroker, AutoCloseable {
     /**
      * The platform's publishes to the device: sent, taken by the broker (acknowledged, or written
      * at QoS 0) and failed (the platform's connection or the timeout gave up on them: known lost).
+     *
+     * @return the counts as of now
      */
     public PublishTally publishesToBroker() {
         synchronized (counts) {
@@ -187,6 +195,8 @@ public final class ExternalBroker implements DeviceBroker, AutoCloseable {
      * {@code fromDeviceAtLeast} of the device's publishes to the platform (e.g. as many as the
      * device's proxy wrote to the broker).
      *
+     * @param fromDeviceAtLeast the device's publishes the platform must have received
+     * @param timeout how long to wait
      * @throws IllegalStateException naming the counts when {@code timeout} passes first
      */
     public void awaitPublishes(long fromDeviceAtLeast, Duration timeout) {
@@ -225,6 +235,10 @@ public final class ExternalBroker implements DeviceBroker, AutoCloseable {
      * platform's marker and be judged as sent on the old one (seen at 100 scenarios on the
      * mosquitto rows, seed 5440322516251670317).
      *
+     * @param proxy the fault proxy only the device connects through; not {@code null}
+     * @param listener told of each connect and disconnect, on the transport's thread; not
+     *     {@code null}
+     * @param timeout how long the marker subscription may take
      * @throws IllegalStateException when the broker refuses the marker subscription
      */
     public void reportConnections(FaultProxy proxy, DeviceConnectionListener listener, Duration timeout) {
@@ -258,7 +272,11 @@ public final class ExternalBroker implements DeviceBroker, AutoCloseable {
         });
     }
 
-    /** The device this platform serves. */
+    /**
+     * The device this platform serves.
+     *
+     * @return its client id {@code d:<org>:<type>:<id>}
+     */
     public String deviceClientId() {
         return deviceClientId;
     }

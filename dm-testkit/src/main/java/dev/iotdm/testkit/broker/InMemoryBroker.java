@@ -78,7 +78,11 @@ public final class InMemoryBroker implements DeviceBroker {
         this.maxPayloadBytes = dev.iotdm.protocol.codec.Codec.DEFAULT_MAX_PAYLOAD_BYTES;
     }
 
-    /** A new transport for one device; connect it like any other. */
+    /**
+     * A new transport for one device; connect it like any other.
+     *
+     * @return an unconnected transport bound to this broker
+     */
     public MqttTransport newTransport() {
         return new Client();
     }
@@ -112,7 +116,11 @@ public final class InMemoryBroker implements DeviceBroker {
                 });
     }
 
-    /** Cuts a device's connection, as a network failure would. */
+    /**
+     * Cuts a device's connection, as a network failure would.
+     *
+     * @param clientId the device's MQTT client id; no effect if it is not connected
+     */
     public void dropConnection(String clientId) {
         Client c;
         synchronized (lock) {

@@ -16,6 +16,10 @@ public final class InMemoryDeviceRegistry implements DeviceRegistry {
     /**
      * Registers (or re-registers with a new token) the device {@code d:<org>:<type>:<id>}.
      *
+     * @param orgId the organisation id
+     * @param typeId the device type
+     * @param deviceId the device id
+     * @param token the device's token; stored as bytes and compared in constant time
      * @return the device's MQTT client id
      * @throws IllegalArgumentException if an id is malformed (protocol.md §1.4) or the token is empty
      */
@@ -28,12 +32,22 @@ public final class InMemoryDeviceRegistry implements DeviceRegistry {
         return clientId;
     }
 
-    /** Removes the device; returns whether it was registered. Its open connection is not closed. */
+    /**
+     * Removes the device. Its open connection is not closed.
+     *
+     * @param clientId the device's MQTT client id
+     * @return whether it was registered
+     */
     public boolean unregister(String clientId) {
         return tokens.remove(clientId) != null;
     }
 
-    /** Whether a device with this client id is registered, whatever its token. */
+    /**
+     * Whether a device with this client id is registered, whatever its token.
+     *
+     * @param clientId the device's MQTT client id
+     * @return {@code true} if registered
+     */
     public boolean isRegistered(String clientId) {
         return tokens.containsKey(clientId);
     }

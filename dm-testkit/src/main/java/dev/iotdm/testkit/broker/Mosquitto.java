@@ -64,6 +64,7 @@ public final class Mosquitto implements AutoCloseable {
      * Starts a broker and waits until it accepts connections.
      *
      * @param timeout how long to wait for it to accept
+     * @return the running broker on 127.0.0.1 at a free port; close it
      * @throws IllegalStateException if the binary is missing, or the broker exits or does not
      *         accept within the timeout (the message carries its output)
      */
@@ -149,17 +150,29 @@ public final class Mosquitto implements AutoCloseable {
         }
     }
 
-    /** The broker's host: always the loopback address literal. */
+    /**
+     * The broker's host: always the loopback address literal.
+     *
+     * @return {@code 127.0.0.1}
+     */
     public String host() {
         return "127.0.0.1";
     }
 
-    /** The broker's plain MQTT port. */
+    /**
+     * The broker's plain MQTT port.
+     *
+     * @return the port it listens on, no TLS, anonymous clients allowed
+     */
     public int port() {
         return port;
     }
 
-    /** What the broker printed so far (its log), for failure messages. */
+    /**
+     * What the broker printed so far (its log), for failure messages.
+     *
+     * @return the log, stripped; or a note saying why it cannot be read
+     */
     public String output() {
         try {
             return Files.readString(dir.resolve("mosquitto.out"), StandardCharsets.UTF_8).strip();

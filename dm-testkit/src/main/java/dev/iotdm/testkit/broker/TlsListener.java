@@ -32,7 +32,19 @@ public record TlsListener(Path keystore, String keystorePassword, String private
         REQUIRED
     }
 
-    /** Validates the paths and passwords, naming the bad field. */
+    /**
+     * Validates the paths and passwords, naming the bad field.
+     *
+     * @param keystore an existing file
+     * @param keystorePassword not empty
+     * @param privateKeyPassword not empty
+     * @param truststore an existing file when {@code clientAuth} is not {@code NONE}, else
+     *     {@code null} or an existing file
+     * @param truststorePassword not empty when there is a trust store
+     * @param clientAuth not {@code null}
+     * @throws IllegalArgumentException naming the field that is missing, empty or not a file
+     * @throws NullPointerException if {@code clientAuth} is {@code null}
+     */
     public TlsListener {
         requireFile("keystore", keystore);
         requirePassword("keystorePassword", keystorePassword);
@@ -44,12 +56,28 @@ public record TlsListener(Path keystore, String keystorePassword, String private
         }
     }
 
-    /** A server-only TLS listener whose key has the key store's password (keytool's default). */
+    /**
+     * A server-only TLS listener whose key has the key store's password (keytool's default).
+     *
+     * @param keystore an existing key store file with one private key entry
+     * @param password the store's and the key's password; not empty
+     * @return the settings, client authentication {@link ClientAuth#NONE}
+     * @throws IllegalArgumentException if the file is missing or the password empty
+     */
     public static TlsListener serverOnly(Path keystore, String password) {
         return new TlsListener(keystore, password, password, null, null, ClientAuth.NONE);
     }
 
-    /** A mutual-TLS listener: clients must present a certificate trusted by {@code truststore}. */
+    /**
+     * A mutual-TLS listener: clients must present a certificate trusted by {@code truststore}.
+     *
+     * @param keystore an existing key store file with one private key entry
+     * @param password the store's and the key's password; not empty
+     * @param truststore an existing trust store file holding the CA of client certificates
+     * @param truststorePassword the trust store's password; not empty
+     * @return the settings, client authentication {@link ClientAuth#REQUIRED}
+     * @throws IllegalArgumentException if a file is missing or a password empty
+     */
     public static TlsListener mutual(Path keystore, String password, Path truststore, String truststorePassword) {
         return new TlsListener(keystore, password, password, truststore, truststorePassword, ClientAuth.REQUIRED);
     }

@@ -6,7 +6,14 @@ public final class TopicFilters {
     private TopicFilters() {
     }
 
-    /** Whether {@code topic} matches {@code filter} with {@code +} and {@code #} wildcards. */
+    /**
+     * Whether {@code topic} matches {@code filter} with {@code +} and {@code #} wildcards.
+     *
+     * @param filter a topic filter, e.g. {@code iotdm-1/#}; not validated
+     * @param topic a topic name without wildcards
+     * @return {@code true} if the broker would deliver a message on {@code topic} to a
+     *     subscription of {@code filter}
+     */
     public static boolean matches(String filter, String topic) {
         int f = 0;
         int t = 0;

@@ -16,6 +16,10 @@ public enum Direction {
     /**
      * Whether this direction includes {@code other}: {@code BOTH} covers every direction, the
      * others cover themselves.
+     *
+     * @param other a direction; not {@code null}
+     * @return {@code true} if a fault or counter on this direction applies to {@code other}
+     * @throws IllegalArgumentException if {@code other} is null
      */
     public boolean covers(Direction other) {
         if (other == null) {

@@ -22,7 +22,11 @@ public sealed interface Fault
         permits Fault.Stall, Fault.DropConnections, Fault.Delay, Fault.HalfOpen,
         Fault.CutOneDirection, Fault.RefuseNewConnections {
 
-    /** Whether this fault is a condition lasting until cleared; false for a one-shot action. */
+    /**
+     * Whether this fault is a condition lasting until cleared; false for a one-shot action.
+     *
+     * @return {@code true} for a condition, {@code false} for an action
+     */
     boolean persistent();
 
     /**
@@ -33,7 +37,12 @@ public sealed interface Fault
      * @param direction the flow to hold
      */
     record Stall(Direction direction) implements Fault {
-        /** Validates the direction. */
+        /**
+         * Validates the direction.
+         *
+         * @param direction the flow to hold; not {@code null}
+         * @throws IllegalArgumentException if {@code direction} is null
+         */
         public Stall {
             requireDirection(direction);
         }
@@ -55,7 +64,12 @@ public sealed interface Fault
      * @param mode RST ({@link CloseMode#RESET}) or FIN ({@link CloseMode#FIN})
      */
     record DropConnections(CloseMode mode) implements Fault {
-        /** Validates the mode. */
+        /**
+         * Validates the mode.
+         *
+         * @param mode how both sides are closed; not {@code null}
+         * @throws IllegalArgumentException if {@code mode} is null
+         */
         public DropConnections {
             if (mode == null) {
                 throw new IllegalArgumentException("mode must not be null");
@@ -84,7 +98,13 @@ public sealed interface Fault
     record Delay(Direction direction, Duration delay) implements Fault {
         private static final Duration MAX = Duration.ofHours(1);
 
-        /** Validates direction and delay. */
+        /**
+         * Validates direction and delay.
+         *
+         * @param direction the flow to delay; not {@code null}
+         * @param delay zero to one hour
+         * @throws IllegalArgumentException if an argument is null or the delay out of range
+         */
         public Delay {
             requireDirection(direction);
             if (delay == null) {
@@ -126,7 +146,12 @@ public sealed interface Fault
      * @param direction the flow to cut
      */
     record CutOneDirection(Direction direction) implements Fault {
-        /** Validates the direction. */
+        /**
+         * Validates the direction.
+         *
+         * @param direction the flow to cut; not {@code null}
+         * @throws IllegalArgumentException if {@code direction} is null
+         */
         public CutOneDirection {
             requireDirection(direction);
         }
@@ -143,7 +168,12 @@ public sealed interface Fault
      * @param mode how each refused connection is closed
      */
     record RefuseNewConnections(CloseMode mode) implements Fault {
-        /** Validates the mode. */
+        /**
+         * Validates the mode.
+         *
+         * @param mode how each refused connection is closed; not {@code null}
+         * @throws IllegalArgumentException if {@code mode} is null
+         */
         public RefuseNewConnections {
             if (mode == null) {
                 throw new IllegalArgumentException("mode must not be null");

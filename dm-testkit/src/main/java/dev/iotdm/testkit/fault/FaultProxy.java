@@ -107,6 +107,8 @@ public final class FaultProxy implements AutoCloseable {
      * Opens a proxy listening on an ephemeral port of {@code 127.0.0.1} that forwards to
      * {@code target}.
      *
+     * @param target the broker's address, resolved
+     * @return the listening proxy; close it
      * @throws IllegalArgumentException if {@code target} is null or unresolved
      * @throws UncheckedIOException     if the listening socket cannot be bound
      */
@@ -118,6 +120,10 @@ public final class FaultProxy implements AutoCloseable {
      * Opens a proxy listening on {@code 127.0.0.1:listenPort} ({@code 0}: an ephemeral port) that
      * forwards to {@code host:port}.
      *
+     * @param host the broker's host, resolved now; not blank
+     * @param port the broker's port, 1..65535
+     * @param listenPort the port to listen on, 0..65535
+     * @return the listening proxy; close it
      * @throws IllegalArgumentException if the host is blank or a port is out of range
      * @throws UncheckedIOException     if the listening socket cannot be bound
      */
@@ -133,6 +139,9 @@ public final class FaultProxy implements AutoCloseable {
      * Opens a proxy listening on {@code 127.0.0.1:listenPort} ({@code 0}: an ephemeral port) that
      * forwards to {@code target}.
      *
+     * @param target the broker's address, resolved
+     * @param listenPort the port to listen on, 0..65535
+     * @return the listening proxy; close it
      * @throws IllegalArgumentException if {@code target} is null or unresolved, or
      *                                  {@code listenPort} is out of range
      * @throws UncheckedIOException     if the listening socket cannot be bound
@@ -162,7 +171,11 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    /** The port this proxy listens on; {@link #stop()} and {@link #start()} keep it. */
+    /**
+     * The port this proxy listens on; {@link #stop()} and {@link #start()} keep it.
+     *
+     * @return the local port on 127.0.0.1
+     */
     public int port() {
         lock.lock();
         try {
@@ -172,12 +185,20 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    /** The address devices connect to: {@code 127.0.0.1:}{@link #port()}. */
+    /**
+     * The address devices connect to: {@code 127.0.0.1:}{@link #port()}.
+     *
+     * @return the loopback address with the proxy's port
+     */
     public InetSocketAddress address() {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), port());
     }
 
-    /** The address every connection is forwarded to. */
+    /**
+     * The address every connection is forwarded to.
+     *
+     * @return the broker's address as given to {@code open}
+     */
     public InetSocketAddress target() {
         return target;
     }
@@ -188,6 +209,7 @@ public final class FaultProxy implements AutoCloseable {
      * Injects a fault: a condition ({@link Fault#persistent()}) is added to the active ones until
      * {@link #clear()}; an action is carried out at once on the connections open now.
      *
+     * @param fault the fault to inject
      * @throws IllegalArgumentException if {@code fault} is null
      * @throws IllegalStateException    if the proxy is closed
      */
@@ -233,7 +255,11 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    /** The active conditions, in the order they were applied. */
+    /**
+     * The active conditions, in the order they were applied.
+     *
+     * @return an unmodifiable copy; actions never appear here
+     */
     public List<Fault> activeFaults() {
         lock.lock();
         try {
@@ -347,7 +373,11 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    /** Whether the proxy is currently accepting connections. */
+    /**
+     * Whether the proxy is currently accepting connections.
+     *
+     * @return {@code true} between {@code start()} and {@code stop()} or {@code close()}
+     */
     public boolean isListening() {
         lock.lock();
         try {
@@ -417,11 +447,22 @@ public final class FaultProxy implements AutoCloseable {
      */
     @FunctionalInterface
     public interface Admission {
-        /** The stage that lets the newest connection's bytes flow once it completes. */
+        /**
+         * The stage that lets the newest connection's bytes flow once it completes.
+         *
+         * @return completes normally when the connection may forward; completing exceptionally
+         *     (or not within {@link #CONNECT_TIMEOUT}) resets it. Called under the proxy's lock:
+         *     return at once and do not call back into the proxy
+         */
         java.util.concurrent.CompletionStage<?> admit();
     }
 
-    /** Sets the {@link Admission} of new connections; replaces the previous one (default: at once). */
+    /**
+     * Sets the {@link Admission} of new connections; replaces the previous one (default: at once).
+     *
+     * @param gate asked once per accepted connection; not {@code null}
+     * @throws IllegalArgumentException if {@code gate} is null
+     */
     public void admission(Admission gate) {
         if (gate == null) {
             throw new IllegalArgumentException("admission must not be null");
@@ -433,7 +474,12 @@ public final class FaultProxy implements AutoCloseable {
         return admission;
     }
 
-    /** Sets the listener told of every change of {@link #openConnections()}; replaces the previous one. */
+    /**
+     * Sets the listener told of every change of {@link #openConnections()}; replaces the previous one.
+     *
+     * @param listener the listener; not {@code null}
+     * @throws IllegalArgumentException if {@code listener} is null
+     */
     public void connectionListener(ConnectionListener listener) {
         if (listener == null) {
             throw new IllegalArgumentException("listener must not be null");
@@ -441,7 +487,11 @@ public final class FaultProxy implements AutoCloseable {
         this.connectionListener = listener;
     }
 
-    /** How many connections were accepted since the proxy was opened, refused ones included. */
+    /**
+     * How many connections were accepted since the proxy was opened, refused ones included.
+     *
+     * @return the count; never decreases
+     */
     public long connectionsAccepted() {
         lock.lock();
         try {
@@ -451,7 +501,11 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    /** How many accepted connections are still open. */
+    /**
+     * How many accepted connections are still open.
+     *
+     * @return the count as of now
+     */
     public int openConnections() {
         lock.lock();
         try {
@@ -461,7 +515,12 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    /** Bytes the proxy read in {@code direction} ({@code BOTH}: the sum), whatever their fate. */
+    /**
+     * Bytes the proxy read in {@code direction} ({@code BOTH}: the sum), whatever their fate.
+     *
+     * @param direction the direction to count
+     * @return the count since the proxy was opened
+     */
     public long bytesReceived(Direction direction) {
         return sum(received, direction);
     }
@@ -469,6 +528,9 @@ public final class FaultProxy implements AutoCloseable {
     /**
      * Bytes the proxy handed on in {@code direction} ({@code BOTH}: the sum); held, delayed or
      * discarded bytes are not counted until written.
+     *
+     * @param direction the direction to count
+     * @return the count since the proxy was opened
      */
     public long bytesForwarded(Direction direction) {
         return sum(forwarded, direction);
@@ -479,6 +541,9 @@ public final class FaultProxy implements AutoCloseable {
      * read, written on, and known lost (discarded by a fault, or read and not written when their
      * connection closed). Those held by a stall or a delay are in flight. Counts plain MQTT only
      * (behind TLS they mean nothing).
+     *
+     * @param direction the direction to count
+     * @return the counts as of now
      */
     public PublishTally publishes(Direction direction) {
         requireDirection(direction);
@@ -504,6 +569,7 @@ public final class FaultProxy implements AutoCloseable {
      * Waits until every publish the proxy read (both ways) was written on or is known lost: nothing
      * is held or delayed. A stall that is still on never settles.
      *
+     * @param timeout how long to wait
      * @throws AssertionError naming the counts if that does not happen within {@code timeout}
      */
     public void awaitPublishesSettled(Duration timeout) {
@@ -518,6 +584,8 @@ public final class FaultProxy implements AutoCloseable {
      *
      * @throws AssertionError if that does not happen within {@code timeout}; the message says how
      *                        many were seen
+     * @param count the connections to wait for, counted since the proxy was opened
+     * @param timeout how long to wait
      */
     public void awaitConnections(long count, Duration timeout) {
         awaitCondition(timeout, () -> accepted >= count,
@@ -531,6 +599,9 @@ public final class FaultProxy implements AutoCloseable {
      *
      * @throws AssertionError if that does not happen within {@code timeout}; the message says how
      *                        many bytes were seen
+     * @param direction the direction to count
+     * @param count the bytes to wait for, counted since the proxy was opened
+     * @param timeout how long to wait
      */
     public void awaitBytesReceived(Direction direction, long count, Duration timeout) {
         requireDirection(direction);

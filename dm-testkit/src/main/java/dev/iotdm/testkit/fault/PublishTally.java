@@ -14,7 +14,15 @@ package dev.iotdm.testkit.fault;
  */
 public record PublishTally(String leg, long taken, long handedOn, long lost) {
 
-    /** Checks the counts. */
+    /**
+     * Checks the counts.
+     *
+     * @param leg what was counted; not blank
+     * @param taken 0 or more
+     * @param handedOn 0 or more
+     * @param lost 0 or more
+     * @throws IllegalArgumentException if {@code leg} is blank or a count negative
+     */
     public PublishTally {
         if (leg == null || leg.isBlank()) {
             throw new IllegalArgumentException("leg: must not be blank");
@@ -24,7 +32,14 @@ public record PublishTally(String leg, long taken, long handedOn, long lost) {
         }
     }
 
-    /** The counts of {@code parts} added up, under the name {@code leg}. */
+    /**
+     * The counts of {@code parts} added up, under the name {@code leg}.
+     *
+     * @param leg what the sum counts, e.g. {@code "proxy"}; not blank
+     * @param parts the tallies to add; may be empty
+     * @return one tally whose counts are the sums
+     * @throws IllegalArgumentException if {@code leg} is blank
+     */
     public static PublishTally sum(String leg, java.util.Collection<PublishTally> parts) {
         long taken = 0;
         long on = 0;
@@ -37,12 +52,20 @@ public record PublishTally(String leg, long taken, long handedOn, long lost) {
         return new PublishTally(leg, taken, on, lost);
     }
 
-    /** Publishes taken in and neither handed on nor known lost (never negative). */
+    /**
+     * Publishes taken in and neither handed on nor known lost (never negative).
+     *
+     * @return {@code taken - handedOn - lost}, at least 0
+     */
     public long inFlight() {
         return Math.max(0, taken - handedOn - lost);
     }
 
-    /** Whether every publish taken in was handed on or is known lost. */
+    /**
+     * Whether every publish taken in was handed on or is known lost.
+     *
+     * @return {@code true} when nothing is in flight
+     */
     public boolean settled() {
         return inFlight() == 0;
     }

@@ -43,7 +43,13 @@ public final class LockstepPeer implements DevicePublishListener, DeviceConnecti
     private final List<DevicePublish> seen = new ArrayList<>();
     private volatile DeviceBroker broker;
 
-    /** Attaches the broker the peer sends through. */
+    /**
+     * Attaches the broker the peer sends through; register the peer on that broker as its publish
+     * and connection listener too.
+     *
+     * @param target the broker; not {@code null}; replaces one attached before
+     * @return this peer
+     */
     public LockstepPeer attach(DeviceBroker target) {
         this.broker = Objects.requireNonNull(target, "broker");
         return this;
@@ -67,6 +73,13 @@ public final class LockstepPeer implements DevicePublishListener, DeviceConnecti
     /**
      * Sends exact text to a device on a topic at QoS 1, waiting at most {@code timeout} for the
      * broker to take it (the device must be subscribed by then).
+     *
+     * @param clientId the device's MQTT client id
+     * @param topic the topic, e.g. {@code iotdm-1/mgmt/initiate/device/reboot}
+     * @param text the payload exactly as sent, malformed JSON allowed; encoded as UTF-8
+     * @param timeout how long the broker may take (plus one second for the hand-over)
+     * @throws NullPointerException if no broker is attached
+     * @throws AssertionError if the broker does not take the message in time or fails it
      */
     public void send(String clientId, String topic, String text, Duration timeout) {
         DeviceBroker b = Objects.requireNonNull(broker, "attach a broker first");
@@ -81,7 +94,13 @@ public final class LockstepPeer implements DevicePublishListener, DeviceConnecti
         }
     }
 
-    /** Waits for the device's next publish, failing with everything seen so far. */
+    /**
+     * Waits for the device's next publish, failing with everything seen so far.
+     *
+     * @param timeout how long to wait
+     * @return the oldest publish not taken yet
+     * @throws AssertionError if none arrives within {@code timeout}
+     */
     public DevicePublish take(Duration timeout) {
         try {
             DevicePublish p = received.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -99,6 +118,13 @@ public final class LockstepPeer implements DevicePublishListener, DeviceConnecti
     /**
      * Waits for the device's next publish and checks its topic and JSON meaning against
      * {@code expectedJson} ({@value #ANY} matches anything). Returns the publish.
+     *
+     * @param topic the exact topic expected
+     * @param expectedJson the expected payload as JSON text, compared by meaning
+     * @param timeout how long to wait for the publish
+     * @return the publish, e.g. to read a reqId with {@link #member}
+     * @throws AssertionError if none arrives in time, or its topic, JSON or meaning differs
+     * @throws IllegalArgumentException if {@code expectedJson} itself is not JSON
      */
     public DevicePublish expect(String topic, String expectedJson, Duration timeout) {
         DevicePublish p = take(timeout);
@@ -123,6 +149,7 @@ public final class LockstepPeer implements DevicePublishListener, DeviceConnecti
      * that ends a lockstep script (a second answer, a stray notify). Takes what arrived, so a
      * failure does not leak into the next step.
      *
+     * @param within how long to watch; the call always takes this long when nothing comes
      * @throws AssertionError naming every publish that arrived, in order
      */
     public void expectNothingMore(Duration within) {
@@ -144,14 +171,32 @@ public final class LockstepPeer implements DevicePublishListener, DeviceConnecti
                 + extra.size() + ": " + extra.stream().map(LockstepPeer::describe).toList());
     }
 
-    /** Sends a request and checks the reply: the lockstep step. Returns the reply. */
+    /**
+     * Sends a request and checks the reply: the lockstep step. Returns the reply.
+     *
+     * @param clientId the device's MQTT client id
+     * @param topic the request topic
+     * @param request the request text, exactly as sent
+     * @param replyTopic the topic the reply must come on
+     * @param expectedReply the expected reply as JSON text, compared by meaning
+     * @param timeout the bound for the send and, again, for the reply
+     * @return the reply
+     * @throws AssertionError as {@link #send} and {@link #expect} do
+     */
     public DevicePublish exchange(String clientId, String topic, String request, String replyTopic, String expectedReply,
             Duration timeout) {
         send(clientId, topic, request, timeout);
         return expect(replyTopic, expectedReply, timeout);
     }
 
-    /** Waits until a device connected ({@code +id}) or disconnected ({@code -id}). */
+    /**
+     * Waits until a device connected ({@code +id}) or disconnected ({@code -id}). Other
+     * connection events seen meanwhile are consumed.
+     *
+     * @param marker {@code +} or {@code -} followed by the MQTT client id
+     * @param timeout how long to wait
+     * @throws AssertionError naming the other events seen, if the marker does not come in time
+     */
     public void awaitConnection(String marker, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<String> other = new ArrayList<>();
@@ -173,7 +218,16 @@ public final class LockstepPeer implements DevicePublishListener, DeviceConnecti
         }
     }
 
-    /** The string value of a top-level member of a publish's JSON payload, e.g. its reqId. */
+    /**
+     * The string value of a top-level member of a publish's JSON payload, e.g. its reqId.
+     *
+     * @param p a publish whose payload is a JSON object
+     * @param name the member's name
+     * @return a string member's value, or any other member as JSON text
+     * @throws AssertionError if the member is absent
+     * @throws IllegalArgumentException if the payload is not JSON
+     * @throws ClassCastException if the payload is JSON but not an object
+     */
     public static String member(DevicePublish p, String name) {
         JsonValue v = ((JsonObject) JsonValue.parse(p.payload())).get(name)
                 .orElseThrow(() -> new AssertionError("no " + name + " in " + describe(p)));

@@ -51,7 +51,31 @@ public record DeviceView(String clientId, String orgId, String typeId, String de
         Optional<FirmwareInfo> firmware, Set<String> observations, Optional<Instant> lastActivity,
         int manageCount) {
 
-    /** Requires every part and copies the collections. */
+    /**
+     * Requires every part and copies the collections.
+     *
+     * @param clientId {@code d:<org>:<type>:<id>}; not {@code null}
+     * @param orgId the organisation; not {@code null}
+     * @param typeId the device type; not {@code null}
+     * @param deviceId the device id; not {@code null}
+     * @param connected whether an MQTT connection is open
+     * @param managed whether the device is managed
+     * @param dormant whether its lifetime expired
+     * @param lifetime seconds, or empty; not {@code null}
+     * @param dormantAt when it will become dormant, or empty; not {@code null}
+     * @param dormantDateTime when it became dormant, or empty; not {@code null}
+     * @param supports {@code mgmt.supports}, or empty; not {@code null}
+     * @param deviceInfo {@code deviceInfo}, or empty; not {@code null}
+     * @param metadata {@code metadata}, or empty; not {@code null}
+     * @param location {@code location}, or empty; not {@code null}
+     * @param errorCodes {@code diag.errorCodes}; copied
+     * @param log {@code diag.log}; copied
+     * @param firmware {@code mgmt.firmware}, or empty; not {@code null}
+     * @param observations the observed attributes; copied
+     * @param lastActivity the last connect or publish, or empty; not {@code null}
+     * @param manageCount accepted manage requests, 0 or more
+     * @throws NullPointerException naming the part that is {@code null}
+     */
     public DeviceView {
         Objects.requireNonNull(clientId, "clientId");
         Objects.requireNonNull(orgId, "orgId");
@@ -71,12 +95,20 @@ public record DeviceView(String clientId, String orgId, String typeId, String de
         Objects.requireNonNull(lastActivity, "lastActivity");
     }
 
-    /** {@code mgmt.firmware.state} as the platform knows it. */
+    /**
+     * {@code mgmt.firmware.state} as the platform knows it.
+     *
+     * @return the state, or empty when the platform has no firmware record or no state in it
+     */
     public Optional<FirmwareState> firmwareState() {
         return firmware.flatMap(FirmwareInfo::state);
     }
 
-    /** {@code mgmt.firmware.updateStatus} as the platform knows it. */
+    /**
+     * {@code mgmt.firmware.updateStatus} as the platform knows it.
+     *
+     * @return the status, or empty when the platform has no firmware record or no status in it
+     */
     public Optional<UpdateStatus> firmwareUpdateStatus() {
         return firmware.flatMap(FirmwareInfo::updateStatus);
     }

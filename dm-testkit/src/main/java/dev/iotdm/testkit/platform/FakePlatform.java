@@ -110,29 +110,49 @@ public final class FakePlatform implements AutoCloseable {
         this.executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
-    /** A platform with default settings on a new embedded broker, started. */
+    /**
+     * A platform with default settings on a new embedded broker, started.
+     *
+     * @return the running platform, whose broker listens on 127.0.0.1 at a free port; close it
+     */
     public static FakePlatform start() {
         return builder().build();
     }
 
-    /** Options for a platform. */
+    /**
+     * Options for a platform.
+     *
+     * @return a builder holding the defaults
+     */
     public static Builder builder() {
         return new Builder();
     }
 
     // ---- wiring -------------------------------------------------------------------------------
 
-    /** The registry the broker authenticates devices against (thread-safe). */
+    /**
+     * The registry the broker authenticates devices against (thread-safe).
+     *
+     * @return the registry, to build a broker of one's own with
+     */
     public DeviceRegistry deviceRegistry() {
         return engine;
     }
 
-    /** The listener a transport hands device publishes and refusals to. */
+    /**
+     * The listener a transport hands device publishes and refusals to.
+     *
+     * @return the same listener on every call; it never blocks the caller
+     */
     public DevicePublishListener publishListener() {
         return publishListener;
     }
 
-    /** The listener a transport reports device connections to. */
+    /**
+     * The listener a transport reports device connections to.
+     *
+     * @return the same listener on every call; it never blocks the caller
+     */
     public DeviceConnectionListener connectionListener() {
         return connectionListener;
     }
@@ -140,6 +160,9 @@ public final class FakePlatform implements AutoCloseable {
     /**
      * Sends through a broker built with this platform's {@link #deviceRegistry()},
      * {@link #publishListener()} and {@link #connectionListener()}. The caller keeps owning it.
+     *
+     * @param attached the broker, started or about to be; not {@code null}; {@link #close()} does
+     *     not close it
      */
     public void attach(EmbeddedBroker attached) {
         Objects.requireNonNull(attached, "broker");
@@ -147,12 +170,21 @@ public final class FakePlatform implements AutoCloseable {
         this.link = DeviceLink.of(attached, attached::disconnectDevice);
     }
 
-    /** Sends through {@code deviceLink}, e.g. an in-memory transport. */
+    /**
+     * Sends through {@code deviceLink}, e.g. an in-memory transport.
+     *
+     * @param deviceLink replaces the link set before; not {@code null}
+     */
     public void attach(DeviceLink deviceLink) {
         this.link = Objects.requireNonNull(deviceLink, "link");
     }
 
-    /** The broker devices connect to. */
+    /**
+     * The broker devices connect to.
+     *
+     * @return the owned or attached broker, for its host and port
+     * @throws IllegalStateException if the platform has no broker (a bare {@link DeviceLink})
+     */
     public EmbeddedBroker broker() {
         EmbeddedBroker b = broker;
         if (b == null) {
@@ -161,17 +193,29 @@ public final class FakePlatform implements AutoCloseable {
         return b;
     }
 
-    /** The engine's configuration. */
+    /**
+     * The engine's configuration.
+     *
+     * @return the configuration the platform was built with
+     */
     public PlatformConfig config() {
         return engine.config();
     }
 
-    /** Adds an observer, e.g. a rule checker; it sees everything from now on. */
+    /**
+     * Adds an observer, e.g. a rule checker; it sees everything from now on.
+     *
+     * @param observer called on the platform thread; not {@code null}
+     */
     public void addObserver(PlatformObserver observer) {
         observers.add(Objects.requireNonNull(observer, "observer"));
     }
 
-    /** Removes an observer. */
+    /**
+     * Removes an observer; no effect if it was not added.
+     *
+     * @param observer the observer, as added
+     */
     public void removeObserver(PlatformObserver observer) {
         observers.remove(observer);
     }
@@ -181,14 +225,24 @@ public final class FakePlatform implements AutoCloseable {
     /**
      * Registers a device with its token.
      *
+     * @param orgId the organisation id
+     * @param typeId the device type
+     * @param deviceId the device id
+     * @param token the secret the device connects with; never logged
      * @return its client id {@code d:<org>:<type>:<id>}
      * @throws IllegalArgumentException if an id is malformed or the token empty
+     * @throws IllegalStateException if the platform is closed or its thread does not answer in 10 s
      */
     public String registerDevice(String orgId, String typeId, String deviceId, String token) {
         return call(() -> engine.register(orgId, typeId, deviceId, token));
     }
 
-    /** Adds a fault (see {@link PlatformFault}). */
+    /**
+     * Adds a fault (see {@link PlatformFault}).
+     *
+     * @param fault applies to messages handled after this call; not {@code null}
+     * @throws IllegalStateException if the platform is closed
+     */
     public void addFault(PlatformFault fault) {
         Objects.requireNonNull(fault, "fault");
         call(() -> {
@@ -197,7 +251,11 @@ public final class FakePlatform implements AutoCloseable {
         });
     }
 
-    /** Removes every fault. */
+    /**
+     * Removes every fault; messages already held by a {@link PlatformFault.Delay} stay held.
+     *
+     * @throws IllegalStateException if the platform is closed
+     */
     public void clearFaults() {
         call(() -> {
             engine.clearFaults();
@@ -208,95 +266,246 @@ public final class FakePlatform implements AutoCloseable {
     /**
      * A snapshot of the platform's record of a device.
      *
+     * @param clientId the device's client id, as {@link #registerDevice} returned it
+     * @return the record as of now
      * @throws IllegalArgumentException if the device is not registered
+     * @throws IllegalStateException if the platform is closed
      */
     public DeviceView device(String clientId) {
         return call(() -> engine.device(clientId))
                 .orElseThrow(() -> new IllegalArgumentException("no device '" + clientId + "' is registered"));
     }
 
-    /** Every message in and out so far, in order. */
+    /**
+     * Every message in and out so far, in order.
+     *
+     * @return an unmodifiable copy
+     */
     public List<TranscriptEntry> transcript() {
         return List.copyOf(transcript);
     }
 
-    /** The messages to and from one device so far, in order. */
+    /**
+     * The messages to and from one device so far, in order.
+     *
+     * @param clientId the device's client id
+     * @return an unmodifiable list; empty for an unknown device
+     */
     public List<TranscriptEntry> transcript(String clientId) {
         return transcript.stream().filter(e -> e.clientId().equals(clientId)).toList();
     }
 
     // ---- operations -----------------------------------------------------------------------------
 
-    /** Writes attributes on the device (protocol.md §4.2), with the default timeout. */
+    /**
+     * Writes attributes on the device (protocol.md §4.2), with the default timeout.
+     *
+     * @param clientId a registered device
+     * @param fields the values to write; at least one
+     * @return completes with {@link OperationOutcome.Succeeded} on 204, another outcome otherwise;
+     *     {@link OperationOutcome.Refused} at once when the device is not managed
+     * @throws IllegalArgumentException if the device is not registered or {@code fields} is empty
+     * @throws IllegalStateException if the platform is closed
+     */
     public CompletableFuture<OperationOutcome> deviceUpdate(String clientId, List<FieldValue> fields) {
         return deviceUpdate(clientId, fields, config().operationTimeout());
     }
 
-    /** Writes attributes on the device (protocol.md §4.2). */
+    /**
+     * Writes attributes on the device (protocol.md §4.2).
+     *
+     * @param clientId a registered device
+     * @param fields the values to write; at least one
+     * @param timeout how long the device may take to answer; positive
+     * @return completes with {@link OperationOutcome.Succeeded} on 204, another outcome otherwise;
+     *     {@link OperationOutcome.Refused} at once when the device is not managed
+     * @throws IllegalArgumentException if the device is not registered, {@code fields} is empty or
+     *     the timeout is not positive
+     * @throws IllegalStateException if the platform is closed
+     */
     public CompletableFuture<OperationOutcome> deviceUpdate(String clientId, List<FieldValue> fields,
             Duration timeout) {
         return operation(timeout, now -> engine.deviceUpdate(now, clientId, fields, timeout));
     }
 
-    /** Starts observing attributes (§4.3), with the default timeout. */
+    /**
+     * Starts observing attributes (§4.3), with the default timeout.
+     *
+     * @param clientId a registered device
+     * @param fields the attribute names, e.g. {@code mgmt.firmware}
+     * @return completes with {@link OperationOutcome.Succeeded} (the current values as data) on
+     *     200, another outcome otherwise
+     * @throws IllegalArgumentException if the device is not registered or the list or a name is empty
+     * @throws IllegalStateException if the platform is closed
+     */
     public CompletableFuture<OperationOutcome> observe(String clientId, List<String> fields) {
         return observe(clientId, fields, config().operationTimeout());
     }
 
-    /** Starts observing attributes (§4.3). */
+    /**
+     * Starts observing attributes (§4.3).
+     *
+     * @param clientId a registered device
+     * @param fields the attribute names, e.g. {@code mgmt.firmware}
+     * @param timeout how long the device may take to answer; positive
+     * @return completes with {@link OperationOutcome.Succeeded} (the current values as data) on
+     *     200, another outcome otherwise
+     * @throws IllegalArgumentException if the device is not registered, the list or a name is empty or the
+     *     timeout is not positive
+     * @throws IllegalStateException if the platform is closed
+     */
     public CompletableFuture<OperationOutcome> observe(String clientId, List<String> fields, Duration timeout) {
         return operation(timeout, now -> engine.observe(now, clientId, fields, timeout));
     }
 
-    /** Stops observing attributes (§4.4), with the default timeout. */
+    /**
+     * Stops observing attributes (§4.4), with the default timeout.
+     *
+     * @param clientId a registered device
+     * @param fields the attribute names observed before
+     * @return completes with {@link OperationOutcome.Succeeded} on 200, another outcome otherwise
+     * @throws IllegalArgumentException if the device is not registered or the list or a name is empty
+     * @throws IllegalStateException if the platform is closed
+     */
     public CompletableFuture<OperationOutcome> cancel(String clientId, List<String> fields) {
         return cancel(clientId, fields, config().operationTimeout());
     }
 
-    /** Stops observing attributes (§4.4). */
+    /**
+     * Stops observing attributes (§4.4).
+     *
+     * @param clientId a registered device
+     * @param fields the attribute names observed before
+     * @param timeout how long the device may take to answer; positive
+     * @return completes with {@link OperationOutcome.Succeeded} on 200, another outcome otherwise
+     * @throws IllegalArgumentException if the device is not registered, the list or a name is empty or the
+     *     timeout is not positive
+     * @throws IllegalStateException if the platform is closed
+     */
     public CompletableFuture<OperationOutcome> cancel(String clientId, List<String> fields, Duration timeout) {
         return operation(timeout, now -> engine.cancel(now, clientId, fields, timeout));
     }
 
-    /** Reboots the device: done when it answered 202 and managed again (§7); default timeout. */
+    /**
+     * Reboots the device: done when it answered 202 and managed again (§7); default timeout.
+     *
+     * @param clientId a registered device
+     * @return completes with {@link OperationOutcome.Succeeded} after the new manage, or with the
+     *     failure rc (500, 501), a timeout or a refusal
+     * @throws IllegalArgumentException if the device is not registered
+     * @throws IllegalStateException if the platform is closed
+     */
     public CompletableFuture<OperationOutcome> reboot(String clientId) {
         return reboot(clientId, config().operationTimeout());
     }
 
-    /** Reboots the device: done when it answered 202 and managed again (§7). */
+    /**
+     * Reboots the device: done when it answered 202 and managed again (§7).
+     *
+     * @param clientId a registered device
+     * @param timeout for the answer and the new manage together; positive
+     * @return completes with {@link OperationOutcome.Succeeded} after the new manage, or with the
+     *     failure rc (500, 501), a timeout or a refusal
+     * @throws IllegalArgumentException if the device is not registered or the timeout not positive
+     * @throws IllegalStateException if the platform is closed
+     */
     public CompletableFuture<OperationOutcome> reboot(String clientId, Duration timeout) {
         return operation(timeout, now -> engine.reboot(now, clientId, timeout));
     }
 
-    /** Factory-resets the device (§7); default timeout. */
+    /**
+     * Factory-resets the device (§7); default timeout. Completes as {@link #reboot(String)} does.
+     *
+     * @param clientId a registered device
+     * @return completes with {@link OperationOutcome.Succeeded} after the new manage, or with the
+     *     failure rc, a timeout or a refusal
+     * @throws IllegalArgumentException if the device is not registered
+     * @throws IllegalStateException if the platform is closed
+     */
     public CompletableFuture<OperationOutcome> factoryReset(String clientId) {
         return factoryReset(clientId, config().operationTimeout());
     }
 
-    /** Factory-resets the device (§7). */
+    /**
+     * Factory-resets the device (§7). Completes as {@link #reboot(String, Duration)} does.
+     *
+     * @param clientId a registered device
+     * @param timeout for the answer and the new manage together; positive
+     * @return completes with {@link OperationOutcome.Succeeded} after the new manage, or with the
+     *     failure rc, a timeout or a refusal
+     * @throws IllegalArgumentException if the device is not registered or the timeout not positive
+     * @throws IllegalStateException if the platform is closed
+     */
     public CompletableFuture<OperationOutcome> factoryReset(String clientId, Duration timeout) {
         return operation(timeout, now -> engine.factoryReset(now, clientId, timeout));
     }
 
-    /** The full firmware download flow (§6.2); no image skips the device/update step. */
+    /**
+     * The full firmware download flow (§6.2); no image skips the device/update step.
+     *
+     * @param clientId a registered device
+     * @param image the parameters written to {@code mgmt.firmware} first, or empty
+     * @param timeout for the whole flow; positive
+     * @return completes with {@link OperationOutcome.Succeeded} at {@code DOWNLOADED}, with
+     *     {@link OperationOutcome.Failed} carrying the refused step's rc or the failure
+     *     {@code updateStatus}, or with a timeout or a refusal
+     * @throws IllegalArgumentException if the device is not registered or the timeout not positive
+     * @throws IllegalStateException if the platform is closed
+     */
     public CompletableFuture<OperationOutcome> firmwareDownload(String clientId, Optional<FirmwareImage> image,
             Duration timeout) {
         return operation(timeout, now -> engine.firmwareDownload(now, clientId, image, timeout));
     }
 
-    /** The full firmware update flow (§6.3); no image skips the device/update step. */
+    /**
+     * The full firmware update flow (§6.3); no image skips the device/update step.
+     *
+     * @param clientId a registered device
+     * @param image the parameters written to {@code mgmt.firmware} first, or empty
+     * @param timeout for the whole flow; positive
+     * @return completes with {@link OperationOutcome.Succeeded} at {@code IDLE} with update status
+     *     success, with {@link OperationOutcome.Failed} carrying the refused step's rc or the failure
+     *     {@code updateStatus}, or with a timeout or a refusal
+     * @throws IllegalArgumentException if the device is not registered or the timeout not positive
+     * @throws IllegalStateException if the platform is closed
+     */
     public CompletableFuture<OperationOutcome> firmwareUpdate(String clientId, Optional<FirmwareImage> image,
             Duration timeout) {
         return operation(timeout, now -> engine.firmwareUpdate(now, clientId, image, timeout));
     }
 
-    /** A device-management extension action (§8). */
+    /**
+     * A device-management extension action (§8).
+     *
+     * @param clientId a registered device
+     * @param bundleId the extension bundle's id, a topic level
+     * @param actionId the action's id, a topic level
+     * @param parameters the action's parameters, in order
+     * @param timeout how long the device may take to answer; positive
+     * @return completes with {@link OperationOutcome.Succeeded} (the response's data) on 200, with
+     *     {@link OperationOutcome.Failed} on any other rc, or with a timeout or a refusal
+     * @throws IllegalArgumentException if the device is not registered, an id is not a valid topic
+     *     level or the timeout not positive
+     * @throws IllegalStateException if the platform is closed
+     */
     public CompletableFuture<OperationOutcome> customAction(String clientId, String bundleId, String actionId,
             List<Parameter> parameters, Duration timeout) {
         return operation(timeout, now -> engine.customAction(now, clientId, bundleId, actionId, parameters, timeout));
     }
 
-    /** A command (§10.2); succeeds once handed to the transport. */
+    /**
+     * A command (§10.2); succeeds once handed to the transport. The device need not be managed.
+     *
+     * @param clientId a registered device
+     * @param commandId the command's id, a topic level
+     * @param format the format, a topic level, e.g. {@code json}
+     * @param payload the bytes sent as they are; at most the codec's outbound limit
+     * @return completes with {@link OperationOutcome.Succeeded} once the broker took the message,
+     *     or with a timeout (the default operation timeout)
+     * @throws IllegalArgumentException if the device is not registered, an id is not a valid topic
+     *     level or the payload is over the limit
+     * @throws IllegalStateException if the platform is closed
+     */
     public CompletableFuture<OperationOutcome> command(String clientId, String commandId, String format,
             byte[] payload) {
         Duration timeout = config().operationTimeout();
@@ -308,6 +517,9 @@ public final class FakePlatform implements AutoCloseable {
     /**
      * Waits until the device is managed.
      *
+     * @param clientId a registered device
+     * @param timeout how long to wait
+     * @return the record once it is managed
      * @throws AssertionError naming what was seen, if it is not managed within {@code timeout}
      */
     public DeviceView awaitManaged(String clientId, Duration timeout) {
@@ -317,6 +529,10 @@ public final class FakePlatform implements AutoCloseable {
     /**
      * Waits until the platform knows {@code mgmt.firmware.state} of the device to be {@code state}.
      *
+     * @param clientId a registered device
+     * @param state the state awaited; not {@code null}
+     * @param timeout how long to wait
+     * @return the record once it shows that state
      * @throws AssertionError naming what was seen, if it does not within {@code timeout}
      */
     public DeviceView awaitFirmwareState(String clientId, FirmwareState state, Duration timeout) {
@@ -328,7 +544,12 @@ public final class FakePlatform implements AutoCloseable {
     /**
      * Waits until the platform's record of the device satisfies {@code condition}.
      *
+     * @param clientId a registered device; not {@code null}
      * @param description what is awaited, for the failure message
+     * @param condition tested on the platform thread after each input; must be quick; not
+     *     {@code null}
+     * @param timeout how long to wait
+     * @return the first record that satisfies {@code condition}
      * @throws AssertionError naming what was seen, if it does not within {@code timeout}
      */
     public DeviceView awaitDevice(String clientId, String description, Predicate<DeviceView> condition,
@@ -342,6 +563,10 @@ public final class FakePlatform implements AutoCloseable {
     /**
      * Waits for an event {@code eventId} from the device (protocol.md §10.1) and returns the first one.
      *
+     * @param clientId the sending device; not {@code null}
+     * @param eventId the event id of the topic {@code iot-2/evt/<eventId>/fmt/<format>}; not {@code null}
+     * @param timeout how long to wait
+     * @return the first such event since the platform started, even one that came before this call
      * @throws AssertionError naming what was seen, if none arrives within {@code timeout}
      */
     public Event awaitEvent(String clientId, String eventId, Duration timeout) {
@@ -355,6 +580,11 @@ public final class FakePlatform implements AutoCloseable {
     /**
      * Waits for a message in the transcript that satisfies {@code condition}, and returns the first.
      *
+     * @param clientId the device whose messages (both ways) are searched
+     * @param description what is awaited, for the failure message
+     * @param condition tested on the platform thread; must be quick; not {@code null}
+     * @param timeout how long to wait
+     * @return the first matching message since the platform started, even one before this call
      * @throws AssertionError naming what was seen, if none does within {@code timeout}
      */
     public TranscriptEntry awaitMessage(String clientId, String description, Predicate<TranscriptEntry> condition,
@@ -369,6 +599,12 @@ public final class FakePlatform implements AutoCloseable {
      * {@code condition} (at once if it does now). Cancelling the future ends the wait; closing the
      * platform fails it.
      *
+     * @param clientId a device's client id; not {@code null}
+     * @param condition tested on the platform thread after each input; must be quick; not
+     *     {@code null}
+     * @return completes with the first record that satisfies {@code condition}, on the platform
+     *     thread (use the {@code ...Async} stages for slow work); has no timeout of its own, so
+     *     bound the wait on it
      * @throws IllegalStateException if the platform is closed
      */
     public CompletableFuture<DeviceView> whenDevice(String clientId, Predicate<DeviceView> condition) {
@@ -391,6 +627,9 @@ public final class FakePlatform implements AutoCloseable {
     /**
      * Whether the broker holds a session for the device: connected, or offline with a kept session
      * whose subscriptions queue what is sent to it. False without a broker.
+     *
+     * @param clientId the device's MQTT client id
+     * @return completes with the broker's answer; at once with {@code false} without a broker
      */
     public CompletableFuture<Boolean> brokerKeepsSession(String clientId) {
         EmbeddedBroker b = broker;
@@ -711,31 +950,57 @@ public final class FakePlatform implements AutoCloseable {
         private Builder() {
         }
 
-        /** The engine's configuration (default {@link PlatformConfig#defaults()}). */
+        /**
+         * The engine's configuration (default {@link PlatformConfig#defaults()}).
+         *
+         * @param platformConfig the configuration; not {@code null}
+         * @return this builder
+         */
         public Builder config(PlatformConfig platformConfig) {
             this.config = Objects.requireNonNull(platformConfig, "config");
             return this;
         }
 
-        /** The clock; it must advance with real time, since timers are real delays (default: system). */
+        /**
+         * The clock; it must advance with real time, since timers are real delays (default: system).
+         *
+         * @param instantSource the clock; not {@code null}
+         * @return this builder
+         */
         public Builder clock(InstantSource instantSource) {
             this.clock = Objects.requireNonNull(instantSource, "clock");
             return this;
         }
 
-        /** Extra options for the owned broker (TLS, persistence, ...); its listeners are set by the platform. */
+        /**
+         * Extra options for the owned broker (TLS, persistence, ...); its listeners are set by the
+         * platform.
+         *
+         * @param options applied to the broker's builder in {@link #build()}; replaces earlier
+         *     options; not {@code null}
+         * @return this builder
+         */
         public Builder brokerOptions(Consumer<EmbeddedBroker.Builder> options) {
             this.brokerOptions = Objects.requireNonNull(options, "brokerOptions");
             return this;
         }
 
-        /** Builds no broker: {@link FakePlatform#attach} a link (or a broker) before devices talk. */
+        /**
+         * Builds no broker: {@link FakePlatform#attach} a link (or a broker) before devices talk.
+         *
+         * @return this builder
+         */
         public Builder withoutBroker() {
             this.withBroker = false;
             return this;
         }
 
-        /** Builds the platform and, unless {@link #withoutBroker()}, builds and starts its broker. */
+        /**
+         * Builds the platform and, unless {@link #withoutBroker()}, builds and starts its broker.
+         *
+         * @return the running platform; close it
+         * @throws RuntimeException from the broker's start (the platform is closed again then)
+         */
         public FakePlatform build() {
             FakePlatform platform = new FakePlatform(config, clock);
             if (withBroker) {

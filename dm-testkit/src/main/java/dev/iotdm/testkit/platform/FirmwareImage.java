@@ -17,7 +17,16 @@ import java.util.Optional;
 public record FirmwareImage(Optional<String> version, Optional<String> name, Optional<String> uri,
         Optional<String> verifier) {
 
-    /** Requires non-null optionals and at least one parameter. */
+    /**
+     * Requires non-null optionals and at least one parameter.
+     *
+     * @param version the version, or empty; not {@code null}
+     * @param name the name, or empty; not {@code null}
+     * @param uri the download URI, or empty; not {@code null}
+     * @param verifier the checksum or signature, or empty; not {@code null}
+     * @throws NullPointerException naming the part that is {@code null}
+     * @throws IllegalArgumentException if every part is empty (pass no image instead)
+     */
     public FirmwareImage {
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(name, "name");
@@ -29,7 +38,16 @@ public record FirmwareImage(Optional<String> version, Optional<String> name, Opt
         }
     }
 
-    /** An image from nullable parts. */
+    /**
+     * An image from nullable parts.
+     *
+     * @param version the version, or {@code null}
+     * @param name the name, or {@code null}
+     * @param uri the download URI, or {@code null}
+     * @param verifier the checksum or signature, or {@code null}
+     * @return the image
+     * @throws IllegalArgumentException if every part is {@code null}
+     */
     public static FirmwareImage of(String version, String name, String uri, String verifier) {
         return new FirmwareImage(Optional.ofNullable(version), Optional.ofNullable(name), Optional.ofNullable(uri),
                 Optional.ofNullable(verifier));

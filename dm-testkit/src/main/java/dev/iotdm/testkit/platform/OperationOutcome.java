@@ -22,12 +22,20 @@ public sealed interface OperationOutcome permits OperationOutcome.Succeeded, Ope
      *     custom action's result; empty when it had none
      */
     record Succeeded(Optional<JsonValue> data) implements OperationOutcome {
-        /** Requires a non-null optional. */
+        /**
+         * Requires a non-null optional.
+         *
+         * @param data the response's {@code d}, or empty; not {@code null}
+         */
         public Succeeded {
             Objects.requireNonNull(data, "data");
         }
 
-        /** Success without data. */
+        /**
+         * Success without data.
+         *
+         * @return an outcome whose {@link #data()} is empty
+         */
         public static Succeeded empty() {
             return new Succeeded(Optional.empty());
         }
@@ -43,7 +51,15 @@ public sealed interface OperationOutcome permits OperationOutcome.Succeeded, Ope
      */
     record Failed(Optional<Rc> rc, Optional<UpdateStatus> updateStatus, Optional<String> message)
             implements OperationOutcome {
-        /** Requires exactly one of rc and updateStatus. */
+        /**
+         * Requires exactly one of rc and updateStatus.
+         *
+         * @param rc the device's response code, or empty; not {@code null}
+         * @param updateStatus the firmware failure, or empty; not {@code null}
+         * @param message the device's message, or empty; not {@code null}
+         * @throws IllegalArgumentException if both or neither of {@code rc} and
+         *     {@code updateStatus} are present
+         */
         public Failed {
             Objects.requireNonNull(rc, "rc");
             Objects.requireNonNull(updateStatus, "updateStatus");
@@ -54,12 +70,23 @@ public sealed interface OperationOutcome permits OperationOutcome.Succeeded, Ope
             }
         }
 
-        /** Failed with a response code. */
+        /**
+         * Failed with a response code.
+         *
+         * @param rc the device's failure response code
+         * @param message the device's message, or empty
+         * @return the outcome, without an update status
+         */
         public static Failed withRc(Rc rc, Optional<String> message) {
             return new Failed(Optional.of(rc), Optional.empty(), message);
         }
 
-        /** Failed with a firmware update status. */
+        /**
+         * Failed with a firmware update status.
+         *
+         * @param status the failure status the device reported in {@code mgmt.firmware.updateStatus}
+         * @return the outcome, without an rc or message
+         */
         public static Failed withUpdateStatus(UpdateStatus status) {
             return new Failed(Optional.empty(), Optional.of(status), Optional.empty());
         }
@@ -71,7 +98,11 @@ public sealed interface OperationOutcome permits OperationOutcome.Succeeded, Ope
      * @param waitingFor what the platform was still waiting for
      */
     record TimedOut(String waitingFor) implements OperationOutcome {
-        /** Requires a description. */
+        /**
+         * Requires a description.
+         *
+         * @param waitingFor what the platform was still waiting for; not {@code null}
+         */
         public TimedOut {
             Objects.requireNonNull(waitingFor, "waitingFor");
         }
@@ -83,7 +114,11 @@ public sealed interface OperationOutcome permits OperationOutcome.Succeeded, Ope
      * @param why what happened
      */
     record DeviceGone(String why) implements OperationOutcome {
-        /** Requires a reason. */
+        /**
+         * Requires a reason.
+         *
+         * @param why what happened; not {@code null}
+         */
         public DeviceGone {
             Objects.requireNonNull(why, "why");
         }
@@ -96,7 +131,11 @@ public sealed interface OperationOutcome permits OperationOutcome.Succeeded, Ope
      * @param why the reason
      */
     record Refused(String why) implements OperationOutcome {
-        /** Requires a reason. */
+        /**
+         * Requires a reason.
+         *
+         * @param why the reason; not {@code null}
+         */
         public Refused {
             Objects.requireNonNull(why, "why");
         }

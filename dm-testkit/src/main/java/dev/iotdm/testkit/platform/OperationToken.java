@@ -14,7 +14,13 @@ import java.util.Objects;
  */
 public record OperationToken(long id, String clientId, OperationKind kind) {
 
-    /** Requires all parts. */
+    /**
+     * Requires all parts.
+     *
+     * @param id unique within one engine
+     * @param clientId the target device; not {@code null}
+     * @param kind what the operation does; not {@code null}
+     */
     public OperationToken {
         Objects.requireNonNull(clientId, "clientId");
         Objects.requireNonNull(kind, "kind");

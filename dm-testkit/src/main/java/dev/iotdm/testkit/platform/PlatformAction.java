@@ -25,7 +25,16 @@ public sealed interface PlatformAction permits PlatformAction.SendToDevice, Plat
      */
     record SendToDevice(String clientId, String topic, byte[] payload, int qos, Duration deliveryTimeout)
             implements PlatformAction {
-        /** Validates and copies. */
+        /**
+         * Validates and copies.
+         *
+         * @param clientId the device; not {@code null}
+         * @param topic the topic; not {@code null}
+         * @param payload the payload; not {@code null}; copied
+         * @param qos 0, 1 or 2
+         * @param deliveryTimeout positive
+         * @throws IllegalArgumentException if the QoS is out of range or the timeout not positive
+         */
         public SendToDevice {
             Objects.requireNonNull(clientId, "clientId");
             Objects.requireNonNull(topic, "topic");
@@ -36,13 +45,21 @@ public sealed interface PlatformAction permits PlatformAction.SendToDevice, Plat
             PlatformConfig.requirePositive("deliveryTimeout", deliveryTimeout);
         }
 
-        /** A copy of the payload. */
+        /**
+         * A copy of the payload.
+         *
+         * @return a new array each call
+         */
         @Override
         public byte[] payload() {
             return payload.clone();
         }
 
-        /** The payload as UTF-8 text. */
+        /**
+         * The payload as UTF-8 text.
+         *
+         * @return the text, malformed bytes replaced; wire text, so escape it before logging
+         */
         public String payloadText() {
             return new String(payload, java.nio.charset.StandardCharsets.UTF_8);
         }
@@ -71,7 +88,12 @@ public sealed interface PlatformAction permits PlatformAction.SendToDevice, Plat
      * @param reason why, for logs and transcripts
      */
     record DisconnectDevice(String clientId, String reason) implements PlatformAction {
-        /** Requires both parts. */
+        /**
+         * Requires both parts.
+         *
+         * @param clientId the device; not {@code null}
+         * @param reason why; not {@code null}
+         */
         public DisconnectDevice {
             Objects.requireNonNull(clientId, "clientId");
             Objects.requireNonNull(reason, "reason");
@@ -84,7 +106,11 @@ public sealed interface PlatformAction permits PlatformAction.SendToDevice, Plat
      * @param event what happened
      */
     record Observed(PlatformEvent event) implements PlatformAction {
-        /** Requires the event. */
+        /**
+         * Requires the event.
+         *
+         * @param event what happened; not {@code null}
+         */
         public Observed {
             Objects.requireNonNull(event, "event");
         }
@@ -97,7 +123,12 @@ public sealed interface PlatformAction permits PlatformAction.SendToDevice, Plat
      * @param outcome how it ended
      */
     record OperationCompleted(OperationToken token, OperationOutcome outcome) implements PlatformAction {
-        /** Requires both parts. */
+        /**
+         * Requires both parts.
+         *
+         * @param token which operation; not {@code null}
+         * @param outcome how it ended; not {@code null}
+         */
         public OperationCompleted {
             Objects.requireNonNull(token, "token");
             Objects.requireNonNull(outcome, "outcome");

@@ -26,7 +26,19 @@ import java.util.Objects;
 public record PlatformConfig(boolean rejectUnmanaged, Duration requestGap, Duration operationTimeout,
         Duration responseDeliveryTimeout, int logCapacity, String reqIdPrefix, Codec codec) {
 
-    /** Validates every part. */
+    /**
+     * Validates every part.
+     *
+     * @param rejectUnmanaged whether DM requests from an unmanaged device are answered 400
+     * @param requestGap zero or positive
+     * @param operationTimeout positive
+     * @param responseDeliveryTimeout positive
+     * @param logCapacity at least 1
+     * @param reqIdPrefix not {@code null}; may be empty
+     * @param codec not {@code null}
+     * @throws IllegalArgumentException naming the part that is out of range or {@code null}
+     * @throws NullPointerException if {@code codec} is {@code null}
+     */
     public PlatformConfig {
         requireNonNegative("requestGap", requestGap);
         requirePositive("operationTimeout", operationTimeout);
@@ -40,49 +52,94 @@ public record PlatformConfig(boolean rejectUnmanaged, Duration requestGap, Durat
         Objects.requireNonNull(codec, "codec");
     }
 
-    /** The defaults listed on the components. */
+    /**
+     * The defaults listed on the components.
+     *
+     * @return reject unmanaged, 200 ms gap, 30 s timeouts, 100 log entries, prefix {@code p-},
+     *     the standard codec
+     */
     public static PlatformConfig defaults() {
         return new PlatformConfig(true, Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofSeconds(30), 100,
                 "p-", Codec.standard());
     }
 
-    /** This configuration with {@code rejectUnmanaged} replaced. */
+    /**
+     * This configuration with {@code rejectUnmanaged} replaced.
+     *
+     * @param reject {@code false} answers an unmanaged device's DM requests as if it were managed
+     * @return a copy
+     */
     public PlatformConfig withRejectUnmanaged(boolean reject) {
         return new PlatformConfig(reject, requestGap, operationTimeout, responseDeliveryTimeout, logCapacity,
                 reqIdPrefix, codec);
     }
 
-    /** This configuration with {@code requestGap} replaced. */
+    /**
+     * This configuration with {@code requestGap} replaced.
+     *
+     * @param gap engine time between a manage response and the first request; zero or positive
+     * @return a copy
+     * @throws IllegalArgumentException if {@code gap} is null or negative
+     */
     public PlatformConfig withRequestGap(Duration gap) {
         return new PlatformConfig(rejectUnmanaged, gap, operationTimeout, responseDeliveryTimeout, logCapacity,
                 reqIdPrefix, codec);
     }
 
-    /** This configuration with {@code operationTimeout} replaced. */
+    /**
+     * This configuration with {@code operationTimeout} replaced.
+     *
+     * @param timeout engine time an operation started without its own timeout may take; positive
+     * @return a copy
+     * @throws IllegalArgumentException if {@code timeout} is null, zero or negative
+     */
     public PlatformConfig withOperationTimeout(Duration timeout) {
         return new PlatformConfig(rejectUnmanaged, requestGap, timeout, responseDeliveryTimeout, logCapacity,
                 reqIdPrefix, codec);
     }
 
-    /** This configuration with {@code responseDeliveryTimeout} replaced. */
+    /**
+     * This configuration with {@code responseDeliveryTimeout} replaced.
+     *
+     * @param timeout how long a response may wait for the device's subscription; positive
+     * @return a copy
+     * @throws IllegalArgumentException if {@code timeout} is null, zero or negative
+     */
     public PlatformConfig withResponseDeliveryTimeout(Duration timeout) {
         return new PlatformConfig(rejectUnmanaged, requestGap, operationTimeout, timeout, logCapacity,
                 reqIdPrefix, codec);
     }
 
-    /** This configuration with {@code logCapacity} replaced. */
+    /**
+     * This configuration with {@code logCapacity} replaced.
+     *
+     * @param capacity {@code diag.log} entries kept per device; at least 1
+     * @return a copy
+     * @throws IllegalArgumentException if {@code capacity} is below 1
+     */
     public PlatformConfig withLogCapacity(int capacity) {
         return new PlatformConfig(rejectUnmanaged, requestGap, operationTimeout, responseDeliveryTimeout, capacity,
                 reqIdPrefix, codec);
     }
 
-    /** This configuration with {@code reqIdPrefix} replaced. */
+    /**
+     * This configuration with {@code reqIdPrefix} replaced.
+     *
+     * @param prefix put before the counter in the platform's reqIds; not {@code null}
+     * @return a copy
+     * @throws IllegalArgumentException if {@code prefix} is null
+     */
     public PlatformConfig withReqIdPrefix(String prefix) {
         return new PlatformConfig(rejectUnmanaged, requestGap, operationTimeout, responseDeliveryTimeout,
                 logCapacity, prefix, codec);
     }
 
-    /** This configuration with {@code codec} replaced. */
+    /**
+     * This configuration with {@code codec} replaced.
+     *
+     * @param newCodec reads and writes every payload and sets the payload limit; not {@code null}
+     * @return a copy
+     */
     public PlatformConfig withCodec(Codec newCodec) {
         return new PlatformConfig(rejectUnmanaged, requestGap, operationTimeout, responseDeliveryTimeout,
                 logCapacity, reqIdPrefix, newCodec);

@@ -155,13 +155,21 @@ public final class PlatformEngine implements DeviceRegistry {
         this(PlatformConfig.defaults());
     }
 
-    /** An engine with the given configuration. */
+    /**
+     * An engine with the given configuration.
+     *
+     * @param config how the platform behaves where protocol.md leaves room; not {@code null}
+     */
     public PlatformEngine(PlatformConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.codec = config.codec();
     }
 
-    /** The configuration. */
+    /**
+     * The configuration.
+     *
+     * @return the configuration the engine was built with
+     */
     public PlatformConfig config() {
         return config;
     }
@@ -171,8 +179,13 @@ public final class PlatformEngine implements DeviceRegistry {
     /**
      * Registers a device (or gives a registered one a new token).
      *
+     * @param orgId the organisation id; not {@code quickstart} (§1.8)
+     * @param typeId the device type
+     * @param deviceId the device id
+     * @param token the device's token; kept as bytes, never logged
      * @return its MQTT client id {@code d:<org>:<type>:<id>}
-     * @throws IllegalArgumentException if an id is malformed (protocol.md §1.4) or the token is empty
+     * @throws IllegalArgumentException if an id is malformed (protocol.md §1.4), the organisation is
+     *     {@code quickstart} or the token is empty
      */
     public String register(String orgId, String typeId, String deviceId, String token) {
         Identifiers.requireOrgId("orgId", orgId);
@@ -208,19 +221,32 @@ public final class PlatformEngine implements DeviceRegistry {
                 : "device " + clientId + " is not registered";
     }
 
-    /** A snapshot of the platform's record of a device, if it is registered. */
+    /**
+     * A snapshot of the platform's record of a device, if it is registered.
+     *
+     * @param clientId the device's MQTT client id
+     * @return the record as of the latest input; empty for an unregistered id
+     */
     public Optional<DeviceView> device(String clientId) {
         return Optional.ofNullable(devices.get(clientId)).map(DeviceRecord::view);
     }
 
-    /** Snapshots of every registered device, in registration order. */
+    /**
+     * Snapshots of every registered device, in registration order.
+     *
+     * @return an unmodifiable list
+     */
     public List<DeviceView> devices() {
         return devices.values().stream().map(DeviceRecord::view).toList();
     }
 
     // ---- faults -----------------------------------------------------------------------------
 
-    /** Adds a fault; it applies from the next message on. */
+    /**
+     * Adds a fault; it applies from the next message on.
+     *
+     * @param fault the fault; not {@code null}
+     */
     public void addFault(PlatformFault fault) {
         faults.add(new ActiveFault(Objects.requireNonNull(fault, "fault")));
     }
@@ -232,7 +258,12 @@ public final class PlatformEngine implements DeviceRegistry {
 
     // ---- inputs from the transport ----------------------------------------------------------
 
-    /** A device connected (after authentication). */
+    /**
+     * A device connected (after authentication).
+     *
+     * @param now the input's time; not {@code null}
+     * @param clientId the client id; an unregistered one is observed but changes no record
+     */
     public void deviceConnected(Instant now, String clientId) {
         Objects.requireNonNull(clientId, "clientId");
         advance(now);
@@ -245,7 +276,12 @@ public final class PlatformEngine implements DeviceRegistry {
         observe(new DeviceConnected(this.now, clientId));
     }
 
-    /** A device's connection ended. */
+    /**
+     * A device's connection ended.
+     *
+     * @param now the input's time; not {@code null}
+     * @param clientId the client id; not {@code null}
+     */
     public void deviceDisconnected(Instant now, String clientId) {
         Objects.requireNonNull(clientId, "clientId");
         advance(now);
@@ -259,6 +295,13 @@ public final class PlatformEngine implements DeviceRegistry {
     /**
      * A device published a message. Decoded with the codec, answered per protocol.md §3/§5.2, fed to
      * the running operations, and recorded for the observers.
+     *
+     * @param now the input's time; not {@code null}
+     * @param clientId the sender; not {@code null}
+     * @param topic the topic; not {@code null}
+     * @param payload the payload as received; not {@code null}; copied
+     * @param qos the publish's QoS
+     * @param retain the retain flag as sent
      */
     public void devicePublished(Instant now, String clientId, String topic, byte[] payload, int qos,
             boolean retain) {
@@ -269,6 +312,14 @@ public final class PlatformEngine implements DeviceRegistry {
      * A device published a message, possibly a redelivery ({@code duplicate}: the DUP flag as
      * received, recorded on the transcript entry so a repeated message is told apart from a new
      * one); otherwise as {@link #devicePublished(Instant, String, String, byte[], int, boolean)}.
+     *
+     * @param now the input's time; not {@code null}
+     * @param clientId the sender; not {@code null}
+     * @param topic the topic; not {@code null}
+     * @param payload the payload as received; not {@code null}; copied
+     * @param qos the publish's QoS
+     * @param retain the retain flag as sent
+     * @param duplicate the DUP flag as received
      */
     public void devicePublished(Instant now, String clientId, String topic, byte[] payload, int qos,
             boolean retain, boolean duplicate) {
@@ -306,6 +357,11 @@ public final class PlatformEngine implements DeviceRegistry {
     /**
      * The transport refused a device's publish before it reached the platform. An oversized payload
      * makes the platform disconnect the device (protocol.md §1.9).
+     *
+     * @param now the input's time; not {@code null}
+     * @param clientId the sender; not {@code null}
+     * @param topic the refused publish's topic
+     * @param reason why the transport refused it; not {@code null}
      */
     public void payloadRefused(Instant now, String clientId, String topic, PublishRefusal reason) {
         Objects.requireNonNull(clientId, "clientId");
@@ -323,6 +379,9 @@ public final class PlatformEngine implements DeviceRegistry {
      * The broker refused a client's CONNECT or one filter of its SUBSCRIBE; recorded for the
      * observers only (the broker already answered the client).
      *
+     * @param now the input's time; not {@code null}
+     * @param clientId the client id as sent; not {@code null}
+     * @param kind what was refused
      * @param detail the reason of a CONNECT refusal, or the refused filter; never a token
      */
     public void brokerRefused(Instant now, String clientId, BrokerRefusal.Kind kind, String detail) {
@@ -331,19 +390,35 @@ public final class PlatformEngine implements DeviceRegistry {
         observe(new BrokerRefusal(this.now, clientId, kind, detail));
     }
 
-    /** The transport gave up sending a message to a device (e.g. it never subscribed); noted only. */
+    /**
+     * The transport gave up sending a message to a device (e.g. it never subscribed); noted only.
+     *
+     * @param now the input's time; not {@code null}
+     * @param clientId the device; not {@code null}
+     * @param topic the undelivered message's topic
+     * @param reason why, one line
+     */
     public void deliveryFailed(Instant now, String clientId, String topic, String reason) {
         Objects.requireNonNull(clientId, "clientId");
         advance(now);
         note(clientId, "could not deliver " + topic + ": " + reason);
     }
 
-    /** Time passed: processes lifetimes, operation timeouts and held messages that are due. */
+    /**
+     * Time passed: processes lifetimes, operation timeouts and held messages that are due.
+     *
+     * @param now the current time; not {@code null}; an earlier time than seen before changes nothing
+     */
     public void tick(Instant now) {
         advance(now);
     }
 
-    /** When {@link #tick} should be called next, if anything is scheduled. */
+    /**
+     * When {@link #tick} should be called next, if anything is scheduled.
+     *
+     * @return the earliest operation deadline, lifetime expiry, request gap end or delayed
+     *     message; empty when nothing waits for time
+     */
     public Optional<Instant> nextTimer() {
         Instant next = null;
         for (Operation op : operations.values()) {
@@ -363,7 +438,11 @@ public final class PlatformEngine implements DeviceRegistry {
         return Optional.ofNullable(next);
     }
 
-    /** The actions produced since the last call, in order; the list is handed over. */
+    /**
+     * The actions produced since the last call, in order; the list is handed over.
+     *
+     * @return an unmodifiable list to carry out in order; empty when there is nothing to do
+     */
     public List<PlatformAction> pollActions() {
         List<PlatformAction> out = List.copyOf(actions);
         actions.clear();
@@ -375,6 +454,15 @@ public final class PlatformEngine implements DeviceRegistry {
     /**
      * Writes attributes on the device ({@code iotdm-1/device/update}, protocol.md §4.2). Succeeds on
      * 204 and then stores the values; fails with any other rc.
+     *
+     * @param now the input's time; not {@code null}
+     * @param clientId a registered device
+     * @param fields the values to write; at least one
+     * @param timeout engine time the device may take to answer; positive
+     * @return the operation's token; its outcome comes as a {@link PlatformAction.OperationCompleted}
+     *     ({@link OperationOutcome.Refused} at once when the device is not managed)
+     * @throws IllegalArgumentException if the device is not registered, {@code fields} is empty or
+     *     the timeout not positive
      */
     public OperationToken deviceUpdate(Instant now, String clientId, List<FieldValue> fields, Duration timeout) {
         List<FieldValue> copy = List.copyOf(Objects.requireNonNull(fields, "fields"));
@@ -394,6 +482,14 @@ public final class PlatformEngine implements DeviceRegistry {
     /**
      * Starts observing attributes ({@code iotdm-1/observe}, §4.3). Succeeds on 200 (the data carries
      * the device's current values, which are stored); fails with any other rc.
+     *
+     * @param now the input's time; not {@code null}
+     * @param clientId a registered device
+     * @param fields the attribute names; at least one, none empty
+     * @param timeout engine time the device may take to answer; positive
+     * @return the operation's token; its outcome comes as a {@link PlatformAction.OperationCompleted}
+     * @throws IllegalArgumentException if the device is not registered, the list or a name is empty
+     *     or the timeout not positive
      */
     public OperationToken observe(Instant now, String clientId, List<String> fields, Duration timeout) {
         List<String> names = fieldNames(fields);
@@ -404,7 +500,17 @@ public final class PlatformEngine implements DeviceRegistry {
                 }));
     }
 
-    /** Stops observing attributes ({@code iotdm-1/cancel}, §4.4). Succeeds on 200. */
+    /**
+     * Stops observing attributes ({@code iotdm-1/cancel}, §4.4). Succeeds on 200.
+     *
+     * @param now the input's time; not {@code null}
+     * @param clientId a registered device
+     * @param fields the attribute names; at least one, none empty
+     * @param timeout engine time the device may take to answer; positive
+     * @return the operation's token; its outcome comes as a {@link PlatformAction.OperationCompleted}
+     * @throws IllegalArgumentException if the device is not registered, the list or a name is empty
+     *     or the timeout not positive
+     */
     public OperationToken cancel(Instant now, String clientId, List<String> fields, Duration timeout) {
         List<String> names = fieldNames(fields);
         return start(now, clientId, OperationKind.CANCEL, timeout, true, (token, d, deadline) ->
@@ -415,13 +521,27 @@ public final class PlatformEngine implements DeviceRegistry {
     /**
      * Reboots the device (§7): succeeds when it answers 202 and then manages again; fails on any
      * other rc (500 attempt failed, 501 not supported).
+     *
+     * @param now the input's time; not {@code null}
+     * @param clientId a registered device
+     * @param timeout engine time for the answer and the new manage together; positive
+     * @return the operation's token; its outcome comes as a {@link PlatformAction.OperationCompleted}
+     * @throws IllegalArgumentException if the device is not registered or the timeout not positive
      */
     public OperationToken reboot(Instant now, String clientId, Duration timeout) {
         return start(now, clientId, OperationKind.REBOOT, timeout, true, (token, d, deadline) ->
                 new DeviceAction(token, d, deadline, "reboot", Reboot::new));
     }
 
-    /** Factory-resets the device (§7); same completion rule as {@link #reboot}. */
+    /**
+     * Factory-resets the device (§7); same completion rule as {@link #reboot}.
+     *
+     * @param now the input's time; not {@code null}
+     * @param clientId a registered device
+     * @param timeout engine time for the answer and the new manage together; positive
+     * @return the operation's token; its outcome comes as a {@link PlatformAction.OperationCompleted}
+     * @throws IllegalArgumentException if the device is not registered or the timeout not positive
+     */
     public OperationToken factoryReset(Instant now, String clientId, Duration timeout) {
         return start(now, clientId, OperationKind.FACTORY_RESET, timeout, true, (token, d, deadline) ->
                 new DeviceAction(token, d, deadline, "factory reset", FactoryReset::new));
@@ -432,6 +552,13 @@ public final class PlatformEngine implements DeviceRegistry {
      * with an image; 204), observe (200), initiate download (202), notifies until {@code state 2},
      * cancel (200). Fails with the rc of a refused step, or with the failure {@code updateStatus} the
      * device reports.
+     *
+     * @param now the input's time; not {@code null}
+     * @param clientId a registered device
+     * @param image written to {@code mgmt.firmware} first, or empty to skip that step
+     * @param timeout engine time for the whole flow; positive
+     * @return the operation's token; its outcome comes as a {@link PlatformAction.OperationCompleted}
+     * @throws IllegalArgumentException if the device is not registered or the timeout not positive
      */
     public OperationToken firmwareDownload(Instant now, String clientId, Optional<FirmwareImage> image,
             Duration timeout) {
@@ -443,6 +570,13 @@ public final class PlatformEngine implements DeviceRegistry {
     /**
      * The firmware update (install) flow of protocol.md §6.3: optional device/update, observe,
      * initiate update (202), notifies until {@code state 0} with {@code updateStatus 0}, cancel.
+     *
+     * @param now the input's time; not {@code null}
+     * @param clientId a registered device
+     * @param image written to {@code mgmt.firmware} first, or empty to skip that step
+     * @param timeout engine time for the whole flow; positive
+     * @return the operation's token; its outcome comes as a {@link PlatformAction.OperationCompleted}
+     * @throws IllegalArgumentException if the device is not registered or the timeout not positive
      */
     public OperationToken firmwareUpdate(Instant now, String clientId, Optional<FirmwareImage> image,
             Duration timeout) {
@@ -454,6 +588,16 @@ public final class PlatformEngine implements DeviceRegistry {
     /**
      * A device-management extension action (§8): succeeds on 200 (with the response's data), fails
      * on any other rc (500 failed, 501 unsupported).
+     *
+     * @param now the input's time; not {@code null}
+     * @param clientId a registered device
+     * @param bundleId the extension bundle's id, a topic level
+     * @param actionId the action's id, a topic level
+     * @param parameters the action's parameters, in order; copied
+     * @param timeout engine time the device may take to answer; positive
+     * @return the operation's token; its outcome comes as a {@link PlatformAction.OperationCompleted}
+     * @throws IllegalArgumentException if the device is not registered, an id is not a valid topic
+     *     level or the timeout not positive
      */
     public OperationToken customAction(Instant now, String clientId, String bundleId, String actionId,
             List<Parameter> parameters, Duration timeout) {
@@ -468,6 +612,13 @@ public final class PlatformEngine implements DeviceRegistry {
      * operation succeeds once the message is handed to the transport. Commands do not need the
      * device to be managed.
      *
+     * @param now the input's time; not {@code null}
+     * @param clientId a registered device, managed or not
+     * @param commandId the command's id, a topic level
+     * @param format the format, a topic level, e.g. {@code json}
+     * @param payload the bytes sent as they are; not {@code null}
+     * @param timeout engine time the transport may take to hand the message over; positive
+     * @return the operation's token; its outcome comes as a {@link PlatformAction.OperationCompleted}
      * @throws IllegalArgumentException if an id is not a valid topic level or the payload is too large
      */
     public OperationToken command(Instant now, String clientId, String commandId, String format, byte[] payload,

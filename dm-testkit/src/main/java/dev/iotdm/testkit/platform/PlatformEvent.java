@@ -20,13 +20,25 @@ public sealed interface PlatformEvent permits PlatformEvent.DeviceConnected, Pla
         PlatformEvent.MessageSeen, PlatformEvent.DecodeProblem, PlatformEvent.DeviceEvent, PlatformEvent.Note,
         PlatformEvent.BrokerRefusal {
 
-    /** When it happened (engine time). */
+    /**
+     * When it happened (engine time).
+     *
+     * @return the engine's clock reading; never {@code null}
+     */
     Instant time();
 
-    /** The device concerned. */
+    /**
+     * The device concerned.
+     *
+     * @return its MQTT client id as sent (wire text); never {@code null}
+     */
     String clientId();
 
-    /** Dispatches this event to the matching method of {@code observer}. */
+    /**
+     * Dispatches this event to the matching method of {@code observer}.
+     *
+     * @param observer receives exactly one call, on this thread
+     */
     default void dispatchTo(PlatformObserver observer) {
         if (this instanceof DeviceConnected c) {
             observer.onConnect(c.time(), c.clientId());
@@ -52,7 +64,12 @@ public sealed interface PlatformEvent permits PlatformEvent.DeviceConnected, Pla
      * @param clientId which
      */
     record DeviceConnected(Instant time, String clientId) implements PlatformEvent {
-        /** Requires both parts. */
+        /**
+         * Requires both parts.
+         *
+         * @param time when; not {@code null}
+         * @param clientId which; not {@code null}
+         */
         public DeviceConnected {
             Objects.requireNonNull(time, "time");
             Objects.requireNonNull(clientId, "clientId");
@@ -66,7 +83,12 @@ public sealed interface PlatformEvent permits PlatformEvent.DeviceConnected, Pla
      * @param clientId which
      */
     record DeviceDisconnected(Instant time, String clientId) implements PlatformEvent {
-        /** Requires both parts. */
+        /**
+         * Requires both parts.
+         *
+         * @param time when; not {@code null}
+         * @param clientId which; not {@code null}
+         */
         public DeviceDisconnected {
             Objects.requireNonNull(time, "time");
             Objects.requireNonNull(clientId, "clientId");
@@ -79,7 +101,11 @@ public sealed interface PlatformEvent permits PlatformEvent.DeviceConnected, Pla
      * @param entry the message
      */
     record MessageSeen(TranscriptEntry entry) implements PlatformEvent {
-        /** Requires the entry. */
+        /**
+         * Requires the entry.
+         *
+         * @param entry the message; not {@code null}
+         */
         public MessageSeen {
             Objects.requireNonNull(entry, "entry");
         }
@@ -107,7 +133,16 @@ public sealed interface PlatformEvent permits PlatformEvent.DeviceConnected, Pla
      */
     record DecodeProblem(Instant time, String clientId, String topic, Optional<DecodeError> error,
             List<Normalisation> normalisations) implements PlatformEvent {
-        /** Requires an error or at least one normalisation, not both. */
+        /**
+         * Requires an error or at least one normalisation, not both.
+         *
+         * @param time when; not {@code null}
+         * @param clientId the sender; not {@code null}
+         * @param topic the topic; not {@code null}
+         * @param error the decode error, or empty; not {@code null}
+         * @param normalisations the leniencies applied; copied
+         * @throws IllegalArgumentException if both or neither are given
+         */
         public DecodeProblem {
             Objects.requireNonNull(time, "time");
             Objects.requireNonNull(clientId, "clientId");
@@ -128,7 +163,13 @@ public sealed interface PlatformEvent permits PlatformEvent.DeviceConnected, Pla
      * @param event the event
      */
     record DeviceEvent(Instant time, String clientId, Event event) implements PlatformEvent {
-        /** Requires all parts. */
+        /**
+         * Requires all parts.
+         *
+         * @param time when it arrived; not {@code null}
+         * @param clientId the sender; not {@code null}
+         * @param event the event; not {@code null}
+         */
         public DeviceEvent {
             Objects.requireNonNull(time, "time");
             Objects.requireNonNull(clientId, "clientId");
@@ -146,7 +187,13 @@ public sealed interface PlatformEvent permits PlatformEvent.DeviceConnected, Pla
      * @param text a one-line description
      */
     record Note(Instant time, String clientId, String text) implements PlatformEvent {
-        /** Requires all parts. */
+        /**
+         * Requires all parts.
+         *
+         * @param time when; not {@code null}
+         * @param clientId the device concerned; not {@code null}
+         * @param text a one-line description; not {@code null}
+         */
         public Note {
             Objects.requireNonNull(time, "time");
             Objects.requireNonNull(clientId, "clientId");
@@ -164,7 +211,14 @@ public sealed interface PlatformEvent permits PlatformEvent.DeviceConnected, Pla
      * @param detail the reason, the filter or the topic (wire text); never a token
      */
     record BrokerRefusal(Instant time, String clientId, Kind kind, String detail) implements PlatformEvent {
-        /** Requires all parts. */
+        /**
+         * Requires all parts.
+         *
+         * @param time when; not {@code null}
+         * @param clientId the client id as sent; not {@code null}
+         * @param kind what was refused; not {@code null}
+         * @param detail the reason, the filter or the topic; not {@code null}
+         */
         public BrokerRefusal {
             Objects.requireNonNull(time, "time");
             Objects.requireNonNull(clientId, "clientId");

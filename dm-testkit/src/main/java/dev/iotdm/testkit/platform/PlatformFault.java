@@ -18,10 +18,18 @@ public sealed interface PlatformFault permits PlatformFault.Delay, PlatformFault
     /** No limit on how often a fault applies. */
     int UNLIMITED = Integer.MAX_VALUE;
 
-    /** Which messages the fault applies to. */
+    /**
+     * Which messages the fault applies to.
+     *
+     * @return the device and topic it matches
+     */
     Target target();
 
-    /** How many matching messages the fault affects. */
+    /**
+     * How many matching messages the fault affects.
+     *
+     * @return at least 1; {@link #UNLIMITED} for every one
+     */
     int times();
 
     /**
@@ -33,28 +41,53 @@ public sealed interface PlatformFault permits PlatformFault.Delay, PlatformFault
      * @param topic the exact topic, or empty for every topic
      */
     record Target(Optional<String> clientId, Optional<String> topic) {
-        /** Requires non-null optionals. */
+        /**
+         * Requires non-null optionals.
+         *
+         * @param clientId the device, or empty; not {@code null}
+         * @param topic the exact topic, or empty; not {@code null}
+         */
         public Target {
             Objects.requireNonNull(clientId, "clientId");
             Objects.requireNonNull(topic, "topic");
         }
 
-        /** Every message of every device. */
+        /**
+         * Every message of every device.
+         *
+         * @return a target matching everything
+         */
         public static Target anyDevice() {
             return new Target(Optional.empty(), Optional.empty());
         }
 
-        /** Every message of one device. */
+        /**
+         * Every message of one device.
+         *
+         * @param clientId the device's MQTT client id; not {@code null}
+         * @return a target on every topic of that device
+         */
         public static Target device(String clientId) {
             return new Target(Optional.of(Objects.requireNonNull(clientId, "clientId")), Optional.empty());
         }
 
-        /** This target restricted to one topic. */
+        /**
+         * This target restricted to one topic.
+         *
+         * @param exactTopic the topic, compared exactly (no wildcards); not {@code null}
+         * @return a copy with that topic, replacing any topic set before
+         */
         public Target onTopic(String exactTopic) {
             return new Target(clientId, Optional.of(Objects.requireNonNull(exactTopic, "topic")));
         }
 
-        /** Whether a message of {@code client} on {@code messageTopic} matches. */
+        /**
+         * Whether a message of {@code client} on {@code messageTopic} matches.
+         *
+         * @param client the message's device
+         * @param messageTopic the message's topic
+         * @return {@code true} if both the device and the topic match (an empty part matches all)
+         */
         public boolean matches(String client, String messageTopic) {
             return clientId.map(client::equals).orElse(true) && topic.map(messageTopic::equals).orElse(true);
         }
@@ -68,7 +101,14 @@ public sealed interface PlatformFault permits PlatformFault.Delay, PlatformFault
      * @param times how many messages
      */
     record Delay(Target target, Duration delay, int times) implements PlatformFault {
-        /** Validates. */
+        /**
+         * Validates.
+         *
+         * @param target which outgoing messages; not {@code null}
+         * @param delay positive engine time
+         * @param times at least 1
+         * @throws IllegalArgumentException if {@code delay} is not positive or {@code times} below 1
+         */
         public Delay {
             Objects.requireNonNull(target, "target");
             PlatformConfig.requirePositive("delay", delay);
@@ -83,7 +123,13 @@ public sealed interface PlatformFault permits PlatformFault.Delay, PlatformFault
      * @param times how many messages
      */
     record Duplicate(Target target, int times) implements PlatformFault {
-        /** Validates. */
+        /**
+         * Validates.
+         *
+         * @param target which outgoing messages; not {@code null}
+         * @param times at least 1
+         * @throws IllegalArgumentException if {@code times} is below 1
+         */
         public Duplicate {
             Objects.requireNonNull(target, "target");
             requireTimes(times);
@@ -97,7 +143,13 @@ public sealed interface PlatformFault permits PlatformFault.Delay, PlatformFault
      * @param times how many messages
      */
     record Drop(Target target, int times) implements PlatformFault {
-        /** Validates. */
+        /**
+         * Validates.
+         *
+         * @param target which outgoing messages; not {@code null}
+         * @param times at least 1
+         * @throws IllegalArgumentException if {@code times} is below 1
+         */
         public Drop {
             Objects.requireNonNull(target, "target");
             requireTimes(times);
@@ -111,7 +163,13 @@ public sealed interface PlatformFault permits PlatformFault.Delay, PlatformFault
      * @param times how many requests
      */
     record NeverAnswer(Target target, int times) implements PlatformFault {
-        /** Validates. */
+        /**
+         * Validates.
+         *
+         * @param target which device requests; not {@code null}
+         * @param times at least 1
+         * @throws IllegalArgumentException if {@code times} is below 1
+         */
         public NeverAnswer {
             Objects.requireNonNull(target, "target");
             requireTimes(times);
@@ -126,7 +184,13 @@ public sealed interface PlatformFault permits PlatformFault.Delay, PlatformFault
      * @param times how many requests
      */
     record AnswerConflict(Target target, int times) implements PlatformFault {
-        /** Validates. */
+        /**
+         * Validates.
+         *
+         * @param target which device requests; not {@code null}
+         * @param times at least 1
+         * @throws IllegalArgumentException if {@code times} is below 1
+         */
         public AnswerConflict {
             Objects.requireNonNull(target, "target");
             requireTimes(times);

@@ -37,6 +37,8 @@ public final class PlatformRecorder implements PlatformObserver {
      * ({@link RuleChecker#withLiveSubscriptions()}): it then checks that manage comes after the
      * device's SUBSCRIBE (DM-MANAGE-4) and that requests go to subscribed topics (DM-SUB-1). Use
      * it on a platform whose broker reports subscriptions (the embedded one).
+     *
+     * @return a new recorder with an empty transcript
      */
     public static PlatformRecorder withLiveSubscriptions() {
         return new PlatformRecorder(RuleChecker.withLiveSubscriptions(), true);
@@ -45,6 +47,9 @@ public final class PlatformRecorder implements PlatformObserver {
     /**
      * An observer feeding this recorder with what the platform sees of {@code clientId} only: for
      * one device's scenario on a platform that serves others too.
+     *
+     * @param clientId the device's MQTT client id; not {@code null}
+     * @return an observer to add to the platform in place of this recorder
      */
     public PlatformObserver onlyFor(String clientId) {
         Objects.requireNonNull(clientId, "clientId");
@@ -87,17 +92,29 @@ public final class PlatformRecorder implements PlatformObserver {
         };
     }
 
-    /** The transcript so far. */
+    /**
+     * The transcript so far.
+     *
+     * @return the live transcript (it keeps growing); not a copy
+     */
     public Transcript transcript() {
         return transcript;
     }
 
-    /** The checker following the transcript. */
+    /**
+     * The checker following the transcript.
+     *
+     * @return the live checker
+     */
     public RuleChecker checker() {
         return checker;
     }
 
-    /** The checker's report so far. */
+    /**
+     * The checker's report so far.
+     *
+     * @return a snapshot; later messages do not change it
+     */
     public CheckReport report() {
         return checker.report();
     }

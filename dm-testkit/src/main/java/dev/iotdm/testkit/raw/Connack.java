@@ -14,14 +14,24 @@ public record Connack(boolean sessionPresent, int returnCode) {
     /** Return code 5: not authorized. */
     public static final int NOT_AUTHORIZED = 5;
 
-    /** Validates the return code range. */
+    /**
+     * Validates the return code range.
+     *
+     * @param sessionPresent the Session Present flag
+     * @param returnCode the Connect Return code, 0..255 (values above 5 are reserved but kept as read)
+     * @throws IllegalArgumentException if {@code returnCode} does not fit in one byte
+     */
     public Connack {
         if (returnCode < 0 || returnCode > 255) {
             throw new IllegalArgumentException("returnCode must be one byte, was " + returnCode);
         }
     }
 
-    /** Whether the broker accepted the connection. */
+    /**
+     * Whether the broker accepted the connection.
+     *
+     * @return {@code true} for return code 0 only
+     */
     public boolean accepted() {
         return returnCode == ACCEPTED;
     }

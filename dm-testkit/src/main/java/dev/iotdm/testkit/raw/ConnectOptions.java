@@ -16,7 +16,18 @@ import java.util.Objects;
 public record ConnectOptions(String clientId, String username, String password, boolean cleanSession,
                              int keepAliveSeconds) {
 
-    /** Validates the fields, naming the bad one. */
+    /**
+     * Validates the fields, naming the bad one.
+     *
+     * @param clientId the Client Identifier; not {@code null}, may be empty
+     * @param username the User Name, or {@code null} for none
+     * @param password the Password, or {@code null} for none; only with a user name
+     * @param cleanSession the Clean Session flag
+     * @param keepAliveSeconds the Keep Alive in seconds, 0..65535
+     * @throws NullPointerException if {@code clientId} is {@code null}
+     * @throws IllegalArgumentException if a password comes without a user name, the keep-alive is
+     *     out of range or a string is longer than 65535 UTF-8 bytes
+     */
     public ConnectOptions {
         Objects.requireNonNull(clientId, "clientId");
         if (password != null && username == null) {
@@ -32,27 +43,57 @@ public record ConnectOptions(String clientId, String username, String password, 
         }
     }
 
-    /** Clean session, no credentials, keep-alive 60 s (what the SDKs use, protocol.md §1.7). */
+    /**
+     * Clean session, no credentials, keep-alive 60 s (what the SDKs use, protocol.md §1.7).
+     *
+     * @param clientId the Client Identifier, e.g. {@code d:org:type:id}; not {@code null}
+     * @return the options
+     */
     public static ConnectOptions of(String clientId) {
         return new ConnectOptions(clientId, null, null, true, 60);
     }
 
-    /** A device with token authentication (protocol.md §1.5): username {@code use-token-auth}. */
+    /**
+     * A device with token authentication (protocol.md §1.5): username {@code use-token-auth}.
+     *
+     * @param clientId the device's Client Identifier {@code d:org:type:id}; not {@code null}
+     * @param token the device's authentication token, sent as the password; never shown by
+     *     {@link #toString()}
+     * @return clean-session options with those credentials and keep-alive 60 s
+     */
     public static ConnectOptions device(String clientId, String token) {
         return of(clientId).withCredentials("use-token-auth", token);
     }
 
-    /** A copy with this user name and password. */
+    /**
+     * A copy with this user name and password.
+     *
+     * @param username the User Name, or {@code null} for none
+     * @param password the Password, or {@code null} for none; only with a user name
+     * @return a copy, the other fields unchanged
+     * @throws IllegalArgumentException if a password comes without a user name
+     */
     public ConnectOptions withCredentials(String username, String password) {
         return new ConnectOptions(clientId, username, password, cleanSession, keepAliveSeconds);
     }
 
-    /** A copy with this Clean Session flag. */
+    /**
+     * A copy with this Clean Session flag.
+     *
+     * @param cleanSession {@code false} asks the broker to keep the session (§3.1.2.4)
+     * @return a copy, the other fields unchanged
+     */
     public ConnectOptions withCleanSession(boolean cleanSession) {
         return new ConnectOptions(clientId, username, password, cleanSession, keepAliveSeconds);
     }
 
-    /** A copy with this keep-alive in seconds. */
+    /**
+     * A copy with this keep-alive in seconds.
+     *
+     * @param keepAliveSeconds 0..65535; 0 switches the broker's keep-alive check off
+     * @return a copy, the other fields unchanged
+     * @throws IllegalArgumentException if out of range
+     */
     public ConnectOptions withKeepAlive(int keepAliveSeconds) {
         return new ConnectOptions(clientId, username, password, cleanSession, keepAliveSeconds);
     }

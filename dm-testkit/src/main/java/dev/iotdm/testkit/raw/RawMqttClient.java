@@ -97,7 +97,12 @@ public final class RawMqttClient implements AutoCloseable {
     /**
      * Opens a TCP connection; nothing is sent yet.
      *
+     * @param host the broker's host name or address, e.g. {@code 127.0.0.1}
+     * @param port the broker's TCP port
+     * @param timeout how long the TCP connect may take; positive
+     * @return a client whose reader thread runs; close it
      * @throws RawMqttException if the connection cannot be made within {@code timeout}
+     * @throws IllegalArgumentException if {@code timeout} is not positive
      */
     public static RawMqttClient open(String host, int port, Duration timeout) {
         Socket socket = connectSocket(host, port, timeout);
@@ -114,7 +119,14 @@ public final class RawMqttClient implements AutoCloseable {
      * certificate must match {@code host} (HTTPS endpoint identification, e.g. an IP SAN for
      * 127.0.0.1) and be trusted by {@code tls}.
      *
+     * @param host the broker's host name or address; the certificate must name it
+     * @param port the broker's TLS port
+     * @param tls the socket factory whose trust (and key) managers are used, e.g. from
+     *     {@code TestCertificates.clientContext}; not {@code null}
+     * @param timeout how long the TCP connect and, separately, the handshake may take; positive
+     * @return a client whose reader thread runs; close it
      * @throws RawMqttException if the connection or the handshake fails
+     * @throws IllegalArgumentException if {@code timeout} is not positive
      */
     public static RawMqttClient openTls(String host, int port, SSLSocketFactory tls, Duration timeout) {
         Objects.requireNonNull(tls, "tls");
@@ -152,6 +164,9 @@ public final class RawMqttClient implements AutoCloseable {
      * Sends CONNECT and waits for CONNACK. A refused CONNACK (e.g. return code 5) is returned, not
      * thrown; the broker then closes the connection (§3.2.2.3).
      *
+     * @param options the CONNECT fields; not {@code null}
+     * @param timeout how long to wait for the CONNACK
+     * @return the CONNACK as received
      * @throws RawMqttException if no CONNACK arrives within {@code timeout} or the connection closes
      */
     public Connack connect(ConnectOptions options, Duration timeout) {
@@ -179,12 +194,27 @@ public final class RawMqttClient implements AutoCloseable {
     /**
      * Subscribes to one filter and returns the granted return code: 0, 1 or 2, or 0x80 (128) for
      * failure (§3.9.3).
+     *
+     * @param filter the topic filter; not empty
+     * @param qos the requested QoS, 0, 1 or 2
+     * @param timeout how long to wait for the SUBACK
+     * @return the SUBACK return code for this filter
+     * @throws IllegalArgumentException if the filter is empty or the QoS out of range
+     * @throws RawMqttException if no SUBACK arrives within {@code timeout} or the connection closes
      */
     public int subscribe(String filter, int qos, Duration timeout) {
         return subscribe(List.of(new Subscription(filter, qos)), timeout).get(0);
     }
 
-    /** Sends one SUBSCRIBE with all {@code subscriptions} and returns the SUBACK return codes in order. */
+    /**
+     * Sends one SUBSCRIBE with all {@code subscriptions} and returns the SUBACK return codes in order.
+     *
+     * @param subscriptions the filters with their requested QoS; at least one
+     * @param timeout how long to wait for the SUBACK
+     * @return one return code per filter, in order: 0, 1, 2 or 0x80 (128) for failure; unmodifiable
+     * @throws IllegalArgumentException if {@code subscriptions} is empty
+     * @throws RawMqttException if no SUBACK arrives within {@code timeout} or the connection closes
+     */
     public List<Integer> subscribe(List<Subscription> subscriptions, Duration timeout) {
         if (subscriptions.isEmpty()) {
             throw new IllegalArgumentException("a SUBSCRIBE needs at least one filter (§3.8.3)");
@@ -202,7 +232,13 @@ public final class RawMqttClient implements AutoCloseable {
         return await(answer, timeout, "SUBACK for packet id " + packetId);
     }
 
-    /** Unsubscribes from the filters and waits for the UNSUBACK. */
+    /**
+     * Unsubscribes from the filters and waits for the UNSUBACK.
+     *
+     * @param filters the topic filters, exactly as subscribed
+     * @param timeout how long to wait for the UNSUBACK
+     * @throws RawMqttException if no UNSUBACK arrives within {@code timeout} or the connection closes
+     */
     public void unsubscribe(List<String> filters, Duration timeout) {
         int packetId = nextPacketId();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -214,9 +250,20 @@ public final class RawMqttClient implements AutoCloseable {
         await(answer, timeout, "UNSUBACK for packet id " + packetId);
     }
 
-    /** One topic filter with its requested QoS (§3.8.3). */
+    /**
+     * One topic filter with its requested QoS (§3.8.3).
+     *
+     * @param filter the topic filter, wildcards allowed; not empty
+     * @param qos the requested QoS, 0, 1 or 2
+     */
     public record Subscription(String filter, int qos) {
-        /** Validates the filter and QoS. */
+        /**
+         * Validates the filter and QoS.
+         *
+         * @param filter the topic filter; not empty
+         * @param qos 0, 1 or 2
+         * @throws IllegalArgumentException if the filter is null or empty or the QoS out of range
+         */
         public Subscription {
             if (filter == null || filter.isEmpty()) {
                 throw new IllegalArgumentException("filter must not be empty (§4.7.3)");
@@ -229,7 +276,16 @@ public final class RawMqttClient implements AutoCloseable {
 
     // ---- PUBLISH / PUBACK (§3.3, §3.4) --------------------------------------------------------
 
-    /** Publishes {@code payload} without retain; for QoS 1 waits for the PUBACK. */
+    /**
+     * Publishes {@code payload} without retain; for QoS 1 waits for the PUBACK.
+     *
+     * @param topic the Topic Name; not {@code null}
+     * @param payload the message bytes; not {@code null}
+     * @param qos 0 or 1
+     * @param timeout how long to wait for the PUBACK (unused for QoS 0)
+     * @throws IllegalArgumentException for QoS 2, whose flow this client does not implement
+     * @throws RawMqttException if the write fails or no PUBACK arrives within {@code timeout}
+     */
     public void publish(String topic, byte[] payload, int qos, Duration timeout) {
         publish(MqttPublish.of(topic, payload, qos), timeout);
     }
@@ -238,7 +294,10 @@ public final class RawMqttClient implements AutoCloseable {
      * Sends the PUBLISH exactly as given (flags, packet id); for QoS 1 waits for the PUBACK with the
      * same packet id. A packet id of 0 on a QoS 1 publish is replaced by the next free one.
      *
+     * @param publish the packet to send; not {@code null}
+     * @param timeout how long to wait for the PUBACK (unused for QoS 0)
      * @throws IllegalArgumentException for QoS 2, whose flow this client does not implement
+     * @throws RawMqttException if the write fails or no PUBACK arrives within {@code timeout}
      */
     public void publish(MqttPublish publish, Duration timeout) {
         if (publish.qos() == 2) {
@@ -262,12 +321,22 @@ public final class RawMqttClient implements AutoCloseable {
         await(ack, timeout, "PUBACK for packet id " + packetId);
     }
 
-    /** Switches the automatic PUBACK for incoming QoS 1 publishes on (the default) or off. */
+    /**
+     * Switches the automatic PUBACK for incoming QoS 1 publishes on (the default) or off.
+     *
+     * @param on {@code false} leaves acknowledging to {@link #puback(int)}; applies to publishes
+     *     read after the call
+     */
     public void autoPuback(boolean on) {
         this.autoPuback = on;
     }
 
-    /** Sends a PUBACK for an incoming QoS 1 publish (§3.4), e.g. after {@code autoPuback(false)}. */
+    /**
+     * Sends a PUBACK for an incoming QoS 1 publish (§3.4), e.g. after {@code autoPuback(false)}.
+     *
+     * @param packetId the publish's packet id, 1..65535; not checked, so a wrong one can be sent
+     * @throws RawMqttException if the connection is closed or the write fails
+     */
     public void puback(int packetId) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         writeShort(body, packetId);
@@ -277,6 +346,8 @@ public final class RawMqttClient implements AutoCloseable {
     /**
      * Takes the next incoming PUBLISH, waiting up to {@code timeout}.
      *
+     * @param timeout how long to wait
+     * @return the oldest publish not taken yet
      * @throws RawMqttException naming what was received instead, if none arrives in time
      */
     public MqttPublish takePublish(Duration timeout) {
@@ -296,7 +367,12 @@ public final class RawMqttClient implements AutoCloseable {
 
     // ---- PINGREQ / PINGRESP (§3.12, §3.13), DISCONNECT (§3.14) -------------------------------
 
-    /** Sends PINGREQ and waits for PINGRESP. */
+    /**
+     * Sends PINGREQ and waits for PINGRESP.
+     *
+     * @param timeout how long to wait for the PINGRESP
+     * @throws RawMqttException if no PINGRESP arrives within {@code timeout} or the connection closes
+     */
     public void ping(Duration timeout) {
         CompletableFuture<Void> answer = new CompletableFuture<>();
         synchronized (pingresps) {
@@ -315,14 +391,23 @@ public final class RawMqttClient implements AutoCloseable {
         }
     }
 
-    /** Writes {@code bytes} as they are, e.g. a malformed packet. */
+    /**
+     * Writes {@code bytes} as they are, e.g. a malformed packet.
+     *
+     * @param bytes the bytes to write, copied; no framing is added
+     * @throws RawMqttException if the connection is closed or the write fails
+     */
     public void sendRaw(byte[] bytes) {
         write(bytes.clone());
     }
 
     // ---- connection state ---------------------------------------------------------------------
 
-    /** Whether the connection is closed, by the broker or by us. */
+    /**
+     * Whether the connection is closed, by the broker or by us.
+     *
+     * @return {@code true} once closed; never goes back to {@code false}
+     */
     public boolean isClosed() {
         return closed.isDone();
     }
@@ -330,6 +415,7 @@ public final class RawMqttClient implements AutoCloseable {
     /**
      * Waits until the connection is closed (normally: the broker closed it).
      *
+     * @param timeout how long to wait
      * @throws RawMqttException if it is still open after {@code timeout}
      */
     public void awaitClosed(Duration timeout) {

@@ -19,7 +19,21 @@ import java.util.Objects;
 public record Rule(String id, String statement, Binds binds, Scope scope, RuleLevel level, List<String> sections,
         boolean checkable) {
 
-    /** Validates every part; the message names the field that is wrong. */
+    /**
+     * Validates every part; the message names the field that is wrong.
+     *
+     * @param id upper-case letters, digits, {@code .} and {@code -}, starting with a letter
+     * @param statement one non-blank line
+     * @param binds who must follow it; not {@code null}
+     * @param scope where it applies; not {@code null}
+     * @param level how much breaking it matters; not {@code null}
+     * @param sections at least one section like {@code §6} or {@code §12.15}; copied
+     * @param checkable whether the checker checks it from a transcript
+     * @throws IllegalArgumentException if the id, statement or a section is malformed or
+     *     {@code sections} is empty
+     * @throws NullPointerException if {@code binds}, {@code scope}, {@code level} or
+     *     {@code sections} is {@code null}
+     */
     public Rule {
         if (id == null || !RuleBook.isValidId(id)) {
             throw new IllegalArgumentException("id: must be upper-case letters, digits, '.' and '-', got '" + id + "'");
@@ -42,7 +56,12 @@ public record Rule(String id, String statement, Binds binds, Scope scope, RuleLe
         }
     }
 
-    /** Whether the rule cites {@code section} exactly (e.g. {@code §12.15}). */
+    /**
+     * Whether the rule cites {@code section} exactly (e.g. {@code §12.15}).
+     *
+     * @param section a section with its {@code §}; {@code §12} does not match {@code §12.15}
+     * @return {@code true} if {@link #sections()} holds it
+     */
     public boolean cites(String section) {
         return sections.contains(section);
     }

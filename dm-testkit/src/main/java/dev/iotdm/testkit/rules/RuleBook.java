@@ -50,6 +50,7 @@ public final class RuleBook {
     /**
      * The project's rule book from the class path, loaded once.
      *
+     * @return the shared book; the same instance on every call
      * @throws IllegalStateException if the resource is missing
      * @throws IllegalArgumentException if it is invalid
      */
@@ -83,6 +84,7 @@ public final class RuleBook {
      *
      * @param utf8Json the file's bytes
      * @param source a name for error messages, e.g. the file name
+     * @return the book, rules in file order
      * @throws IllegalArgumentException naming the source, the rule and the field when anything is wrong
      */
     public static RuleBook parse(byte[] utf8Json, String source) {
@@ -186,12 +188,21 @@ public final class RuleBook {
         return SECTION.matcher(section).matches();
     }
 
-    /** Every rule, in file order. */
+    /**
+     * Every rule, in file order.
+     *
+     * @return an unmodifiable copy; never empty
+     */
     public List<Rule> rules() {
         return List.copyOf(byId.values());
     }
 
-    /** The rule with this id, if the book has it. */
+    /**
+     * The rule with this id, if the book has it.
+     *
+     * @param id the rule's id, e.g. {@code R12.15-ONE-MANAGE}
+     * @return the rule, or empty for an unknown id
+     */
     public Optional<Rule> rule(String id) {
         return Optional.ofNullable(byId.get(id));
     }
@@ -199,6 +210,8 @@ public final class RuleBook {
     /**
      * The rule with this id.
      *
+     * @param id the rule's id, e.g. {@code R12.15-ONE-MANAGE}
+     * @return the rule
      * @throws IllegalArgumentException if the book has no such rule
      */
     public Rule require(String id) {
@@ -209,12 +222,21 @@ public final class RuleBook {
         return r;
     }
 
-    /** Whether the book has a rule with this id. */
+    /**
+     * Whether the book has a rule with this id.
+     *
+     * @param id the rule's id
+     * @return {@code true} if {@link #rule(String)} would find it
+     */
     public boolean contains(String id) {
         return byId.containsKey(id);
     }
 
-    /** The ids of the rules the checker can check from a transcript, sorted. */
+    /**
+     * The ids of the rules the checker can check from a transcript, sorted.
+     *
+     * @return an unmodifiable set
+     */
     public Set<String> checkableIds() {
         Set<String> ids = new TreeSet<>();
         for (Rule r : byId.values()) {
@@ -225,13 +247,24 @@ public final class RuleBook {
         return Collections.unmodifiableSet(ids);
     }
 
-    /** The level of the rule with this id; {@link RuleLevel#REQUIRED} for an id the book lacks (never lenient by accident). */
+    /**
+     * The level of the rule with this id; {@link RuleLevel#REQUIRED} for an id the book lacks (never
+     * lenient by accident).
+     *
+     * @param id the rule's id
+     * @return the rule's level, never {@code null}
+     */
     public RuleLevel levelOf(String id) {
         Rule r = byId.get(id);
         return r == null ? RuleLevel.REQUIRED : r.level();
     }
 
-    /** The rules citing {@code section} (e.g. {@code §12.15}), in file order. */
+    /**
+     * The rules citing {@code section} (e.g. {@code §12.15}), in file order.
+     *
+     * @param section a section with its {@code §}, matched exactly
+     * @return the rules; empty if none cites it
+     */
     public List<Rule> citing(String section) {
         return byId.values().stream().filter(r -> r.cites(section)).toList();
     }

@@ -149,7 +149,12 @@ public final class RuleChecker implements TranscriptListener {
             PAYLOAD_LIMIT, NULL_REQID, REQUEST_ANSWERED, REDELIVERED_ANSWER, SUBSCRIBED, MANAGE_AFTER_SUBSCRIBE,
             MANAGE_AFTER_ACTION, DOWNLOAD_URI, FW_NOTIFY);
 
-    /** The rule each codec leniency breaks: one rule per {@link Normalisation}. */
+    /**
+     * The rule each codec leniency breaks: one rule per {@link Normalisation}.
+     *
+     * @param n a leniency the codec applied
+     * @return the id of the rule it breaks, one of {@link #CHECKED_RULE_IDS}
+     */
     public static String ruleFor(Normalisation n) {
         return switch (n) {
             case RC_AS_STRING -> RC_NUMBER;
@@ -307,6 +312,8 @@ public final class RuleChecker implements TranscriptListener {
      * ({@link #onSubscribe}), in order with the messages: it then also checks that manage comes
      * after the device's SUBSCRIBE ({@code DM-MANAGE-4}). Use it where the broker reports
      * subscriptions live (scripted peers, an instrumented broker).
+     *
+     * @return a new checker with the default manage timeout
      */
     public static RuleChecker withLiveSubscriptions() {
         return new RuleChecker(RuleBook.standard(), DEFAULT_MANAGE_TIMEOUT, true);
@@ -330,21 +337,35 @@ public final class RuleChecker implements TranscriptListener {
         }
     }
 
-    /** Checks a whole recorded transcript with the project's rule book. */
+    /**
+     * Checks a whole recorded transcript with the project's rule book.
+     *
+     * @param transcript the recorded run; read once, in order
+     * @return the report; the end of the run is not charged (see {@link #finish})
+     */
     public static CheckReport check(Transcript transcript) {
         RuleChecker c = new RuleChecker();
         c.feed(transcript);
         return c.report();
     }
 
-    /** Feeds every item of {@code transcript}, in order. */
+    /**
+     * Feeds every item of {@code transcript}, in order.
+     *
+     * @param transcript read as a snapshot; items added later are not fed
+     */
     public void feed(Transcript transcript) {
         for (TranscriptItem item : transcript.items()) {
             added(item);
         }
     }
 
-    /** Adds a listener told of each violation as it is found (e.g. to log it live). */
+    /**
+     * Adds a listener told of each violation as it is found (e.g. to log it live).
+     *
+     * @param listener called on the feeding thread, with the checker locked; must be quick; not
+     *     {@code null}
+     */
     public void addViolationListener(Consumer<Violation> listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
@@ -363,7 +384,13 @@ public final class RuleChecker implements TranscriptListener {
         }
     }
 
-    /** A device client connected; {@code sessionPresent} is the CONNACK flag when known. */
+    /**
+     * A device client connected; {@code sessionPresent} is the CONNACK flag when known.
+     *
+     * @param time when; not {@code null}
+     * @param clientId the device's MQTT client id; not {@code null}
+     * @param sessionPresent the CONNACK flag, or empty when unknown; not {@code null}
+     */
     public synchronized void onConnect(Instant time, String clientId, Optional<Boolean> sessionPresent) {
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(clientId, "clientId");
@@ -387,6 +414,10 @@ public final class RuleChecker implements TranscriptListener {
      * call for a client on, requests on topics none of its filters match are charged once per
      * connection to {@code DM-SUB-1} and not expected to be answered. Without live reporting
      * ({@link #withLiveSubscriptions()}) a call adds to a snapshot of what the broker holds.
+     *
+     * @param time when the broker granted them; not {@code null}
+     * @param clientId the device's MQTT client id; not {@code null}
+     * @param filters the granted filters; not {@code null}; copied
      */
     public synchronized void onSubscribe(Instant time, String clientId, List<String> filters) {
         Objects.requireNonNull(time, "time");
@@ -407,6 +438,8 @@ public final class RuleChecker implements TranscriptListener {
      * factory reset {@code DM-ACTION-1}, a request on an unknown topic {@code R12.31}); a reboot or
      * factory reset accepted without a manage since breaks {@code DM-ACTION-2}. Call it once, after
      * giving the device time to answer; later input is checked as usual.
+     *
+     * @param now the end of the run; not {@code null}
      */
     public synchronized void finish(Instant now) {
         Objects.requireNonNull(now, "now");
@@ -438,12 +471,22 @@ public final class RuleChecker implements TranscriptListener {
         }
     }
 
-    /** A device client connected (session-present flag unknown). */
+    /**
+     * A device client connected (session-present flag unknown).
+     *
+     * @param time when; not {@code null}
+     * @param clientId the device's MQTT client id; not {@code null}
+     */
     public void onConnect(Instant time, String clientId) {
         onConnect(time, clientId, Optional.empty());
     }
 
-    /** A device client's connection ended. */
+    /**
+     * A device client's connection ended.
+     *
+     * @param time when; not {@code null}
+     * @param clientId the device's MQTT client id; not {@code null}
+     */
     public synchronized void onDisconnect(Instant time, String clientId) {
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(clientId, "clientId");
@@ -455,7 +498,11 @@ public final class RuleChecker implements TranscriptListener {
         });
     }
 
-    /** A message the platform received from or sent to a device. */
+    /**
+     * A message the platform received from or sent to a device.
+     *
+     * @param entry the message; not {@code null}
+     */
     public synchronized void onMessage(TranscriptEntry entry) {
         Objects.requireNonNull(entry, "entry");
         guarded(entry.clientId(), () -> {
@@ -473,14 +520,22 @@ public final class RuleChecker implements TranscriptListener {
         });
     }
 
-    /** The report so far: violations, exercised and not exercised checkable rules. */
+    /**
+     * The report so far: violations, exercised and not exercised checkable rules.
+     *
+     * @return an immutable snapshot
+     */
     public synchronized CheckReport report() {
         Set<String> notExercised = new TreeSet<>(book.checkableIds());
         notExercised.removeAll(exercised);
         return new CheckReport(violations, exercised, notExercised);
     }
 
-    /** The violations so far, in order. */
+    /**
+     * The violations so far, in order.
+     *
+     * @return an unmodifiable copy
+     */
     public synchronized List<Violation> violations() {
         return List.copyOf(violations);
     }

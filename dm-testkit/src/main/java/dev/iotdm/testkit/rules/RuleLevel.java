@@ -22,12 +22,21 @@ public enum RuleLevel {
     /** Worth knowing, never wrong on its own (e.g. a QoS 1 redelivery). Fails only our own devices. */
     INFORMATIONAL;
 
-    /** The name used in the rule book and in reports: {@code required}, {@code recommended} or {@code informational}. */
+    /**
+     * The name used in the rule book and in reports.
+     *
+     * @return {@code required}, {@code recommended} or {@code informational}
+     */
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The level with this rule-book name, if any. */
+    /**
+     * The level with this rule-book name, if any.
+     *
+     * @param name a lower-case name as {@link #wireName()} gives it; case matters
+     * @return the level, or empty for any other name (or {@code null})
+     */
     public static Optional<RuleLevel> fromWireName(String name) {
         for (RuleLevel l : values()) {
             if (l.wireName().equals(name)) {

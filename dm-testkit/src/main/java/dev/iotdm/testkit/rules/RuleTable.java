@@ -46,7 +46,15 @@ public record RuleTable(String title, List<Row> rows, Verdict verdict) {
      * @param status what the row says
      */
     public record Row(Rule rule, boolean exercised, List<Violation> violations, Status status) {
-        /** Copies the list. */
+        /**
+         * Copies the list.
+         *
+         * @param rule the rule; not {@code null}
+         * @param exercised whether its check ran with its precondition true
+         * @param violations its violations in the run; not {@code null}; copied
+         * @param status what the row says; not {@code null}
+         * @throws NullPointerException naming the part that is {@code null}
+         */
         public Row {
             Objects.requireNonNull(rule, "rule");
             violations = List.copyOf(Objects.requireNonNull(violations, "violations"));
@@ -54,14 +62,29 @@ public record RuleTable(String title, List<Row> rows, Verdict verdict) {
         }
     }
 
-    /** Copies the rows. */
+    /**
+     * Copies the rows.
+     *
+     * @param title what was checked; not {@code null}; escaped when rendered as text
+     * @param rows one row per rule; not {@code null}; copied
+     * @param verdict the verdict on the run; not {@code null}
+     * @throws NullPointerException naming the part that is {@code null}
+     */
     public RuleTable {
         Objects.requireNonNull(title, "title");
         rows = List.copyOf(Objects.requireNonNull(rows, "rows"));
         Objects.requireNonNull(verdict, "verdict");
     }
 
-    /** The table of {@code report} judged for {@code audience}, over every rule of {@code book}. */
+    /**
+     * The table of {@code report} judged for {@code audience}, over every rule of {@code book}.
+     *
+     * @param title what was checked, e.g. the device's client id
+     * @param report what the checker found
+     * @param audience whose device is judged, which decides failures against deviations
+     * @param book the rule book the report was checked against
+     * @return one row per rule of the book, in book order, with the verdict
+     */
     public static RuleTable of(String title, CheckReport report, Audience audience, RuleBook book) {
         Verdict verdict = Verdict.of(report, audience, book);
         List<Row> rows = new ArrayList<>();
@@ -81,17 +104,33 @@ public record RuleTable(String title, List<Row> rows, Verdict verdict) {
         return new RuleTable(title, rows, verdict);
     }
 
-    /** The table of {@code report} for {@code audience} over the project's rule book. */
+    /**
+     * The table of {@code report} for {@code audience} over the project's rule book.
+     *
+     * @param title what was checked, e.g. the device's client id
+     * @param report what the checker found with {@link RuleBook#standard()}
+     * @param audience whose device is judged
+     * @return one row per rule of the standard book, with the verdict
+     */
     public static RuleTable of(String title, CheckReport report, Audience audience) {
         return of(title, report, audience, RuleBook.standard());
     }
 
-    /** How many rows have {@code status}. */
+    /**
+     * How many rows have {@code status}.
+     *
+     * @param status the status to count
+     * @return the number of rows, 0 to {@code rows().size()}
+     */
     public long count(Status status) {
         return rows.stream().filter(r -> r.status() == status).count();
     }
 
-    /** The text report: the verdict, the table (id, level, exercised, violated) and each violation. */
+    /**
+     * The text report: the verdict, the table (id, level, exercised, violated) and each violation.
+     *
+     * @return several lines, each ending in a newline; the title escaped
+     */
     public String toText() {
         StringBuilder b = new StringBuilder();
         b.append("Conformance of ").append(WireText.escape(title)).append('\n');
@@ -113,7 +152,12 @@ public record RuleTable(String title, List<Row> rows, Verdict verdict) {
         return b.toString();
     }
 
-    /** JUnit XML: one test case per rule; a failing violation is a failure, an unexercised or uncheckable rule skipped. */
+    /**
+     * JUnit XML: one test case per rule; a failing violation is a failure, an unexercised or
+     * uncheckable rule skipped.
+     *
+     * @return a UTF-8 XML document with one {@code testsuite}, text escaped for XML
+     */
     public String toJUnitXml() {
         StringBuilder b = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         b.append("<testsuite name=\"").append(xml("iotdm conformance " + title)).append("\" tests=\"").append(rows.size())
@@ -136,7 +180,11 @@ public record RuleTable(String title, List<Row> rows, Verdict verdict) {
         return b.append("</testsuite>\n").toString();
     }
 
-    /** JSON: the verdict, then one object per rule with its level, exercised, violated and violations. */
+    /**
+     * JSON: the verdict, then one object per rule with its level, exercised, violated and violations.
+     *
+     * @return one JSON object as text
+     */
     public String toJson() {
         List<JsonValue> ruleRows = new ArrayList<>();
         for (Row r : rows) {

@@ -30,14 +30,27 @@ public record Verdict(Audience audience, List<Violation> failures, List<Violatio
     /** The process exit code of a failed verdict. */
     public static final int EXIT_FAILED = 1;
 
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param audience whose device was judged; not {@code null}
+     * @param failures the failing violations; not {@code null}; copied
+     * @param deviations the other violations; not {@code null}; copied
+     * @throws NullPointerException naming the part that is {@code null}
+     */
     public Verdict {
         Objects.requireNonNull(audience, "audience");
         failures = List.copyOf(Objects.requireNonNull(failures, "failures"));
         deviations = List.copyOf(Objects.requireNonNull(deviations, "deviations"));
     }
 
-    /** The verdict on {@code report} for {@code audience}, with the project's rule book. */
+    /**
+     * The verdict on {@code report} for {@code audience}, with the project's rule book.
+     *
+     * @param report what the checker found; not {@code null}
+     * @param audience whose device is judged; not {@code null}
+     * @return the verdict, violations split into failures and deviations
+     */
     public static Verdict of(CheckReport report, Audience audience) {
         return of(report, audience, RuleBook.standard());
     }
@@ -45,7 +58,11 @@ public record Verdict(Audience audience, List<Violation> failures, List<Violatio
     /**
      * The verdict on {@code report} for {@code audience}.
      *
+     * @param report what the checker found; not {@code null}
+     * @param audience whose device is judged; not {@code null}
      * @param book the rule book the report was checked against (for who each rule binds)
+     * @return the verdict, violations split into failures and deviations
+     * @throws NullPointerException naming the argument that is {@code null}
      */
     public static Verdict of(CheckReport report, Audience audience, RuleBook book) {
         Objects.requireNonNull(report, "report");
@@ -59,7 +76,14 @@ public record Verdict(Audience audience, List<Violation> failures, List<Violatio
         return new Verdict(audience, failures, deviations);
     }
 
-    /** Whether {@code v} fails a device of {@code audience}. */
+    /**
+     * Whether {@code v} fails a device of {@code audience}.
+     *
+     * @param v the violation
+     * @param audience whose device is judged
+     * @param book tells who the rule binds; a rule the book lacks counts as binding the device
+     * @return {@code true} for a failure, {@code false} for a deviation
+     */
     public static boolean fails(Violation v, Audience audience, RuleBook book) {
         return switch (audience) {
             case OUR_DEVICE -> v.level() != RuleLevel.INFORMATIONAL;
@@ -68,24 +92,40 @@ public record Verdict(Audience audience, List<Violation> failures, List<Violatio
         };
     }
 
-    /** Whether the device passed: nothing fails it. */
+    /**
+     * Whether the device passed: nothing fails it.
+     *
+     * @return {@code true} if {@link #failures()} is empty (deviations do not count)
+     */
     public boolean passed() {
         return failures.isEmpty();
     }
 
-    /** {@link #EXIT_PASSED} or {@link #EXIT_FAILED}. */
+    /**
+     * The process exit code for this verdict.
+     *
+     * @return {@link #EXIT_PASSED} or {@link #EXIT_FAILED}
+     */
     public int exitCode() {
         return passed() ? EXIT_PASSED : EXIT_FAILED;
     }
 
-    /** One line: passed or failed, with the counts. */
+    /**
+     * One line: passed or failed, with the counts.
+     *
+     * @return the line, without a line break
+     */
     public String summary() {
         String who = audience == Audience.OUR_DEVICE ? "our device" : "external device";
         return (passed() ? "PASSED" : "FAILED") + " (" + who + "): " + failures.size() + " failing violation(s), "
                 + deviations.size() + " deviation(s)";
     }
 
-    /** The summary, then each failing violation and each deviation with its level. */
+    /**
+     * The summary, then each failing violation and each deviation with its level.
+     *
+     * @return several lines, each ending in a newline
+     */
     public String toText() {
         StringBuilder b = new StringBuilder(summary()).append('\n');
         if (!failures.isEmpty()) {

@@ -22,7 +22,17 @@ import java.util.Optional;
 public record Violation(String ruleId, RuleLevel level, String clientId, Instant time, String detail,
         Optional<TranscriptEntry> entry) {
 
-    /** Requires every part. */
+    /**
+     * Requires every part.
+     *
+     * @param ruleId the rule's id; not {@code null}
+     * @param level the rule's level; not {@code null}
+     * @param clientId the device client; not {@code null}
+     * @param time when; not {@code null}
+     * @param detail what was wrong, one line; not {@code null}
+     * @param entry the offending message, or empty; not {@code null}
+     * @throws NullPointerException naming the part that is {@code null}
+     */
     public Violation {
         Objects.requireNonNull(ruleId, "ruleId");
         Objects.requireNonNull(level, "level");
@@ -35,6 +45,13 @@ public record Violation(String ruleId, RuleLevel level, String clientId, Instant
     /**
      * A violation of a rule of the project's rule book, at the level the book gives it (required
      * when the book lacks the id, so an unknown rule never passes a device by accident).
+     *
+     * @param ruleId the rule's id in {@link RuleBook#standard()}; not {@code null}
+     * @param clientId the device client; not {@code null}
+     * @param time when; not {@code null}
+     * @param detail what was wrong, one line; not {@code null}
+     * @param entry the offending message, or empty; not {@code null}
+     * @throws NullPointerException naming the part that is {@code null}
      */
     public Violation(String ruleId, String clientId, Instant time, String detail, Optional<TranscriptEntry> entry) {
         this(ruleId, RuleBook.standard().levelOf(Objects.requireNonNull(ruleId, "ruleId")), clientId, time, detail,

@@ -48,6 +48,7 @@ public final class CoverageReport {
      * @param book the rule book
      * @param rows every row's result
      * @param notApplicable per row name, the rule ids that cannot apply to it with the reason
+     * @return the report; the maps are copied
      */
     public static CoverageReport of(RuleBook book, List<RowResult> rows, Map<String, Map<String, String>> notApplicable) {
         Map<String, Map<String, String>> copy = new LinkedHashMap<>();
@@ -60,21 +61,36 @@ public final class CoverageReport {
         return rule.level().name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** Rule ids that apply to {@code row}: checkable and not declared inapplicable. */
+    /**
+     * Rule ids that apply to {@code row}: checkable and not declared inapplicable.
+     *
+     * @param row the row's name
+     * @return a new sorted set
+     */
     public Set<String> applicable(String row) {
         Set<String> ids = new TreeSet<>(book.checkableIds());
         ids.removeAll(notApplicable.getOrDefault(row, Map.of()).keySet());
         return ids;
     }
 
-    /** Applicable rule ids of {@code row} that no scenario exercised. */
+    /**
+     * Applicable rule ids of {@code row} that no scenario exercised.
+     *
+     * @param row the row's result
+     * @return a new sorted set; empty when the row covered every applicable rule
+     */
     public Set<String> missing(RowResult row) {
         Set<String> ids = new TreeSet<>(applicable(row.row()));
         ids.removeAll(row.exercised());
         return ids;
     }
 
-    /** The report as text: the legend, the rule table, then per row its totals, skips and the rules it left out and why. */
+    /**
+     * The report as text: the legend, the rule table, then per row its totals, skips and the rules
+     * it left out and why.
+     *
+     * @return several lines, each ending in a newline
+     */
     public String toText() {
         StringBuilder b = new StringBuilder();
         b.append("Rule coverage: ").append(book.rules().size()).append(" rules, ")

@@ -21,7 +21,16 @@ import java.util.Optional;
 public record DeviceSnapshot(DeviceInfo deviceInfo, Optional<JsonObject> metadata, Optional<Location> location,
         FirmwareInfo firmware, Supports supports) {
 
-    /** Requires every part. */
+    /**
+     * Requires every part.
+     *
+     * @param deviceInfo not {@code null}
+     * @param metadata not {@code null}; may be empty
+     * @param location not {@code null}; may be empty
+     * @param firmware not {@code null}
+     * @param supports not {@code null}
+     * @throws NullPointerException naming the part that is {@code null}
+     */
     public DeviceSnapshot {
         Objects.requireNonNull(deviceInfo, "deviceInfo");
         Objects.requireNonNull(metadata, "metadata");

@@ -16,7 +16,11 @@ public final class ExternalDevice implements DeviceUnderTest {
 
     private final String clientId;
 
-    /** The external device {@code clientId} ({@code d:<org>:<type>:<id>}). */
+    /**
+     * The external device {@code clientId} ({@code d:<org>:<type>:<id>}).
+     *
+     * @param clientId the device's MQTT client id; not {@code null}
+     */
     public ExternalDevice(String clientId) {
         this.clientId = Objects.requireNonNull(clientId, "clientId");
     }

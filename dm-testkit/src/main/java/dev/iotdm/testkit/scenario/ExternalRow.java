@@ -42,6 +42,9 @@ public final class ExternalRow implements ScenarioRow {
     /**
      * The row of {@code clientId} on {@code platform}.
      *
+     * @param platform the running platform the device connects to; not {@code null}; the row
+     *     neither starts nor closes it
+     * @param clientId the external device's MQTT client id, registered on {@code platform}
      * @param images the image for a download that verifies (true) or must fail verification (false)
      * @param timeout how long one operation may take (a reboot includes the device's re-manage)
      */

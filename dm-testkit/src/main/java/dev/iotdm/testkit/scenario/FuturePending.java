@@ -14,7 +14,12 @@ import java.util.concurrent.CompletableFuture;
  */
 public record FuturePending(String describe, CompletableFuture<?> future) implements Pending {
 
-    /** Requires both parts. */
+    /**
+     * Requires both parts.
+     *
+     * @param describe what it is; not {@code null}
+     * @param future the outcome's future; not {@code null}
+     */
     public FuturePending {
         Objects.requireNonNull(describe, "describe");
         Objects.requireNonNull(future, "future");

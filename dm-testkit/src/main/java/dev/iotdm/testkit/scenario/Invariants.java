@@ -48,6 +48,7 @@ public final class Invariants {
      * @param steps what each step started, with its step
      * @param platform the platform's record after the final re-manage
      * @param device the device's own values, when it can be asked
+     * @return every problem, rules first; empty when the scenario passed
      */
     public static List<Problem> check(CheckReport rules, List<TranscriptEntry> messages, List<StepRun> steps,
             Optional<DeviceView> platform, Optional<DeviceSnapshot> device) {
@@ -58,6 +59,14 @@ public final class Invariants {
      * Every problem of a finished scenario, the rules judged for {@code audience}: our devices
      * answer to every rule but the informational ones, an external device to the required ones
      * (the one Verdict decides).
+     *
+     * @param audience whose device the rules are judged for
+     * @param rules the rule checker's report
+     * @param messages every message of the run
+     * @param steps what each step started, with its step
+     * @param platform the platform's record after the final re-manage
+     * @param device the device's own values, when it can be asked
+     * @return every problem, rules first; empty when the scenario passed
      */
     public static List<Problem> check(Audience audience, CheckReport rules, List<TranscriptEntry> messages,
             List<StepRun> steps, Optional<DeviceView> platform, Optional<DeviceSnapshot> device) {
@@ -94,6 +103,12 @@ public final class Invariants {
      * Requests sent in {@code requestDirection} must each be answered at least once on
      * {@code responseTopic}, and all answers to one reqId must be identical (a second, identical
      * answer is QoS 1 redelivery).
+     *
+     * @param messages every message of the run, in order
+     * @param requestDirection the direction of the requests checked
+     * @param responseTopic the topic their answers come on, {@link #DEVICE_RESPONSE} or
+     *     {@link #PLATFORM_RESPONSE}
+     * @return one problem per unanswered request and per reqId with differing answers
      */
     public static List<Problem> answers(List<TranscriptEntry> messages, Direction requestDirection, String responseTopic) {
         Set<String> asked = new LinkedHashSet<>();
@@ -200,7 +215,13 @@ public final class Invariants {
      * @param skipped why the step was skipped, when the world or device could not run it
      */
     public record StepRun(ScenarioStep step, List<Pending> started, Optional<String> skipped) {
-        /** Copies the list. */
+        /**
+         * Copies the list.
+         *
+         * @param step the step; not {@code null}
+         * @param started its operations and requests; copied
+         * @param skipped the reason, or empty; not {@code null}
+         */
         public StepRun {
             Objects.requireNonNull(step, "step");
             started = List.copyOf(started);

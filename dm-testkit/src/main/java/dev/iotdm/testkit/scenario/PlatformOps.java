@@ -58,13 +58,24 @@ public final class PlatformOps {
     private PlatformOps() {
     }
 
-    /** The image of a download step. */
+    /**
+     * The image of a download step.
+     *
+     * @param verifies {@code true} for {@link #GOOD_VERIFIER}, {@code false} for {@link #BAD_VERIFIER}
+     * @return the scenario image, version {@link #IMAGE_VERSION}
+     */
     public static FirmwareImage image(boolean verifies) {
         return FirmwareImage.of(IMAGE_VERSION, "scenario-fw", "https://firmware.invalid/scenario-fw-2.0.bin",
                 verifies ? GOOD_VERIFIER : BAD_VERIFIER);
     }
 
-    /** The value a {@link ScenarioStep.DeviceUpdate} writes. */
+    /**
+     * The value a {@link ScenarioStep.DeviceUpdate} writes.
+     *
+     * @param update the step; its variant picks the value
+     * @return the same value for the same step
+     * @throws IllegalArgumentException if the step's field is not one of {@link #FIELDS}
+     */
     public static FieldValue value(ScenarioStep.DeviceUpdate update) {
         int v = update.variant();
         return switch (update.field()) {
@@ -78,12 +89,26 @@ public final class PlatformOps {
         };
     }
 
-    /** The coordinates of location variant {@code v}. */
+    /**
+     * The coordinates of location variant {@code v}.
+     *
+     * @param v the variant; different variants give different coordinates
+     * @return a location without elevation or accuracy
+     */
     public static Location location(int v) {
         return Location.of(30.0 + v / 8.0, -97.0 - v / 8.0);
     }
 
-    /** Starts {@code op} on the engine. */
+    /**
+     * Starts {@code op} on the engine.
+     *
+     * @param engine the platform engine; called on this thread
+     * @param now the engine time of the start
+     * @param clientId a registered device
+     * @param op the step
+     * @return the engine's token for the operation
+     * @throws IllegalArgumentException if the device is not registered
+     */
     public static OperationToken start(PlatformEngine engine, Instant now, String clientId, ScenarioStep.PlatformOp op) {
         return start(op, new Operations<>() {
             @Override
@@ -129,7 +154,14 @@ public final class PlatformOps {
         });
     }
 
-    /** Starts {@code op} through {@code platform}, whatever handle its operations return. */
+    /**
+     * Starts {@code op} through {@code platform}, whatever handle its operations return.
+     *
+     * @param <T> what starting an operation returns
+     * @param op the step
+     * @param platform the operations to start it with, each given {@link #TIMEOUT}
+     * @return what the operation returned
+     */
     public static <T> T start(ScenarioStep.PlatformOp op, Operations<T> platform) {
         if (op instanceof ScenarioStep.Reboot) {
             return platform.reboot(TIMEOUT);
@@ -152,7 +184,13 @@ public final class PlatformOps {
         throw new IllegalArgumentException("unknown operation " + op);
     }
 
-    /** The operations of a {@link FakePlatform} on the device {@code clientId}. */
+    /**
+     * The operations of a {@link FakePlatform} on the device {@code clientId}.
+     *
+     * @param platform the running platform; not {@code null}
+     * @param clientId a registered device; not {@code null}
+     * @return operations whose futures complete with the outcomes
+     */
     public static Operations<CompletableFuture<OperationOutcome>> on(FakePlatform platform, String clientId) {
         Objects.requireNonNull(platform, "platform");
         Objects.requireNonNull(clientId, "clientId");
@@ -207,28 +245,76 @@ public final class PlatformOps {
      * @param <T> what starting an operation returns
      */
     public interface Operations<T> {
-        /** Reboot (§7.1). */
+        /**
+         * Reboot (§7.1).
+         *
+         * @param timeout for the answer and the new manage together
+         * @return the started operation's handle
+         */
         T reboot(Duration timeout);
 
-        /** Factory reset (§7.2). */
+        /**
+         * Factory reset (§7.2).
+         *
+         * @param timeout for the answer and the new manage together
+         * @return the started operation's handle
+         */
         T factoryReset(Duration timeout);
 
-        /** The firmware download flow (§6.2). */
+        /**
+         * The firmware download flow (§6.2).
+         *
+         * @param image written to {@code mgmt.firmware} first, or empty
+         * @param timeout for the whole flow
+         * @return the started operation's handle
+         */
         T firmwareDownload(Optional<FirmwareImage> image, Duration timeout);
 
-        /** The firmware update flow (§6.3). */
+        /**
+         * The firmware update flow (§6.3).
+         *
+         * @param image written to {@code mgmt.firmware} first, or empty
+         * @param timeout for the whole flow
+         * @return the started operation's handle
+         */
         T firmwareUpdate(Optional<FirmwareImage> image, Duration timeout);
 
-        /** A custom action (§8). */
+        /**
+         * A custom action (§8).
+         *
+         * @param bundleId the extension bundle
+         * @param actionId the action
+         * @param parameters the action's parameters
+         * @param timeout for the answer
+         * @return the started operation's handle
+         */
         T customAction(String bundleId, String actionId, List<Parameter> parameters, Duration timeout);
 
-        /** A device/update (§4.2). */
+        /**
+         * A device/update (§4.2).
+         *
+         * @param fields the values to write; at least one
+         * @param timeout for the answer
+         * @return the started operation's handle
+         */
         T deviceUpdate(List<FieldValue> fields, Duration timeout);
 
-        /** Observe (§4.3). */
+        /**
+         * Observe (§4.3).
+         *
+         * @param fields the attribute names
+         * @param timeout for the answer
+         * @return the started operation's handle
+         */
         T observe(List<String> fields, Duration timeout);
 
-        /** Cancel (§4.4). */
+        /**
+         * Cancel (§4.4).
+         *
+         * @param fields the attribute names
+         * @param timeout for the answer
+         * @return the started operation's handle
+         */
         T cancel(List<String> fields, Duration timeout);
     }
 }

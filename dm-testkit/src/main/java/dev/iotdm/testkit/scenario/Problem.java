@@ -11,7 +11,12 @@ import java.util.Objects;
  */
 public record Problem(String invariant, String detail) {
 
-    /** Requires both parts. */
+    /**
+     * Requires both parts.
+     *
+     * @param invariant what was broken; not {@code null}
+     * @param detail what was seen; not {@code null}
+     */
     public Problem {
         Objects.requireNonNull(invariant, "invariant");
         Objects.requireNonNull(detail, "detail");

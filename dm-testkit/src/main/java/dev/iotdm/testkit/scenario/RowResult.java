@@ -22,7 +22,17 @@ import java.util.TreeSet;
 public record RowResult(String row, long seed, int scenarios, Set<String> exercised, Set<String> violated,
         Map<String, Integer> steps, Map<String, Integer> skipped) {
 
-    /** Copies the parts. */
+    /**
+     * Copies the parts.
+     *
+     * @param row the row's name; not {@code null}
+     * @param seed the run seed
+     * @param scenarios how many scenarios passed
+     * @param exercised rule ids exercised; copied and sorted
+     * @param violated rule ids violated; copied and sorted
+     * @param steps steps run by kind; copied and sorted
+     * @param skipped skip reasons with counts; copied and sorted
+     */
     public RowResult {
         Objects.requireNonNull(row, "row");
         exercised = Collections.unmodifiableSet(new TreeSet<>(exercised));
@@ -35,6 +45,8 @@ public record RowResult(String row, long seed, int scenarios, Set<String> exerci
      * This result and {@code more} (further scenarios of the same row) as one: counts added, rule
      * sets joined; the seed stays this one's.
      *
+     * @param more further scenarios of this row
+     * @return a new result; this one is unchanged
      * @throws IllegalArgumentException if {@code more} is another row's
      */
     public RowResult plus(RowResult more) {

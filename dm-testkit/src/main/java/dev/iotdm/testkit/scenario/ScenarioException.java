@@ -7,12 +7,21 @@ package dev.iotdm.testkit.scenario;
 public final class ScenarioException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** With a message that says what was still open or what failed. */
+    /**
+     * With a message that says what was still open or what failed.
+     *
+     * @param message what was still open or what failed (wire text escaped)
+     */
     public ScenarioException(String message) {
         super(message);
     }
 
-    /** With a message and the cause. */
+    /**
+     * With a message and the cause.
+     *
+     * @param message what was still open or what failed (wire text escaped)
+     * @param cause the failure of the world, or the interruption
+     */
     public ScenarioException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -14,7 +14,11 @@ public final class ScenarioFailure extends AssertionError {
         this.minimal = minimal;
     }
 
-    /** The minimal failing scenario's run. */
+    /**
+     * The minimal failing scenario's run.
+     *
+     * @return the shrunk run; {@code null} after deserialisation, since it is not serialised
+     */
     public ScenarioResult minimal() {
         return minimal;
     }

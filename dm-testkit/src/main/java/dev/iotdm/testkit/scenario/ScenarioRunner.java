@@ -53,13 +53,22 @@ public final class ScenarioRunner {
     /**
      * A runner of scenarios of up to {@code maxSteps} steps on {@code row}.
      *
+     * @param row the row whose fresh worlds run each scenario; not {@code null}
+     * @param maxSteps the longest scenario; at least 1
      * @throws IllegalArgumentException if {@code maxSteps} is not positive
      */
     public ScenarioRunner(ScenarioRow row, int maxSteps) {
         this(row, maxSteps, DEFAULT_SHRINK_ATTEMPTS);
     }
 
-    /** Like {@link #ScenarioRunner(ScenarioRow, int)} with a shrink budget in replays. */
+    /**
+     * Like {@link #ScenarioRunner(ScenarioRow, int)} with a shrink budget in replays.
+     *
+     * @param row the row whose fresh worlds run each scenario; not {@code null}
+     * @param maxSteps the longest scenario; at least 1
+     * @param shrinkAttempts how many replays a shrink may spend
+     * @throws IllegalArgumentException if {@code maxSteps} is not positive
+     */
     public ScenarioRunner(ScenarioRow row, int maxSteps, int shrinkAttempts) {
         this(row, maxSteps, shrinkAttempts, Optional.empty());
     }
@@ -80,12 +89,22 @@ public final class ScenarioRunner {
      * is shrunk there with the full {@link #DEFAULT_SHRINK_ATTEMPTS} budget and the minimal
      * scenario is confirmed on this runner's row; if not, it is shrunk on this row as before. The
      * report says which happened.
+     *
+     * @param fast the in-memory row to try the shrink on first
+     * @return a new runner; this one is unchanged
      */
     public ScenarioRunner shrinkingFirstOn(ScenarioRow fast) {
         return new ScenarioRunner(row, maxSteps, shrinkAttempts, Optional.of(fast));
     }
 
-    /** The number of scenarios to run: {@code conformance.scenarios} when set and not blank, else {@code budget}. */
+    /**
+     * The number of scenarios to run: {@code conformance.scenarios} when set and not blank, else
+     * {@code budget}.
+     *
+     * @param budget the row's default count
+     * @return a positive count
+     * @throws IllegalArgumentException if the property is set but not a positive integer
+     */
     public static int scenarios(int budget) {
         return Seeds.positiveInt(SCENARIOS_PROPERTY, budget);
     }
@@ -93,6 +112,8 @@ public final class ScenarioRunner {
     /**
      * Runs {@code count} scenarios from the run seed ({@code pbt.seed} or random).
      *
+     * @param count how many scenarios
+     * @return what the scenarios covered, when all passed
      * @throws ScenarioFailure describing the shrunk minimal scenario when one fails
      */
     public RowResult run(int count) {
@@ -102,6 +123,9 @@ public final class ScenarioRunner {
     /**
      * Runs {@code count} scenarios from {@code seed}; the same seed gives the same scenarios.
      *
+     * @param seed the run seed
+     * @param count how many scenarios
+     * @return what the scenarios covered, when all passed
      * @throws ScenarioFailure describing the shrunk minimal scenario when one fails
      */
     public RowResult run(long seed, int count) {
@@ -123,7 +147,12 @@ public final class ScenarioRunner {
         return result.build();
     }
 
-    /** Runs one scenario in a fresh world, with the final re-manage and the invariants. */
+    /**
+     * Runs one scenario in a fresh world, with the final re-manage and the invariants.
+     *
+     * @param steps the scenario
+     * @return the run, passed or not; a step that does not settle is a problem, not an exception
+     */
     public ScenarioResult runOne(List<ScenarioStep> steps) {
         try (ScenarioWorld world = row.newWorld()) {
             List<Invariants.StepRun> runs = new ArrayList<>();

@@ -10,7 +10,11 @@ import java.util.Objects;
 public sealed interface ScenarioStep permits ScenarioStep.PlatformOp, ScenarioStep.DeviceCall,
         ScenarioStep.SetHandlers, ScenarioStep.Fault {
 
-    /** The rules-coverage kind of the step, e.g. {@code "reboot"}; used in reports. */
+    /**
+     * The rules-coverage kind of the step, e.g. {@code "Reboot"}; used in reports.
+     *
+     * @return the record's simple class name
+     */
     default String kind() {
         return getClass().getSimpleName();
     }
@@ -55,7 +59,12 @@ public sealed interface ScenarioStep permits ScenarioStep.PlatformOp, ScenarioSt
      * @param variant picks the written value, so that two updates of a field may differ
      */
     record DeviceUpdate(String field, int variant) implements PlatformOp {
-        /** Requires a field. */
+        /**
+         * Requires a field.
+         *
+         * @param field the attribute; not {@code null}
+         * @param variant picks the written value
+         */
         public DeviceUpdate {
             Objects.requireNonNull(field, "field");
         }
@@ -67,7 +76,11 @@ public sealed interface ScenarioStep permits ScenarioStep.PlatformOp, ScenarioSt
      * @param field the attribute
      */
     record Observe(String field) implements PlatformOp {
-        /** Requires a field. */
+        /**
+         * Requires a field.
+         *
+         * @param field the attribute; not {@code null}
+         */
         public Observe {
             Objects.requireNonNull(field, "field");
         }
@@ -79,7 +92,11 @@ public sealed interface ScenarioStep permits ScenarioStep.PlatformOp, ScenarioSt
      * @param field the attribute
      */
     record Cancel(String field) implements PlatformOp {
-        /** Requires a field. */
+        /**
+         * Requires a field.
+         *
+         * @param field the attribute; not {@code null}
+         */
         public Cancel {
             Objects.requireNonNull(field, "field");
         }
@@ -139,7 +156,11 @@ public sealed interface ScenarioStep permits ScenarioStep.PlatformOp, ScenarioSt
      * @param outcome how they answer
      */
     record SetHandlers(HandlerOutcome outcome) implements ScenarioStep {
-        /** Requires an outcome. */
+        /**
+         * Requires an outcome.
+         *
+         * @param outcome how the handlers answer; not {@code null}
+         */
         public SetHandlers {
             Objects.requireNonNull(outcome, "outcome");
         }
@@ -176,7 +197,12 @@ public sealed interface ScenarioStep permits ScenarioStep.PlatformOp, ScenarioSt
      * @param seconds the delay each way, 1 to 60
      */
     record Delay(int seconds) implements Fault {
-        /** Checks the range. */
+        /**
+         * Checks the range.
+         *
+         * @param seconds the delay each way, 1 to 60
+         * @throws IllegalArgumentException if out of range
+         */
         public Delay {
             if (seconds < 1 || seconds > 60) {
                 throw new IllegalArgumentException("seconds: must be 1 to 60, was " + seconds);

@@ -16,15 +16,27 @@ import java.util.Optional;
  */
 public interface ScenarioWorld extends AutoCloseable {
 
-    /** The device the scenario drives. */
+    /**
+     * The device the scenario drives.
+     *
+     * @return the same device on every call
+     */
     DeviceUnderTest device();
 
-    /** The platform starts an operation on the device. */
+    /**
+     * The platform starts an operation on the device.
+     *
+     * @param op the step
+     * @return the started operation, whose outcome {@link #settle} waits for
+     */
     Pending start(ScenarioStep.PlatformOp op);
 
     /**
      * Injects a fault its row {@link ScenarioRow#supports supports}; the world also brings the device back (reconnects it), as its
      * supervisor would.
+     *
+     * @param fault a fault the row supports
+     * @throws IllegalArgumentException if the row does not support it
      */
     void inject(ScenarioStep.Fault fault);
 
@@ -35,6 +47,7 @@ public interface ScenarioWorld extends AutoCloseable {
      * {@link #publishTallies() publish counters} of the device's transport, the broker and the
      * fault proxy, with a generous deadline.
      *
+     * @param started what the step started
      * @throws ScenarioException when the deadline passes first, naming what is still open
      */
     void settle(List<Pending> started);
@@ -44,18 +57,32 @@ public interface ScenarioWorld extends AutoCloseable {
      * transport, the broker's queue for the device, the fault proxy's directions): after
      * {@link #settle} each must be {@link PublishTally#settled() settled}, which the runner checks.
      * None by default (the in-memory pairing settles on its empty link instead).
+     *
+     * @return the counters as of now
      */
     default List<PublishTally> publishTallies() {
         return List.of();
     }
 
-    /** The platform's record of the device. */
+    /**
+     * The platform's record of the device.
+     *
+     * @return a snapshot; empty when the world has no record of it
+     */
     Optional<DeviceView> platformRecord();
 
-    /** The rule checker's report on everything the platform saw so far. */
+    /**
+     * The rule checker's report on everything the platform saw so far.
+     *
+     * @return a snapshot
+     */
     CheckReport rules();
 
-    /** Everything between device and platform so far (connections and messages), in order. */
+    /**
+     * Everything between device and platform so far (connections and messages), in order.
+     *
+     * @return the world's transcript
+     */
     Transcript transcript();
 
     /** Releases the world's resources (brokers, sockets, threads). */

@@ -13,7 +13,11 @@ public final class Scenarios {
     private Scenarios() {
     }
 
-    /** Every platform operation of protocol.md §4, §6, §7 and §8 over every scenario field. */
+    /**
+     * Every platform operation of protocol.md §4, §6, §7 and §8 over every scenario field.
+     *
+     * @return a generator of {@link ScenarioStep.PlatformOp} steps
+     */
     public static Gen<ScenarioStep> platformOps() {
         Gen<String> fields = Gen.elements(PlatformOps.FIELDS);
         Gen<Integer> variants = Gen.integers(0, 7);
@@ -28,7 +32,11 @@ public final class Scenarios {
                 Gen.weighted(1, Gen.constant(new ScenarioStep.FactoryReset())));
     }
 
-    /** Every device-side call: location, error codes, log, events, unmanage. */
+    /**
+     * Every device-side call: location, error codes, log, events, unmanage.
+     *
+     * @return a generator of {@link ScenarioStep.DeviceCall} steps
+     */
     public static Gen<ScenarioStep> deviceCalls() {
         return Gen.oneOf(
                 Gen.integers(0, 7).map(ScenarioStep.SetLocation::new),
@@ -40,12 +48,21 @@ public final class Scenarios {
                 Gen.constant(new ScenarioStep.Unmanage()));
     }
 
-    /** Handler outcome changes. */
+    /**
+     * Handler outcome changes.
+     *
+     * @return a generator of {@link ScenarioStep.SetHandlers} steps over every outcome
+     */
     public static Gen<ScenarioStep> handlers() {
         return Gen.elements(HandlerOutcome.values()).map(ScenarioStep.SetHandlers::new);
     }
 
-    /** The faults {@code supported} accepts. */
+    /**
+     * The faults {@code supported} accepts.
+     *
+     * @param supported the row's filter, e.g. {@code row::supports}
+     * @return the accepted faults, in a fixed order; possibly empty
+     */
     public static List<ScenarioStep.Fault> faults(Predicate<ScenarioStep.Fault> supported) {
         return List.<ScenarioStep.Fault>of(new ScenarioStep.DropConnection(), new ScenarioStep.RestartDevice(),
                 new ScenarioStep.RestartBroker(), new ScenarioStep.DuplicateDelivery(), new ScenarioStep.Delay(2),
@@ -55,6 +72,10 @@ public final class Scenarios {
     /**
      * Scenarios of 1 to {@code maxSteps} steps, about half that on average, drawing faults only from
      * those {@code supported} accepts.
+     *
+     * @param maxSteps the longest scenario; at least 1
+     * @param supported the row's fault filter
+     * @return a generator of step lists that shrink toward fewer, plainer steps
      */
     public static Gen<List<ScenarioStep>> scenarios(int maxSteps, Predicate<ScenarioStep.Fault> supported) {
         List<ScenarioStep.Fault> faults = faults(supported);

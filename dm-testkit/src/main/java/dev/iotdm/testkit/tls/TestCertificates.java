@@ -100,54 +100,98 @@ public final class TestCertificates {
                 notBefore, notAfter);
     }
 
-    /** Generates the default material: EC P-256 keys, client CN {@code test-device}, now. */
+    /**
+     * Generates the default material: EC P-256 keys, client CN {@code test-device}, now.
+     *
+     * @return new keys and certificates (a few milliseconds of CPU for EC)
+     */
     public static TestCertificates generate() {
         return builder().build();
     }
 
-    /** A builder for non-default material. */
+    /**
+     * A builder for non-default material.
+     *
+     * @return a builder holding the defaults
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The key algorithm of every key in this bundle. */
+    /**
+     * The key algorithm of every key in this bundle.
+     *
+     * @return the algorithm chosen on the builder
+     */
     public KeyAlgorithm keyAlgorithm() {
         return keyAlgorithm;
     }
 
-    /** The CA that signed {@link #server()} and {@link #client()} (self-signed, chain of one). */
+    /**
+     * The CA that signed {@link #server()} and {@link #client()} (self-signed, chain of one).
+     *
+     * @return the CA's key and certificate
+     */
     public CertifiedKey ca() {
         return ca;
     }
 
-    /** A self-signed CA that signed nothing here: trusting it must fail every handshake. */
+    /**
+     * A self-signed CA that signed nothing here: trusting it must fail every handshake.
+     *
+     * @return the unrelated CA's key and certificate
+     */
     public CertifiedKey otherCa() {
         return otherCa;
     }
 
-    /** The server certificate and key; the chain is server then CA. */
+    /**
+     * The server certificate and key; the chain is server then CA.
+     *
+     * @return the server's key and chain
+     */
     public CertifiedKey server() {
         return server;
     }
 
-    /** The client certificate and key; the chain is client then CA. */
+    /**
+     * The client certificate and key; the chain is client then CA.
+     *
+     * @return the client's key and chain
+     */
     public CertifiedKey client() {
         return client;
     }
 
     // ------------------------------------------------------------- in memory
 
-    /** A new PKCS#12 trust store holding the CA certificate under {@link #CA_ALIAS}. */
+    /**
+     * A new PKCS#12 trust store holding the CA certificate under {@link #CA_ALIAS}.
+     *
+     * @return a loaded store, not written anywhere
+     */
     public KeyStore trustStore() {
         return trustStoreOf(ca.certificate());
     }
 
-    /** A new PKCS#12 key store holding the server key and chain under {@link #KEY_ALIAS}. */
+    /**
+     * A new PKCS#12 key store holding the server key and chain under {@link #KEY_ALIAS}.
+     *
+     * @param password protects the key entry (pass it again to read the key); not empty
+     * @return a loaded store, not written anywhere
+     * @throws IllegalArgumentException if {@code password} is null or empty
+     */
     public KeyStore serverKeyStore(char[] password) {
         return keyStoreOf(server, requirePassword(password));
     }
 
-    /** A new PKCS#12 key store holding the client key and chain under {@link #KEY_ALIAS}. */
+    /**
+     * A new PKCS#12 key store holding the client key and chain under {@link #KEY_ALIAS}.
+     *
+     * @param password protects the key entry (pass it again to read the key); not empty
+     * @return a loaded store, not written anywhere
+     * @throws IllegalArgumentException if {@code password} is null or empty
+     */
     public KeyStore clientKeyStore(char[] password) {
         return keyStoreOf(client, requirePassword(password));
     }
@@ -155,6 +199,8 @@ public final class TestCertificates {
     /**
      * A server context presenting {@link #server()} and trusting the CA for client certificates,
      * which are not required (a server may still ask for them on its sockets or engines).
+     *
+     * @return a new, initialised context
      */
     public SSLContext serverSslContext() {
         return serverSslContext(false);
@@ -164,13 +210,20 @@ public final class TestCertificates {
      * A server context presenting {@link #server()} and trusting the CA for client certificates;
      * with {@code requireClientAuth} every server socket and engine it creates needs a client
      * certificate.
+     *
+     * @param requireClientAuth {@code true} to refuse clients without a certificate the CA signed
+     * @return a new, initialised context
      */
     public SSLContext serverSslContext(boolean requireClientAuth) {
         SSLContext context = sslContext(server, List.of(ca.certificate()));
         return requireClientAuth ? new NeedClientAuthSslContext(context) : context;
     }
 
-    /** A client context presenting {@link #client()} when asked and trusting only the CA. */
+    /**
+     * A client context presenting {@link #client()} when asked and trusting only the CA.
+     *
+     * @return a new, initialised context
+     */
     public SSLContext clientSslContext() {
         return sslContext(client, List.of(ca.certificate()));
     }
@@ -178,6 +231,9 @@ public final class TestCertificates {
     /**
      * A TLS context presenting {@code identity} and trusting only {@code trustAnchors}.
      *
+     * @param identity the key and chain to present, e.g. {@link #client()}
+     * @param trustAnchors the certificates to trust as roots; not empty
+     * @return a new, initialised context
      * @throws IllegalArgumentException if an argument is null or {@code trustAnchors} is empty
      */
     public static SSLContext sslContext(CertifiedKey identity, List<X509Certificate> trustAnchors) {
@@ -190,6 +246,8 @@ public final class TestCertificates {
     /**
      * A TLS context with no key of its own that trusts only {@code trustAnchors}.
      *
+     * @param trustAnchors the certificates to trust as roots; not empty
+     * @return a new, initialised context
      * @throws IllegalArgumentException if {@code trustAnchors} is null or empty
      */
     public static SSLContext trustingSslContext(List<X509Certificate> trustAnchors) {
@@ -250,6 +308,9 @@ public final class TestCertificates {
      * {@code server.p12}, {@code server-key.pem}, {@code server-chain.pem}, {@code client.p12},
      * {@code client-key.pem}, {@code client-chain.pem}.
      *
+     * @param directory where to write; created with its parents if missing
+     * @param password protects every PKCS#12 store written; not empty
+     * @return the paths written
      * @throws IllegalArgumentException if an argument is null or the password is empty
      * @throws UncheckedIOException     naming the file that could not be written
      */
@@ -461,7 +522,11 @@ public final class TestCertificates {
             this.signatureAlgorithm = signatureAlgorithm;
         }
 
-        /** The JCA name of the signature algorithm, such as {@code SHA256withECDSA}. */
+        /**
+         * The JCA name of the signature algorithm, such as {@code SHA256withECDSA}.
+         *
+         * @return the name as {@code Signature.getInstance} takes it
+         */
         public String signatureAlgorithm() {
             return signatureAlgorithm;
         }
@@ -492,7 +557,13 @@ public final class TestCertificates {
      * @param chain      the leaf certificate, then its issuers up to and including the CA
      */
     public record CertifiedKey(PrivateKey privateKey, List<X509Certificate> chain) {
-        /** Validates and copies the chain. */
+        /**
+         * Validates and copies the chain.
+         *
+         * @param privateKey the private key of the leaf; not {@code null}
+         * @param chain the leaf, then its issuers; not empty; copied
+         * @throws IllegalArgumentException if the key is null or the chain null or empty
+         */
         public CertifiedKey {
             if (privateKey == null) {
                 throw new IllegalArgumentException("privateKey must not be null");
@@ -503,17 +574,29 @@ public final class TestCertificates {
             chain = List.copyOf(chain);
         }
 
-        /** The leaf certificate. */
+        /**
+         * The leaf certificate.
+         *
+         * @return the first certificate of the chain
+         */
         public X509Certificate certificate() {
             return chain.get(0);
         }
 
-        /** The private key as unencrypted PKCS#8 PEM ({@code -----BEGIN PRIVATE KEY-----}). */
+        /**
+         * The private key as unencrypted PKCS#8 PEM ({@code -----BEGIN PRIVATE KEY-----}).
+         *
+         * @return the PEM text, ending in a newline; secret, so never log it
+         */
         public String privateKeyPem() {
             return pem("PRIVATE KEY", privateKey.getEncoded());
         }
 
-        /** The chain as concatenated {@code -----BEGIN CERTIFICATE-----} blocks, leaf first. */
+        /**
+         * The chain as concatenated {@code -----BEGIN CERTIFICATE-----} blocks, leaf first.
+         *
+         * @return the PEM text, each block ending in a newline
+         */
         public String chainPem() {
             return chain.stream().map(c -> {
                 try {
@@ -549,7 +632,13 @@ public final class TestCertificates {
         private Builder() {
         }
 
-        /** The algorithm of every key and signature. */
+        /**
+         * The algorithm of every key and signature.
+         *
+         * @param keyAlgorithm the algorithm; not {@code null}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code keyAlgorithm} is null
+         */
         public Builder keyAlgorithm(KeyAlgorithm keyAlgorithm) {
             if (keyAlgorithm == null) {
                 throw new IllegalArgumentException("keyAlgorithm must not be null");
@@ -558,13 +647,25 @@ public final class TestCertificates {
             return this;
         }
 
-        /** The CN of the client certificate, for example a device's MQTT client id. */
+        /**
+         * The CN of the client certificate, for example a device's MQTT client id.
+         *
+         * @param cn the common name; not blank
+         * @return this builder
+         * @throws IllegalArgumentException if {@code cn} is null or blank
+         */
         public Builder clientCommonName(String cn) {
             this.clientCommonName = requireName("clientCommonName", cn);
             return this;
         }
 
-        /** The CN of the server certificate (host checks use the names, not the CN). */
+        /**
+         * The CN of the server certificate (host checks use the names, not the CN).
+         *
+         * @param cn the common name; not blank
+         * @return this builder
+         * @throws IllegalArgumentException if {@code cn} is null or blank
+         */
         public Builder serverCommonName(String cn) {
             this.serverCommonName = requireName("serverCommonName", cn);
             return this;
@@ -573,6 +674,11 @@ public final class TestCertificates {
         /**
          * The subjectAltName entries of the server certificate: IP literals become iPAddress
          * entries, anything else a dNSName.
+         *
+         * @param names host names or IP literals, ASCII; not empty; copied
+         * @return this builder
+         * @throws IllegalArgumentException if the list is null or empty or an entry blank or not
+         *     ASCII (a malformed IP literal fails later, in {@link #build()})
          */
         public Builder serverNames(List<String> names) {
             if (names == null || names.isEmpty()) {
@@ -588,7 +694,13 @@ public final class TestCertificates {
             return this;
         }
 
-        /** The clock giving "now"; certificates are valid from now-1 day to now+30 days. */
+        /**
+         * The clock giving "now"; certificates are valid from now-1 day to now+30 days.
+         *
+         * @param clock read once, by {@link #build()}; not {@code null}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code clock} is null
+         */
         public Builder clock(Clock clock) {
             if (clock == null) {
                 throw new IllegalArgumentException("clock must not be null");
@@ -597,7 +709,13 @@ public final class TestCertificates {
             return this;
         }
 
-        /** Generates the keys and certificates. */
+        /**
+         * Generates the keys and certificates.
+         *
+         * @return new material; each call makes new keys
+         * @throws IllegalArgumentException if a server name looks like an IP literal but is not a
+         *     valid address
+         */
         public TestCertificates build() {
             return new TestCertificates(this);
         }

@@ -40,22 +40,41 @@ public final class Transcript {
     public Transcript() {
     }
 
-    /** Appends a message. */
+    /**
+     * Appends a message and tells the listeners.
+     *
+     * @param entry the message; not {@code null}
+     */
     public void add(TranscriptEntry entry) {
         append(Objects.requireNonNull(entry, "entry"));
     }
 
-    /** Appends a connect marker for {@code clientId}; {@code sessionPresent} when known. */
+    /**
+     * Appends a connect marker for {@code clientId}; {@code sessionPresent} when known.
+     *
+     * @param time when the client connected; not {@code null}
+     * @param clientId the device's MQTT client id; not {@code null}
+     * @param sessionPresent the CONNACK flag, or empty when unknown; not {@code null}
+     */
     public void connected(Instant time, String clientId, Optional<Boolean> sessionPresent) {
         append(ConnectionMarker.connect(time, clientId, sessionPresent));
     }
 
-    /** Appends a disconnect marker for {@code clientId}. */
+    /**
+     * Appends a disconnect marker for {@code clientId}.
+     *
+     * @param time when the connection ended; not {@code null}
+     * @param clientId the device's MQTT client id; not {@code null}
+     */
     public void disconnected(Instant time, String clientId) {
         append(ConnectionMarker.disconnect(time, clientId));
     }
 
-    /** Appends any item (message or marker). */
+    /**
+     * Appends any item (message or marker).
+     *
+     * @param item the item; not {@code null}
+     */
     public void addItem(TranscriptItem item) {
         append(Objects.requireNonNull(item, "item"));
     }
@@ -72,38 +91,67 @@ public final class Transcript {
         }
     }
 
-    /** Adds a listener that sees every later item. */
+    /**
+     * Adds a listener that sees every later item (not the ones already there).
+     *
+     * @param listener called under the transcript's lock; not {@code null}
+     */
     public void addListener(TranscriptListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
-    /** Removes a listener added before; no effect if it was not added. */
+    /**
+     * Removes a listener added before; no effect if it was not added.
+     *
+     * @param listener the listener, as added
+     */
     public void removeListener(TranscriptListener listener) {
         listeners.remove(listener);
     }
 
-    /** A listener that prints each item as one readable text line to {@code out}. */
+    /**
+     * A listener that prints each item as one readable text line to {@code out}.
+     *
+     * @param out where to print, e.g. {@code System.out}; not {@code null}
+     * @return the listener, to pass to {@link #addListener}
+     */
     public static TranscriptListener printingTo(java.io.PrintStream out) {
         Objects.requireNonNull(out, "out");
         return item -> out.println(TranscriptFormat.text(item));
     }
 
-    /** A snapshot of every item, in order. */
+    /**
+     * A snapshot of every item, in order.
+     *
+     * @return an unmodifiable copy; later items do not appear in it
+     */
     public synchronized List<TranscriptItem> items() {
         return List.copyOf(items);
     }
 
-    /** A snapshot of the messages only, in order. */
+    /**
+     * A snapshot of the messages only, in order.
+     *
+     * @return an unmodifiable copy without the connection markers
+     */
     public synchronized List<TranscriptEntry> entries() {
         return items.stream().filter(TranscriptEntry.class::isInstance).map(TranscriptEntry.class::cast).toList();
     }
 
-    /** The number of items. */
+    /**
+     * The number of items.
+     *
+     * @return messages and markers together
+     */
     public synchronized int size() {
         return items.size();
     }
 
-    /** Readable text, one line per item (time, arrow, client id, topic, QoS, compact payload). */
+    /**
+     * Readable text, one line per item (time, arrow, client id, topic, QoS, compact payload).
+     *
+     * @return the text, each line ending in a newline; empty for an empty transcript
+     */
     public String toText() {
         StringBuilder b = new StringBuilder();
         for (TranscriptItem i : items()) {
@@ -112,12 +160,22 @@ public final class Transcript {
         return b.toString();
     }
 
-    /** One readable text line for an item. */
+    /**
+     * One readable text line for an item.
+     *
+     * @param item the item; not {@code null}
+     * @return the line: the payload compacted (JSON re-serialised, other text with its line breaks
+     *     escaped, other bytes as base64); the topic and client id as they are
+     */
     public static String textLine(TranscriptItem item) {
         return TranscriptFormat.text(Objects.requireNonNull(item, "item"));
     }
 
-    /** JSON lines, one object per item, each line ending in a newline. */
+    /**
+     * JSON lines, one object per item, each line ending in a newline.
+     *
+     * @return the text that {@link #parseJsonLines} reads back; empty for an empty transcript
+     */
     public String toJsonLines() {
         StringBuilder b = new StringBuilder();
         for (TranscriptItem i : items()) {
@@ -129,6 +187,8 @@ public final class Transcript {
     /**
      * Parses JSON lines (as written by {@link #toJsonLines()}); blank lines are skipped.
      *
+     * @param text the JSON lines, {@code \n} or {@code \r\n} separated; not {@code null}
+     * @return a new transcript holding the items in order, without listeners
      * @throws IllegalArgumentException naming the line number and field when a line is invalid
      */
     public static Transcript parseJsonLines(String text) {
@@ -146,6 +206,7 @@ public final class Transcript {
     /**
      * Writes {@link #toJsonLines()} to a UTF-8 file.
      *
+     * @param file the file, created or replaced
      * @throws IOException from the file system
      */
     public void writeJsonLines(Path file) throws IOException {
@@ -155,6 +216,8 @@ public final class Transcript {
     /**
      * Reads a JSON-lines file.
      *
+     * @param file a UTF-8 file as written by {@link #writeJsonLines}
+     * @return a new transcript holding the items in order, without listeners
      * @throws IOException from the file system
      * @throws IllegalArgumentException naming the file, line and field when a line is invalid
      */

@@ -69,7 +69,11 @@ public final class TranscriptEntry implements TranscriptItem {
         return time;
     }
 
-    /** Which way. */
+    /**
+     * Which way.
+     *
+     * @return device to platform or platform to device; never {@code null}
+     */
     public Direction direction() {
         return direction;
     }
@@ -80,32 +84,56 @@ public final class TranscriptEntry implements TranscriptItem {
         return clientId;
     }
 
-    /** The topic. */
+    /**
+     * The topic.
+     *
+     * @return the MQTT topic exactly as published, unescaped; never {@code null}
+     */
     public String topic() {
         return topic;
     }
 
-    /** A copy of the payload. */
+    /**
+     * A copy of the payload.
+     *
+     * @return a new array each call
+     */
     public byte[] payload() {
         return payload.clone();
     }
 
-    /** The payload as UTF-8 text (malformed bytes replaced). */
+    /**
+     * The payload as UTF-8 text (malformed bytes replaced).
+     *
+     * @return the text, unescaped: pass it through {@code WireText.escape} before logging
+     */
     public String payloadText() {
         return new String(payload, StandardCharsets.UTF_8);
     }
 
-    /** The QoS. */
+    /**
+     * The QoS.
+     *
+     * @return the QoS of the publish, 0, 1 or 2
+     */
     public int qos() {
         return qos;
     }
 
-    /** The retain flag as sent. */
+    /**
+     * The retain flag as sent.
+     *
+     * @return {@code true} if the PUBLISH asked the broker to retain it
+     */
     public boolean retain() {
         return retain;
     }
 
-    /** Whether the PUBLISH carried the DUP flag: a redelivery of one sent before. */
+    /**
+     * Whether the PUBLISH carried the DUP flag: a redelivery of one sent before.
+     *
+     * @return {@code true} if the same message may appear earlier in the transcript
+     */
     public boolean duplicate() {
         return duplicate;
     }

@@ -10,9 +10,17 @@ import java.time.Instant;
  */
 public sealed interface TranscriptItem permits TranscriptEntry, ConnectionMarker {
 
-    /** When it happened, as the platform saw it. */
+    /**
+     * When it happened, as the platform saw it.
+     *
+     * @return the platform's clock reading (a virtual clock in in-memory runs); never {@code null}
+     */
     Instant time();
 
-    /** The device's MQTT client id. */
+    /**
+     * The device's MQTT client id.
+     *
+     * @return the id, e.g. {@code d:org:type:id}; never {@code null}
+     */
     String clientId();
 }

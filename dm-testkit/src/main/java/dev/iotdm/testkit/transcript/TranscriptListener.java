@@ -9,6 +9,11 @@ package dev.iotdm.testkit.transcript;
 @FunctionalInterface
 public interface TranscriptListener {
 
-    /** An item was appended. */
+    /**
+     * An item was appended.
+     *
+     * @param item the item, never {@code null}; a runtime exception thrown here is logged and the
+     *     item stays in the transcript
+     */
     void added(TranscriptItem item);
 }
