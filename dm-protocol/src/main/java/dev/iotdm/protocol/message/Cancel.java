@@ -14,7 +14,12 @@ import java.util.Optional;
  */
 public record Cancel(String reqId, List<String> fields) implements PlatformRequest {
 
-    /** Requires a reqId and non-empty field names. */
+    /**
+     * Requires a reqId and non-empty field names.
+     *
+     * @param reqId the request id, not null
+     * @param fields the field names, device-model paths such as {@code mgmt.firmware}; not null
+     */
     public Cancel {
         Objects.requireNonNull(reqId, "reqId");
         fields = List.copyOf(Objects.requireNonNull(fields, "fields"));

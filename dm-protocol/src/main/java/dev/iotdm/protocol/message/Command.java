@@ -13,7 +13,12 @@ import java.util.Optional;
  */
 public record Command(CommandTopic topic, Payload payload) implements PlatformMessage {
 
-    /** Requires both parts. */
+    /**
+     * Requires both parts.
+     *
+     * @param topic the commandId and format, not null
+     * @param payload the raw payload, not null
+     */
     public Command {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(payload, "payload");

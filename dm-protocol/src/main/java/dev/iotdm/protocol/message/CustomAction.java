@@ -17,7 +17,13 @@ import java.util.Optional;
 public record CustomAction(String reqId, CustomActionTopic topic, List<Parameter> parameters)
         implements PlatformRequest {
 
-    /** Requires all parts. */
+    /**
+     * Requires all parts.
+     *
+     * @param reqId the request id, not null
+     * @param topic the bundle and action, not null
+     * @param parameters the parameters, in order; not null
+     */
     public CustomAction {
         Objects.requireNonNull(reqId, "reqId");
         Objects.requireNonNull(topic, "topic");

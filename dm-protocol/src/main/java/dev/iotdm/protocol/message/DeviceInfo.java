@@ -34,7 +34,18 @@ public record DeviceInfo(
     /** A device info with no attribute set. */
     public static final DeviceInfo EMPTY = builder().build();
 
-    /** Requires non-null optionals. */
+    /**
+     * Requires non-null optionals.
+     *
+     * @param serialNumber serial number, not null
+     * @param manufacturer manufacturer, not null
+     * @param model model, not null
+     * @param deviceClass device class, not null
+     * @param description description, not null
+     * @param fwVersion the installed firmware version, not null
+     * @param hwVersion hardware version, not null
+     * @param descriptiveLocation descriptive location, not null
+     */
     public DeviceInfo {
         Objects.requireNonNull(serialNumber, "serialNumber");
         Objects.requireNonNull(manufacturer, "manufacturer");

@@ -17,7 +17,14 @@ import java.util.Optional;
 public record DeviceResponse(Rc rc, Optional<String> reqId, Optional<String> message, Optional<JsonValue> d)
         implements Response, DeviceMessage {
 
-    /** Requires non-null parts. */
+    /**
+     * Requires non-null parts.
+     *
+     * @param rc the response code, not null
+     * @param reqId the reqId of the request answered, not null
+     * @param message optional explanation, not null
+     * @param d optional data, not null
+     */
     public DeviceResponse {
         Objects.requireNonNull(rc, "rc");
         Objects.requireNonNull(reqId, "reqId");

@@ -15,7 +15,12 @@ import java.util.Optional;
  */
 public record DeviceUpdate(Optional<String> reqId, List<FieldValue> fields) implements PlatformRequest {
 
-    /** Requires at least one field. */
+    /**
+     * Requires at least one field.
+     *
+     * @param reqId the request id, absent for pushes; not null
+     * @param fields the new values, at least one; not null
+     */
     public DeviceUpdate {
         Objects.requireNonNull(reqId, "reqId");
         fields = List.copyOf(Objects.requireNonNull(fields, "fields"));

@@ -13,7 +13,12 @@ import java.util.Optional;
  */
 public record Event(EventTopic topic, Payload payload) implements DeviceMessage {
 
-    /** Requires both parts. */
+    /**
+     * Requires both parts.
+     *
+     * @param topic the eventId and format, not null
+     * @param payload the raw payload, not null
+     */
     public Event {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(payload, "payload");

@@ -30,7 +30,17 @@ public record FirmwareInfo(
     public static final FirmwareInfo EMPTY = new FirmwareInfo(Optional.empty(), Optional.empty(), Optional.empty(),
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
-    /** Requires non-null optionals. */
+    /**
+     * Requires non-null optionals.
+     *
+     * @param version version of the firmware to install, not null
+     * @param name firmware name, not null
+     * @param uri where to download the image (the wire key is {@code uri}, §12.10); not null
+     * @param verifier checksum to validate the image, not null
+     * @param state download state, not null
+     * @param updateStatus update result, not null
+     * @param updatedDateTime set by the platform; {@code ""} on the wire reads as absent; not null
+     */
     public FirmwareInfo {
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(name, "name");

@@ -24,7 +24,16 @@ public record Location(
         Optional<Timestamp> measuredDateTime,
         Optional<Timestamp> updatedDateTime) {
 
-    /** Validates the ranges. */
+    /**
+     * Validates the ranges.
+     *
+     * @param latitude decimal degrees, -90 to 90
+     * @param longitude decimal degrees, -180 to 180
+     * @param elevation metres, if known; not null
+     * @param accuracy metres, if known; not negative; not null
+     * @param measuredDateTime when it was measured; the receipt time when absent; not null
+     * @param updatedDateTime set by the platform only (§12.23); devices leave it empty; not null
+     */
     public Location {
         if (!(latitude >= -90 && latitude <= 90)) {
             throw new IllegalArgumentException("latitude must be within [-90, 90], got " + latitude);

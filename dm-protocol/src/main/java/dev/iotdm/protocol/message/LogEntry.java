@@ -16,7 +16,15 @@ import java.util.Optional;
  */
 public record LogEntry(String message, Timestamp timestamp, Optional<String> data, LogSeverity severity) {
 
-    /** Requires all parts. */
+    /**
+     * Requires all parts.
+     *
+     * @param message the text, not null
+     * @param timestamp when it happened, not null
+     * @param data base64 text of binary diagnostic data, if any; old clients sent raw text here (§12.21), so
+     *     it is kept as given and {@link #dataBytes()} decodes it when it is base64; not null
+     * @param severity the severity, not null
+     */
     public LogEntry {
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(timestamp, "timestamp");

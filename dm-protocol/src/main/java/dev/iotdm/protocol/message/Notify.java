@@ -16,7 +16,12 @@ import java.util.Optional;
  */
 public record Notify(Optional<String> reqId, List<FieldValue> fields) implements DeviceRequest {
 
-    /** Requires at least one field. */
+    /**
+     * Requires at least one field.
+     *
+     * @param reqId a request id; we always send one (§12.3), old clients never did; not null
+     * @param fields the changed fields, at least one; not null
+     */
     public Notify {
         Objects.requireNonNull(reqId, "reqId");
         fields = List.copyOf(Objects.requireNonNull(fields, "fields"));

@@ -27,7 +27,11 @@ public record Rc(int code) {
     /** 501: the operation is not implemented. */
     public static final Rc NOT_IMPLEMENTED = new Rc(501);
 
-    /** Requires a three-digit code. */
+    /**
+     * Requires a three-digit code.
+     *
+     * @param code the HTTP-like code, 100 to 999
+     */
     public Rc {
         if (code < 100 || code > 999) {
             throw new IllegalArgumentException("rc must be a three-digit code, got " + code);

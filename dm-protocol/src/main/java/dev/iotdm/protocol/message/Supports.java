@@ -18,7 +18,13 @@ public record Supports(boolean deviceActions, boolean firmwareActions, List<Stri
     /** Supports nothing. */
     public static final Supports NONE = new Supports(false, false, List.of());
 
-    /** Validates the bundle ids and removes duplicates, keeping their order. */
+    /**
+     * Validates the bundle ids and removes duplicates, keeping their order.
+     *
+     * @param deviceActions reboot and factory reset (§7)
+     * @param firmwareActions firmware download and update (§6)
+     * @param bundleIds the device-management extension bundles whose custom actions it handles (§8), not null
+     */
     public Supports {
         Objects.requireNonNull(bundleIds, "bundleIds");
         LinkedHashSet<String> unique = new LinkedHashSet<>();

@@ -27,7 +27,11 @@ public record Timestamp(String text) {
     private static final DateTimeFormatter CANONICAL = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSX")
             .withZone(ZoneOffset.UTC);
 
-    /** Validates the text. */
+    /**
+     * Validates the text.
+     *
+     * @param text the ISO 8601 text, e.g. {@code 2018-05-01T10:15:30.123Z}; not null
+     */
     public Timestamp {
         Objects.requireNonNull(text, "text");
         if (!inBounds(text) || IsoDateTime.classify(text) == IsoDateTime.INVALID) {

@@ -37,7 +37,17 @@ public record DeviceState(FirmwareInfo firmware, FirmwarePhase phase, Optional<M
                     .withUpdateStatus(dev.iotdm.protocol.firmware.UpdateStatus.SUCCESS),
             FirmwarePhase.IDLE, Optional.empty(), List.of());
 
-    /** Copies the lists and the map (keeping the map's order). */
+    /**
+     * Copies the lists and the map (keeping the map's order).
+     *
+     * @param firmware the {@code mgmt.firmware} object, including state and updateStatus; not null
+     * @param phase the firmware phase, not null
+     * @param manage the manage parameters while the device wants to be managed, not null
+     * @param answered recent answers to platform requests, oldest first
+     * @param observed the fields the platform observes, in the order it asked for them
+     * @param acknowledged for observed fields, the value the platform acknowledged last (a field missing here
+     *     was never acknowledged)
+     */
     public DeviceState {
         Objects.requireNonNull(firmware, "firmware");
         Objects.requireNonNull(phase, "phase");
@@ -65,7 +75,12 @@ public record DeviceState(FirmwareInfo firmware, FirmwarePhase phase, Optional<M
      * @param response the response payload that was sent, as JSON text
      */
     public record Answer(String reqId, String response) {
-        /** Requires both parts. */
+        /**
+         * Requires both parts.
+         *
+         * @param reqId the platform's request id, not null
+         * @param response the response payload that was sent, as JSON text; not null
+         */
         public Answer {
             Objects.requireNonNull(reqId, "reqId");
             Objects.requireNonNull(response, "response");

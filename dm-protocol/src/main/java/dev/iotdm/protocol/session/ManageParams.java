@@ -15,7 +15,12 @@ import java.util.Objects;
  */
 public record ManageParams(long lifetimeSeconds, Supports supports) {
 
-    /** Validates the lifetime locally (§12.13). */
+    /**
+     * Validates the lifetime locally (§12.13).
+     *
+     * @param lifetimeSeconds 0 (never dormant) or at least 3600 (§12.13)
+     * @param supports the operations the device handles, not null
+     */
     public ManageParams {
         Manage.checkLifetime(lifetimeSeconds);
         Objects.requireNonNull(supports, "supports");

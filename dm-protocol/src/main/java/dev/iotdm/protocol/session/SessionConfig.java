@@ -52,7 +52,31 @@ public record SessionConfig(
         boolean anyCustomAction,
         Supplier<String> reqIds) {
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param codec the codec (payload limits), not null
+     * @param requestTimeout how long a device request waits for the platform's response
+     * @param manageRetryMin first delay before an automatic manage is retried
+     * @param manageRetryMax cap of the automatic manage retry delay
+     * @param reqIdMemory how many answered platform requests are remembered to answer redeliveries
+     * @param answerMemoryBytes how many bytes (UTF-8 reqIds plus answers) the remembered answers may take;
+     *     the oldest are forgotten first beyond either bound
+     * @param offlineEventLimit the offline policy: how many events, and separately how many device requests,
+     *     may wait while offline and go out after the next connect (0 = fail fast: then events and requests
+     *     made offline fail at once, and requests lost with a connection are not sent again)
+     * @param keepsSession whether the connection keeps its broker session (clean session false), so responses
+     *     made while offline may still reach the platform
+     * @param deviceInfo the device's deviceInfo at start, not null
+     * @param metadata the device's metadata at start, if any; not null
+     * @param firmwareHandler whether the application handles firmware download and update
+     * @param deviceActionHandler whether the application handles reboot and factory reset
+     * @param customActionBundles bundles whose custom actions the application handles; the bundle must also
+     *     be declared in manage
+     * @param anyCustomAction whether a catch-all custom action handler is registered
+     * @param reqIds source of fresh, unique request ids (§2.1); an input, because the engine has no random
+     *     source (dm-client passes random UUIDs)
+     */
     public SessionConfig {
         Objects.requireNonNull(codec, "codec");
         positive("requestTimeout", requestTimeout);

@@ -45,7 +45,19 @@ public record ReconnectPolicy(
             Duration.ofSeconds(1), Duration.ofMinutes(2), 2.0, 0.2,
             Duration.ofSeconds(60), 3, Duration.ofMinutes(5));
 
-    /** Validates every component; the message names the offending one. */
+    /**
+     * Validates every component; the message names the offending one.
+     *
+     * @param minDelay shortest wait before a reconnect; positive
+     * @param maxDelay longest wait, also the wait after authentication failures; at least {@code minDelay}
+     *     and at most {@link #MAX_DELAY_LIMIT}
+     * @param multiplier growth factor per consecutive failure; 1 to 100
+     * @param jitter relative spread of each delay, 0 (none) to 1 (±100 %)
+     * @param stablePeriod how long a connection must stay up before the failure count resets; positive
+     * @param takeOverLosses short-lived connection losses within {@code takeOverWindow} that indicate a
+     *     client-id take-over; at least 1
+     * @param takeOverWindow the sliding window for counting those losses; positive
+     */
     public ReconnectPolicy {
         requirePositive("minDelay", minDelay);
         requirePositive("maxDelay", maxDelay);

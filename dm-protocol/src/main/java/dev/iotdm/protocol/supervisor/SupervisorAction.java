@@ -27,7 +27,11 @@ public sealed interface SupervisorAction
      * @param at when to call {@link ConnectionSupervisor#tick(Instant)}
      */
     record ScheduleTimer(Instant at) implements SupervisorAction {
-        /** Validates the instant. */
+        /**
+         * Validates the instant.
+         *
+         * @param at when to call {@link ConnectionSupervisor#tick(Instant)}
+         */
         public ScheduleTimer {
             if (at == null) {
                 throw new IllegalArgumentException("at must not be null");
@@ -45,7 +49,11 @@ public sealed interface SupervisorAction
      * @param event what happened
      */
     record Emit(LifecycleEvent event) implements SupervisorAction {
-        /** Validates the event. */
+        /**
+         * Validates the event.
+         *
+         * @param event what happened
+         */
         public Emit {
             if (event == null) {
                 throw new IllegalArgumentException("event must not be null");

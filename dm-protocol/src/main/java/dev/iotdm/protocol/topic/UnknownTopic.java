@@ -10,7 +10,11 @@ import java.util.Objects;
  */
 public record UnknownTopic(String topicName) implements Topic {
 
-    /** Requires a non-null name. */
+    /**
+     * Requires a non-null name.
+     *
+     * @param topicName the topic as received, not null
+     */
     public UnknownTopic {
         Objects.requireNonNull(topicName, "topicName");
     }
