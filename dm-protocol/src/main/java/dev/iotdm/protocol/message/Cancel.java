@@ -30,7 +30,14 @@ public record Cancel(String reqId, List<String> fields) implements PlatformReque
         }
     }
 
-    /** A request for the given fields. */
+    /**
+     * A request for the given fields.
+     *
+     * @param reqId the request id, not null
+     * @param fields the field names, none empty
+     * @return the request
+     * @throws IllegalArgumentException if a field name is empty
+     */
     public static Cancel of(String reqId, String... fields) {
         return new Cancel(reqId, List.of(fields));
     }

@@ -29,7 +29,14 @@ public record DeviceUpdate(Optional<String> reqId, List<FieldValue> fields) impl
         }
     }
 
-    /** An update with a reqId. */
+    /**
+     * An update with a reqId.
+     *
+     * @param reqId the request id, not null
+     * @param fields the new values, at least one
+     * @return the request
+     * @throws IllegalArgumentException if there is no field
+     */
     public static DeviceUpdate of(String reqId, FieldValue... fields) {
         return new DeviceUpdate(Optional.of(reqId), List.of(fields));
     }

@@ -47,6 +47,8 @@ public record Manage(String reqId, OptionalLong lifetime, Optional<Supports> sup
     /**
      * Checks a lifetime: 0 or at least {@value #MIN_LIFETIME_SECONDS} seconds (§12.13).
      *
+     * @param seconds the lifetime in seconds
+     * @return {@code seconds}, unchanged, when valid
      * @throws IllegalArgumentException naming the rule
      */
     public static long checkLifetime(long seconds) {

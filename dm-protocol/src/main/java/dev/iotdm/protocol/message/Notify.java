@@ -30,7 +30,14 @@ public record Notify(Optional<String> reqId, List<FieldValue> fields) implements
         }
     }
 
-    /** A notify with a reqId. */
+    /**
+     * A notify with a reqId.
+     *
+     * @param reqId the request id, not null
+     * @param fields the fields, at least one
+     * @return the request
+     * @throws IllegalArgumentException if there is no field
+     */
     public static Notify of(String reqId, FieldValue... fields) {
         return new Notify(Optional.of(reqId), List.of(fields));
     }

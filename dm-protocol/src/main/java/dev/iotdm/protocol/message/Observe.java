@@ -30,7 +30,14 @@ public record Observe(String reqId, List<String> fields) implements PlatformRequ
         }
     }
 
-    /** A request for the given fields. */
+    /**
+     * A request for the given fields.
+     *
+     * @param reqId the request id, not null
+     * @param fields the field names, device-model paths such as {@code mgmt.firmware}, none empty
+     * @return the request
+     * @throws IllegalArgumentException if a field name is empty
+     */
     public static Observe of(String reqId, String... fields) {
         return new Observe(reqId, List.of(fields));
     }
