@@ -83,7 +83,11 @@ public sealed interface SessionAction {
             Objects.requireNonNull(state, "state");
         }
 
-        /** A durable save. */
+        /**
+         * A durable save.
+         *
+         * @param state the state to save, not null
+         */
         public Persist(DeviceState state) {
             this(state, true);
         }
