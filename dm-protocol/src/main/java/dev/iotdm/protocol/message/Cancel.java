@@ -19,6 +19,7 @@ public record Cancel(String reqId, List<String> fields) implements PlatformReque
      *
      * @param reqId the request id, not null
      * @param fields the field names, device-model paths such as {@code mgmt.firmware}; not null
+     * @throws IllegalArgumentException if a field name is empty
      */
     public Cancel {
         Objects.requireNonNull(reqId, "reqId");

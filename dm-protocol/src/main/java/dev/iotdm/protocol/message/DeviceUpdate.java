@@ -20,6 +20,7 @@ public record DeviceUpdate(Optional<String> reqId, List<FieldValue> fields) impl
      *
      * @param reqId the request id, absent for pushes; not null
      * @param fields the new values, at least one; not null
+     * @throws IllegalArgumentException if there is no field
      */
     public DeviceUpdate {
         Objects.requireNonNull(reqId, "reqId");

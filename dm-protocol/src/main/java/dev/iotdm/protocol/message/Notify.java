@@ -21,6 +21,7 @@ public record Notify(Optional<String> reqId, List<FieldValue> fields) implements
      *
      * @param reqId a request id; we always send one (§12.3), old clients never did; not null
      * @param fields the changed fields, at least one; not null
+     * @throws IllegalArgumentException if there is no field
      */
     public Notify {
         Objects.requireNonNull(reqId, "reqId");

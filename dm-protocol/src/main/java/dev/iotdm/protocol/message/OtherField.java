@@ -18,6 +18,7 @@ public record OtherField(String field, JsonValue value) implements FieldValue {
      *
      * @param field the field name, not empty and not one of the four typed names; not null
      * @param value the value, not null
+     * @throws IllegalArgumentException if the name is empty or one of the four typed names
      */
     public OtherField {
         Objects.requireNonNull(field, "field");

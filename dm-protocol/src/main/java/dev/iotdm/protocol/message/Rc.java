@@ -31,6 +31,7 @@ public record Rc(int code) {
      * Requires a three-digit code.
      *
      * @param code the HTTP-like code, 100 to 999
+     * @throws IllegalArgumentException if {@code code} is not three digits
      */
     public Rc {
         if (code < 100 || code > 999) {

@@ -22,6 +22,7 @@ public sealed interface LifecycleEvent
          * Validates the attempt number.
          *
          * @param attempt 1 for the first attempt since start or since the last stable connection
+         * @throws IllegalArgumentException if {@code attempt} is less than 1
          */
         public Connecting {
             requireAttempt(attempt);
@@ -46,6 +47,7 @@ public sealed interface LifecycleEvent
          * Validates the reason.
          *
          * @param reason the transport's description, never null
+         * @throws IllegalArgumentException if {@code reason} is null
          */
         public Disconnected {
             requireText("reason", reason);
@@ -68,6 +70,8 @@ public sealed interface LifecycleEvent
          * @param attempt the number that attempt will carry in {@link Connecting}
          * @param cause why a reconnect is needed: the failed attempt's or the lost connection's description
          *     as the transport gave it (wire text: escape before logging)
+         * @throws IllegalArgumentException if the delay is null or negative, the attempt less than 1 or the
+         *     cause null
          */
         public ReconnectScheduled {
             if (delay == null || delay.isNegative()) {
@@ -91,6 +95,7 @@ public sealed interface LifecycleEvent
          *
          * @param detail the transport's description, never null
          * @param nextRetryDelay the wait before the next attempt
+         * @throws IllegalArgumentException if the detail is null or the delay null or negative
          */
         public AuthenticationFailed {
             requireText("detail", detail);
@@ -113,6 +118,7 @@ public sealed interface LifecycleEvent
          * Validates the count.
          *
          * @param lossesInWindow short-lived connection losses counted in the current window
+         * @throws IllegalArgumentException if {@code lossesInWindow} is less than 1
          */
         public ClientIdTakeOverSuspected {
             if (lossesInWindow < 1) {
@@ -131,6 +137,7 @@ public sealed interface LifecycleEvent
          * Validates the reason.
          *
          * @param reason the transport's description, never null
+         * @throws IllegalArgumentException if {@code reason} is null
          */
         public GaveUp {
             requireText("reason", reason);
@@ -152,6 +159,7 @@ public sealed interface LifecycleEvent
          * @param attempt the number of the attempt that failed
          * @param cause the failed attempt's description as the transport gave it (wire text: escape before
          *     logging)
+         * @throws IllegalArgumentException if {@code attempt} is less than 1 or {@code cause} is null
          */
         public ConnectFailed {
             requireAttempt(attempt);

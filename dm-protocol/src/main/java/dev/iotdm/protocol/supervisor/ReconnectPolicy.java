@@ -57,6 +57,7 @@ public record ReconnectPolicy(
      * @param takeOverLosses short-lived connection losses within {@code takeOverWindow} that indicate a
      *     client-id take-over; at least 1
      * @param takeOverWindow the sliding window for counting those losses; positive
+     * @throws IllegalArgumentException naming the component that is null or out of range
      */
     public ReconnectPolicy {
         requirePositive("minDelay", minDelay);

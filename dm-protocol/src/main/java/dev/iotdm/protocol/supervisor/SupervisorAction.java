@@ -31,6 +31,7 @@ public sealed interface SupervisorAction
          * Validates the instant.
          *
          * @param at when to call {@link ConnectionSupervisor#tick(Instant)}
+         * @throws IllegalArgumentException if {@code at} is null
          */
         public ScheduleTimer {
             if (at == null) {
@@ -53,6 +54,7 @@ public sealed interface SupervisorAction
          * Validates the event.
          *
          * @param event what happened
+         * @throws IllegalArgumentException if {@code event} is null
          */
         public Emit {
             if (event == null) {

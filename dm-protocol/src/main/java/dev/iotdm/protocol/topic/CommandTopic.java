@@ -18,6 +18,7 @@ public record CommandTopic(String commandId, String format) implements Topic {
      *
      * @param commandId the command id, a single topic level
      * @param format the payload format, e.g. {@code json}, a single topic level
+     * @throws IllegalArgumentException naming the part that is not a valid topic level
      */
     public CommandTopic {
         Identifiers.requireTopicLevel("commandId", commandId);

@@ -16,6 +16,8 @@ public record CustomActionTopic(String bundleId, String actionId) implements Top
      *
      * @param bundleId the extension bundle, as advertised in manage {@code d.supports}
      * @param actionId the action within the bundle
+     * @throws IllegalArgumentException naming the id that is empty, too long or has a character outside
+     *     {@code [A-Za-z0-9._-]}
      */
     public CustomActionTopic {
         Identifiers.requireBundleId("bundleId", bundleId);

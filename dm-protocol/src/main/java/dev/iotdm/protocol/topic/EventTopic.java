@@ -15,6 +15,7 @@ public record EventTopic(String eventId, String format) implements Topic {
      *
      * @param eventId the event id, a single topic level
      * @param format the payload format, e.g. {@code json}, a single topic level
+     * @throws IllegalArgumentException naming the part that is not a valid topic level
      */
     public EventTopic {
         Identifiers.requireTopicLevel("eventId", eventId);
