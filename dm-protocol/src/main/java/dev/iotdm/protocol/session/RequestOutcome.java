@@ -44,7 +44,8 @@ public sealed interface RequestOutcome {
         /**
          * Requires a cause.
          *
-         * @param cause why, not null
+         * @param cause why, not null: a {@link DeliveryFailedException}, an
+         *     {@link OfflineQueueFullException} or a {@link SessionClosedException}, for example
          */
         public Failed {
             Objects.requireNonNull(cause, "cause");

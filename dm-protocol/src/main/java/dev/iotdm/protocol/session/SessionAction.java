@@ -19,7 +19,7 @@ public sealed interface SessionAction {
         /**
          * Copies the list.
          *
-         * @param filters the topic filters, in order
+         * @param filters the topic filters, in order; copied, not null
          */
         public Subscribe {
             filters = List.copyOf(filters);
