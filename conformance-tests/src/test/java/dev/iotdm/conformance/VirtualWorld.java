@@ -75,7 +75,9 @@ final class VirtualWorld implements ScenarioWorld {
         pair = new VirtualPairing(Instant.parse("2026-11-25T00:00:00Z"), platform, clientId, config, store,
                 this::observe);
         pair.connect();
-        settle(List.of(device.track("manage", pair.device().manage(pair.now(), MANAGE))));
+        Pending manage = device.track("manage", pair.device().manage(pair.now(), MANAGE));
+        pair.pump();
+        settle(List.of(manage));
     }
 
     private void observe(PlatformEvent event) {
@@ -305,12 +307,20 @@ final class VirtualWorld implements ScenarioWorld {
 
         /** Handles the device engine's events and runs the handler answers that fell due. */
         void react() {
+            // What the application just told the engine goes out now, as a driver sends it at
+            // once: left in the engine's queue it would wait for the next timer of either side, so
+            // a manage went out when its own timeout fired (and was taken for lost) and a slow
+            // handler's answer when the platform's operation deadline fired (seed 4993212729081066590).
+            pair.pump();
             for (SessionEvent e : pair.takeDeviceEvents(SessionEvent.class)) {
                 onEvent(e);
             }
             List<Deferred> due = deferred.stream().filter(d -> !d.due().isAfter(pair.now())).toList();
             deferred.removeAll(due);
-            due.forEach(d -> d.action().run());
+            due.forEach(d -> {
+                d.action().run();
+                pair.pump();
+            });
             if (!due.isEmpty()) {
                 react();
             }

@@ -185,6 +185,10 @@ public final class DeviceSession {
     private final List<ManageWaiter> manageWaiters = new ArrayList<>();
     private final List<ManageWaiter> manageInFlightWaiters = new ArrayList<>();
     private Instant remanageAt;
+    // The reqId of the last manage given up on at its timeout, while no newer manage went out on
+    // this connection: the platform may still accept it (an answer delayed past the timeout), and
+    // then counts the lifetime from it, so its late 200 starts the re-manage timer.
+    private String manageTimedOut;
     private Instant manageRetryAt;
     private Duration manageRetryDelay;
 
@@ -376,6 +380,7 @@ public final class DeviceSession {
             pending.replaceAll((reqId, r) -> r.withDeadline(null));
         }
         manageInFlight = null;
+        manageTimedOut = null; // the manage after the reconnect supersedes it
         // Its answer may never come: the waiting calls wait for the manage after reconnect.
         manageWaiters.addAll(0, manageInFlightWaiters);
         manageInFlightWaiters.clear();
@@ -535,6 +540,7 @@ public final class DeviceSession {
         if (manageInFlight != null && !manageInFlight.deadline().isAfter(now)) {
             Pending lost = manageInFlight;
             manageInFlight = null;
+            manageTimedOut = lost.reqId();
             if (!lost.requested()) {
                 // A requested manage reports its timeout through the tokens, like a non-200.
                 manageFailed(now, "no response to manage (" + lost.reason() + ") within " + config.requestTimeout());
@@ -639,7 +645,10 @@ public final class DeviceSession {
      * requested manage that is refused or times out is reported through its token only; the
      * automatic ones (after a reconnect, before lifetime expiry) through
      * {@link SessionEvent.AutoManageSucceeded} and {@link SessionEvent.AutoManageFailed}, and
-     * retried with capped backoff.
+     * retried with capped backoff. A 200 that comes after the manage timed out (and before another
+     * manage or a reconnect) still starts the lifetime's re-manage timer and cancels the retry,
+     * because the platform manages the device from that answer on; the timed-out token keeps its
+     * outcome.
      */
     public long manage(Instant now, ManageParams params) {
         requireOpen();
@@ -1014,9 +1023,11 @@ public final class DeviceSession {
         manageInFlight = new Pending(reqId, 0, now.plus(config.requestTimeout()), !manageInFlightWaiters.isEmpty(),
                 reason, id);
         manageAgain = false;
-        // Any manage sent supersedes the lifetime and retry timers; its answer sets them anew.
+        // Any manage sent supersedes the lifetime and retry timers, and a late answer to an
+        // earlier one; its own answer sets them anew.
         remanageAt = null;
         manageRetryAt = null;
+        manageTimedOut = null;
         publishWithId(id, encoded.topic(), encoded.payload());
     }
 
@@ -1030,6 +1041,18 @@ public final class DeviceSession {
             Pending inFlight = manageInFlight;
             manageInFlight = null;
             manageAnswered(now, r, inFlight);
+            return;
+        }
+        if (reqId.equals(manageTimedOut)) {
+            manageTimedOut = null;
+            if (r.rc().equals(Rc.OK) && wanted.isPresent()) {
+                // Its tokens already timed out, but the platform manages the device from now on
+                // and expects a manage before the lifetime ends (§9.2); a retry would be an
+                // identical manage the platform already accepted (§12.15).
+                manageRetryAt = null;
+                manageRetryDelay = config.manageRetryMin();
+                startLifetime(now);
+            }
             return;
         }
         Request p = pending.remove(reqId);
@@ -1050,9 +1073,7 @@ public final class DeviceSession {
         if (r.rc().equals(Rc.OK)) {
             manageRetryDelay = config.manageRetryMin();
             manageRetryAt = null;
-            long lifetime = wanted.map(ManageParams::lifetimeSeconds).orElse(0L);
-            // Re-manage well before expiry: a tenth of the lifetime early, at least two minutes (§9.2).
-            remanageAt = lifetime > 0 ? now.plusSeconds(lifetime - Math.max(120, lifetime / 10)) : null;
+            startLifetime(now);
             if (automatic) {
                 emit(new SessionEvent.AutoManageSucceeded(manage.reason()));
             }
@@ -1064,6 +1085,15 @@ public final class DeviceSession {
         if (manageAgain && wanted.isPresent() && link == Link.READY) {
             sendManage(now, "requested");
         }
+    }
+
+    /**
+     * An accepted manage starts the lifetime: re-manage well before expiry, a tenth of it early, at
+     * least two minutes (§9.2).
+     */
+    private void startLifetime(Instant now) {
+        long lifetime = wanted.map(ManageParams::lifetimeSeconds).orElse(0L);
+        remanageAt = lifetime > 0 ? now.plusSeconds(lifetime - Math.max(120, lifetime / 10)) : null;
     }
 
     private void manageFailed(Instant now, String detail) {

@@ -225,6 +225,42 @@ class ManageLifecycleTest {
     }
 
     @Test
+    void a_manage_answered_200_after_its_timeout_still_re_manages_before_the_lifetime_ends() {
+        // The platform counts the lifetime from its late 200: without a timer the device would
+        // never re-manage and go dormant after an hour (C13.6).
+        SessionHarness h = SessionHarness.builder().configure(c -> c.requestTimeout(Duration.ofSeconds(10)))
+                .build().connect();
+        long token = h.manage(ManageParams.of(3600, false, false));
+        h.takePublished(Manage.class);
+        h.advanceSeconds(10);
+        assertThat(h.outcome(token)).isTimedOut();
+        h.advanceSeconds(5);
+        h.answerLastRequest(Rc.OK);
+
+        h.advanceSeconds(3239);
+        h.assertNothingMorePublished();
+        h.advanceSeconds(1);
+        assertThat(h.takePublished(Manage.class).lifetime()).isEqualTo(OptionalLong.of(3600));
+    }
+
+    @Test
+    void an_automatic_manage_answered_200_after_its_timeout_is_not_sent_again() {
+        SessionHarness h = SessionHarness.builder().configure(c -> c.requestTimeout(Duration.ofSeconds(10))
+                .manageRetry(Duration.ofSeconds(5), Duration.ofSeconds(60))).build()
+                .connectAndManage(ManageParams.of(3600, false, false));
+        h.reconnect(false);
+        h.takePublished(Manage.class);
+        h.advanceSeconds(10);
+        h.takeEvent(SessionEvent.AutoManageFailed.class);
+        h.advanceSeconds(2);
+        h.answerLastRequest(Rc.OK);
+
+        // No retry at 15 s: an identical manage the platform already accepted (R12.15).
+        h.advanceSeconds(3239);
+        h.assertNothingMorePublished();
+    }
+
+    @Test
     void the_automatic_manage_after_reconnect_retries_with_capped_backoff() {
         SessionHarness h = SessionHarness.builder()
                 .configure(c -> c.manageRetry(Duration.ofSeconds(5), Duration.ofSeconds(20))).build()

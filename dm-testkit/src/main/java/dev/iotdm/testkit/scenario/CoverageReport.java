@@ -2,6 +2,7 @@ package dev.iotdm.testkit.scenario;
 
 import dev.iotdm.testkit.rules.Rule;
 import dev.iotdm.testkit.rules.RuleBook;
+import dev.iotdm.testkit.rules.RuleLevel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,19 @@ import java.util.TreeSet;
  * transcript apply to no row. Immutable.
  */
 public final class CoverageReport {
+
+    /** The cell of a required or recommended rule some scenario broke: it fails our devices. */
+    static final String VIOLATED = "VIOLATED";
+    /** The cell of an informational rule some scenario triggered: an observation that fails nobody. */
+    static final String OBSERVED = "observed";
+    /** What the table's cells mean, printed above it. */
+    static final List<String> LEGEND = List.of(
+            "exercised: some scenario reached the situation the rule judges",
+            "NOT exercised: no scenario did (the row's summary lists these)",
+            VIOLATED + ": a required or recommended rule broken at least once (fails our devices)",
+            OBSERVED + ": an informational rule that fired (e.g. a QoS 1 redelivery); fails nobody",
+            "n/a: cannot apply to the row (reason below the table)",
+            "not checkable: the checker cannot judge it from a transcript");
 
     private final RuleBook book;
     private final List<RowResult> rows;
@@ -60,11 +74,12 @@ public final class CoverageReport {
         return ids;
     }
 
-    /** The report as text: the rule table, then per row its totals, skips and the rules it left out and why. */
+    /** The report as text: the legend, the rule table, then per row its totals, skips and the rules it left out and why. */
     public String toText() {
         StringBuilder b = new StringBuilder();
         b.append("Rule coverage: ").append(book.rules().size()).append(" rules, ")
                 .append(book.checkableIds().size()).append(" checkable from a transcript\n");
+        LEGEND.forEach(line -> b.append("  ").append(line).append('\n'));
         b.append(String.format("%-14s %-14s", "rule", "level"));
         rows.forEach(r -> b.append(String.format(" %-22s", r.row())));
         b.append('\n');
@@ -107,7 +122,10 @@ public final class CoverageReport {
         List<String> parts = new ArrayList<>();
         parts.add(r.exercised().contains(rule.id()) ? "exercised" : "NOT exercised");
         if (r.violated().contains(rule.id())) {
-            parts.add("VIOLATED");
+            // An informational rule that fired is an observation (e.g. a QoS 1 redelivery after a
+            // reconnect, DM-RESP-4), which fails nobody (Verdict): shouting VIOLATED would hide
+            // the violations that do fail a device among ones that do not.
+            parts.add(rule.level() == RuleLevel.INFORMATIONAL ? OBSERVED : VIOLATED);
         }
         return String.join(" ", parts);
     }

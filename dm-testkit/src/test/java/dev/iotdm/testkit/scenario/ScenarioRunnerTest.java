@@ -72,7 +72,8 @@ class ScenarioRunnerTest {
         RowResult result = new ScenarioRunner(new ScriptedRow(false), 25).run(3L, 20);
 
         assertThat(result.scenarios()).isEqualTo(20);
-        assertThat(result.skipped()).containsOnlyKeys("the device did not make the call (external, or unmanaged)");
+        assertThat(result.skipped()).containsOnlyKeys("the device did not make the call (external, or unmanaged)",
+                "the device's handlers cannot be steered");
         assertThat(result.steps()).doesNotContainKey("RestartBroker");
     }
 
@@ -123,8 +124,14 @@ class ScenarioRunnerTest {
         }
     }
 
-    private static final class ScriptedWorld implements ScenarioWorld, DeviceUnderTest {
+    /**
+     * Platform operations only: its device is an {@link ExternalDevice}, which makes no calls,
+     * cannot be steered and shows no snapshot, so the record invariant stays out and the failure
+     * comes from an outcome.
+     */
+    private static final class ScriptedWorld implements ScenarioWorld {
         private final boolean broken;
+        private final DeviceUnderTest device = new ExternalDevice("d:org1:t:d1");
         private final List<ScenarioStep.PlatformOp> ops = new ArrayList<>();
 
         ScriptedWorld(boolean broken) {
@@ -133,7 +140,7 @@ class ScenarioRunnerTest {
 
         @Override
         public DeviceUnderTest device() {
-            return this;
+            return device;
         }
 
         @Override
@@ -170,32 +177,6 @@ class ScenarioRunnerTest {
 
         @Override
         public void close() {
-        }
-
-        @Override
-        public String clientId() {
-            return "d:org1:t:d1";
-        }
-
-        @Override
-        public Optional<Pending> call(ScenarioStep.DeviceCall call) {
-            return Optional.empty();
-        }
-
-        @Override
-        public boolean setHandlers(HandlerOutcome outcome) {
-            return true;
-        }
-
-        @Override
-        public Optional<Pending> remanage() {
-            return Optional.empty();
-        }
-
-        /** No snapshot, so the record invariant stays out; the failure comes from an outcome. */
-        @Override
-        public Optional<DeviceSnapshot> snapshot() {
-            return Optional.empty();
         }
 
         private static Pending done(String what, String outcome) {
