@@ -38,12 +38,23 @@ public final class Choices {
         this.prefix = prefix;
     }
 
-    /** A source that draws fresh choices from {@code random}. */
+    /**
+     * A source that draws fresh choices from {@code random} and records them.
+     *
+     * @param random the generator to draw from; not null, and used by this source only from now on
+     * @return a new recording source
+     */
     public static Choices random(SplittableRandom random) {
         return new Choices(Objects.requireNonNull(random, "random"), new long[0]);
     }
 
-    /** A source that replays {@code choices}, then answers 0. */
+    /**
+     * A source that replays {@code choices}, then answers 0.
+     *
+     * @param choices the sequence to replay, typically an edited {@link #recorded()}; copied, so
+     *     later changes to the array do not affect the source
+     * @return a new replaying source
+     */
     public static Choices replay(long[] choices) {
         return new Choices(null, choices.clone());
     }
@@ -51,6 +62,8 @@ public final class Choices {
     /**
      * A choice in {@code [0, max]}, uniformly distributed when drawn fresh.
      *
+     * @param max the largest choice allowed, inclusive; a replayed choice above it is clamped to it
+     * @return the choice, recorded
      * @throws IllegalArgumentException if {@code max} is negative
      */
     public long draw(long max) {
@@ -62,6 +75,8 @@ public final class Choices {
      * A choice in {@code [0, max]} that, when drawn fresh, favours 0, small values and {@code max}
      * itself: the values where bugs live. Integer generators use it for magnitudes.
      *
+     * @param max the largest choice allowed, inclusive; a replayed choice above it is clamped to it
+     * @return the choice, recorded
      * @throws IllegalArgumentException if {@code max} is negative
      */
     public long drawSkewed(long max) {
@@ -89,6 +104,10 @@ public final class Choices {
     /**
      * A choice of 1 (true) with probability {@code probabilityOfTrue} when drawn fresh, else 0
      * (false). Shrinking turns true into false.
+     *
+     * @param probabilityOfTrue the chance of true for a fresh draw, in {@code [0, 1]}
+     * @return the choice as a boolean, recorded as 1 or 0
+     * @throws IllegalArgumentException if {@code probabilityOfTrue} is outside {@code [0, 1]} or NaN
      */
     public boolean drawBoolean(double probabilityOfTrue) {
         if (!(probabilityOfTrue >= 0.0 && probabilityOfTrue <= 1.0)) {
@@ -102,6 +121,8 @@ public final class Choices {
      * An index into {@code weights}, drawn in proportion to the weights when fresh. Shrinking
      * moves toward index 0.
      *
+     * @param weights one positive relative weight per index
+     * @return an index in {@code [0, weights.length)}, recorded
      * @throws IllegalArgumentException if there are no weights or one is not positive
      */
     public int drawWeighted(int... weights) {
@@ -127,12 +148,20 @@ public final class Choices {
         return (int) record(i);
     }
 
-    /** How many choices have been made so far. */
+    /**
+     * How many choices have been made so far.
+     *
+     * @return the number of choices recorded, at most 50,000 (a case needing more is discarded)
+     */
     public int count() {
         return size;
     }
 
-    /** The choices made so far, in order. */
+    /**
+     * The choices made so far, in order.
+     *
+     * @return a copy of the recorded choices, which {@link #replay(long[])} turns back into the same value
+     */
     public long[] recorded() {
         return Arrays.copyOf(recorded, size);
     }
@@ -148,7 +177,12 @@ public final class Choices {
         return size;
     }
 
-    /** Marks the end of the span started at {@code start}. */
+    /**
+     * Marks the end of the span started at {@code start}. A span of fewer than two choices is not
+     * kept: the shrinker edits single choices anyway.
+     *
+     * @param start the position {@link #startSpan()} returned
+     */
     public void endSpan(int start) {
         if (size - start < 2) {
             return; // a single choice is shrunk anyway

@@ -56,13 +56,27 @@ public final class Property<T> {
         this.maxShrinkAttempts = maxShrinkAttempts;
     }
 
-    /** A property over the values of {@code gen}. */
+    /**
+     * A property over the values of {@code gen}, with the default tries and shrink limit.
+     *
+     * @param gen the generator of test values, not null
+     * @param <T> the type of the values
+     * @return the property, not yet run: call {@link #check}
+     */
     public static <T> Property<T> forAll(Gen<T> gen) {
         return new Property<>(Objects.requireNonNull(gen, "gen"), DEFAULT_TRIES, null,
                 Shrinker.DEFAULT_MAX_ATTEMPTS);
     }
 
-    /** A property over pairs of values, the first from {@code first}, the second from {@code second}. */
+    /**
+     * A property over pairs of values, the first from {@code first}, the second from {@code second}.
+     *
+     * @param first the generator of the first values, not null
+     * @param second the generator of the second values, not null
+     * @param <A> the type of the first values
+     * @param <B> the type of the second values
+     * @return the property, not yet run: call {@link Two#check}
+     */
     public static <A, B> Two<A, B> forAll(Gen<A> first, Gen<B> second) {
         Objects.requireNonNull(first, "first");
         Objects.requireNonNull(second, "second");
@@ -72,6 +86,10 @@ public final class Property<T> {
     /**
      * Discards the current test case unless {@code condition} holds; call it from a check to skip
      * values the property does not apply to. Discarded cases are not counted as tries.
+     *
+     * @param condition whether the current value is one the property applies to; when false this
+     *     method throws an internal exception that {@link #check} catches, so it must not be caught
+     *     by the check itself
      */
     public static void assume(boolean condition) {
         if (!condition) {
@@ -79,7 +97,13 @@ public final class Property<T> {
         }
     }
 
-    /** This property with {@code tries} tries (unless {@code pbt.tries} is set). */
+    /**
+     * This property with {@code tries} tries (unless {@code pbt.tries} is set).
+     *
+     * @param tries how many values must pass, at least 1
+     * @return a new property; this one is unchanged
+     * @throws IllegalArgumentException if {@code tries} is less than 1
+     */
     public Property<T> tries(int tries) {
         if (tries < 1) {
             throw new IllegalArgumentException("tries: must be positive, was " + tries);
@@ -87,7 +111,12 @@ public final class Property<T> {
         return new Property<>(gen, tries, seed, maxShrinkAttempts);
     }
 
-    /** This property with a fixed seed, which wins over {@code pbt.seed}. */
+    /**
+     * This property with a fixed seed, which wins over {@code pbt.seed}.
+     *
+     * @param seed the seed of the whole run, as printed by a failure
+     * @return a new property; this one is unchanged
+     */
     public Property<T> seed(long seed) {
         return new Property<>(gen, tries, seed, maxShrinkAttempts);
     }
@@ -96,6 +125,10 @@ public final class Property<T> {
      * This property with shrinking bounded by {@code maxAttempts} replays (default {@value
      * Shrinker#DEFAULT_MAX_ATTEMPTS}). The budget counts replays, not time, so a shrunk result
      * repeats on any machine.
+     *
+     * @param maxAttempts the most replays while shrinking, at least 0 (0 reports the original value)
+     * @return a new property; this one is unchanged
+     * @throws IllegalArgumentException if {@code maxAttempts} is negative
      */
     public Property<T> shrinkLimit(int maxAttempts) {
         if (maxAttempts < 0) {
@@ -107,6 +140,7 @@ public final class Property<T> {
     /**
      * Runs {@code check} on generated values until it has passed the number of tries.
      *
+     * @param check the assertions about one value, not null; it runs on the calling thread
      * @throws AssertionError describing the minimal failing value if the check fails for any
      *     value, or if too many cases are discarded
      */
@@ -195,7 +229,13 @@ public final class Property<T> {
      */
     @FunctionalInterface
     public interface Check<T> {
-        /** Checks one value. */
+        /**
+         * Checks one value.
+         *
+         * @param value the generated value
+         * @throws Throwable any failure: an {@link AssertionError} or any other throwable fails the
+         *     property for this value
+         */
         void accept(T value) throws Throwable;
     }
 
@@ -207,7 +247,14 @@ public final class Property<T> {
      */
     @FunctionalInterface
     public interface Check2<A, B> {
-        /** Checks one pair of values. */
+        /**
+         * Checks one pair of values.
+         *
+         * @param first the value from the first generator
+         * @param second the value from the second generator
+         * @throws Throwable any failure: an {@link AssertionError} or any other throwable fails the
+         *     property for this pair
+         */
         void accept(A first, B second) throws Throwable;
     }
 
@@ -224,22 +271,45 @@ public final class Property<T> {
             this.pairs = pairs;
         }
 
-        /** See {@link Property#tries(int)}. */
+        /**
+         * See {@link Property#tries(int)}.
+         *
+         * @param tries how many pairs must pass, at least 1
+         * @return a new property; this one is unchanged
+         * @throws IllegalArgumentException if {@code tries} is less than 1
+         */
         public Two<A, B> tries(int tries) {
             return new Two<>(pairs.tries(tries));
         }
 
-        /** See {@link Property#seed(long)}. */
+        /**
+         * See {@link Property#seed(long)}.
+         *
+         * @param seed the seed of the whole run, as printed by a failure
+         * @return a new property; this one is unchanged
+         */
         public Two<A, B> seed(long seed) {
             return new Two<>(pairs.seed(seed));
         }
 
-        /** See {@link Property#shrinkLimit(int)}. */
+        /**
+         * See {@link Property#shrinkLimit(int)}.
+         *
+         * @param maxAttempts the most replays while shrinking, at least 0
+         * @return a new property; this one is unchanged
+         * @throws IllegalArgumentException if {@code maxAttempts} is negative
+         */
         public Two<A, B> shrinkLimit(int maxAttempts) {
             return new Two<>(pairs.shrinkLimit(maxAttempts));
         }
 
-        /** See {@link Property#check(Check)}. */
+        /**
+         * See {@link Property#check(Check)}.
+         *
+         * @param check the assertions about one pair, not null
+         * @throws AssertionError describing the minimal failing pair if the check fails for any
+         *     pair, or if too many cases are discarded
+         */
         public void check(Check2<? super A, ? super B> check) {
             Objects.requireNonNull(check, "check");
             pairs.check(t -> check.accept(t.first(), t.second()));

@@ -28,17 +28,33 @@ public final class Seeds {
     private Seeds() {
     }
 
-    /** The seed of this run: {@code pbt.seed} when set and not blank, else a fresh random one. */
+    /**
+     * The seed of this run: {@code pbt.seed} when set and not blank, else a fresh random one.
+     *
+     * @return the seed; print it with {@link #replayHint(long)} on failure
+     * @throws IllegalArgumentException if {@code pbt.seed} is set, not blank and not a long
+     */
     public static long runSeed() {
         return resolve(System.getProperty(SEED_PROPERTY));
     }
 
-    /** The number of cases of this run: {@code pbt.tries} when set and not blank, else {@code inCode}. */
+    /**
+     * The number of cases of this run: {@code pbt.tries} when set and not blank, else {@code inCode}.
+     *
+     * @param inCode the test's own number of cases
+     * @return the number of cases to run
+     * @throws IllegalArgumentException if {@code pbt.tries} is set, not blank and not a positive int
+     */
     public static int tries(int inCode) {
         return resolveTries(inCode, System.getProperty(TRIES_PROPERTY));
     }
 
-    /** The line every failure prints: how to replay the run with {@code seed}. */
+    /**
+     * The line every failure prints: how to replay the run with {@code seed}.
+     *
+     * @param seed the run's seed
+     * @return for example {@code "seed 42, replay with: -Dpbt.seed=42"}
+     */
     public static String replayHint(long seed) {
         return "seed " + seed + ", replay with: -D" + SEED_PROPERTY + "=" + seed;
     }
@@ -72,6 +88,9 @@ public final class Seeds {
      * A count from system property {@code name} when set and not blank, else {@code inCode}: the
      * same convention for other budgets such as {@code conformance.scenarios}.
      *
+     * @param name the system property's name, for example {@code "conformance.scenarios"}
+     * @param inCode the count when the property is absent or blank
+     * @return the count, at least 1 when it comes from the property
      * @throws IllegalArgumentException if the property is not blank and not a positive int
      */
     public static int positiveInt(String name, int inCode) {

@@ -73,6 +73,11 @@ public final class Shrinker {
      *
      * <p>{@code stillFails} must be deterministic; it is never called with {@code failing} itself.
      *
+     * @param failing the failing steps, copied (no null elements)
+     * @param stillFails whether a sub-list still fails; not null, deterministic
+     * @param maxAttempts the most calls of {@code stillFails}, at least 0
+     * @param <T> the step type
+     * @return the minimal sub-list with the attempts used
      * @throws IllegalArgumentException if {@code maxAttempts} is negative
      */
     public static <T> ListShrink<T> shrinkList(List<T> failing, Predicate<? super List<T>> stillFails, int maxAttempts) {
@@ -303,7 +308,13 @@ public final class Shrinker {
      * @param <T> the element type
      */
     public record ListShrink<T>(List<T> minimal, int attempts, boolean budgetSpent) {
-        /** Copies the list. */
+        /**
+         * Copies the list.
+         *
+         * @param minimal the smallest failing sub-list found, copied (no null elements)
+         * @param attempts how many sub-lists were tried
+         * @param budgetSpent whether the attempt budget ran out before no deletion helped any more
+         */
         public ListShrink {
             minimal = List.copyOf(minimal);
         }

@@ -42,6 +42,12 @@ public final class Stateful {
      * Command lists of 1 to {@code maxLength} commands, about half of {@code maxLength} on
      * average; order the alternatives of {@code command} simplest first, since shrinking moves
      * toward the first.
+     *
+     * @param command the generator of one command, not null
+     * @param maxLength the most commands in a list, at least 1
+     * @param <C> the command type
+     * @return a generator of unmodifiable command lists
+     * @throws IllegalArgumentException if {@code maxLength} is less than 1
      */
     public static <C> Gen<List<C>> commands(Gen<C> command, int maxLength) {
         if (maxLength < 1) {
@@ -54,7 +60,13 @@ public final class Stateful {
      * Runs {@code commands} in order against a new system and a new model, skipping commands whose
      * precondition does not hold; closes the system afterwards if it is {@link AutoCloseable}.
      *
+     * @param commands the commands, in order, not null
+     * @param newSystem makes the system under test, called once
+     * @param newModel makes the model, called once
+     * @param <S> the system type
+     * @param <M> the model type
      * @throws StepFailure if a command throws, naming the step; the command's throwable is the cause
+     * @throws Exception if closing the system throws
      */
     public static <S, M> void run(List<? extends Command<? super S, ? super M>> commands,
             Supplier<? extends S> newSystem, Supplier<? extends M> newModel) throws Exception {
@@ -89,12 +101,23 @@ public final class Stateful {
      */
     public interface Command<S, M> {
 
-        /** Whether the command applies in the model's current state; skipped when not. */
+        /**
+         * Whether the command applies in the model's current state; skipped when not.
+         *
+         * @param model the model before this command
+         * @return true (the default) to run the command, false to skip it
+         */
         default boolean precondition(M model) {
             return true;
         }
 
-        /** Applies the command to both the system and the model and asserts they agree. */
+        /**
+         * Applies the command to both the system and the model and asserts they agree.
+         *
+         * @param system the system under test
+         * @param model the model, updated by the command as the system should be
+         * @throws Exception anything the system throws; it fails the run as a {@link StepFailure}
+         */
         void run(S system, M model) throws Exception;
     }
 

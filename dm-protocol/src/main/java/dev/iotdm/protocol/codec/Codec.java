@@ -34,7 +34,11 @@ public final class Codec {
         this.maxOutboundBytes = maxOutboundBytes;
     }
 
-    /** The codec with the platform's limits in both directions. */
+    /**
+     * The codec with the platform's limits in both directions.
+     *
+     * @return the shared codec limited to {@value #DEFAULT_MAX_PAYLOAD_BYTES} bytes each way
+     */
     public static Codec standard() {
         return STANDARD;
     }
@@ -42,6 +46,9 @@ public final class Codec {
     /**
      * A codec with other payload limits.
      *
+     * @param maxInboundBytes the largest payload {@link #decode} reads, in bytes, at least 1024
+     * @param maxOutboundBytes the largest payload {@link #encode} produces, in bytes, at least 1024
+     * @return a new codec
      * @throws IllegalArgumentException if a limit is below 1024 bytes
      */
     public static Codec withLimits(int maxInboundBytes, int maxOutboundBytes) {
@@ -52,12 +59,20 @@ public final class Codec {
         return new Codec(maxInboundBytes, maxOutboundBytes);
     }
 
-    /** The inbound payload limit in bytes. */
+    /**
+     * The inbound payload limit in bytes.
+     *
+     * @return the largest payload {@link #decode} reads; a larger one is a {@link DecodeError}
+     */
     public int maxInboundBytes() {
         return maxInboundBytes;
     }
 
-    /** The outbound payload limit in bytes. */
+    /**
+     * The outbound payload limit in bytes.
+     *
+     * @return the largest payload {@link #encode} produces
+     */
     public int maxOutboundBytes() {
         return maxOutboundBytes;
     }
@@ -65,6 +80,8 @@ public final class Codec {
     /**
      * Encodes a message to its topic and canonical payload.
      *
+     * @param message the message to encode, not null
+     * @return the topic and the UTF-8 JSON payload
      * @throws MessageTooLargeException if the payload is over the outbound limit; nothing should
      *     be published then
      */
@@ -81,6 +98,10 @@ public final class Codec {
     /**
      * Decodes a payload received on a topic. Never throws: bad input of any kind gives a
      * {@link DecodeError}.
+     *
+     * @param topic the MQTT topic name as received; null gives a {@link DecodeError} too
+     * @param payload the payload bytes, read and not kept; null gives a {@link DecodeError} too
+     * @return a {@link Decoded} message or a {@link DecodeError}, never null
      */
     public DecodeResult decode(String topic, byte[] payload) {
         if (topic == null || payload == null) {

@@ -21,7 +21,15 @@ import java.util.Optional;
 public record DecodeError(String topic, Problem problem, String detail, Optional<String> reqId, boolean request)
         implements DecodeResult {
 
-    /** Requires all parts. */
+    /**
+     * Requires all parts and escapes {@code detail} onto one line.
+     *
+     * @param topic the topic as received, not null
+     * @param problem the kind of problem, not null
+     * @param detail a one-line explanation naming the field, not null
+     * @param reqId the request id, whenever one could be read, not null
+     * @param request whether the topic carries requests
+     */
     public DecodeError {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(problem, "problem");
@@ -48,7 +56,11 @@ public record DecodeError(String topic, Problem problem, String detail, Optional
         return b == null ? detail : b.toString();
     }
 
-    /** The rc to answer with: 404 for an unknown topic, 400 otherwise; empty when not to answer. */
+    /**
+     * The rc to answer with: 404 for an unknown topic, 400 otherwise; empty when not to answer.
+     *
+     * @return the rc of the answer, empty for a response or a request without a readable reqId
+     */
     public Optional<Rc> answerWith() {
         if (!request || reqId.isEmpty()) {
             return Optional.empty();

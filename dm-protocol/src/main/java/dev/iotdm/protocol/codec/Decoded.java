@@ -12,7 +12,12 @@ import java.util.Objects;
  */
 public record Decoded(Message message, List<Normalisation> normalisations) implements DecodeResult {
 
-    /** Copies the list. */
+    /**
+     * Copies the list.
+     *
+     * @param message the message, not null
+     * @param normalisations the leniencies applied, copied; not null
+     */
     public Decoded {
         Objects.requireNonNull(message, "message");
         normalisations = List.copyOf(normalisations);

@@ -25,12 +25,20 @@ public final class Encoded {
         this.payload = Objects.requireNonNull(payload, "payload");
     }
 
-    /** The MQTT topic name. */
+    /**
+     * The MQTT topic name.
+     *
+     * @return the topic to publish on
+     */
     public String topic() {
         return topic;
     }
 
-    /** A copy of the payload bytes. */
+    /**
+     * A copy of the payload bytes.
+     *
+     * @return a new array on every call; see {@link #payloadView()} to avoid the copy
+     */
     public byte[] payload() {
         return payload.clone();
     }
@@ -38,17 +46,27 @@ public final class Encoded {
     /**
      * The payload bytes without a copy, as a read-only buffer positioned at 0 with the payload's
      * size as its limit. Each call gives an independent buffer over the same bytes.
+     *
+     * @return a read-only view of the payload
      */
     public ByteBuffer payloadView() {
         return ByteBuffer.wrap(payload).asReadOnlyBuffer();
     }
 
-    /** The payload size in bytes. */
+    /**
+     * The payload size in bytes.
+     *
+     * @return the UTF-8 length of the payload, at most the codec's outbound limit
+     */
     public int size() {
         return payload.length;
     }
 
-    /** The payload as text (for transcripts and tests). */
+    /**
+     * The payload as text (for transcripts and tests).
+     *
+     * @return the payload decoded as UTF-8; pass it through {@link WireText#escape} before logging
+     */
     public String payloadText() {
         return new String(payload, StandardCharsets.UTF_8);
     }

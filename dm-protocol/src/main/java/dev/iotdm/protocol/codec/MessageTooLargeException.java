@@ -8,8 +8,11 @@ public final class MessageTooLargeException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The topic of the message that was too large. */
     private final String topic;
+    /** The encoded payload size in bytes. */
     private final int size;
+    /** The codec's outbound limit in bytes. */
     private final int limit;
 
     MessageTooLargeException(String topic, int size, int limit) {
@@ -19,17 +22,29 @@ public final class MessageTooLargeException extends IllegalArgumentException {
         this.limit = limit;
     }
 
-    /** The topic of the message. */
+    /**
+     * The topic of the message.
+     *
+     * @return the topic the message would have been published on
+     */
     public String topic() {
         return topic;
     }
 
-    /** The encoded size in bytes. */
+    /**
+     * The encoded size in bytes.
+     *
+     * @return the payload size, over {@link #limit()}
+     */
     public int size() {
         return size;
     }
 
-    /** The limit in bytes. */
+    /**
+     * The limit in bytes.
+     *
+     * @return the codec's outbound limit ({@link Codec#maxOutboundBytes()})
+     */
     public int limit() {
         return limit;
     }

@@ -33,12 +33,20 @@ public enum Normalisation {
         this.description = description;
     }
 
-    /** The protocol.md section that documents the leniency. */
+    /**
+     * The protocol.md section that documents the leniency.
+     *
+     * @return a section reference such as {@code "§12.3"}
+     */
     public String section() {
         return section;
     }
 
-    /** A short description. */
+    /**
+     * A short description.
+     *
+     * @return one line saying what was irregular and how it was read
+     */
     public String description() {
         return description;
     }

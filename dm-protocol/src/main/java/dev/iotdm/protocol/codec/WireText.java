@@ -17,7 +17,12 @@ public final class WireText {
     private WireText() {
     }
 
-    /** {@code text} escaped and cut to {@link #DEFAULT_LIMIT} characters; {@code null} shows as {@code null}. */
+    /**
+     * {@code text} escaped and cut to {@link #DEFAULT_LIMIT} characters; {@code null} shows as {@code null}.
+     *
+     * @param text wire text to show, possibly null
+     * @return one line safe for a log or a console
+     */
     public static String escape(CharSequence text) {
         return escape(text, DEFAULT_LIMIT);
     }
@@ -26,6 +31,9 @@ public final class WireText {
      * {@code text} escaped and, when longer than {@code limit} characters once escaped, cut there
      * with {@code ...(N more chars)} appended, so the reader knows something was cut.
      *
+     * @param text wire text to show, possibly null ({@code "null"} then)
+     * @param limit the most characters of escaped text kept, at least 1
+     * @return one line safe for a log or a console
      * @throws IllegalArgumentException when {@code limit} is below 1
      */
     public static String escape(CharSequence text, int limit) {

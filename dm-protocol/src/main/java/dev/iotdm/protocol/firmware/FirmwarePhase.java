@@ -44,7 +44,11 @@ public enum FirmwarePhase {
         this.wireState = wireState;
     }
 
-    /** The {@code mgmt.firmware.state} reported for this phase. */
+    /**
+     * The {@code mgmt.firmware.state} reported for this phase.
+     *
+     * @return the wire state a platform sees while the engine is in this phase
+     */
     public FirmwareState wireState() {
         return wireState;
     }

@@ -21,12 +21,21 @@ public enum FirmwareState {
         this.code = code;
     }
 
-    /** The wire value. */
+    /**
+     * The wire value.
+     *
+     * @return the integer sent in the payload, in 0-2
+     */
     public int code() {
         return code;
     }
 
-    /** The state for a wire value, or empty when the value is outside 0-2. */
+    /**
+     * The state for a wire value, or empty when the value is outside 0-2.
+     *
+     * @param code the integer read from the payload
+     * @return the constant with that code, empty for any other value
+     */
     public static Optional<FirmwareState> fromCode(long code) {
         for (FirmwareState s : values()) {
             if (s.code == code) {

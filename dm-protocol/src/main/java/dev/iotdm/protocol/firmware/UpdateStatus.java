@@ -29,12 +29,21 @@ public enum UpdateStatus {
         this.code = code;
     }
 
-    /** The wire value. */
+    /**
+     * The wire value.
+     *
+     * @return the integer sent in the payload, in 0-6
+     */
     public int code() {
         return code;
     }
 
-    /** The status for a wire value, or empty when the value is outside 0-6. */
+    /**
+     * The status for a wire value, or empty when the value is outside 0-6.
+     *
+     * @param code the integer read from the payload
+     * @return the constant with that code, empty for any other value
+     */
     public static Optional<UpdateStatus> fromCode(long code) {
         for (UpdateStatus s : values()) {
             if (s.code == code) {

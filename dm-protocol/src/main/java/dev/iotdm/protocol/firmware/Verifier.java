@@ -38,13 +38,25 @@ public record Verifier(Algorithm algorithm, String hex) {
             this.jcaName = jcaName;
         }
 
-        /** How many hex digits a verifier of this algorithm has (0 for {@link #NONE}). */
+        /**
+         * How many hex digits a verifier of this algorithm has (0 for {@link #NONE}).
+         *
+         * @return 0, 32 or 64
+         */
         public int hexLength() {
             return hexLength;
         }
     }
 
-    /** Validates the pair and normalises the digits to lowercase. */
+    /**
+     * Validates the pair and normalises the digits to lowercase.
+     *
+     * @param algorithm the digest algorithm, not null
+     * @param hex the expected digest in hex, either case, of {@link Algorithm#hexLength()} digits;
+     *     {@code ""} for {@link Algorithm#NONE}
+     * @throws IllegalArgumentException if a part is null or {@code hex} has the wrong length or a
+     *     non-hex character
+     */
     public Verifier {
         if (algorithm == null) {
             throw new IllegalArgumentException("algorithm must not be null");
@@ -62,6 +74,9 @@ public record Verifier(Algorithm algorithm, String hex) {
     /**
      * The verifier for wire text: empty or null means {@link #NONE}, 32 hex digits MD5, 64 hex
      * digits SHA-256; anything else (including surrounding blanks) is invalid and gives empty.
+     *
+     * @param text the {@code verifier} value as received, possibly null
+     * @return the verifier, empty when the text is not one
      */
     public static Optional<Verifier> parse(String text) {
         if (text == null || text.isEmpty()) {
@@ -79,14 +94,24 @@ public record Verifier(Algorithm algorithm, String hex) {
         return Optional.empty();
     }
 
-    /** Like {@link #parse(String)} but throws {@link IllegalArgumentException} for invalid text. */
+    /**
+     * Like {@link #parse(String)} but throws {@link IllegalArgumentException} for invalid text.
+     *
+     * @param text empty or null for no verification, else 32 or 64 hex digits
+     * @return the verifier
+     * @throws IllegalArgumentException if the text is not a verifier
+     */
     public static Verifier of(String text) {
         return parse(text).orElseThrow(() -> new IllegalArgumentException(
                 "verifier must be empty, 32 hex digits (MD5) or 64 hex digits (SHA-256), was '"
                         + abbreviate(text) + "'"));
     }
 
-    /** Whether this verifier checks anything ({@code false} for {@link #NONE}). */
+    /**
+     * Whether this verifier checks anything ({@code false} for {@link #NONE}).
+     *
+     * @return true for MD5 and SHA-256
+     */
     public boolean verifies() {
         return algorithm != Algorithm.NONE;
     }
@@ -94,6 +119,10 @@ public record Verifier(Algorithm algorithm, String hex) {
     /**
      * Whether a computed {@code digest} is the expected one (compared in constant time). Always
      * true for {@link #NONE}.
+     *
+     * @param digest the digest computed over the image, not null
+     * @return whether the image passes the check
+     * @throws IllegalArgumentException if {@code digest} is null
      */
     public boolean matches(byte[] digest) {
         if (digest == null) {
@@ -105,6 +134,8 @@ public record Verifier(Algorithm algorithm, String hex) {
     /**
      * A fresh digest to compute while reading the image: of this verifier's algorithm, or SHA-256
      * for {@link #NONE} so that a downloaded image can still be identified in reports and logs.
+     *
+     * @return a new digest, not shared; feed it the image bytes, then pass its result to {@link #matches}
      */
     public MessageDigest newDigest() {
         String name = verifies() ? algorithm.jcaName : Algorithm.SHA_256.jcaName;

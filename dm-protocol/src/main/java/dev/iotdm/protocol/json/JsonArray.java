@@ -13,12 +13,21 @@ public record JsonArray(List<JsonValue> elements) implements JsonValue {
     /** The empty array {@code []}. */
     public static final JsonArray EMPTY = new JsonArray(List.of());
 
-    /** Copies the elements. */
+    /**
+     * Copies the elements.
+     *
+     * @param elements the elements, in order; copied, not null, no null element
+     */
     public JsonArray {
         elements = List.copyOf(Objects.requireNonNull(elements, "elements"));
     }
 
-    /** An array of the given elements. */
+    /**
+     * An array of the given elements.
+     *
+     * @param elements the elements, in order; no null element
+     * @return the array
+     */
     public static JsonArray of(JsonValue... elements) {
         return new JsonArray(List.of(elements));
     }

@@ -12,7 +12,12 @@ public record JsonBoolean(boolean value) implements JsonValue {
     /** {@code false}. */
     public static final JsonBoolean FALSE = new JsonBoolean(false);
 
-    /** The shared instance for {@code value}. */
+    /**
+     * The shared instance for {@code value}.
+     *
+     * @param value the boolean
+     * @return {@link #TRUE} or {@link #FALSE}
+     */
     public static JsonBoolean of(boolean value) {
         return value ? TRUE : FALSE;
     }

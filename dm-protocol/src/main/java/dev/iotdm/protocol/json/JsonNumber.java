@@ -12,7 +12,12 @@ import java.util.OptionalLong;
  */
 public record JsonNumber(String text) implements JsonValue {
 
-    /** Validates the text against the JSON number grammar. */
+    /**
+     * Validates the text against the JSON number grammar.
+     *
+     * @param text the number as JSON text, not null, for example {@code "-1.5e3"}
+     * @throws IllegalArgumentException if the text is not a JSON number
+     */
     public JsonNumber {
         Objects.requireNonNull(text, "text");
         if (!isJsonNumber(text)) {
@@ -20,12 +25,22 @@ public record JsonNumber(String text) implements JsonValue {
         }
     }
 
-    /** The number {@code value}. */
+    /**
+     * The number {@code value}.
+     *
+     * @param value the integer
+     * @return the number in decimal notation
+     */
     public static JsonNumber of(long value) {
         return new JsonNumber(Long.toString(value));
     }
 
-    /** The number {@code value}, written in plain (not exponent) notation. */
+    /**
+     * The number {@code value}, written in plain (not exponent) notation.
+     *
+     * @param value the decimal, not null; its scale is kept ({@code 1.50} stays {@code 1.50})
+     * @return the number
+     */
     public static JsonNumber of(BigDecimal value) {
         return new JsonNumber(value.toPlainString());
     }
@@ -33,6 +48,9 @@ public record JsonNumber(String text) implements JsonValue {
     /**
      * The number {@code value}.
      *
+     * @param value a finite double
+     * @return the number as {@link Double#toString(double)} writes it (with a lowercase {@code e}),
+     *     which reads back as {@code value}
      * @throws IllegalArgumentException for NaN and infinities, which JSON cannot express
      */
     public static JsonNumber of(double value) {
@@ -45,6 +63,7 @@ public record JsonNumber(String text) implements JsonValue {
     /**
      * The exact value.
      *
+     * @return the value with its scale as written
      * @throws ArithmeticException when the exponent is beyond what {@link BigDecimal} holds
      *     (e.g. {@code 1e9999999999}, valid JSON nonetheless)
      */
@@ -56,12 +75,21 @@ public record JsonNumber(String text) implements JsonValue {
         }
     }
 
-    /** The value as a double (rounded, possibly infinite for huge texts). */
+    /**
+     * The value as a double (rounded, possibly infinite for huge texts).
+     *
+     * @return the nearest double, never NaN
+     */
     public double doubleValue() {
         return Double.parseDouble(text);
     }
 
-    /** The value as a long when it is an integer that fits, whatever its notation. */
+    /**
+     * The value as a long when it is an integer that fits, whatever its notation.
+     *
+     * @return the value ({@code 1e3} and {@code 1000.0} give 1000), empty for a fraction or beyond
+     *     the range of a long
+     */
     public OptionalLong longValueExact() {
         if (isPlainInteger(text) && text.length() <= 18) {
             return OptionalLong.of(Long.parseLong(text));

@@ -10,7 +10,12 @@ import java.util.Objects;
  */
 public record JsonString(String value) implements JsonValue {
 
-    /** Validates the text. */
+    /**
+     * Validates the text.
+     *
+     * @param value the text, not null
+     * @throws IllegalArgumentException if the text has an unpaired surrogate, which UTF-8 cannot carry
+     */
     public JsonString {
         Objects.requireNonNull(value, "value");
         if (!Jackson.isWellFormedUtf16(value)) {

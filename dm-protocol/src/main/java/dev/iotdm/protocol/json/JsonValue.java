@@ -17,7 +17,12 @@ import java.util.Objects;
  */
 public sealed interface JsonValue permits JsonObject, JsonArray, JsonString, JsonNumber, JsonBoolean, JsonNull {
 
-    /** This value as compact JSON text. */
+    /**
+     * This value as compact JSON text.
+     *
+     * @return the JSON with no whitespace between tokens
+     * @throws IllegalArgumentException if the value nests deeper than 64 levels
+     */
     default String toJson() {
         return new String(toJsonBytes(), StandardCharsets.UTF_8);
     }
@@ -25,6 +30,7 @@ public sealed interface JsonValue permits JsonObject, JsonArray, JsonString, Jso
     /**
      * This value as compact UTF-8 JSON.
      *
+     * @return the JSON as UTF-8 bytes, a new array
      * @throws IllegalArgumentException if the value nests deeper than 64 levels, which no parser
      *     here would accept back
      */
@@ -35,6 +41,8 @@ public sealed interface JsonValue permits JsonObject, JsonArray, JsonString, Jso
     /**
      * Parses JSON text.
      *
+     * @param json the text, not null
+     * @return the value
      * @throws IllegalArgumentException if the text is not exactly one well-formed JSON value
      *     within the limits of the shared parser (nesting, lengths, no duplicate keys), or holds
      *     an unpaired surrogate character
@@ -51,6 +59,8 @@ public sealed interface JsonValue permits JsonObject, JsonArray, JsonString, Jso
     /**
      * Parses UTF-8 JSON.
      *
+     * @param utf8 the UTF-8 bytes, not null
+     * @return the value
      * @throws IllegalArgumentException if the bytes are not strict UTF-8 or not exactly one
      *     well-formed JSON value within the limits of the shared parser
      */

@@ -13,7 +13,12 @@ import java.util.Optional;
  */
 public record AddErrorCode(String reqId, int errorCode) implements DeviceRequest {
 
-    /** Requires a reqId. */
+    /**
+     * Requires a reqId.
+     *
+     * @param reqId the request id, not null
+     * @param errorCode the code
+     */
     public AddErrorCode {
         Objects.requireNonNull(reqId, "reqId");
     }

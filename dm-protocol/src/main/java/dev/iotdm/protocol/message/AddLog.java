@@ -13,7 +13,12 @@ import java.util.Optional;
  */
 public record AddLog(String reqId, LogEntry entry) implements DeviceRequest {
 
-    /** Requires both parts. */
+    /**
+     * Requires both parts.
+     *
+     * @param reqId the request id, not null
+     * @param entry the log entry, not null
+     */
     public AddLog {
         Objects.requireNonNull(reqId, "reqId");
         Objects.requireNonNull(entry, "entry");

@@ -14,7 +14,13 @@ import java.util.Optional;
  */
 public record Cancel(String reqId, List<String> fields) implements PlatformRequest {
 
-    /** Requires a reqId and non-empty field names. */
+    /**
+     * Requires a reqId and non-empty field names.
+     *
+     * @param reqId the request id, not null
+     * @param fields the field names, device-model paths such as {@code mgmt.firmware}; not null
+     * @throws IllegalArgumentException if a field name is empty
+     */
     public Cancel {
         Objects.requireNonNull(reqId, "reqId");
         fields = List.copyOf(Objects.requireNonNull(fields, "fields"));
@@ -25,7 +31,14 @@ public record Cancel(String reqId, List<String> fields) implements PlatformReque
         }
     }
 
-    /** A request for the given fields. */
+    /**
+     * A request for the given fields.
+     *
+     * @param reqId the request id, not null
+     * @param fields the field names, none empty
+     * @return the request
+     * @throws IllegalArgumentException if a field name is empty
+     */
     public static Cancel of(String reqId, String... fields) {
         return new Cancel(reqId, List.of(fields));
     }

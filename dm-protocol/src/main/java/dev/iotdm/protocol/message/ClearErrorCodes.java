@@ -12,7 +12,11 @@ import java.util.Optional;
  */
 public record ClearErrorCodes(String reqId) implements DeviceRequest {
 
-    /** Requires a reqId. */
+    /**
+     * Requires a reqId.
+     *
+     * @param reqId the request id, not null
+     */
     public ClearErrorCodes {
         Objects.requireNonNull(reqId, "reqId");
     }

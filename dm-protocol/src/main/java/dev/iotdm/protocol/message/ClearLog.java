@@ -12,7 +12,11 @@ import java.util.Optional;
  */
 public record ClearLog(String reqId) implements DeviceRequest {
 
-    /** Requires a reqId. */
+    /**
+     * Requires a reqId.
+     *
+     * @param reqId the request id, not null
+     */
     public ClearLog {
         Objects.requireNonNull(reqId, "reqId");
     }

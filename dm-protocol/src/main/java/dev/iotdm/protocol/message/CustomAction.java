@@ -17,24 +17,43 @@ import java.util.Optional;
 public record CustomAction(String reqId, CustomActionTopic topic, List<Parameter> parameters)
         implements PlatformRequest {
 
-    /** Requires all parts. */
+    /**
+     * Requires all parts.
+     *
+     * @param reqId the request id, not null
+     * @param topic the bundle and action, not null
+     * @param parameters the parameters, in order; not null
+     */
     public CustomAction {
         Objects.requireNonNull(reqId, "reqId");
         Objects.requireNonNull(topic, "topic");
         parameters = List.copyOf(Objects.requireNonNull(parameters, "parameters"));
     }
 
-    /** The bundle id. */
+    /**
+     * The bundle id.
+     *
+     * @return the extension bundle, as the topic names it
+     */
     public String bundleId() {
         return topic.bundleId();
     }
 
-    /** The action id. */
+    /**
+     * The action id.
+     *
+     * @return the action within the bundle, as the topic names it
+     */
     public String actionId() {
         return topic.actionId();
     }
 
-    /** The parameter called {@code name}, if present. */
+    /**
+     * The parameter called {@code name}, if present.
+     *
+     * @param name the parameter name, case-sensitive
+     * @return the first parameter with that name
+     */
     public Optional<Parameter> parameter(String name) {
         return parameters.stream().filter(p -> p.name().equals(name)).findFirst();
     }

@@ -34,7 +34,18 @@ public record DeviceInfo(
     /** A device info with no attribute set. */
     public static final DeviceInfo EMPTY = builder().build();
 
-    /** Requires non-null optionals. */
+    /**
+     * Requires non-null optionals.
+     *
+     * @param serialNumber serial number, not null
+     * @param manufacturer manufacturer, not null
+     * @param model model, not null
+     * @param deviceClass device class, not null
+     * @param description description, not null
+     * @param fwVersion the installed firmware version, not null
+     * @param hwVersion hardware version, not null
+     * @param descriptiveLocation descriptive location, not null
+     */
     public DeviceInfo {
         Objects.requireNonNull(serialNumber, "serialNumber");
         Objects.requireNonNull(manufacturer, "manufacturer");
@@ -46,12 +57,20 @@ public record DeviceInfo(
         Objects.requireNonNull(descriptiveLocation, "descriptiveLocation");
     }
 
-    /** A builder with nothing set. */
+    /**
+     * A builder with nothing set.
+     *
+     * @return a new builder; not thread-safe
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder starting from this value. */
+    /**
+     * A builder starting from this value.
+     *
+     * @return a new builder holding this value's attributes
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         for (String key : KEYS) {
@@ -60,12 +79,22 @@ public record DeviceInfo(
         return b;
     }
 
-    /** This info with {@code fwVersion} replaced. */
+    /**
+     * This info with {@code fwVersion} replaced.
+     *
+     * @param version the new firmware version, or null to unset it
+     * @return a new value; this one is unchanged
+     */
     public DeviceInfo withFwVersion(String version) {
         return toBuilder().fwVersion(version).build();
     }
 
-    /** The attribute with wire name {@code key}; empty for unset or unknown keys. */
+    /**
+     * The attribute with wire name {@code key}; empty for unset or unknown keys.
+     *
+     * @param key a wire name such as {@code "fwVersion"}, case-sensitive
+     * @return the attribute's value
+     */
     public Optional<String> get(String key) {
         return switch (key) {
             case "serialNumber" -> serialNumber;
@@ -90,6 +119,9 @@ public record DeviceInfo(
         /**
          * Sets the attribute with wire name {@code key}.
          *
+         * @param key a wire name such as {@code "fwVersion"}, case-sensitive
+         * @param value the value, or null to unset it
+         * @return this builder
          * @throws IllegalArgumentException for a key that is not a deviceInfo attribute
          */
         public Builder set(String key, String value) {
@@ -101,47 +133,91 @@ public record DeviceInfo(
             return this;
         }
 
-        /** Sets the serial number. */
+        /**
+         * Sets the serial number.
+         *
+         * @param v the value as sent on the wire, or null to leave it unset
+         * @return this builder
+         */
         public Builder serialNumber(String v) {
             return set("serialNumber", v);
         }
 
-        /** Sets the manufacturer. */
+        /**
+         * Sets the manufacturer.
+         *
+         * @param v the value as sent on the wire, or null to leave it unset
+         * @return this builder
+         */
         public Builder manufacturer(String v) {
             return set("manufacturer", v);
         }
 
-        /** Sets the model. */
+        /**
+         * Sets the model.
+         *
+         * @param v the value as sent on the wire, or null to leave it unset
+         * @return this builder
+         */
         public Builder model(String v) {
             return set("model", v);
         }
 
-        /** Sets the device class. */
+        /**
+         * Sets the device class.
+         *
+         * @param v the value as sent on the wire, or null to leave it unset
+         * @return this builder
+         */
         public Builder deviceClass(String v) {
             return set("deviceClass", v);
         }
 
-        /** Sets the description. */
+        /**
+         * Sets the description.
+         *
+         * @param v the value as sent on the wire, or null to leave it unset
+         * @return this builder
+         */
         public Builder description(String v) {
             return set("description", v);
         }
 
-        /** Sets the installed firmware version. */
+        /**
+         * Sets the installed firmware version.
+         *
+         * @param v the value as sent on the wire, or null to leave it unset
+         * @return this builder
+         */
         public Builder fwVersion(String v) {
             return set("fwVersion", v);
         }
 
-        /** Sets the hardware version. */
+        /**
+         * Sets the hardware version.
+         *
+         * @param v the value as sent on the wire, or null to leave it unset
+         * @return this builder
+         */
         public Builder hwVersion(String v) {
             return set("hwVersion", v);
         }
 
-        /** Sets the descriptive location. */
+        /**
+         * Sets the descriptive location.
+         *
+         * @param v the value as sent on the wire, or null to leave it unset
+         * @return this builder
+         */
         public Builder descriptiveLocation(String v) {
             return set("descriptiveLocation", v);
         }
 
-        /** The device info. */
+        /**
+         * The device info.
+         *
+         * @return a new immutable value; the builder can go on
+         */
         public DeviceInfo build() {
             return new DeviceInfo(Optional.ofNullable(values[0]), Optional.ofNullable(values[1]),
                     Optional.ofNullable(values[2]), Optional.ofNullable(values[3]), Optional.ofNullable(values[4]),

@@ -9,7 +9,11 @@ import java.util.Objects;
  */
 public record DeviceInfoField(DeviceInfo value) implements FieldValue {
 
-    /** Requires a value. */
+    /**
+     * Requires a value.
+     *
+     * @param value the device info, not null
+     */
     public DeviceInfoField {
         Objects.requireNonNull(value, "value");
     }

@@ -17,7 +17,14 @@ import java.util.Optional;
 public record DeviceResponse(Rc rc, Optional<String> reqId, Optional<String> message, Optional<JsonValue> d)
         implements Response, DeviceMessage {
 
-    /** Requires non-null parts. */
+    /**
+     * Requires non-null parts.
+     *
+     * @param rc the response code, not null
+     * @param reqId the reqId of the request answered, not null
+     * @param message optional explanation, not null
+     * @param d optional data, not null
+     */
     public DeviceResponse {
         Objects.requireNonNull(rc, "rc");
         Objects.requireNonNull(reqId, "reqId");
@@ -25,17 +32,35 @@ public record DeviceResponse(Rc rc, Optional<String> reqId, Optional<String> mes
         Objects.requireNonNull(d, "d");
     }
 
-    /** A response with only an rc. */
+    /**
+     * A response with only an rc.
+     *
+     * @param reqId the reqId of the platform request answered, not null
+     * @param rc the response code, not null
+     * @return the response
+     */
     public static DeviceResponse of(String reqId, Rc rc) {
         return new DeviceResponse(rc, Optional.of(reqId), Optional.empty(), Optional.empty());
     }
 
-    /** A response with an rc and a message. */
+    /**
+     * A response with an rc and a message.
+     *
+     * @param reqId the reqId of the platform request answered, not null
+     * @param rc the response code, not null
+     * @param message the explanation, or null for none
+     * @return the response
+     */
     public static DeviceResponse of(String reqId, Rc rc, String message) {
         return new DeviceResponse(rc, Optional.of(reqId), Optional.ofNullable(message), Optional.empty());
     }
 
-    /** This response with data. */
+    /**
+     * This response with data.
+     *
+     * @param data the {@code d} to send, not null
+     * @return a new response; this one is unchanged
+     */
     public DeviceResponse withD(JsonValue data) {
         return new DeviceResponse(rc, reqId, message, Optional.of(data));
     }

@@ -15,7 +15,13 @@ import java.util.Optional;
  */
 public record DeviceUpdate(Optional<String> reqId, List<FieldValue> fields) implements PlatformRequest {
 
-    /** Requires at least one field. */
+    /**
+     * Requires at least one field.
+     *
+     * @param reqId the request id, absent for pushes; not null
+     * @param fields the new values, at least one; not null
+     * @throws IllegalArgumentException if there is no field
+     */
     public DeviceUpdate {
         Objects.requireNonNull(reqId, "reqId");
         fields = List.copyOf(Objects.requireNonNull(fields, "fields"));
@@ -24,7 +30,14 @@ public record DeviceUpdate(Optional<String> reqId, List<FieldValue> fields) impl
         }
     }
 
-    /** An update with a reqId. */
+    /**
+     * An update with a reqId.
+     *
+     * @param reqId the request id, not null
+     * @param fields the new values, at least one
+     * @return the request
+     * @throws IllegalArgumentException if there is no field
+     */
     public static DeviceUpdate of(String reqId, FieldValue... fields) {
         return new DeviceUpdate(Optional.of(reqId), List.of(fields));
     }

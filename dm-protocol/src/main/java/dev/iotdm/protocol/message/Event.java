@@ -13,28 +13,56 @@ import java.util.Optional;
  */
 public record Event(EventTopic topic, Payload payload) implements DeviceMessage {
 
-    /** Requires both parts. */
+    /**
+     * Requires both parts.
+     *
+     * @param topic the eventId and format, not null
+     * @param payload the raw payload, not null
+     */
     public Event {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(payload, "payload");
     }
 
-    /** A JSON Event (format {@code json}). */
+    /**
+     * A JSON Event (format {@code json}).
+     *
+     * @param eventId the event id, a single topic level
+     * @param value the JSON payload, not null
+     * @return the event
+     * @throws IllegalArgumentException if {@code eventId} is not a valid topic level
+     */
     public static Event json(String eventId, JsonValue value) {
         return new Event(new EventTopic(eventId, "json"), Payload.ofJson(value));
     }
 
-    /** A Event with raw bytes in the given format. */
+    /**
+     * An Event with raw bytes in the given format.
+     *
+     * @param eventId the event id, a single topic level
+     * @param format the payload format, a single topic level
+     * @param bytes the payload, copied
+     * @return the event
+     * @throws IllegalArgumentException if an id is not a valid topic level
+     */
     public static Event of(String eventId, String format, byte[] bytes) {
         return new Event(new EventTopic(eventId, format), Payload.of(bytes));
     }
 
-    /** The eventId. */
+    /**
+     * The eventId.
+     *
+     * @return the {@code <eventId>} level of the topic
+     */
     public String eventId() {
         return topic.eventId();
     }
 
-    /** The payload format. */
+    /**
+     * The payload format.
+     *
+     * @return the {@code <format>} level of the topic, e.g. {@code json}
+     */
     public String format() {
         return topic.format();
     }

@@ -12,7 +12,11 @@ import java.util.Optional;
  */
 public record FactoryReset(String reqId) implements PlatformRequest {
 
-    /** Requires a reqId. */
+    /**
+     * Requires a reqId.
+     *
+     * @param reqId the request id, not null
+     */
     public FactoryReset {
         Objects.requireNonNull(reqId, "reqId");
     }

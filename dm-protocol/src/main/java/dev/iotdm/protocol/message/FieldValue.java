@@ -17,15 +17,31 @@ public sealed interface FieldValue permits FirmwareField, LocationField, DeviceI
     /** The wire name of the {@code metadata} attribute. */
     String METADATA = "metadata";
 
-    /** The field name, a device-model path such as {@code mgmt.firmware}. */
+    /**
+     * The field name, a device-model path such as {@code mgmt.firmware}.
+     *
+     * @return the name as sent on the wire
+     */
     String field();
 
-    /** Whether {@code name} is one of the four attributes typed here. */
+    /**
+     * Whether {@code name} is one of the four attributes typed here.
+     *
+     * @param name a field name
+     * @return true for {@code mgmt.firmware}, {@code location}, {@code deviceInfo} and {@code metadata}
+     */
     static boolean isTyped(String name) {
         return FIRMWARE.equals(name) || LOCATION.equals(name) || DEVICE_INFO.equals(name) || METADATA.equals(name);
     }
 
-    /** A field by name with an untyped value; for typed names use the typed records. */
+    /**
+     * A field by name with an untyped value; for typed names use the typed records.
+     *
+     * @param field the field name, not empty and not one of the typed names
+     * @param value the value, not null
+     * @return the field value
+     * @throws IllegalArgumentException if {@code field} is empty or typed
+     */
     static FieldValue other(String field, JsonValue value) {
         return new OtherField(field, value);
     }

@@ -12,7 +12,11 @@ import java.util.Optional;
  */
 public record FirmwareDownload(String reqId) implements PlatformRequest {
 
-    /** Requires a reqId. */
+    /**
+     * Requires a reqId.
+     *
+     * @param reqId the request id, not null
+     */
     public FirmwareDownload {
         Objects.requireNonNull(reqId, "reqId");
     }

@@ -9,7 +9,11 @@ import java.util.Objects;
  */
 public record FirmwareField(FirmwareInfo value) implements FieldValue {
 
-    /** Requires a value. */
+    /**
+     * Requires a value.
+     *
+     * @param value the firmware object, not null
+     */
     public FirmwareField {
         Objects.requireNonNull(value, "value");
     }

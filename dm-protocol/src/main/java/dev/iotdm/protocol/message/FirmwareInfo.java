@@ -30,7 +30,17 @@ public record FirmwareInfo(
     public static final FirmwareInfo EMPTY = new FirmwareInfo(Optional.empty(), Optional.empty(), Optional.empty(),
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
-    /** Requires non-null optionals. */
+    /**
+     * Requires non-null optionals.
+     *
+     * @param version version of the firmware to install, not null
+     * @param name firmware name, not null
+     * @param uri where to download the image (the wire key is {@code uri}, §12.10); not null
+     * @param verifier checksum to validate the image, not null
+     * @param state download state, not null
+     * @param updateStatus update result, not null
+     * @param updatedDateTime set by the platform; {@code ""} on the wire reads as absent; not null
+     */
     public FirmwareInfo {
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(name, "name");
@@ -41,45 +51,87 @@ public record FirmwareInfo(
         Objects.requireNonNull(updatedDateTime, "updatedDateTime");
     }
 
-    /** Only a state, as in a download-progress notify. */
+    /**
+     * Only a state, as in a download-progress notify.
+     *
+     * @param state the download state, not null
+     * @return the firmware object with only {@code state} set
+     */
     public static FirmwareInfo ofState(FirmwareState state) {
         return EMPTY.withState(state);
     }
 
-    /** Only an update status. */
+    /**
+     * Only an update status.
+     *
+     * @param status the update status, not null
+     * @return the firmware object with only {@code updateStatus} set
+     */
     public static FirmwareInfo ofUpdateStatus(UpdateStatus status) {
         return EMPTY.withUpdateStatus(status);
     }
 
-    /** The image parameters a platform sends before a download (§6.2 step 1). */
+    /**
+     * The image parameters a platform sends before a download (§6.2 step 1).
+     *
+     * @param version the image's version, or null when not sent
+     * @param name the image's name, or null when not sent
+     * @param uri where to download the image, or null when not sent
+     * @param verifier the checksum text, or null when not sent
+     * @return the firmware object with only the image parameters set
+     */
     public static FirmwareInfo ofImage(String version, String name, String uri, String verifier) {
         return new FirmwareInfo(Optional.ofNullable(version), Optional.ofNullable(name), Optional.ofNullable(uri),
                 Optional.ofNullable(verifier), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
-    /** This object with the state replaced. */
+    /**
+     * This object with the state replaced.
+     *
+     * @param s the new download state, not null
+     * @return a new object; this one is unchanged
+     */
     public FirmwareInfo withState(FirmwareState s) {
         return new FirmwareInfo(version, name, uri, verifier, Optional.of(s), updateStatus, updatedDateTime);
     }
 
-    /** This object with the update status replaced. */
+    /**
+     * This object with the update status replaced.
+     *
+     * @param u the new update status, not null
+     * @return a new object; this one is unchanged
+     */
     public FirmwareInfo withUpdateStatus(UpdateStatus u) {
         return new FirmwareInfo(version, name, uri, verifier, state, Optional.of(u), updatedDateTime);
     }
 
-    /** This object with the image parameters (version, name, uri, verifier) of {@code other}. */
+    /**
+     * This object with the image parameters (version, name, uri, verifier) of {@code other}.
+     *
+     * @param other the object to take the image parameters from, not null
+     * @return a new object keeping this one's state, update status and date
+     */
     public FirmwareInfo withImageOf(FirmwareInfo other) {
         return new FirmwareInfo(other.version, other.name, other.uri, other.verifier, state, updateStatus,
                 updatedDateTime);
     }
 
-    /** Whether the image parameters (version, name, uri, verifier) equal those of {@code other}. */
+    /**
+     * Whether the image parameters (version, name, uri, verifier) equal those of {@code other}.
+     *
+     * @param other the object to compare with, not null
+     * @return true when all four are equal, absent ones included
+     */
     public boolean sameImageAs(FirmwareInfo other) {
         return version.equals(other.version) && name.equals(other.name) && uri.equals(other.uri)
                 && verifier.equals(other.verifier);
     }
 
-    /** Whether no attribute is set. */
+    /**
+     * Whether no attribute is set.
+     *
+     * @return true for the empty object {@code {}}
+     */
     public boolean isEmpty() {
         return equals(EMPTY);
     }

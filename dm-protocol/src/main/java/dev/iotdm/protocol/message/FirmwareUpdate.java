@@ -12,7 +12,11 @@ import java.util.Optional;
  */
 public record FirmwareUpdate(String reqId) implements PlatformRequest {
 
-    /** Requires a reqId. */
+    /**
+     * Requires a reqId.
+     *
+     * @param reqId the request id, not null
+     */
     public FirmwareUpdate {
         Objects.requireNonNull(reqId, "reqId");
     }

@@ -27,12 +27,20 @@ public enum KnownRc {
         this.code = code;
     }
 
-    /** The wire value. */
+    /**
+     * The wire value.
+     *
+     * @return the three-digit code sent as {@code rc}
+     */
     public int code() {
         return code;
     }
 
-    /** The shared {@link Rc} value. */
+    /**
+     * The shared {@link Rc} value.
+     *
+     * @return the {@link Rc} constant with this code
+     */
     public Rc rc() {
         return switch (this) {
             case OK -> Rc.OK;
@@ -46,7 +54,12 @@ public enum KnownRc {
         };
     }
 
-    /** The known code for a wire value, if the protocol defines it. */
+    /**
+     * The known code for a wire value, if the protocol defines it.
+     *
+     * @param code the rc as received
+     * @return the constant, empty for a code the protocol does not define
+     */
     public static Optional<KnownRc> fromCode(int code) {
         for (KnownRc k : values()) {
             if (k.code == code) {

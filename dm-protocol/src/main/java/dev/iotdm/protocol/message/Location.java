@@ -24,7 +24,17 @@ public record Location(
         Optional<Timestamp> measuredDateTime,
         Optional<Timestamp> updatedDateTime) {
 
-    /** Validates the ranges. */
+    /**
+     * Validates the ranges.
+     *
+     * @param latitude decimal degrees, -90 to 90
+     * @param longitude decimal degrees, -180 to 180
+     * @param elevation metres, if known; not null
+     * @param accuracy metres, if known; not negative; not null
+     * @param measuredDateTime when it was measured; the receipt time when absent; not null
+     * @param updatedDateTime set by the platform only (§12.23); devices leave it empty; not null
+     * @throws IllegalArgumentException naming the component that is out of range or not finite
+     */
     public Location {
         if (!(latitude >= -90 && latitude <= 90)) {
             throw new IllegalArgumentException("latitude must be within [-90, 90], got " + latitude);
@@ -44,7 +54,14 @@ public record Location(
         Objects.requireNonNull(updatedDateTime, "updatedDateTime");
     }
 
-    /** A location with only latitude and longitude. */
+    /**
+     * A location with only latitude and longitude.
+     *
+     * @param latitude decimal degrees north, -90 to 90
+     * @param longitude decimal degrees east, -180 to 180
+     * @return the location
+     * @throws IllegalArgumentException if a value is out of range
+     */
     public static Location of(double latitude, double longitude) {
         return new Location(latitude, longitude, OptionalDouble.empty(), OptionalDouble.empty(),
                 Optional.empty(), Optional.empty());
@@ -54,6 +71,8 @@ public record Location(
      * A builder that names each value, so latitude and longitude cannot be swapped unnoticed
      * (the seed's {@code setLocation} takes longitude first):
      * {@code Location.builder().latitude(30.28).longitude(-97.73).accuracy(5).build()}.
+     *
+     * @return a new builder with nothing set; not thread-safe
      */
     public static Builder builder() {
         return new Builder();
@@ -70,31 +89,56 @@ public record Location(
         private Builder() {
         }
 
-        /** Decimal degrees north, -90 to 90. */
+        /**
+         * Decimal degrees north, -90 to 90.
+         *
+         * @param degrees the latitude; checked by {@link #build()}
+         * @return this builder
+         */
         public Builder latitude(double degrees) {
             latitude = degrees;
             return this;
         }
 
-        /** Decimal degrees east, -180 to 180. */
+        /**
+         * Decimal degrees east, -180 to 180.
+         *
+         * @param degrees the longitude; checked by {@link #build()}
+         * @return this builder
+         */
         public Builder longitude(double degrees) {
             longitude = degrees;
             return this;
         }
 
-        /** Metres above sea level. */
+        /**
+         * Metres above sea level.
+         *
+         * @param metres the elevation, finite; checked by {@link #build()}
+         * @return this builder
+         */
         public Builder elevation(double metres) {
             elevation = OptionalDouble.of(metres);
             return this;
         }
 
-        /** Metres, not negative. */
+        /**
+         * Metres, not negative.
+         *
+         * @param metres the accuracy, finite and not negative; checked by {@link #build()}
+         * @return this builder
+         */
         public Builder accuracy(double metres) {
             accuracy = OptionalDouble.of(metres);
             return this;
         }
 
-        /** When it was measured. */
+        /**
+         * When it was measured.
+         *
+         * @param when the measurement time, not null
+         * @return this builder
+         */
         public Builder measuredDateTime(Timestamp when) {
             measuredDateTime = Optional.of(Objects.requireNonNull(when, "measuredDateTime"));
             return this;
@@ -103,6 +147,7 @@ public record Location(
         /**
          * The location.
          *
+         * @return a new immutable location; the builder can go on
          * @throws IllegalArgumentException naming latitude or longitude when one was not set or a
          *     value is out of range
          */
@@ -115,17 +160,34 @@ public record Location(
         }
     }
 
-    /** This location with an elevation. */
+    /**
+     * This location with an elevation.
+     *
+     * @param metres metres above sea level, finite
+     * @return a new location; this one is unchanged
+     * @throws IllegalArgumentException if {@code metres} is not finite
+     */
     public Location withElevation(double metres) {
         return new Location(latitude, longitude, OptionalDouble.of(metres), accuracy, measuredDateTime, updatedDateTime);
     }
 
-    /** This location with an accuracy. */
+    /**
+     * This location with an accuracy.
+     *
+     * @param metres the accuracy in metres, finite and not negative
+     * @return a new location; this one is unchanged
+     * @throws IllegalArgumentException if {@code metres} is negative or not finite
+     */
     public Location withAccuracy(double metres) {
         return new Location(latitude, longitude, elevation, OptionalDouble.of(metres), measuredDateTime, updatedDateTime);
     }
 
-    /** This location with a measurement time. */
+    /**
+     * This location with a measurement time.
+     *
+     * @param when the measurement time, not null
+     * @return a new location; this one is unchanged
+     */
     public Location withMeasuredDateTime(Timestamp when) {
         return new Location(latitude, longitude, elevation, accuracy, Optional.of(when), updatedDateTime);
     }

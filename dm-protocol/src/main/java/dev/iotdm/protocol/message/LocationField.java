@@ -9,7 +9,11 @@ import java.util.Objects;
  */
 public record LocationField(Location value) implements FieldValue {
 
-    /** Requires a value. */
+    /**
+     * Requires a value.
+     *
+     * @param value the location, not null
+     */
     public LocationField {
         Objects.requireNonNull(value, "value");
     }

@@ -17,12 +17,21 @@ public enum LogSeverity {
         this.code = code;
     }
 
-    /** The wire value. */
+    /**
+     * The wire value.
+     *
+     * @return the integer sent as {@code severity}, 0 to 2
+     */
     public int code() {
         return code;
     }
 
-    /** The severity for a wire value, or empty outside 0-2. */
+    /**
+     * The severity for a wire value, or empty outside 0-2.
+     *
+     * @param code the integer as received
+     * @return the constant with that code
+     */
     public static Optional<LogSeverity> fromCode(long code) {
         for (LogSeverity s : values()) {
             if (s.code == code) {

@@ -23,7 +23,16 @@ public record Manage(String reqId, OptionalLong lifetime, Optional<Supports> sup
     /** The smallest non-zero lifetime the platform accepts (§9.1). */
     public static final long MIN_LIFETIME_SECONDS = 3600;
 
-    /** Validates the lifetime. */
+    /**
+     * Validates the lifetime.
+     *
+     * @param reqId the request id, not null
+     * @param lifetime seconds within which the device must manage again; absent or 0 = never dormant,
+     *     otherwise at least 3600 (§9.1, §12.13); not null
+     * @param supports the operations the device handles; absent = none; not null
+     * @param deviceInfo replaces the stored deviceInfo when present, not null
+     * @param metadata replaces the stored metadata when present, not null
+     */
     public Manage {
         Objects.requireNonNull(reqId, "reqId");
         Objects.requireNonNull(lifetime, "lifetime");
@@ -38,6 +47,8 @@ public record Manage(String reqId, OptionalLong lifetime, Optional<Supports> sup
     /**
      * Checks a lifetime: 0 or at least {@value #MIN_LIFETIME_SECONDS} seconds (§12.13).
      *
+     * @param seconds the lifetime in seconds
+     * @return {@code seconds}, unchanged, when valid
      * @throws IllegalArgumentException naming the rule
      */
     public static long checkLifetime(long seconds) {

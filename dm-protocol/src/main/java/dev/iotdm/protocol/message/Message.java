@@ -12,9 +12,17 @@ import java.util.Optional;
  */
 public sealed interface Message permits DeviceMessage, PlatformMessage {
 
-    /** The topic the message travels on. */
+    /**
+     * The topic the message travels on.
+     *
+     * @return the typed topic, never null
+     */
     Topic topic();
 
-    /** The request id, when the message carries one. */
+    /**
+     * The request id, when the message carries one.
+     *
+     * @return the {@code reqId}, empty for events, commands and pushes without one
+     */
     Optional<String> requestId();
 }

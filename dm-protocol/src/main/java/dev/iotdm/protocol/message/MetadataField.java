@@ -10,7 +10,11 @@ import java.util.Objects;
  */
 public record MetadataField(JsonObject value) implements FieldValue {
 
-    /** Requires a value. */
+    /**
+     * Requires a value.
+     *
+     * @param value the metadata object, not null
+     */
     public MetadataField {
         Objects.requireNonNull(value, "value");
     }

@@ -16,7 +16,13 @@ import java.util.Optional;
  */
 public record Notify(Optional<String> reqId, List<FieldValue> fields) implements DeviceRequest {
 
-    /** Requires at least one field. */
+    /**
+     * Requires at least one field.
+     *
+     * @param reqId a request id; we always send one (§12.3), old clients never did; not null
+     * @param fields the changed fields, at least one; not null
+     * @throws IllegalArgumentException if there is no field
+     */
     public Notify {
         Objects.requireNonNull(reqId, "reqId");
         fields = List.copyOf(Objects.requireNonNull(fields, "fields"));
@@ -25,7 +31,14 @@ public record Notify(Optional<String> reqId, List<FieldValue> fields) implements
         }
     }
 
-    /** A notify with a reqId. */
+    /**
+     * A notify with a reqId.
+     *
+     * @param reqId the request id, not null
+     * @param fields the fields, at least one
+     * @return the request
+     * @throws IllegalArgumentException if there is no field
+     */
     public static Notify of(String reqId, FieldValue... fields) {
         return new Notify(Optional.of(reqId), List.of(fields));
     }

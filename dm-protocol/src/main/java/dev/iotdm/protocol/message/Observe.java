@@ -14,7 +14,13 @@ import java.util.Optional;
  */
 public record Observe(String reqId, List<String> fields) implements PlatformRequest {
 
-    /** Requires a reqId and non-empty field names. */
+    /**
+     * Requires a reqId and non-empty field names.
+     *
+     * @param reqId the request id, not null
+     * @param fields the field names, device-model paths such as {@code mgmt.firmware}; not null
+     * @throws IllegalArgumentException if a field name is empty
+     */
     public Observe {
         Objects.requireNonNull(reqId, "reqId");
         fields = List.copyOf(Objects.requireNonNull(fields, "fields"));
@@ -25,7 +31,14 @@ public record Observe(String reqId, List<String> fields) implements PlatformRequ
         }
     }
 
-    /** A request for the given fields. */
+    /**
+     * A request for the given fields.
+     *
+     * @param reqId the request id, not null
+     * @param fields the field names, device-model paths such as {@code mgmt.firmware}, none empty
+     * @return the request
+     * @throws IllegalArgumentException if a field name is empty
+     */
     public static Observe of(String reqId, String... fields) {
         return new Observe(reqId, List.of(fields));
     }

@@ -15,6 +15,10 @@ public record OtherField(String field, JsonValue value) implements FieldValue {
     /**
      * Requires a non-empty name that is not typed elsewhere, so that every field has one
      * representation and every field we send can be read back (the decoder refuses empty names).
+     *
+     * @param field the field name, not empty and not one of the four typed names; not null
+     * @param value the value, not null
+     * @throws IllegalArgumentException if the name is empty or one of the four typed names
      */
     public OtherField {
         Objects.requireNonNull(field, "field");

@@ -12,7 +12,12 @@ import java.util.Objects;
  */
 public record Parameter(String name, JsonValue value) {
 
-    /** Requires both parts. */
+    /**
+     * Requires both parts.
+     *
+     * @param name the parameter name, not null
+     * @param value the value, any JSON (normally a string); not null
+     */
     public Parameter {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");

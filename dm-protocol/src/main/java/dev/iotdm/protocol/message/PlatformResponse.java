@@ -17,7 +17,14 @@ import java.util.Optional;
 public record PlatformResponse(Rc rc, Optional<String> reqId, Optional<String> message, Optional<JsonValue> d)
         implements Response, PlatformMessage {
 
-    /** Requires non-null parts. */
+    /**
+     * Requires non-null parts.
+     *
+     * @param rc the response code, not null
+     * @param reqId the reqId of the request answered, not null
+     * @param message optional explanation, not null
+     * @param d optional data, not null
+     */
     public PlatformResponse {
         Objects.requireNonNull(rc, "rc");
         Objects.requireNonNull(reqId, "reqId");
@@ -25,17 +32,35 @@ public record PlatformResponse(Rc rc, Optional<String> reqId, Optional<String> m
         Objects.requireNonNull(d, "d");
     }
 
-    /** A response with only an rc. */
+    /**
+     * A response with only an rc.
+     *
+     * @param reqId the reqId of the device request answered, not null
+     * @param rc the response code, not null
+     * @return the response
+     */
     public static PlatformResponse of(String reqId, Rc rc) {
         return new PlatformResponse(rc, Optional.of(reqId), Optional.empty(), Optional.empty());
     }
 
-    /** A response with an rc and a message. */
+    /**
+     * A response with an rc and a message.
+     *
+     * @param reqId the reqId of the device request answered, not null
+     * @param rc the response code, not null
+     * @param message the explanation, or null for none
+     * @return the response
+     */
     public static PlatformResponse of(String reqId, Rc rc, String message) {
         return new PlatformResponse(rc, Optional.of(reqId), Optional.ofNullable(message), Optional.empty());
     }
 
-    /** This response with data. */
+    /**
+     * This response with data.
+     *
+     * @param data the {@code d} to send, not null
+     * @return a new response; this one is unchanged
+     */
     public PlatformResponse withD(JsonValue data) {
         return new PlatformResponse(rc, reqId, message, Optional.of(data));
     }

@@ -27,24 +27,43 @@ public record Rc(int code) {
     /** 501: the operation is not implemented. */
     public static final Rc NOT_IMPLEMENTED = new Rc(501);
 
-    /** Requires a three-digit code. */
+    /**
+     * Requires a three-digit code.
+     *
+     * @param code the HTTP-like code, 100 to 999
+     * @throws IllegalArgumentException if {@code code} is not three digits
+     */
     public Rc {
         if (code < 100 || code > 999) {
             throw new IllegalArgumentException("rc must be a three-digit code, got " + code);
         }
     }
 
-    /** The code {@code code}; the shared constant when there is one. */
+    /**
+     * The code {@code code}; the shared constant when there is one.
+     *
+     * @param code the HTTP-like code, 100 to 999
+     * @return the rc
+     * @throws IllegalArgumentException if {@code code} is not three digits
+     */
     public static Rc of(int code) {
         return KnownRc.fromCode(code).map(KnownRc::rc).orElseGet(() -> new Rc(code));
     }
 
-    /** The protocol's meaning of this code, if it defines one. */
+    /**
+     * The protocol's meaning of this code, if it defines one.
+     *
+     * @return the known code, empty for a code §5.1 does not define
+     */
     public Optional<KnownRc> known() {
         return KnownRc.fromCode(code);
     }
 
-    /** Whether the code is a success (2xx). */
+    /**
+     * Whether the code is a success (2xx).
+     *
+     * @return true for 200 to 299
+     */
     public boolean isSuccess() {
         return code >= 200 && code < 300;
     }

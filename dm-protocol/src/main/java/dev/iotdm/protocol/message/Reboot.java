@@ -12,7 +12,11 @@ import java.util.Optional;
  */
 public record Reboot(String reqId) implements PlatformRequest {
 
-    /** Requires a reqId. */
+    /**
+     * Requires a reqId.
+     *
+     * @param reqId the request id, not null
+     */
     public Reboot {
         Objects.requireNonNull(reqId, "reqId");
     }

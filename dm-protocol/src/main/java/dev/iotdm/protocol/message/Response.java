@@ -10,15 +10,31 @@ import java.util.Optional;
  */
 public sealed interface Response permits DeviceResponse, PlatformResponse {
 
-    /** The response code. */
+    /**
+     * The response code.
+     *
+     * @return the rc, never null
+     */
     Rc rc();
 
-    /** The reqId of the request answered; absent only from non-conforming senders. */
+    /**
+     * The reqId of the request answered; absent only from non-conforming senders.
+     *
+     * @return the reqId, which matches the response to its request
+     */
     Optional<String> reqId();
 
-    /** The optional explanation, expected when {@link #rc()} is not a success. */
+    /**
+     * The optional explanation, expected when {@link #rc()} is not a success.
+     *
+     * @return the message as received (wire text), empty when none was sent
+     */
     Optional<String> message();
 
-    /** The optional data. */
+    /**
+     * The optional data.
+     *
+     * @return the {@code d} member, empty when none was sent
+     */
     Optional<JsonValue> d();
 }

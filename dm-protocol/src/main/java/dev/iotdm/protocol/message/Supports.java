@@ -18,7 +18,15 @@ public record Supports(boolean deviceActions, boolean firmwareActions, List<Stri
     /** Supports nothing. */
     public static final Supports NONE = new Supports(false, false, List.of());
 
-    /** Validates the bundle ids and removes duplicates, keeping their order. */
+    /**
+     * Validates the bundle ids and removes duplicates, keeping their order.
+     *
+     * @param deviceActions reboot and factory reset (§7)
+     * @param firmwareActions firmware download and update (§6)
+     * @param bundleIds the device-management extension bundles whose custom actions it handles (§8);
+     *     not null
+     * @throws IllegalArgumentException if a bundle id is not a valid id or is named like a flag
+     */
     public Supports {
         Objects.requireNonNull(bundleIds, "bundleIds");
         LinkedHashSet<String> unique = new LinkedHashSet<>();
@@ -32,7 +40,15 @@ public record Supports(boolean deviceActions, boolean firmwareActions, List<Stri
         bundleIds = List.copyOf(unique);
     }
 
-    /** Supports of the two standard flags and the given bundles. */
+    /**
+     * Supports of the two standard flags and the given bundles.
+     *
+     * @param deviceActions whether the device handles reboot and factory reset (§7)
+     * @param firmwareActions whether the device handles firmware download and update (§6)
+     * @param bundleIds the extension bundles whose custom actions it handles (§8)
+     * @return the supports; duplicate bundle ids are dropped
+     * @throws IllegalArgumentException if a bundle id is not a valid id or is named like a flag
+     */
     public static Supports of(boolean deviceActions, boolean firmwareActions, String... bundleIds) {
         return new Supports(deviceActions, firmwareActions, List.of(bundleIds));
     }

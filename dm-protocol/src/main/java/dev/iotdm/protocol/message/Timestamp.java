@@ -27,7 +27,12 @@ public record Timestamp(String text) {
     private static final DateTimeFormatter CANONICAL = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSX")
             .withZone(ZoneOffset.UTC);
 
-    /** Validates the text. */
+    /**
+     * Validates the text.
+     *
+     * @param text the ISO 8601 text, e.g. {@code 2018-05-01T10:15:30.123Z}; not null
+     * @throws IllegalArgumentException if the text is not an ISO 8601 date-time
+     */
     public Timestamp {
         Objects.requireNonNull(text, "text");
         if (!inBounds(text) || IsoDateTime.classify(text) == IsoDateTime.INVALID) {
@@ -35,7 +40,12 @@ public record Timestamp(String text) {
         }
     }
 
-    /** The canonical form of an instant: UTC, milliseconds, {@code Z}. */
+    /**
+     * The canonical form of an instant: UTC, milliseconds, {@code Z}.
+     *
+     * @param instant the instant, not null; truncated to milliseconds
+     * @return the timestamp, e.g. {@code 2018-05-01T10:15:30.123Z}
+     */
     public static Timestamp of(Instant instant) {
         return new Timestamp(CANONICAL.format(instant.truncatedTo(ChronoUnit.MILLIS)));
     }
@@ -44,6 +54,9 @@ public record Timestamp(String text) {
      * The timestamp for {@code text}, or empty when it is not an ISO 8601 date-time. Never throws.
      * Parses once: valid text is not scanned again by the constructor, and only invalid text costs
      * more than the scan.
+     *
+     * @param text the text as received, possibly null
+     * @return the timestamp, empty for null or invalid text
      */
     public static Optional<Timestamp> parseText(String text) {
         if (text == null || !inBounds(text)) {
@@ -59,6 +72,8 @@ public record Timestamp(String text) {
     /**
      * Whether the text has no zone or offset (local time of an unknown zone). Not a parse: the
      * text is valid, so a zone is there exactly when a zone character follows the {@code T}.
+     *
+     * @return true when neither {@code Z} nor an offset is written
      */
     public boolean isZoneless() {
         int t = text.indexOf('T');
@@ -71,18 +86,31 @@ public record Timestamp(String text) {
         return true;
     }
 
-    /** The date-time with its offset, or empty for zone-less text. */
+    /**
+     * The date-time with its offset, or empty for zone-less text.
+     *
+     * @return the date-time as written, offset included
+     */
     public Optional<OffsetDateTime> offsetDateTime() {
         return parse(text) instanceof OffsetDateTime odt ? Optional.of(odt) : Optional.empty();
     }
 
-    /** The date-time without its offset (for zone-less text, as written). */
+    /**
+     * The date-time without its offset (for zone-less text, as written).
+     *
+     * @return the local date-time, at the written offset's wall clock
+     */
     public LocalDateTime localDateTime() {
         Object p = parse(text);
         return p instanceof OffsetDateTime odt ? odt.toLocalDateTime() : (LocalDateTime) p;
     }
 
-    /** The instant, reading zone-less text in {@code assumedOffset}. */
+    /**
+     * The instant, reading zone-less text in {@code assumedOffset}.
+     *
+     * @param assumedOffset the offset for zone-less text, ignored when the text has one; not null
+     * @return the instant
+     */
     public Instant toInstant(ZoneOffset assumedOffset) {
         Object p = parse(text);
         return p instanceof OffsetDateTime odt ? odt.toInstant() : ((LocalDateTime) p).toInstant(assumedOffset);

@@ -13,7 +13,12 @@ import java.util.Optional;
  */
 public record UpdateLocation(String reqId, Location location) implements DeviceRequest {
 
-    /** Requires both parts. */
+    /**
+     * Requires both parts.
+     *
+     * @param reqId the request id, not null
+     * @param location the complete new location, not null
+     */
     public UpdateLocation {
         Objects.requireNonNull(reqId, "reqId");
         Objects.requireNonNull(location, "location");

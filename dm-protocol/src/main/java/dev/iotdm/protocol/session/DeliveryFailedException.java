@@ -10,10 +10,13 @@ public final class DeliveryFailedException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** Why the publish did not reach the broker. */
     private final PublishFailure failure;
 
     /**
-     * @param failure why the publish did not reach the broker
+     * An error with its cause.
+     *
+     * @param failure why the publish did not reach the broker, not null
      * @param message what was not delivered, for a person
      */
     public DeliveryFailedException(PublishFailure failure, String message) {
@@ -21,7 +24,11 @@ public final class DeliveryFailedException extends RuntimeException {
         this.failure = Objects.requireNonNull(failure, "failure");
     }
 
-    /** Why the publish did not reach the broker. */
+    /**
+     * Why the publish did not reach the broker.
+     *
+     * @return the failure, never null
+     */
     public PublishFailure failure() {
         return failure;
     }

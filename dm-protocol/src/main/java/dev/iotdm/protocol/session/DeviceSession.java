@@ -233,6 +233,10 @@ public final class DeviceSession {
      * install that was running has succeeded when the device now runs the target version, and
      * failed (UNSUPPORTED_IMAGE) otherwise (§12.29). The outcome is reported to the platform
      * when it observes {@code mgmt.firmware}.
+     *
+     * @param config how the session behaves, not null
+     * @param saved the state loaded from the {@link DeviceStateStore}, or {@link DeviceState#INITIAL};
+     *     not null
      */
     public DeviceSession(SessionConfig config, DeviceState saved) {
         this.config = Objects.requireNonNull(config, "config");
@@ -260,14 +264,24 @@ public final class DeviceSession {
 
     // ---- driver side ---------------------------------------------------------------------------
 
-    /** Takes the actions produced so far, in order. */
+    /**
+     * Takes the actions produced so far, in order.
+     *
+     * @return the actions since the last call, oldest first; the driver performs them in this
+     *     order
+     */
     public List<SessionAction> pollActions() {
         List<SessionAction> actions = new ArrayList<>(out);
         out.clear();
         return actions;
     }
 
-    /** When {@link #tick} must next be called, if any timer is set. */
+    /**
+     * When {@link #tick} must next be called, if any timer is set.
+     *
+     * @return the earliest deadline the driver must call {@link #tick} at (recompute it after every
+     *     input); empty when no timer is set
+     */
     public Optional<Instant> nextTimer() {
         Instant next = null;
         for (Request r : pending.values()) {
@@ -292,7 +306,12 @@ public final class DeviceSession {
         return Optional.ofNullable(next);
     }
 
-    /** The transport connected (CONNACK accepted): subscribe first (§13.2). */
+    /**
+     * The transport connected (CONNACK accepted): subscribe first (§13.2).
+     *
+     * @param now the current instant from the driver's clock, not null
+     * @param sessionPresent the CONNACK's session-present flag: whether the broker kept the session
+     */
     public void connected(Instant now, boolean sessionPresent) {
         if (link == Link.CLOSED) {
             return;
@@ -306,6 +325,10 @@ public final class DeviceSession {
      * The broker answered the subscription, one flag per filter of {@link #SUBSCRIPTIONS}. A
      * refused {@code iotdm-1/#} makes the connection useless for DM: the session asks to
      * disconnect.
+     *
+     * @param now the current instant from the driver's clock, not null
+     * @param accepted one flag per filter of {@link #SUBSCRIPTIONS}, in that order: whether the broker
+     *     granted it
      */
     public void subscribed(Instant now, List<Boolean> accepted) {
         if (link != Link.SUBSCRIBING) {
@@ -370,6 +393,8 @@ public final class DeviceSession {
      * next connection without a timeout and go out again after its manage (the same bytes, unless
      * the broker kept the session); with the fail-fast policy they keep waiting until their
      * timeout (a kept session may still answer).
+     *
+     * @param now the current instant from the driver's clock, not null
      */
     public void connectionLost(Instant now) {
         if (link == Link.CLOSED) {
@@ -405,7 +430,12 @@ public final class DeviceSession {
         }
     }
 
-    /** A publish the session asked for was acknowledged (QoS 1) or written (QoS 0). */
+    /**
+     * A publish the session asked for was acknowledged (QoS 1) or written (QoS 0).
+     *
+     * @param now the current instant from the driver's clock, not null
+     * @param publishId the id of the {@link SessionAction.Publish} completed; an unknown id is ignored
+     */
     public void publishCompleted(Instant now, long publishId) {
         requestPublishes.remove(publishId);
         Reply r = repliesInFlight.remove(publishId);
@@ -428,6 +458,10 @@ public final class DeviceSession {
      * {@link #connectionLost} decides what happens to the publish (requests keep waiting for
      * their timeout, QoS 1 events go out again). Any other failure fails the request, the manage
      * or the event at once with a {@link DeliveryFailedException} naming it.
+     *
+     * @param now the current instant from the driver's clock, not null
+     * @param publishId the id of the {@link SessionAction.Publish} that failed; an unknown id is ignored
+     * @param failure why it did not reach the broker, not null
      */
     public void publishFailed(Instant now, long publishId, PublishFailure failure) {
         Objects.requireNonNull(failure, "failure");
@@ -523,7 +557,12 @@ public final class DeviceSession {
         }
     }
 
-    /** Time passed: expire requests, re-manage before lifetime expiry, retry a failed manage. */
+    /**
+     * Time passed: expire requests, re-manage before lifetime expiry, retry a failed manage.
+     *
+     * @param now the current instant from the driver's clock, not null; call at or after
+     *     {@link #nextTimer()}; timers not yet due are left alone
+     */
     public void tick(Instant now) {
         if (link == Link.CLOSED) {
             return;
@@ -568,7 +607,13 @@ public final class DeviceSession {
         }
     }
 
-    /** A message arrived on a subscribed topic. Never throws for any payload. */
+    /**
+     * A message arrived on a subscribed topic. Never throws for any payload.
+     *
+     * @param now the current instant from the driver's clock, not null
+     * @param topic the MQTT topic name as received
+     * @param payload the payload bytes as received; read during the call, not kept
+     */
     public void messageArrived(Instant now, String topic, byte[] payload) {
         if (link == Link.CLOSED) {
             return;
@@ -596,7 +641,11 @@ public final class DeviceSession {
         }
     }
 
-    /** Stops the session: every pending request and event fails; later inputs are ignored. Does not unmanage. */
+    /**
+     * Stops the session: every pending request and event fails; later inputs are ignored. Does not unmanage.
+     *
+     * @param now the current instant from the driver's clock, not null
+     */
     public void close(Instant now) {
         if (link == Link.CLOSED) {
             return;
@@ -649,6 +698,11 @@ public final class DeviceSession {
      * manage or a reconnect) still starts the lifetime's re-manage timer and cancels the retry,
      * because the platform manages the device from that answer on; the timed-out token keeps its
      * outcome.
+     *
+     * @param now the current instant from the driver's clock, not null
+     * @param params the lifetime and supported operations, not null
+     * @return the token that {@link SessionEvent.RequestCompleted} carries with the outcome
+     * @throws SessionClosedException if the session is closed
      */
     public long manage(Instant now, ManageParams params) {
         requireOpen();
@@ -668,7 +722,11 @@ public final class DeviceSession {
         return token;
     }
 
-    /** Whether the application wants the device managed. */
+    /**
+     * Whether the application wants the device managed.
+     *
+     * @return true between {@link #manage} and {@link #unmanage}, whatever the platform answered
+     */
     public boolean wantsManaged() {
         return wanted.isPresent();
     }
@@ -676,6 +734,10 @@ public final class DeviceSession {
     /**
      * Stops being managed: clears the manage parameters and observations and sends unmanage
      * (§3.2). Managing calls still waiting fail.
+     *
+     * @param now the current instant from the driver's clock, not null
+     * @return the token that {@link SessionEvent.RequestCompleted} carries with the outcome
+     * @throws SessionClosedException if the session is closed
      */
     public long unmanage(Instant now) {
         requireOpen();
@@ -695,7 +757,14 @@ public final class DeviceSession {
         return request(now, reqId -> new Unmanage(reqId));
     }
 
-    /** Reports the location (§3.3); the device model keeps it for observe. */
+    /**
+     * Reports the location (§3.3); the device model keeps it for observe.
+     *
+     * @param now the current instant from the driver's clock, not null
+     * @param newLocation the complete new location, not null
+     * @return the token that {@link SessionEvent.RequestCompleted} carries with the outcome
+     * @throws SessionClosedException if the session is closed
+     */
     public long updateLocation(Instant now, Location newLocation) {
         requireOpen();
         Objects.requireNonNull(newLocation, "location");
@@ -704,32 +773,64 @@ public final class DeviceSession {
         return request(now, reqId -> new UpdateLocation(reqId, newLocation));
     }
 
-    /** Appends an error code (§3.4). */
+    /**
+     * Appends an error code (§3.4).
+     *
+     * @param now the current instant from the driver's clock, not null
+     * @param errorCode the code to append
+     * @return the token that {@link SessionEvent.RequestCompleted} carries with the outcome
+     * @throws SessionClosedException if the session is closed
+     */
     public long addErrorCode(Instant now, int errorCode) {
         requireOpen();
         return request(now, reqId -> new AddErrorCode(reqId, errorCode));
     }
 
-    /** Clears the error codes (§3.5). */
+    /**
+     * Clears the error codes (§3.5).
+     *
+     * @param now the current instant from the driver's clock, not null
+     * @return the token that {@link SessionEvent.RequestCompleted} carries with the outcome
+     * @throws SessionClosedException if the session is closed
+     */
     public long clearErrorCodes(Instant now) {
         requireOpen();
         return request(now, ClearErrorCodes::new);
     }
 
-    /** Appends a log entry (§3.6). */
+    /**
+     * Appends a log entry (§3.6).
+     *
+     * @param now the current instant from the driver's clock, not null
+     * @param entry the log entry, not null
+     * @return the token that {@link SessionEvent.RequestCompleted} carries with the outcome
+     * @throws SessionClosedException if the session is closed
+     */
     public long addLog(Instant now, LogEntry entry) {
         requireOpen();
         Objects.requireNonNull(entry, "entry");
         return request(now, reqId -> new AddLog(reqId, entry));
     }
 
-    /** Clears the log (§3.7). */
+    /**
+     * Clears the log (§3.7).
+     *
+     * @param now the current instant from the driver's clock, not null
+     * @return the token that {@link SessionEvent.RequestCompleted} carries with the outcome
+     * @throws SessionClosedException if the session is closed
+     */
     public long clearLog(Instant now) {
         requireOpen();
         return request(now, ClearLog::new);
     }
 
-    /** Replaces the local deviceInfo; notified if observed, and sent with the next manage. */
+    /**
+     * Replaces the local deviceInfo; notified if observed, and sent with the next manage.
+     *
+     * @param now the current instant from the driver's clock, not null
+     * @param info the complete new deviceInfo, not null
+     * @throws SessionClosedException if the session is closed
+     */
     public void setDeviceInfo(Instant now, DeviceInfo info) {
         requireOpen();
         Objects.requireNonNull(info, "info");
@@ -738,7 +839,13 @@ public final class DeviceSession {
         notifyChanges(FieldValue.DEVICE_INFO, changed);
     }
 
-    /** Replaces the local metadata; notified if observed, and sent with the next manage. */
+    /**
+     * Replaces the local metadata; notified if observed, and sent with the next manage.
+     *
+     * @param now the current instant from the driver's clock, not null
+     * @param newMetadata the complete new metadata, not null
+     * @throws SessionClosedException if the session is closed
+     */
     public void setMetadata(Instant now, JsonObject newMetadata) {
         requireOpen();
         metadata = Optional.of(Objects.requireNonNull(newMetadata, "metadata"));
@@ -749,6 +856,15 @@ public final class DeviceSession {
      * Publishes an event. Offline, it waits (up to the configured limit) and goes out after the
      * next connect; QoS 1 events not yet acknowledged when a connection drops go out again
      * (at-least-once).
+     *
+     * @param now the current instant from the driver's clock, not null
+     * @param event the event, not null
+     * @param qos the MQTT QoS, 0 or 1
+     * @return the token that {@link SessionEvent.RequestCompleted} carries with the outcome:
+     *     {@link RequestOutcome.Delivered} once acknowledged (QoS 1) or written (QoS 0)
+     * @throws IllegalArgumentException if {@code qos} is neither 0 nor 1
+     * @throws MessageTooLargeException if the encoded event is over the codec's outbound limit
+     * @throws SessionClosedException if the session is closed
      */
     public long publishEvent(Instant now, Event event, int qos) {
         requireOpen();
@@ -778,6 +894,11 @@ public final class DeviceSession {
      *
      * @throws IllegalStateException when no device action with this reqId is waiting for an answer
      * @throws IllegalArgumentException for any other rc
+     * @param now the current instant from the driver's clock, not null
+     * @param reqId the reqId of the request, from {@link SessionEvent}
+     * @param rc 202, 500 or 501
+     * @param message the explanation for a 500 or 501, or null for none
+     * @throws SessionClosedException if the session is closed
      */
     public void respondDeviceAction(Instant now, String reqId, Rc rc, String message) {
         requireOpen();
@@ -793,6 +914,11 @@ public final class DeviceSession {
      *
      * @throws IllegalStateException when no custom action with this reqId is waiting for an answer
      * @throws IllegalArgumentException for any other rc
+     * @param now the current instant from the driver's clock, not null
+     * @param reqId the reqId of the request, from {@link SessionEvent}
+     * @param rc 200, 500 or 501
+     * @param message the explanation for a 500 or 501, or null for none
+     * @throws SessionClosedException if the session is closed
      */
     public void respondCustomAction(Instant now, String reqId, Rc rc, String message) {
         requireOpen();
@@ -809,6 +935,11 @@ public final class DeviceSession {
      *
      * @throws IllegalStateException when the report does not fit the current phase
      * @throws IllegalArgumentException for a request input or a failure without a failure status
+     * @param now the current instant from the driver's clock, not null
+     * @param report what finished, one of the four inputs above
+     * @param failure the failure status for a failure (not SUCCESS or IN_PROGRESS); ignored otherwise, may
+     *     be null then
+     * @throws SessionClosedException if the session is closed
      */
     public void reportFirmware(Instant now, FirmwareInput report, UpdateStatus failure) {
         requireOpen();
@@ -840,6 +971,9 @@ public final class DeviceSession {
      * starts with {@code setState(DOWNLOADING)}).
      *
      * @throws IllegalStateException for any other state, naming the phase
+     * @param now the current instant from the driver's clock, not null
+     * @param state the state the application sets, not null
+     * @throws SessionClosedException if the session is closed
      */
     public void setFirmwareState(Instant now, FirmwareState state) {
         requireOpen();
@@ -859,6 +993,9 @@ public final class DeviceSession {
      * IN_PROGRESS while installing changes nothing.
      *
      * @throws IllegalStateException when the status does not fit the phase, naming both
+     * @param now the current instant from the driver's clock, not null
+     * @param status the status the application sets, not null
+     * @throws SessionClosedException if the session is closed
      */
     public void setUpdateStatus(Instant now, UpdateStatus status) {
         requireOpen();
@@ -890,6 +1027,9 @@ public final class DeviceSession {
      *
      * @return false, changing nothing, when that work is no longer running (the application
      *     reported it already, seed style)
+     * @param now the current instant from the driver's clock, not null
+     * @param download true for the download, false for the install
+     * @throws SessionClosedException if the session is closed
      */
     public boolean firmwareHandlerSucceeded(Instant now, boolean download) {
         requireOpen();
@@ -907,6 +1047,10 @@ public final class DeviceSession {
      *
      * @return false, changing nothing, when that work is no longer running (the application
      *     reported it already, seed style)
+     * @param now the current instant from the driver's clock, not null
+     * @param download true for the download, false for the install
+     * @param status the failure status the handler named, if any; not null
+     * @throws SessionClosedException if the session is closed
      */
     public boolean firmwareHandlerFailed(Instant now, boolean download, Optional<UpdateStatus> status) {
         requireOpen();
@@ -920,27 +1064,48 @@ public final class DeviceSession {
         return true;
     }
 
-    /** The firmware phase. */
+    /**
+     * The firmware phase.
+     *
+     * @return the engine's phase, finer than the wire state (e.g. installing)
+     */
     public FirmwarePhase firmwarePhase() {
         return phase;
     }
 
-    /** The {@code mgmt.firmware} object. */
+    /**
+     * The {@code mgmt.firmware} object.
+     *
+     * @return the object as the platform would read it now, state and updateStatus included
+     */
     public FirmwareInfo firmware() {
         return firmware;
     }
 
-    /** The device's current deviceInfo. */
+    /**
+     * The device's current deviceInfo.
+     *
+     * @return the deviceInfo as last set (or from the configuration)
+     */
     public DeviceInfo deviceInfo() {
         return deviceInfo;
     }
 
-    /** The fields the platform observes. */
+    /**
+     * The fields the platform observes.
+     *
+     * @return an immutable copy of the observed field names
+     */
     public Set<String> observed() {
         return Set.copyOf(observed);
     }
 
-    /** Whether the connection is subscribed and ready. */
+    /**
+     * Whether the connection is subscribed and ready.
+     *
+     * @return true once the subscriptions were granted, until the connection is lost or the session
+     *     closed
+     */
     public boolean isReady() {
         return link == Link.READY;
     }
@@ -956,7 +1121,12 @@ public final class DeviceSession {
         return repliesInFlight.size() + repliesUnconfirmed.size() + repliesLost.size() + repliesWaiting.size();
     }
 
-    /** The state to persist now. */
+    /**
+     * The state to persist now.
+     *
+     * @return a snapshot for {@link DeviceStateStore#save}; the session also asks for saves with
+     *     {@link SessionAction.Persist}
+     */
     public DeviceState state() {
         List<DeviceState.Answer> answers = new ArrayList<>();
         answered.forEach((k, v) -> answers.add(new DeviceState.Answer(k, v)));

@@ -37,7 +37,17 @@ public record DeviceState(FirmwareInfo firmware, FirmwarePhase phase, Optional<M
                     .withUpdateStatus(dev.iotdm.protocol.firmware.UpdateStatus.SUCCESS),
             FirmwarePhase.IDLE, Optional.empty(), List.of());
 
-    /** Copies the lists and the map (keeping the map's order). */
+    /**
+     * Copies the lists and the map (keeping the map's order).
+     *
+     * @param firmware the {@code mgmt.firmware} object, including state and updateStatus; not null
+     * @param phase the firmware phase, not null
+     * @param manage the manage parameters while the device wants to be managed, not null
+     * @param answered recent answers to platform requests, oldest first; copied, not null
+     * @param observed the fields the platform observes, in the order it asked for them; copied, not null
+     * @param acknowledged for observed fields, the value the platform acknowledged last (a field missing
+     *     here was never acknowledged); copied, not null
+     */
     public DeviceState {
         Objects.requireNonNull(firmware, "firmware");
         Objects.requireNonNull(phase, "phase");
@@ -47,13 +57,25 @@ public record DeviceState(FirmwareInfo firmware, FirmwarePhase phase, Optional<M
         acknowledged = Collections.unmodifiableMap(new LinkedHashMap<>(acknowledged));
     }
 
-    /** A state with nothing observed (the form of format version 1). */
+    /**
+     * A state with nothing observed (the form of format version 1).
+     *
+     * @param firmware the {@code mgmt.firmware} object, including state and updateStatus; not null
+     * @param phase the firmware phase, not null
+     * @param manage the manage parameters while the device wants to be managed, not null
+     * @param answered recent answers to platform requests, oldest first; copied, not null
+     */
     public DeviceState(FirmwareInfo firmware, FirmwarePhase phase, Optional<ManageParams> manage,
             List<Answer> answered) {
         this(firmware, phase, manage, answered, List.of(), Map.of());
     }
 
-    /** This state with other answers. */
+    /**
+     * This state with other answers.
+     *
+     * @param newAnswered the answers to keep instead, oldest first; copied, not null
+     * @return a new state; this one is unchanged
+     */
     public DeviceState withAnswered(List<Answer> newAnswered) {
         return new DeviceState(firmware, phase, manage, newAnswered, observed, acknowledged);
     }
@@ -65,7 +87,12 @@ public record DeviceState(FirmwareInfo firmware, FirmwarePhase phase, Optional<M
      * @param response the response payload that was sent, as JSON text
      */
     public record Answer(String reqId, String response) {
-        /** Requires both parts. */
+        /**
+         * Requires both parts.
+         *
+         * @param reqId the platform's request id, not null
+         * @param response the response payload that was sent, as JSON text; not null
+         */
         public Answer {
             Objects.requireNonNull(reqId, "reqId");
             Objects.requireNonNull(response, "response");

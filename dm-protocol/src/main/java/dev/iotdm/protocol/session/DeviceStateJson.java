@@ -37,7 +37,12 @@ public final class DeviceStateJson {
     private DeviceStateJson() {
     }
 
-    /** The state as UTF-8 JSON bytes. */
+    /**
+     * The state as UTF-8 JSON bytes.
+     *
+     * @param state the state, not null
+     * @return a new array holding {@link #toJson} as compact UTF-8 JSON
+     */
     public static byte[] encode(DeviceState state) {
         return toJson(state).toJsonBytes();
     }
@@ -45,6 +50,8 @@ public final class DeviceStateJson {
     /**
      * The state read back from {@link #encode} bytes.
      *
+     * @param json the bytes {@link #encode} wrote (or an older format version), not null
+     * @return the state
      * @throws IllegalArgumentException naming what is missing or malformed
      */
     public static DeviceState decode(byte[] json) {
@@ -55,7 +62,12 @@ public final class DeviceStateJson {
         }
     }
 
-    /** The state as a JSON object. */
+    /**
+     * The state as a JSON object.
+     *
+     * @param s the state, not null
+     * @return the object in the current format version, with a {@code version} member
+     */
     public static JsonObject toJson(DeviceState s) {
         JsonObject.Builder fw = JsonObject.builder();
         FirmwareInfo f = s.firmware();
@@ -86,7 +98,12 @@ public final class DeviceStateJson {
         return root.build();
     }
 
-    /** One answered request as {@code {"reqId": ..., "response": ...}} (a journal record's body). */
+    /**
+     * One answered request as {@code {"reqId": ..., "response": ...}} (a journal record's body).
+     *
+     * @param a the answer, not null
+     * @return the JSON object
+     */
     public static JsonObject answerToJson(DeviceState.Answer a) {
         return JsonObject.builder().put("reqId", a.reqId()).put("response", a.response()).build();
     }
@@ -94,6 +111,8 @@ public final class DeviceStateJson {
     /**
      * One answered request read back from {@link #answerToJson}.
      *
+     * @param v the value {@link #answerToJson} wrote, not null
+     * @return the answer
      * @throws IllegalArgumentException naming the key that is missing or malformed
      */
     public static DeviceState.Answer answerFromJson(JsonValue v) {
@@ -110,6 +129,8 @@ public final class DeviceStateJson {
      * The state read back from {@link #toJson}. A state the device cannot trust is refused rather
      * than guessed at: an unknown format version or a value out of range throws, naming the key.
      *
+     * @param root the object {@link #toJson} wrote (or an older format version), not null
+     * @return the state
      * @throws IllegalArgumentException naming the key that is missing, malformed or out of range
      */
     public static DeviceState fromJson(JsonObject root) {

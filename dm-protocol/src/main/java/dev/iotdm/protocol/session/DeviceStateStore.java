@@ -15,6 +15,7 @@ public interface DeviceStateStore {
     /**
      * The saved state, or empty for a device that never saved one.
      *
+     * @return the state last saved
      * @throws StateStoreException when the saved state cannot be read
      */
     Optional<DeviceState> load();
@@ -22,6 +23,7 @@ public interface DeviceStateStore {
     /**
      * Saves the state durably, replacing the previous one.
      *
+     * @param state the state to save, not null
      * @throws StateStoreException when it cannot be written
      */
     void save(DeviceState state);
@@ -31,13 +33,19 @@ public interface DeviceStateStore {
      * {@code durable}, else at least as far as surviving the process (see
      * {@link SessionAction.Persist}). The default saves durably.
      *
+     * @param state the state to save, not null
+     * @param durable whether the save must reach stable storage before this method returns
      * @throws StateStoreException when it cannot be written
      */
     default void save(DeviceState state, boolean durable) {
         save(state);
     }
 
-    /** A store that keeps the state in memory only (lost with the process). */
+    /**
+     * A store that keeps the state in memory only (lost with the process).
+     *
+     * @return a new, empty store; thread-safe
+     */
     static DeviceStateStore inMemory() {
         return new InMemoryStateStore();
     }

@@ -5,7 +5,11 @@ public final class OfflineQueueFullException extends IllegalStateException {
 
     private static final long serialVersionUID = 1L;
 
-    /** An error naming the limit. */
+    /**
+     * An error naming the limit.
+     *
+     * @param message what could not wait and which limit ({@code SessionConfig.offlineEventLimit}) was hit
+     */
     public OfflineQueueFullException(String message) {
         super(message);
     }

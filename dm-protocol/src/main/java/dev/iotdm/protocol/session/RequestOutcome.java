@@ -13,7 +13,11 @@ public sealed interface RequestOutcome {
      * @param response the platform's response
      */
     record Answered(PlatformResponse response) implements RequestOutcome {
-        /** Requires a response. */
+        /**
+         * Requires a response.
+         *
+         * @param response the platform's response, not null
+         */
         public Answered {
             Objects.requireNonNull(response, "response");
         }
@@ -37,7 +41,12 @@ public sealed interface RequestOutcome {
      * @param cause why
      */
     record Failed(Throwable cause) implements RequestOutcome {
-        /** Requires a cause. */
+        /**
+         * Requires a cause.
+         *
+         * @param cause why, not null: a {@link DeliveryFailedException}, an
+         *     {@link OfflineQueueFullException} or a {@link SessionClosedException}, for example
+         */
         public Failed {
             Objects.requireNonNull(cause, "cause");
         }

@@ -16,7 +16,11 @@ public sealed interface SessionAction {
      * @param filters the topic filters, in order
      */
     record Subscribe(List<String> filters) implements SessionAction {
-        /** Copies the list. */
+        /**
+         * Copies the list.
+         *
+         * @param filters the topic filters, in order; copied, not null
+         */
         public Subscribe {
             filters = List.copyOf(filters);
         }
@@ -32,7 +36,14 @@ public sealed interface SessionAction {
      * @param qos 0 or 1
      */
     record Publish(long id, String topic, byte[] payload, int qos) implements SessionAction {
-        /** Requires a topic and payload. */
+        /**
+         * Requires a topic and payload.
+         *
+         * @param id the session's id for this publish
+         * @param topic the topic, not null
+         * @param payload the payload; owned by the driver from now on; not null
+         * @param qos 0 or 1
+         */
         public Publish {
             Objects.requireNonNull(topic, "topic");
             Objects.requireNonNull(payload, "payload");
@@ -62,12 +73,21 @@ public sealed interface SessionAction {
      * @param durable whether the save must be durable before the next action
      */
     record Persist(DeviceState state, boolean durable) implements SessionAction {
-        /** Requires a state. */
+        /**
+         * Requires a state.
+         *
+         * @param state the state to save, not null
+         * @param durable whether the save must be durable before the next action
+         */
         public Persist {
             Objects.requireNonNull(state, "state");
         }
 
-        /** A durable save. */
+        /**
+         * A durable save.
+         *
+         * @param state the state to save, not null
+         */
         public Persist(DeviceState state) {
             this(state, true);
         }
@@ -88,7 +108,11 @@ public sealed interface SessionAction {
      * @param event the event
      */
     record Emit(SessionEvent event) implements SessionAction {
-        /** Requires an event. */
+        /**
+         * Requires an event.
+         *
+         * @param event the event, not null
+         */
         public Emit {
             Objects.requireNonNull(event, "event");
         }

@@ -5,7 +5,11 @@ public final class SessionClosedException extends IllegalStateException {
 
     private static final long serialVersionUID = 1L;
 
-    /** An error explaining what was cut short. */
+    /**
+     * An error explaining what was cut short.
+     *
+     * @param message which request or event was cut short by the close
+     */
     public SessionClosedException(String message) {
         super(message);
     }

@@ -121,22 +121,39 @@ public final class ConnectionSupervisor {
     /**
      * Whether a failed attempt now would end the start instead of being retried (R8): no
      * connection has succeeded yet and {@code retryUntilFirstConnect} is off.
+     *
+     * @return true while a failure would end the start with {@link LifecycleEvent.ConnectFailed}
      */
     public boolean stopsOnFailure() {
         return !everConnected && !retryUntilFirstConnect;
     }
 
-    /** The current state. */
+    /**
+     * The current state.
+     *
+     * @return the state after the last input
+     */
     public SupervisorState state() {
         return state;
     }
 
-    /** The policy this supervisor applies. */
+    /**
+     * The policy this supervisor applies.
+     *
+     * @return the policy given at construction
+     */
     public ReconnectPolicy policy() {
         return policy;
     }
 
-    /** Starts connecting (from IDLE only). */
+    /**
+     * Starts connecting (from IDLE only).
+     *
+     * @param now the current instant from the driver's clock, not null; one earlier than an
+     *     instant already seen counts as that instant
+     * @return the actions to perform, in order; empty when the input does not fit the state
+     * @throws IllegalArgumentException if an argument is null
+     */
     public List<SupervisorAction> start(Instant now) {
         return apply(Input.START, now, null, false);
     }
@@ -144,7 +161,11 @@ public final class ConnectionSupervisor {
     /**
      * The attempt asked for by {@link Connect} succeeded.
      *
+     * @param now the current instant from the driver's clock, not null; one earlier than an
+     *     instant already seen counts as that instant
      * @param sessionPresent the CONNACK's session-present flag
+     * @return the actions to perform, in order; empty when the input does not fit the state
+     * @throws IllegalArgumentException if an argument is null
      */
     public List<SupervisorAction> connectSucceeded(Instant now, boolean sessionPresent) {
         return apply(Input.CONNECT_SUCCEEDED, now, null, sessionPresent);
@@ -153,8 +174,12 @@ public final class ConnectionSupervisor {
     /**
      * The attempt asked for by {@link Connect} failed.
      *
+     * @param now the current instant from the driver's clock, not null; one earlier than an
+     *     instant already seen counts as that instant
      * @param kind   what kind of failure, deciding how soon to retry
      * @param detail the transport's description for events and logs
+     * @return the actions to perform, in order; empty when the input does not fit the state
+     * @throws IllegalArgumentException if an argument is null
      */
     public List<SupervisorAction> connectFailed(Instant now, ConnectFailureKind kind, String detail) {
         if (kind == null) {
@@ -172,14 +197,25 @@ public final class ConnectionSupervisor {
     /**
      * An established connection was lost.
      *
+     * @param now the current instant from the driver's clock, not null; one earlier than an
+     *     instant already seen counts as that instant
      * @param reason the transport's description for events and logs
+     * @return the actions to perform, in order; empty when the input does not fit the state
+     * @throws IllegalArgumentException if an argument is null
      */
     public List<SupervisorAction> connectionLost(Instant now, String reason) {
         requireText("reason", reason);
         return apply(Input.CONNECTION_LOST, now, reason, false);
     }
 
-    /** The timer set by the last {@link ScheduleTimer} fired; an early tick re-arms it. */
+    /**
+     * The timer set by the last {@link ScheduleTimer} fired; an early tick re-arms it.
+     *
+     * @param now the current instant from the driver's clock, not null; one earlier than an
+     *     instant already seen counts as that instant
+     * @return the actions to perform, in order; empty when the input does not fit the state
+     * @throws IllegalArgumentException if an argument is null
+     */
     public List<SupervisorAction> tick(Instant now) {
         requireNow(now);
         Instant effective = later(now);
@@ -187,7 +223,14 @@ public final class ConnectionSupervisor {
         return apply(due ? Input.TICK_DUE : Input.TICK_EARLY, now, null, false);
     }
 
-    /** Stops for good; the caller closes its transport itself. */
+    /**
+     * Stops for good; the caller closes its transport itself.
+     *
+     * @param now the current instant from the driver's clock, not null; one earlier than an
+     *     instant already seen counts as that instant
+     * @return the actions to perform, in order; empty when the input does not fit the state
+     * @throws IllegalArgumentException if an argument is null
+     */
     public List<SupervisorAction> close(Instant now) {
         return apply(Input.CLOSE, now, null, false);
     }

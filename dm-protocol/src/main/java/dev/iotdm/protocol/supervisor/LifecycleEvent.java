@@ -18,7 +18,12 @@ public sealed interface LifecycleEvent
      * @param attempt 1 for the first attempt since start or since the last stable connection
      */
     record Connecting(int attempt) implements LifecycleEvent {
-        /** Validates the attempt number. */
+        /**
+         * Validates the attempt number.
+         *
+         * @param attempt 1 for the first attempt since start or since the last stable connection
+         * @throws IllegalArgumentException if {@code attempt} is less than 1
+         */
         public Connecting {
             requireAttempt(attempt);
         }
@@ -38,7 +43,12 @@ public sealed interface LifecycleEvent
      * @param reason the transport's description, never null
      */
     record Disconnected(String reason) implements LifecycleEvent {
-        /** Validates the reason. */
+        /**
+         * Validates the reason.
+         *
+         * @param reason the transport's description, never null
+         * @throws IllegalArgumentException if {@code reason} is null
+         */
         public Disconnected {
             requireText("reason", reason);
         }
@@ -53,7 +63,16 @@ public sealed interface LifecycleEvent
      *                description as the transport gave it (wire text: escape before logging)
      */
     record ReconnectScheduled(Duration delay, int attempt, String cause) implements LifecycleEvent {
-        /** Validates the delay, attempt number and cause. */
+        /**
+         * Validates the delay, attempt number and cause.
+         *
+         * @param delay the wait, jitter included
+         * @param attempt the number that attempt will carry in {@link Connecting}
+         * @param cause why a reconnect is needed: the failed attempt's or the lost connection's description
+         *     as the transport gave it (wire text: escape before logging)
+         * @throws IllegalArgumentException if the delay is null or negative, the attempt less than 1 or the
+         *     cause null
+         */
         public ReconnectScheduled {
             if (delay == null || delay.isNegative()) {
                 throw new IllegalArgumentException("delay must be a non-negative duration, was " + delay);
@@ -71,7 +90,13 @@ public sealed interface LifecycleEvent
      * @param nextRetryDelay the wait before the next attempt
      */
     record AuthenticationFailed(String detail, Duration nextRetryDelay) implements LifecycleEvent {
-        /** Validates the detail and delay. */
+        /**
+         * Validates the detail and delay.
+         *
+         * @param detail the transport's description, never null
+         * @param nextRetryDelay the wait before the next attempt
+         * @throws IllegalArgumentException if the detail is null or the delay null or negative
+         */
         public AuthenticationFailed {
             requireText("detail", detail);
             if (nextRetryDelay == null || nextRetryDelay.isNegative()) {
@@ -89,7 +114,12 @@ public sealed interface LifecycleEvent
      * @param lossesInWindow short-lived connection losses counted in the current window
      */
     record ClientIdTakeOverSuspected(int lossesInWindow) implements LifecycleEvent {
-        /** Validates the count. */
+        /**
+         * Validates the count.
+         *
+         * @param lossesInWindow short-lived connection losses counted in the current window
+         * @throws IllegalArgumentException if {@code lossesInWindow} is less than 1
+         */
         public ClientIdTakeOverSuspected {
             if (lossesInWindow < 1) {
                 throw new IllegalArgumentException("lossesInWindow must be at least 1, was " + lossesInWindow);
@@ -103,7 +133,12 @@ public sealed interface LifecycleEvent
      * @param reason the transport's description, never null
      */
     record GaveUp(String reason) implements LifecycleEvent {
-        /** Validates the reason. */
+        /**
+         * Validates the reason.
+         *
+         * @param reason the transport's description, never null
+         * @throws IllegalArgumentException if {@code reason} is null
+         */
         public GaveUp {
             requireText("reason", reason);
         }
@@ -118,7 +153,14 @@ public sealed interface LifecycleEvent
      *                before logging)
      */
     record ConnectFailed(int attempt, String cause) implements LifecycleEvent {
-        /** Validates the attempt number and cause. */
+        /**
+         * Validates the attempt number and cause.
+         *
+         * @param attempt the number of the attempt that failed
+         * @param cause the failed attempt's description as the transport gave it (wire text: escape before
+         *     logging)
+         * @throws IllegalArgumentException if {@code attempt} is less than 1 or {@code cause} is null
+         */
         public ConnectFailed {
             requireAttempt(attempt);
             requireText("cause", cause);

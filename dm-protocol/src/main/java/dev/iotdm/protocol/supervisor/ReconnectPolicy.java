@@ -45,7 +45,20 @@ public record ReconnectPolicy(
             Duration.ofSeconds(1), Duration.ofMinutes(2), 2.0, 0.2,
             Duration.ofSeconds(60), 3, Duration.ofMinutes(5));
 
-    /** Validates every component; the message names the offending one. */
+    /**
+     * Validates every component; the message names the offending one.
+     *
+     * @param minDelay shortest wait before a reconnect; positive
+     * @param maxDelay longest wait, also the wait after authentication failures; at least {@code minDelay}
+     *     and at most {@link #MAX_DELAY_LIMIT}
+     * @param multiplier growth factor per consecutive failure; 1 to 100
+     * @param jitter relative spread of each delay, 0 (none) to 1 (±100 %)
+     * @param stablePeriod how long a connection must stay up before the failure count resets; positive
+     * @param takeOverLosses short-lived connection losses within {@code takeOverWindow} that indicate a
+     *     client-id take-over; at least 1
+     * @param takeOverWindow the sliding window for counting those losses; positive
+     * @throws IllegalArgumentException naming the component that is null or out of range
+     */
     public ReconnectPolicy {
         requirePositive("minDelay", minDelay);
         requirePositive("maxDelay", maxDelay);
@@ -70,25 +83,53 @@ public record ReconnectPolicy(
         }
     }
 
-    /** A copy with other delay bounds. */
+    /**
+     * A copy with other delay bounds.
+     *
+     * @param minDelay shortest wait before a reconnect; positive
+     * @param maxDelay longest wait; at least {@code minDelay} and at most {@link #MAX_DELAY_LIMIT}
+     * @return a new policy; this one is unchanged
+     * @throws IllegalArgumentException naming the bound that is out of range
+     */
     public ReconnectPolicy withDelays(Duration minDelay, Duration maxDelay) {
         return new ReconnectPolicy(minDelay, maxDelay, multiplier, jitter, stablePeriod,
                 takeOverLosses, takeOverWindow);
     }
 
-    /** A copy with another multiplier and jitter. */
+    /**
+     * A copy with another multiplier and jitter.
+     *
+     * @param multiplier growth factor per consecutive failure; 1 to 100
+     * @param jitter relative spread of each delay, 0 (none) to 1 (±100 %)
+     * @return a new policy; this one is unchanged
+     * @throws IllegalArgumentException naming the value that is out of range
+     */
     public ReconnectPolicy withGrowth(double multiplier, double jitter) {
         return new ReconnectPolicy(minDelay, maxDelay, multiplier, jitter, stablePeriod,
                 takeOverLosses, takeOverWindow);
     }
 
-    /** A copy with another stable period. */
+    /**
+     * A copy with another stable period.
+     *
+     * @param stablePeriod how long a connection must stay up before the failure count resets; positive
+     * @return a new policy; this one is unchanged
+     * @throws IllegalArgumentException if {@code stablePeriod} is null or not positive
+     */
     public ReconnectPolicy withStablePeriod(Duration stablePeriod) {
         return new ReconnectPolicy(minDelay, maxDelay, multiplier, jitter, stablePeriod,
                 takeOverLosses, takeOverWindow);
     }
 
-    /** A copy with another take-over threshold. */
+    /**
+     * A copy with another take-over threshold.
+     *
+     * @param takeOverLosses short-lived connection losses within {@code takeOverWindow} that indicate a
+     *     client-id take-over; at least 1
+     * @param takeOverWindow the sliding window for counting those losses; positive
+     * @return a new policy; this one is unchanged
+     * @throws IllegalArgumentException naming the value that is out of range
+     */
     public ReconnectPolicy withTakeOver(int takeOverLosses, Duration takeOverWindow) {
         return new ReconnectPolicy(minDelay, maxDelay, multiplier, jitter, stablePeriod,
                 takeOverLosses, takeOverWindow);
@@ -99,6 +140,8 @@ public record ReconnectPolicy(
      * jitter: {@code minDelay * multiplier^(failures-1)} capped at {@code maxDelay}.
      *
      * @param failures consecutive failures, at least 1
+     * @return the delay, in {@code [minDelay, maxDelay]}
+     * @throws IllegalArgumentException if {@code failures} is less than 1
      */
     public Duration baseDelay(int failures) {
         if (failures < 1) {
@@ -114,6 +157,8 @@ public record ReconnectPolicy(
      *
      * @param base    a delay from {@link #baseDelay(int)}
      * @param uniform a random number in {@code [0, 1)}
+     * @return the delay, in {@code [minDelay, maxDelay]}
+     * @throws IllegalArgumentException if {@code base} is null or {@code uniform} is outside {@code [0, 1)}
      */
     public Duration jittered(Duration base, double uniform) {
         if (base == null) {

@@ -27,7 +27,12 @@ public sealed interface SupervisorAction
      * @param at when to call {@link ConnectionSupervisor#tick(Instant)}
      */
     record ScheduleTimer(Instant at) implements SupervisorAction {
-        /** Validates the instant. */
+        /**
+         * Validates the instant.
+         *
+         * @param at when to call {@link ConnectionSupervisor#tick(Instant)}
+         * @throws IllegalArgumentException if {@code at} is null
+         */
         public ScheduleTimer {
             if (at == null) {
                 throw new IllegalArgumentException("at must not be null");
@@ -45,7 +50,12 @@ public sealed interface SupervisorAction
      * @param event what happened
      */
     record Emit(LifecycleEvent event) implements SupervisorAction {
-        /** Validates the event. */
+        /**
+         * Validates the event.
+         *
+         * @param event what happened
+         * @throws IllegalArgumentException if {@code event} is null
+         */
         public Emit {
             if (event == null) {
                 throw new IllegalArgumentException("event must not be null");

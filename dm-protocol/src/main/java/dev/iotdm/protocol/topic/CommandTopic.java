@@ -13,7 +13,13 @@ public record CommandTopic(String commandId, String format) implements Topic {
 
     static final String PREFIX = "iot-2/cmd/";
 
-    /** Validates both parts as topic levels. */
+    /**
+     * Validates both parts as topic levels.
+     *
+     * @param commandId the command id, a single topic level
+     * @param format the payload format, e.g. {@code json}, a single topic level
+     * @throws IllegalArgumentException naming the part that is not a valid topic level
+     */
     public CommandTopic {
         Identifiers.requireTopicLevel("commandId", commandId);
         Identifiers.requireTopicLevel("format", format);

@@ -11,7 +11,14 @@ public record CustomActionTopic(String bundleId, String actionId) implements Top
 
     static final String PREFIX = "iotdm-1/mgmt/custom/";
 
-    /** Validates both ids as topic levels (§8.1 allows only {@code [A-Za-z0-9._-]}). */
+    /**
+     * Validates both ids as topic levels (§8.1 allows only {@code [A-Za-z0-9._-]}).
+     *
+     * @param bundleId the extension bundle, as advertised in manage {@code d.supports}
+     * @param actionId the action within the bundle
+     * @throws IllegalArgumentException naming the id that is empty, too long or has a character outside
+     *     {@code [A-Za-z0-9._-]}
+     */
     public CustomActionTopic {
         Identifiers.requireBundleId("bundleId", bundleId);
         Identifiers.requireBundleId("actionId", actionId);

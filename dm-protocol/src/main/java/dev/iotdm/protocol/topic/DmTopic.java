@@ -65,7 +65,12 @@ public enum DmTopic implements Topic {
         this.direction = direction;
     }
 
-    /** The fixed topic with this exact name, if any. */
+    /**
+     * The fixed topic with this exact name, if any.
+     *
+     * @param name an MQTT topic name, case-sensitive
+     * @return the DM topic, empty for any other name
+     */
     public static Optional<DmTopic> byName(String name) {
         return Optional.ofNullable(BY_NAME.get(name));
     }

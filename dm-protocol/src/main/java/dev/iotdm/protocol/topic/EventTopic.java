@@ -10,7 +10,13 @@ public record EventTopic(String eventId, String format) implements Topic {
 
     static final String PREFIX = "iot-2/evt/";
 
-    /** Validates both parts as topic levels. */
+    /**
+     * Validates both parts as topic levels.
+     *
+     * @param eventId the event id, a single topic level
+     * @param format the payload format, e.g. {@code json}, a single topic level
+     * @throws IllegalArgumentException naming the part that is not a valid topic level
+     */
     public EventTopic {
         Identifiers.requireTopicLevel("eventId", eventId);
         Identifiers.requireTopicLevel("format", format);

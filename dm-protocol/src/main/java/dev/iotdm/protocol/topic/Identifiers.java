@@ -26,7 +26,13 @@ public final class Identifiers {
     private Identifiers() {
     }
 
-    /** The problem with {@code value} as a generic topic level (event id, command id, format). */
+    /**
+     * The problem with {@code value} as a generic topic level (event id, command id, format).
+     *
+     * @param value the candidate, possibly null (then "must not be empty")
+     * @return the problem, phrased to follow the field name (e.g. {@code "must not be empty"});
+     *     empty when valid
+     */
     public static Optional<String> checkTopicLevel(String value) {
         if (value == null || value.isEmpty()) {
             return Optional.of("must not be empty");
@@ -43,37 +49,87 @@ public final class Identifiers {
         return Optional.empty();
     }
 
-    /** The problem with {@code value} as a type id or device id (protocol.md §1.4). */
+    /**
+     * The problem with {@code value} as a type id or device id (protocol.md §1.4).
+     *
+     * @param value the candidate, possibly null (then "must not be empty")
+     * @return the problem, phrased to follow the field name (e.g. {@code "must not be empty"});
+     *     empty when valid
+     */
     public static Optional<String> checkDeviceId(String value) {
         return checkRestricted(value, MAX_DEVICE_ID_LENGTH, true);
     }
 
-    /** The problem with {@code value} as a bundle id or action id (protocol.md §8.1). */
+    /**
+     * The problem with {@code value} as a bundle id or action id (protocol.md §8.1).
+     *
+     * @param value the candidate, possibly null (then "must not be empty")
+     * @return the problem, phrased to follow the field name (e.g. {@code "must not be empty"});
+     *     empty when valid
+     */
     public static Optional<String> checkBundleId(String value) {
         return checkRestricted(value, MAX_BUNDLE_ID_LENGTH, true);
     }
 
-    /** The problem with {@code value} as an organisation id (letters and digits). */
+    /**
+     * The problem with {@code value} as an organisation id (letters and digits).
+     *
+     * @param value the candidate, possibly null (then "must not be empty")
+     * @return the problem, phrased to follow the field name (e.g. {@code "must not be empty"});
+     *     empty when valid
+     */
     public static Optional<String> checkOrgId(String value) {
         return checkRestricted(value, MAX_DEVICE_ID_LENGTH, false);
     }
 
-    /** Returns {@code value} if it is a valid topic level, else throws naming {@code field}. */
+    /**
+     * Returns {@code value} if it is a valid topic level, else throws naming {@code field}.
+     *
+     * @param field the name to put in the message, e.g. {@code "deviceId"}
+     * @param value the candidate, possibly null
+     * @return {@code value}, unchanged
+     * @throws IllegalArgumentException naming {@code field} and the rule when {@code value} is not a
+     *     valid topic level
+     */
     public static String requireTopicLevel(String field, String value) {
         return require(field, value, checkTopicLevel(value));
     }
 
-    /** Returns {@code value} if it is a valid type or device id, else throws naming {@code field}. */
+    /**
+     * Returns {@code value} if it is a valid type or device id, else throws naming {@code field}.
+     *
+     * @param field the name to put in the message, e.g. {@code "deviceId"}
+     * @param value the candidate, possibly null
+     * @return {@code value}, unchanged
+     * @throws IllegalArgumentException naming {@code field} and the rule when {@code value} is not a
+     *     valid type or device id
+     */
     public static String requireDeviceId(String field, String value) {
         return require(field, value, checkDeviceId(value));
     }
 
-    /** Returns {@code value} if it is a valid bundle or action id, else throws naming {@code field}. */
+    /**
+     * Returns {@code value} if it is a valid bundle or action id, else throws naming {@code field}.
+     *
+     * @param field the name to put in the message, e.g. {@code "deviceId"}
+     * @param value the candidate, possibly null
+     * @return {@code value}, unchanged
+     * @throws IllegalArgumentException naming {@code field} and the rule when {@code value} is not a
+     *     valid bundle or action id
+     */
     public static String requireBundleId(String field, String value) {
         return require(field, value, checkBundleId(value));
     }
 
-    /** Returns {@code value} if it is a valid organisation id, else throws naming {@code field}. */
+    /**
+     * Returns {@code value} if it is a valid organisation id, else throws naming {@code field}.
+     *
+     * @param field the name to put in the message, e.g. {@code "deviceId"}
+     * @param value the candidate, possibly null
+     * @return {@code value}, unchanged
+     * @throws IllegalArgumentException naming {@code field} and the rule when {@code value} is not a
+     *     valid organisation id
+     */
     public static String requireOrgId(String field, String value) {
         return require(field, value, checkOrgId(value));
     }

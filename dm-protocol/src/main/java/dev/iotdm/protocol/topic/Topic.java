@@ -11,13 +11,26 @@ package dev.iotdm.protocol.topic;
  */
 public sealed interface Topic permits DmTopic, CustomActionTopic, EventTopic, CommandTopic, UnknownTopic {
 
-    /** The MQTT topic name. */
+    /**
+     * The MQTT topic name.
+     *
+     * @return the name to publish or subscribe on
+     */
     String topicName();
 
-    /** Which side publishes on this topic; {@code null} only for {@link UnknownTopic}. */
+    /**
+     * Which side publishes on this topic; {@code null} only for {@link UnknownTopic}.
+     *
+     * @return the publishing side
+     */
     Direction direction();
 
-    /** The typed topic for an MQTT topic name; {@link UnknownTopic} when not ours. Never throws. */
+    /**
+     * The typed topic for an MQTT topic name; {@link UnknownTopic} when not ours. Never throws.
+     *
+     * @param name the topic name as received; null gives an {@link UnknownTopic} with an empty name
+     * @return the typed topic
+     */
     static Topic parse(String name) {
         return TopicParser.parse(name);
     }
