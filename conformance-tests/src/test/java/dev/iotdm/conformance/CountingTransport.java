@@ -2,16 +2,9 @@ package dev.iotdm.conformance;
 
 import dev.iotdm.testkit.fault.PublishTally;
 import dev.iotdm.testkit.scenario.ScenarioException;
-import dev.iotdm.transport.ConnectResult;
-import dev.iotdm.transport.MqttConnectOptions;
+import dev.iotdm.transport.ForwardingMqttTransport;
 import dev.iotdm.transport.MqttTransport;
-import dev.iotdm.transport.MqttVersion;
 import dev.iotdm.transport.Qos;
-import dev.iotdm.transport.SubscribeResult;
-import dev.iotdm.transport.Subscription;
-import dev.iotdm.transport.TransportListener;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -23,26 +16,15 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Thread-safe: counts under this object's monitor, which is signalled on every change.
  */
-final class CountingTransport implements MqttTransport {
+final class CountingTransport extends ForwardingMqttTransport {
 
-    private final MqttTransport delegate;
     private long made;
     private long done;
     private long failed;
     private boolean closed;
 
     CountingTransport(MqttTransport delegate) {
-        this.delegate = delegate;
-    }
-
-    @Override
-    public CompletableFuture<ConnectResult> connect(MqttConnectOptions options, TransportListener listener) {
-        return delegate.connect(options, listener);
-    }
-
-    @Override
-    public CompletableFuture<List<SubscribeResult>> subscribe(List<Subscription> subscriptions) {
-        return delegate.subscribe(subscriptions);
+        super(delegate);
     }
 
     @Override
@@ -52,7 +34,7 @@ final class CountingTransport implements MqttTransport {
         }
         CompletableFuture<Void> result;
         try {
-            result = delegate.publish(topic, payload, qos);
+            result = super.publish(topic, payload, qos);
         } catch (RuntimeException e) {
             count(false);
             throw e;
@@ -97,36 +79,11 @@ final class CountingTransport implements MqttTransport {
     }
 
     @Override
-    public CompletableFuture<Void> disconnect() {
-        return delegate.disconnect();
-    }
-
-    @Override
-    public Set<MqttVersion> supportedVersions() {
-        return delegate.supportedVersions();
-    }
-
-    @Override
-    public MqttVersion preferredVersion() {
-        return delegate.preferredVersion();
-    }
-
-    @Override
-    public int inFlightCapacity() {
-        return delegate.inFlightCapacity();
-    }
-
-    @Override
-    public boolean isConnected() {
-        return delegate.isConnected();
-    }
-
-    @Override
     public void close() {
         synchronized (this) {
             closed = true;
             notifyAll();
         }
-        delegate.close();
+        super.close();
     }
 }

@@ -1,14 +1,10 @@
 package dev.iotdm.cli;
 
 import dev.iotdm.transport.ConnectResult;
+import dev.iotdm.transport.ForwardingMqttTransport;
 import dev.iotdm.transport.MqttConnectOptions;
 import dev.iotdm.transport.MqttTransport;
-import dev.iotdm.transport.Qos;
-import dev.iotdm.transport.SubscribeResult;
-import dev.iotdm.transport.Subscription;
 import dev.iotdm.transport.TransportListener;
-import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -21,13 +17,12 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Thread-safety: as thread-safe as the wrapped transport; the remembered reason is atomic.
  */
-final class DiagnosingTransport implements MqttTransport {
+final class DiagnosingTransport extends ForwardingMqttTransport {
 
-    private final MqttTransport transport;
     private final AtomicReference<String> lastFailure = new AtomicReference<>();
 
     DiagnosingTransport(MqttTransport transport) {
-        this.transport = Objects.requireNonNull(transport, "transport");
+        super(transport);
     }
 
     /** Why the last connect attempt failed, if it did. */
@@ -39,7 +34,7 @@ final class DiagnosingTransport implements MqttTransport {
     public CompletableFuture<ConnectResult> connect(MqttConnectOptions options, TransportListener listener) {
         CompletableFuture<ConnectResult> attempt;
         try {
-            attempt = transport.connect(options, listener);
+            attempt = super.connect(options, listener);
         } catch (RuntimeException e) {
             lastFailure.set(DmCli.describe(e));
             throw e;
@@ -47,30 +42,5 @@ final class DiagnosingTransport implements MqttTransport {
         return attempt.whenComplete((result, error) -> lastFailure.set(error == null ? null
                 : DmCli.describe(error instanceof CompletionException && error.getCause() != null
                         ? error.getCause() : error)));
-    }
-
-    @Override
-    public CompletableFuture<List<SubscribeResult>> subscribe(List<Subscription> subscriptions) {
-        return transport.subscribe(subscriptions);
-    }
-
-    @Override
-    public CompletableFuture<Void> publish(String topic, byte[] payload, Qos qos) {
-        return transport.publish(topic, payload, qos);
-    }
-
-    @Override
-    public CompletableFuture<Void> disconnect() {
-        return transport.disconnect();
-    }
-
-    @Override
-    public boolean isConnected() {
-        return transport.isConnected();
-    }
-
-    @Override
-    public void close() {
-        transport.close();
     }
 }

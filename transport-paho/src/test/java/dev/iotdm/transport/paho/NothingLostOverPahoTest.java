@@ -19,14 +19,10 @@ import dev.iotdm.protocol.supervisor.ReconnectPolicy;
 import dev.iotdm.testkit.platform.FakePlatform;
 import dev.iotdm.testkit.platform.FirmwareImage;
 import dev.iotdm.testkit.platform.OperationOutcome;
-import dev.iotdm.transport.ConnectResult;
-import dev.iotdm.transport.MqttConnectOptions;
+import dev.iotdm.transport.ForwardingMqttTransport;
 import dev.iotdm.transport.MqttTransport;
 import dev.iotdm.transport.MqttVersion;
 import dev.iotdm.transport.Qos;
-import dev.iotdm.transport.SubscribeResult;
-import dev.iotdm.transport.Subscription;
-import dev.iotdm.transport.TransportListener;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -151,43 +147,13 @@ class NothingLostOverPahoTest {
         }
 
         MqttTransport transport(MqttTransport t) {
-            return new MqttTransport() {
-                @Override
-                public CompletableFuture<ConnectResult> connect(MqttConnectOptions options, TransportListener listener) {
-                    return t.connect(options, listener);
-                }
-
-                @Override
-                public CompletableFuture<List<SubscribeResult>> subscribe(List<Subscription> subscriptions) {
-                    return t.subscribe(subscriptions);
-                }
-
+            return new ForwardingMqttTransport(t) {
                 @Override
                 public CompletableFuture<Void> publish(String topic, byte[] payload, Qos qos) {
                     if (topic.equals("iotdevice-1/response")) {
                         order.add("published " + new String(payload, StandardCharsets.UTF_8));
                     }
-                    return t.publish(topic, payload, qos);
-                }
-
-                @Override
-                public CompletableFuture<Void> disconnect() {
-                    return t.disconnect();
-                }
-
-                @Override
-                public int inFlightCapacity() {
-                    return t.inFlightCapacity();
-                }
-
-                @Override
-                public boolean isConnected() {
-                    return t.isConnected();
-                }
-
-                @Override
-                public void close() {
-                    t.close();
+                    return super.publish(topic, payload, qos);
                 }
             };
         }
