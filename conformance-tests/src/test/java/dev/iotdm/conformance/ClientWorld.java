@@ -97,7 +97,7 @@ final class ClientWorld implements ScenarioWorld {
     /** Every request on the transcript answered: part of a step's end. */
     private final AnswerWatch answers;
     private final PlatformObserver observer;
-    private final ClientDevice device = new ClientDevice();
+    private final ClientDevice device;
 
     /**
      * A world on {@code platform}, the device reaching it through {@code network}; {@code owned} is
@@ -105,6 +105,13 @@ final class ClientWorld implements ScenarioWorld {
      */
     ClientWorld(FakePlatform platform, DeviceNetwork network, String transport, MqttVersion version, String deviceId,
             Duration stepWait, AutoCloseable owned) {
+        this(platform, network, transport, version, deviceId, stepWait, owned, new DeviceActivity());
+    }
+
+    /** As above, the device's client running its tasks through {@code activity} (a lagging device, say). */
+    ClientWorld(FakePlatform platform, DeviceNetwork network, String transport, MqttVersion version, String deviceId,
+            Duration stepWait, AutoCloseable owned, DeviceActivity activity) {
+        this.device = new ClientDevice(activity);
         this.platform = platform;
         this.stepWait = stepWait;
         this.network = network;
@@ -178,11 +185,14 @@ final class ClientWorld implements ScenarioWorld {
 
     /**
      * Ends the step: the operations' futures, the device's restart and manage, an answer to every
-     * request, the device connected again, and then the publish counters: every publish the device
-     * made has an outcome at its transport, and every publish either side made was handed on by the
-     * broker (or proxy) or is known lost there ({@link DeviceNetwork#awaitPublishesSettled}). A
-     * publish handed on can start more traffic (an answer, a notify), so this repeats until the
-     * transcript did not move while the counters were checked.
+     * request, the device connected again, and then the publish counters, in the order a message
+     * travels: every publish either side made was handed on by the broker (or proxy) or is known
+     * lost there, and the device acknowledged every QoS 1 publish written to it
+     * ({@link DeviceNetwork#awaitPublishesSettled}); the device processed what it acknowledged
+     * ({@link DeviceActivity}); every publish that made has an outcome at the device's transport; and
+     * the network handed those on. A message handed on can start more traffic (an answer, a notify,
+     * the repeated answer to a redelivery), so this repeats until neither the transcript nor the
+     * device's work moved while the counters were checked.
      */
     @Override
     public void settle(List<Pending> started) {
@@ -196,16 +206,28 @@ final class ClientWorld implements ScenarioWorld {
             awaitAnswered(deadline);
             await(device.connectedAndManaged(), deadline, "the device connected and managed again");
             long before = answers.changes();
+            long work = device.activity.given();
+            awaitNetworkSettled(deadline);
+            device.activity.awaitIdle(deadline);
             device.awaitPublishesSettled(deadline);
-            try {
-                network.awaitPublishesSettled(clientId, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-            } catch (IllegalStateException | AssertionError e) {
-                throw new ScenarioException("publishes still in flight after " + stepWait.toSeconds() + " s: "
-                        + e.getMessage());
-            }
-            if (answers.changes() == before) {
+            awaitNetworkSettled(deadline);
+            if (answers.changes() == before && device.activity.given() == work) {
                 return;
             }
+        }
+    }
+
+    /** The time left until {@code deadline} (a {@link System#nanoTime()} value), never negative. */
+    static Duration left(long deadline) {
+        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+    }
+
+    private void awaitNetworkSettled(long deadline) {
+        try {
+            network.awaitPublishesSettled(clientId, left(deadline));
+        } catch (IllegalStateException | AssertionError e) {
+            throw new ScenarioException("publishes still in flight after " + stepWait.toSeconds() + " s: "
+                    + e.getMessage());
         }
     }
 
@@ -311,7 +333,8 @@ final class ClientWorld implements ScenarioWorld {
 
         /**
          * Waits until every publish either side made on the way between device and platform was
-         * handed on or is known lost, by the broker's and the proxy's counters.
+         * handed on or is known lost, and the device acknowledged every QoS 1 publish written to it
+         * (or its connection closed), by the broker's and the proxy's counters.
          *
          * @throws IllegalStateException or AssertionError naming the counts when {@code timeout} passes
          */
@@ -361,15 +384,20 @@ final class ClientWorld implements ScenarioWorld {
 
                 // The device's publishes reach the platform inside the broker's inbound
                 // interceptor (PlatformExtension): a QoS 1 publish the device saw acknowledged is
-                // with the platform, so the platform-to-device queue is the one leg to count here.
+                // with the platform, so the platform-to-device queue and the device's PUBACKs are
+                // the legs to count here.
                 @Override
                 public void awaitPublishesSettled(String clientId, Duration timeout) {
-                    platform.broker().awaitPublishesSettled(clientId, timeout);
+                    long deadline = System.nanoTime() + timeout.toNanos();
+                    link.awaitCopiesSent(deadline);
+                    platform.broker().awaitPublishesSettled(clientId, left(deadline));
+                    platform.broker().awaitAcknowledged(clientId, left(deadline));
                 }
 
                 @Override
                 public List<PublishTally> publishTallies(String clientId) {
-                    return List.of(platform.broker().publishesTo(clientId));
+                    return List.of(link.copies(), platform.broker().publishesTo(clientId),
+                            platform.broker().acknowledgementsFrom(clientId));
                 }
             };
         }
@@ -389,6 +417,8 @@ final class ClientWorld implements ScenarioWorld {
             return t;
         });
         private final WipeableStore store = new WipeableStore();
+        /** The tasks of every client the device booted: a step waits until they are all done. */
+        private final DeviceActivity activity;
         private final AtomicReference<ManagedClient> current = new AtomicReference<>();
         /** Every transport the device used (one per boot), closed ones too: their publishes count. */
         private final List<CountingTransport> transports = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -401,6 +431,10 @@ final class ClientWorld implements ScenarioWorld {
         private volatile Optional<Location> location = Optional.empty();
         private volatile Optional<JsonObject> metadata = Optional.empty();
 
+        ClientDevice(DeviceActivity activity) {
+            this.activity = activity;
+        }
+
         ManagedClient client() {
             return current.get();
         }
@@ -410,6 +444,7 @@ final class ClientWorld implements ScenarioWorld {
             transports.add(counting);
             transportNow = counting;
             ManagedClient client = ManagedClient.builder(options).transport(counting).stateStore(store)
+                    .executor(activity.executor()).callbackExecutor(activity.executor())
                     .deviceInfo(DeviceInfo.builder().set("fwVersion", "1.0").set("model", "scenario").build())
                     .reconnectPolicy(FAST).connectTimeout(stepWait).requestTimeout(stepWait)
                     .firmwareHandler(this).deviceActionHandler(this::onDeviceAction)

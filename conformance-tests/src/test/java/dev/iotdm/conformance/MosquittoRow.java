@@ -195,7 +195,8 @@ final class MosquittoRow implements ScenarioRow, AutoCloseable {
 
         /**
          * The proxy holds no publish (read and neither written nor lost with its connection), the
-         * platform's publishes all have an outcome at mosquitto, and mosquitto delivered to the
+         * device acknowledged every QoS 1 publish the proxy wrote to it (or its connection closed),
+         * the platform's publishes all have an outcome at mosquitto, and mosquitto delivered to the
          * platform at least as many of the device's publishes as the proxy wrote to it (a plain
          * broker has no counters of its own; the platform's subscription is QoS 1 on a connection
          * that stays up, so mosquitto loses none of them). Not counted: what mosquitto drops for a
@@ -205,15 +206,18 @@ final class MosquittoRow implements ScenarioRow, AutoCloseable {
         @Override
         public void awaitPublishesSettled(String clientId, Duration timeout) {
             long deadline = System.nanoTime() + timeout.toNanos();
-            proxy.awaitPublishesSettled(timeout);
-            broker.awaitPublishes(proxy.publishes(Direction.UPSTREAM).handedOn(),
-                    Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            link.awaitCopiesSent(deadline);
+            proxy.awaitPublishesSettled(ClientWorld.left(deadline));
+            proxy.awaitAcknowledged(Direction.DOWNSTREAM, ClientWorld.left(deadline));
+            broker.awaitPublishes(proxy.publishes(Direction.UPSTREAM).handedOn(), ClientWorld.left(deadline));
         }
 
         @Override
         public List<PublishTally> publishTallies(String clientId) {
             PublishTally up = proxy.publishes(Direction.UPSTREAM);
-            return List.of(up, proxy.publishes(Direction.DOWNSTREAM), broker.publishesToBroker(),
+            return List.of(link.copies(), up, proxy.publishes(Direction.DOWNSTREAM),
+                    proxy.acknowledgements(Direction.DOWNSTREAM),
+                    broker.publishesToBroker(),
                     new PublishTally("mosquitto to platform", up.handedOn(), broker.publishesFromDevice(), 0));
         }
 

@@ -9,6 +9,7 @@ import dev.iotdm.testkit.scenario.ScenarioWorld;
 import dev.iotdm.transport.MqttVersion;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -24,6 +25,7 @@ final class TransportRow implements ScenarioRow, AutoCloseable {
     private final FakePlatform platform = FakePlatform.start();
     private final DuplicatingLink link;
     private final boolean restarts;
+    private final Optional<Duration> deviceLag;
     private final AtomicInteger devices = new AtomicInteger();
 
     /**
@@ -31,11 +33,27 @@ final class TransportRow implements ScenarioRow, AutoCloseable {
      * restart the broker (about 5 s each, so one row of the build's budget does).
      */
     TransportRow(String transport, MqttVersion version, boolean restarts) {
+        this(transport, version, restarts, Duration.ZERO, Optional.empty());
+    }
+
+    /**
+     * The row of {@code transport} speaking {@code version} with a slow device: a duplicate's copy
+     * goes {@code copyAfter} after the broker took the first, and the device runs each task
+     * {@code deviceLag} after it was given ({@link DeviceActivity#lagging}). For the tests of the
+     * settle condition.
+     */
+    static TransportRow slow(String transport, MqttVersion version, Duration copyAfter, Duration deviceLag) {
+        return new TransportRow(transport, version, false, copyAfter, Optional.of(deviceLag));
+    }
+
+    private TransportRow(String transport, MqttVersion version, boolean restarts, Duration copyAfter,
+            Optional<Duration> deviceLag) {
         this.transport = transport;
         this.version = version;
         this.restarts = restarts;
+        this.deviceLag = deviceLag;
         EmbeddedBroker broker = platform.broker();
-        link = new DuplicatingLink(DeviceLink.of(broker, broker::disconnectDevice));
+        link = DuplicatingLink.copyAfter(DeviceLink.of(broker, broker::disconnectDevice), copyAfter);
         platform.attach(link);
     }
 
@@ -51,7 +69,8 @@ final class TransportRow implements ScenarioRow, AutoCloseable {
 
     private ScenarioWorld newWorld(Duration stepWait) {
         return new ClientWorld(platform, ClientWorld.DeviceNetwork.embedded(platform, link, restarts), transport, version,
-                "scenario" + devices.incrementAndGet(), stepWait, () -> { });
+                "scenario" + devices.incrementAndGet(), stepWait, () -> { },
+                deviceLag.map(DeviceActivity::lagging).orElseGet(DeviceActivity::new));
     }
 
     @Override

@@ -13,6 +13,11 @@ import java.util.concurrent.TimeUnit;
  * That is what lets a test wait until "everything the platform sent is delivered or known lost"
  * instead of waiting out an idle period.
  *
+ * <p>It also counts the QoS 1 publishes written to each client and the PUBACKs the client sent
+ * back: a client's MQTT library acknowledges once it handed the message to its application, so
+ * "every one acknowledged, or its connection closed" means nothing is left on the wire or in a
+ * socket buffer either.
+ *
  * <p>Thread-safe: one monitor guards the counts and is signalled on every change.
  */
 final class ClientPublishes {
@@ -22,6 +27,9 @@ final class ClientPublishes {
         long queued;
         long written;
         long lost;
+        long qos1Written;
+        long acknowledged;
+        long unacknowledgedAtClose;
     }
 
     private final Map<String, Counts> counts = new HashMap<>();
@@ -31,15 +39,28 @@ final class ClientPublishes {
         notifyAll();
     }
 
-    synchronized void written(String clientId) {
-        counts(clientId).written++;
+    /** A PUBLISH is being written to the client; {@code qos1}: the client owes a PUBACK for it. */
+    synchronized void written(String clientId, boolean qos1) {
+        Counts c = counts(clientId);
+        c.written++;
+        c.qos1Written += qos1 ? 1 : 0;
         notifyAll();
     }
 
-    /** The client's connection closed: whatever was queued and not written is lost. */
+    /** The client sent a PUBACK. */
+    synchronized void acknowledged(String clientId) {
+        counts(clientId).acknowledged++;
+        notifyAll();
+    }
+
+    /**
+     * The client's connection closed: whatever was queued and not written is lost, and so is
+     * whatever was written and not acknowledged (a clean session is not redelivered).
+     */
     synchronized void closed(String clientId) {
         Counts c = counts(clientId);
         c.lost = Math.max(c.lost, c.queued - c.written);
+        c.unacknowledgedAtClose = Math.max(c.unacknowledgedAtClose, c.qos1Written - c.acknowledged);
         notifyAll();
     }
 
@@ -53,18 +74,41 @@ final class ClientPublishes {
         return new PublishTally("broker to " + clientId, c.queued, c.written, c.lost);
     }
 
+    /** The QoS 1 publishes written to the client: taken = written, handed on = acknowledged. */
+    synchronized PublishTally acknowledgements(String clientId) {
+        Counts c = counts.getOrDefault(clientId, new Counts());
+        long acked = Math.min(c.acknowledged, c.qos1Written);
+        return new PublishTally("acks from " + clientId, c.qos1Written, acked,
+                Math.min(c.unacknowledgedAtClose, c.qos1Written - acked));
+    }
+
     /**
      * Waits until every publish queued for {@code clientId} was written or is known lost.
      *
      * @throws IllegalStateException naming the counts when {@code timeout} passes first
      */
     synchronized void awaitSettled(String clientId, Duration timeout) throws InterruptedException {
+        await(clientId, timeout, this::tally, "holds publishes for ");
+    }
+
+    /**
+     * Waits until {@code clientId} acknowledged every QoS 1 publish written to it, or its connection
+     * closed.
+     *
+     * @throws IllegalStateException naming the counts when {@code timeout} passes first
+     */
+    synchronized void awaitAcknowledged(String clientId, Duration timeout) throws InterruptedException {
+        await(clientId, timeout, this::acknowledgements, "waits for the acknowledgements of ");
+    }
+
+    private void await(String clientId, Duration timeout, java.util.function.Function<String, PublishTally> count,
+            String what) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!tally(clientId).settled()) {
+        while (!count.apply(clientId).settled()) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new IllegalStateException("the broker still holds publishes for " + clientId + " after "
-                        + timeout.toMillis() + " ms (" + tally(clientId) + ")");
+                throw new IllegalStateException("the broker still " + what + clientId + " after "
+                        + timeout.toMillis() + " ms (" + count.apply(clientId) + ")");
             }
             TimeUnit.NANOSECONDS.timedWait(this, left);
         }

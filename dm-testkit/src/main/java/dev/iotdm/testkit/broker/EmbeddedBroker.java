@@ -364,6 +364,36 @@ public final class EmbeddedBroker implements DeviceBroker, AutoCloseable {
     }
 
     /**
+     * The QoS 1 publishes the broker wrote to {@code clientId} and the PUBACKs the client sent back.
+     * A client's MQTT library acknowledges once it handed the message to its application, so when
+     * every one is acknowledged (or its connection closed: devices connect with a clean session)
+     * nothing the platform sent is left on the wire or in a socket buffer.
+     *
+     * @param clientId the client's MQTT client id
+     * @return the counts as of now: taken = written, handed on = acknowledged
+     */
+    public PublishTally acknowledgementsFrom(String clientId) {
+        return publishes.acknowledgements(clientId);
+    }
+
+    /**
+     * Waits until {@code clientId} acknowledged every QoS 1 publish written to it, or its connection
+     * closed ({@link #acknowledgementsFrom}).
+     *
+     * @param clientId the client's MQTT client id
+     * @param timeout how long to wait
+     * @throws IllegalStateException naming the counts when {@code timeout} passes first
+     */
+    public void awaitAcknowledged(String clientId, Duration timeout) {
+        try {
+            publishes.awaitAcknowledged(clientId, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the acknowledgements of " + clientId, e);
+        }
+    }
+
+    /**
      * Closes the connection of a device, as the platform does after an oversized payload
      * (protocol.md §1.9). MQTT 3 has no server DISCONNECT, so the connection is just closed. Does
      * nothing if the client is not connected.

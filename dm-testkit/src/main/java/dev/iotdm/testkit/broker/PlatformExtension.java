@@ -23,6 +23,7 @@ import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
 import com.hivemq.extension.sdk.api.packets.connect.ConnectPacket;
 import com.hivemq.extension.sdk.api.packets.disconnect.DisconnectReasonCode;
 import com.hivemq.extension.sdk.api.packets.general.MqttVersion;
+import com.hivemq.extension.sdk.api.packets.general.Qos;
 import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
 import com.hivemq.extension.sdk.api.packets.publish.ModifiablePublishPacket;
 import com.hivemq.extension.sdk.api.packets.subscribe.SubackReasonCode;
@@ -140,7 +141,11 @@ final class PlatformExtension implements ExtensionMain, SimpleAuthenticator, Pub
                     pendingSends.subscribed(subackIn.getClientInformation().getClientId()));
             // Runs as the broker writes a PUBLISH to the client: the publish left the broker.
             context.addPublishOutboundInterceptor((publishIn, publishOut) ->
-                    publishes.written(publishIn.getClientInformation().getClientId()));
+                    publishes.written(publishIn.getClientInformation().getClientId(),
+                            publishIn.getPublishPacket().getQos() == Qos.AT_LEAST_ONCE));
+            // The client's PUBACK: its MQTT library handed the publish to the application.
+            context.addPubackInboundInterceptor((pubackIn, pubackOut) ->
+                    publishes.acknowledged(pubackIn.getClientInformation().getClientId()));
         });
         Services.eventRegistry().setClientLifecycleEventListener(in -> this);
         clientService = Services.clientService();

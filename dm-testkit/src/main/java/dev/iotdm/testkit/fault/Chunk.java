@@ -7,9 +7,10 @@ import java.util.concurrent.TimeUnit;
  * Bytes read from one side of a connection, waiting in a {@link java.util.concurrent.DelayQueue}
  * until they are due for the other side; {@code bytes == null} marks end of stream. Ordered by due
  * time, then by sequence number, so equal due times keep arrival order. {@code publishes} is the
- * number of MQTT PUBLISH packets whose last byte is in {@code bytes} (see {@link PublishFramer}).
+ * number of MQTT PUBLISH packets whose last byte is in {@code bytes}, {@code qos1} the QoS 1 ones among
+ * them (see {@link PublishFramer}).
  */
-record Chunk(byte[] bytes, long dueNanos, long sequence, int publishes) implements Delayed {
+record Chunk(byte[] bytes, long dueNanos, long sequence, int publishes, int qos1) implements Delayed {
 
     boolean isEndOfStream() {
         return bytes == null;

@@ -546,6 +546,38 @@ public final class FaultProxy implements AutoCloseable {
      * @return the counts as of now
      */
     public PublishTally publishes(Direction direction) {
+        return sum("proxy ", direction, ProxyConnection::publishes);
+    }
+
+    /**
+     * The QoS 1 publishes of every connection so far written in {@code direction} ({@code BOTH}: the
+     * sum), and the PUBACKs their receiver sent back: a receiver's MQTT client acknowledges once it
+     * handed the message to its application, so an acknowledged publish is out of the network. Once
+     * a connection closed, its unacknowledged publishes are known lost. Counts plain MQTT only.
+     *
+     * @param direction the direction of the publishes
+     * @return the counts as of now: taken = written, handed on = acknowledged
+     */
+    public PublishTally acknowledgements(Direction direction) {
+        return sum("acks of proxy ", direction, ProxyConnection::acknowledgements);
+    }
+
+    /**
+     * Waits until the receiver acknowledged every QoS 1 publish the proxy wrote in {@code direction},
+     * or its connection closed ({@link #acknowledgements}).
+     *
+     * @param direction the direction of the publishes
+     * @param timeout how long to wait
+     * @throws AssertionError naming the counts if that does not happen within {@code timeout}
+     */
+    public void awaitAcknowledged(Direction direction, Duration timeout) {
+        awaitCondition(timeout, () -> acknowledgements(direction).settled(),
+                () -> "expected every QoS 1 publish written " + direction + " acknowledged or its connection closed within "
+                        + timeout + ", saw " + acknowledgements(direction));
+    }
+
+    private PublishTally sum(String leg, Direction direction,
+            java.util.function.BiFunction<ProxyConnection, Direction, PublishTally> count) {
         requireDirection(direction);
         List<ProxyConnection> all;
         lock.lock();
@@ -558,11 +590,11 @@ public final class FaultProxy implements AutoCloseable {
         for (ProxyConnection c : all) {
             for (Direction d : List.of(Direction.UPSTREAM, Direction.DOWNSTREAM)) {
                 if (direction.covers(d)) {
-                    parts.add(c.publishes(d));
+                    parts.add(count.apply(c, d));
                 }
             }
         }
-        return PublishTally.sum("proxy " + direction.name().toLowerCase(java.util.Locale.ROOT), parts);
+        return PublishTally.sum(leg + direction.name().toLowerCase(java.util.Locale.ROOT), parts);
     }
 
     /**

@@ -230,6 +230,23 @@ final class ProxyConnection {
         return new PublishTally("proxy " + direction.name().toLowerCase(java.util.Locale.ROOT), read, written, lost);
     }
 
+    /**
+     * The QoS 1 publishes written in {@code direction} (not {@code BOTH}) on this connection and the
+     * PUBACKs their receiver sent back (read from the other direction): a receiver acknowledges once
+     * its MQTT client handed the message to the application, so an acknowledged publish is no longer
+     * on the wire nor in a socket buffer. Once the connection is closed the unacknowledged ones are
+     * known lost here (a broker that keeps a session redelivers them on a new connection, where they
+     * count again).
+     */
+    PublishTally acknowledgements(Direction direction) {
+        Pump p = direction == Direction.UPSTREAM ? upstream : downstream;
+        Pump back = direction == Direction.UPSTREAM ? downstream : upstream;
+        long written = p.qos1Written.get();
+        long acked = Math.min(written, back.pubacksRead.get());
+        return new PublishTally("acks of proxy " + direction.name().toLowerCase(java.util.Locale.ROOT), written,
+                acked, gone ? written - acked : 0);
+    }
+
     /** One direction of the connection: owns its queue, its ordering state and its cut flag. */
     private final class Pump {
         private final Direction direction;
@@ -242,6 +259,8 @@ final class ProxyConnection {
         final AtomicLong publishesRead = new AtomicLong();
         final AtomicLong publishesWritten = new AtomicLong();
         final AtomicLong publishesDiscarded = new AtomicLong();
+        final AtomicLong qos1Written = new AtomicLong();
+        final AtomicLong pubacksRead = new AtomicLong();
         // Reader thread only.
         private final PublishFramer framer = new PublishFramer();
         private long lastDue;
@@ -263,15 +282,18 @@ final class ProxyConnection {
                 while (true) {
                     int n = from.read(buf);
                     if (n < 0) {
-                        enqueue(null, 0);
+                        enqueue(null, PublishFramer.Framed.NONE);
                         return;
                     }
-                    int publishes = framer.feed(buf, n);
-                    publishesRead.addAndGet(publishes);
+                    PublishFramer.Framed framed = framer.feed(buf, n);
+                    publishesRead.addAndGet(framed.publishes());
+                    // Whatever happens to them next (a cut discards them), the PUBACKs show that their
+                    // sender had taken the publishes they acknowledge.
+                    pubacksRead.addAndGet(framed.pubacks());
                     if (!cut) {
-                        enqueue(Arrays.copyOf(buf, n), publishes);
+                        enqueue(Arrays.copyOf(buf, n), framed);
                     } else {
-                        publishesDiscarded.addAndGet(publishes);
+                        publishesDiscarded.addAndGet(framed.publishes());
                     }
                     // Counted after the publishes, so a waiter woken by the byte count sees them.
                     proxy.countReceived(direction, n);
@@ -280,14 +302,14 @@ final class ProxyConnection {
             } catch (IOException e) {
                 if (cut) {
                     // Our own shutdownInput() may surface as an exception rather than -1.
-                    enqueue(null, 0);
+                    enqueue(null, PublishFramer.Framed.NONE);
                     return;
                 }
                 close(CloseMode.FIN);
             }
         }
 
-        private void enqueue(byte[] bytes, int publishes) {
+        private void enqueue(byte[] bytes, PublishFramer.Framed framed) {
             long now = System.nanoTime();
             long due = now + proxy.modes().delayNanos(direction);
             // A shorter delay must not let a chunk overtake an earlier one.
@@ -295,7 +317,7 @@ final class ProxyConnection {
                 due = lastDue;
             }
             lastDue = due;
-            queue.add(new Chunk(bytes, due, sequence++, publishes));
+            queue.add(new Chunk(bytes, due, sequence++, framed.publishes(), framed.qos1()));
         }
 
         void writeLoop() {
@@ -319,6 +341,7 @@ final class ProxyConnection {
                     try {
                         out.write(c.bytes());
                         out.flush();
+                        qos1Written.addAndGet(c.qos1());
                         publishesWritten.addAndGet(c.publishes());
                         proxy.signalChanged();
                     } catch (IOException e) {

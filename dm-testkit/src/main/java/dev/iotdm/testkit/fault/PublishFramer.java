@@ -1,32 +1,53 @@
 package dev.iotdm.testkit.fault;
 
 /**
- * Finds the ends of MQTT PUBLISH packets in one direction's byte stream (MQTT 3.1.1 and 5 share
- * the fixed header: a type nibble, then the remaining length as a variable byte integer), so that
- * the proxy can count publishes without decoding them. It sees plain MQTT only: behind TLS its
- * counts mean nothing, and nothing but the publish counters relies on it.
+ * Finds the ends of MQTT packets in one direction's byte stream (MQTT 3.1.1 and 5 share the fixed
+ * header: a type nibble and flags, then the remaining length as a variable byte integer) and counts
+ * the PUBLISH packets, the QoS 1 ones among them, and the PUBACK packets, so that the proxy can count
+ * publishes and their acknowledgements without decoding them. It sees plain MQTT only: behind TLS
+ * its counts mean nothing, and nothing but the publish counters relies on it.
  *
  * <p>One instance per direction of one connection, fed by that direction's reader thread only.
  */
 final class PublishFramer {
 
     private static final int PUBLISH = 3;
+    private static final int PUBACK = 4;
+
+    /**
+     * The packets that ended in one {@link #feed}.
+     *
+     * @param publishes PUBLISH packets
+     * @param qos1 the QoS 1 PUBLISH packets among them (their receiver owes a PUBACK)
+     * @param pubacks PUBACK packets
+     */
+    record Framed(int publishes, int qos1, int pubacks) {
+        static final Framed NONE = new Framed(0, 0, 0);
+    }
 
     private enum State { TYPE, LENGTH, BODY }
 
     private State state = State.TYPE;
-    private boolean publish;
+    private int type;
+    private int qos;
     private long remaining;
     private int shift;
+    // The counts of the feed in progress.
+    private int publishes;
+    private int qos1;
+    private int pubacks;
 
-    /** Feeds {@code n} bytes and returns how many PUBLISH packets ended in them. */
-    int feed(byte[] bytes, int n) {
-        int ended = 0;
+    /** Feeds {@code n} bytes and returns the packets that ended in them. */
+    Framed feed(byte[] bytes, int n) {
+        publishes = 0;
+        qos1 = 0;
+        pubacks = 0;
         int i = 0;
         while (i < n) {
             switch (state) {
                 case TYPE -> {
-                    publish = ((bytes[i] & 0xF0) >>> 4) == PUBLISH;
+                    type = (bytes[i] & 0xF0) >>> 4;
+                    qos = (bytes[i] & 0x06) >>> 1;
                     remaining = 0;
                     shift = 0;
                     state = State.LENGTH;
@@ -39,8 +60,7 @@ final class PublishFramer {
                     i++;
                     if ((b & 0x80) == 0) {
                         if (remaining == 0) {
-                            ended += publish ? 1 : 0;
-                            state = State.TYPE;
+                            ended();
                         } else {
                             state = State.BODY;
                         }
@@ -51,12 +71,21 @@ final class PublishFramer {
                     remaining -= take;
                     i += take;
                     if (remaining == 0) {
-                        ended += publish ? 1 : 0;
-                        state = State.TYPE;
+                        ended();
                     }
                 }
             }
         }
-        return ended;
+        return publishes == 0 && pubacks == 0 ? Framed.NONE : new Framed(publishes, qos1, pubacks);
+    }
+
+    private void ended() {
+        if (type == PUBLISH) {
+            publishes++;
+            qos1 += qos == 1 ? 1 : 0;
+        } else if (type == PUBACK) {
+            pubacks++;
+        }
+        state = State.TYPE;
     }
 }

@@ -352,6 +352,28 @@ class EmbeddedBrokerTest {
     }
 
     @Test
+    void a_qos_1_publish_written_to_a_device_waits_for_its_puback() throws Exception {
+        Device device = newDevice();
+        RawMqttClient client = connected(device);
+        client.autoPuback(false);
+        client.subscribe("iotdm-1/#", 1, WAIT);
+        send(device.clientId(), "iotdm-1/observe", "{\"reqId\":\"o1\"}");
+        MqttPublish received = client.takePublish(WAIT);
+        broker.awaitPublishesSettled(device.clientId(), WAIT);
+
+        // Written, so settled as a publish; not yet acknowledged by the device.
+        assertThat(broker.acknowledgementsFrom(device.clientId()))
+                .isEqualTo(new PublishTally("acks from " + device.clientId(), 1, 0, 0));
+        assertThatThrownBy(() -> broker.awaitAcknowledged(device.clientId(), Duration.ZERO))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("1 in, 0 on, 0 lost");
+
+        client.puback(received.packetId());
+        broker.awaitAcknowledged(device.clientId(), WAIT);
+        assertThat(broker.acknowledgementsFrom(device.clientId()))
+                .isEqualTo(new PublishTally("acks from " + device.clientId(), 1, 1, 0));
+    }
+
+    @Test
     void send_to_a_client_that_never_subscribes_times_out_naming_client_and_topic() {
         Device device = newDevice();
         connected(device);

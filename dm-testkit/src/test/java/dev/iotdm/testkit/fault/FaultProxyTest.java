@@ -495,4 +495,50 @@ class FaultProxyTest {
             assertThat(proxy.publishes(Direction.UPSTREAM)).isEqualTo(new PublishTally("proxy upstream", 2, 0, 2));
         }
     }
+
+    /** A PUBACK (MQTT 3.1.1: the packet id only). */
+    private static final byte[] PUBACK = {0x40, 2, 0, 1};
+
+    @Test
+    void a_qos_1_publish_written_to_the_device_is_in_flight_until_the_device_acknowledges_it() throws Exception {
+        server = LoopbackServer.manual();
+        proxy = FaultProxy.open(server.address());
+        try (Socket client = connect(proxy.port())) {
+            Socket broker = server.awaitAccepted(PATIENCE);
+            broker.getOutputStream().write(STREAM);
+            broker.getOutputStream().flush();
+            assertThat(readExactly(client, STREAM.length)).isEqualTo(STREAM);
+            proxy.awaitPublishesSettled(PATIENCE);
+
+            // Written on, so settled as a publish; the QoS 1 one still waits for the device's PUBACK.
+            assertThat(proxy.acknowledgements(Direction.DOWNSTREAM))
+                    .isEqualTo(new PublishTally("acks of proxy downstream", 1, 0, 0));
+            assertThatThrownBy(() -> proxy.awaitAcknowledged(Direction.DOWNSTREAM, Duration.ZERO))
+                    .isInstanceOf(AssertionError.class).hasMessageContaining("acks of proxy downstream: 1 in, 0 on");
+
+            client.getOutputStream().write(PUBACK);
+            client.getOutputStream().flush();
+            proxy.awaitAcknowledged(Direction.DOWNSTREAM, PATIENCE);
+            assertThat(proxy.acknowledgements(Direction.DOWNSTREAM))
+                    .isEqualTo(new PublishTally("acks of proxy downstream", 1, 1, 0));
+        }
+    }
+
+    @Test
+    void an_unacknowledged_publish_is_known_lost_when_its_connection_drops() throws Exception {
+        server = LoopbackServer.manual();
+        proxy = FaultProxy.open(server.address());
+        try (Socket client = connect(proxy.port())) {
+            Socket broker = server.awaitAccepted(PATIENCE);
+            broker.getOutputStream().write(STREAM);
+            broker.getOutputStream().flush();
+            assertThat(readExactly(client, STREAM.length)).isEqualTo(STREAM);
+
+            proxy.apply(new Fault.DropConnections());
+
+            proxy.awaitAcknowledged(Direction.DOWNSTREAM, PATIENCE);
+            assertThat(proxy.acknowledgements(Direction.DOWNSTREAM))
+                    .isEqualTo(new PublishTally("acks of proxy downstream", 1, 0, 1));
+        }
+    }
 }
