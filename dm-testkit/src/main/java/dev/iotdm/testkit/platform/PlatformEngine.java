@@ -421,7 +421,8 @@ public final class PlatformEngine implements DeviceRegistry {
     }
 
     /**
-     * When {@link #tick} should be called next, if anything is scheduled.
+     * When {@link #tick} should be called next, if anything is scheduled. Read from the timer
+     * indexes, not by visiting every device: the platform asks after every input.
      *
      * @return the earliest operation deadline, lifetime expiry, request gap end or delayed
      *     message; empty when nothing waits for time
