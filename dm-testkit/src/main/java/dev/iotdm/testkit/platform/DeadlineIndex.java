@@ -13,8 +13,8 @@ import java.util.TreeMap;
 /**
  * The {@link PlatformEngine}'s timers: each item (a device, an operation) with at most one deadline,
  * kept sorted so the earliest is found in O(log n) and the due ones in O(due + log n), instead of a
- * scan of every device on each input (issue #15: with thousands of devices the scans took a sixth
- * of the platform thread). The engine re-schedules an item after every change to what its deadline
+ * scan of every device on each input (issue #15: with 3,000 devices coming up, the scans took 62%
+ * of the platform thread's profile samples). The engine re-schedules an item after every change to what its deadline
  * depends on; the index holds no stale entries.
  *
  * <p>Items are compared by identity (neither devices nor operations override {@code equals}).
