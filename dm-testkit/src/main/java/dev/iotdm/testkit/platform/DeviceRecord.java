@@ -24,6 +24,8 @@ import java.util.Set;
 final class DeviceRecord {
 
     final String clientId;
+    /** Registration order: devices whose timers fall due together are handled in this order. */
+    final long ordinal;
     final String orgId;
     final String typeId;
     final String deviceId;
@@ -51,8 +53,9 @@ final class DeviceRecord {
     final Deque<Outgoing> outbox = new ArrayDeque<>();
     Instant requestsAllowedAt = Instant.MIN;
 
-    DeviceRecord(String clientId, String orgId, String typeId, String deviceId) {
+    DeviceRecord(String clientId, long ordinal, String orgId, String typeId, String deviceId) {
         this.clientId = clientId;
+        this.ordinal = ordinal;
         this.orgId = orgId;
         this.typeId = typeId;
         this.deviceId = deviceId;
@@ -66,6 +69,21 @@ final class DeviceRecord {
         supports = null;
         firmware = null;
         observations.clear();
+    }
+
+    /**
+     * The device's own timer: its lifetime expiry while managed, or the end of its request gap while
+     * messages wait in its outbox, whichever is earlier. The engine's timer index holds this value;
+     * the engine re-reads it after every change to the fields it depends on.
+     *
+     * @return the deadline, or {@code null} when the device waits for no time
+     */
+    Instant nextTimer() {
+        Instant next = managed ? dormantAt : null;
+        if (!outbox.isEmpty() && (next == null || requestsAllowedAt.isBefore(next))) {
+            next = requestsAllowedAt;
+        }
+        return next;
     }
 
     DeviceView view() {

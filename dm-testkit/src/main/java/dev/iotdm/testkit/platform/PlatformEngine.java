@@ -86,6 +86,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -144,7 +145,13 @@ public final class PlatformEngine implements DeviceRegistry {
     private final Map<String, Pending> pending = new HashMap<>();
     private final Map<Long, Operation> operations = new LinkedHashMap<>();
     private final List<ActiveFault> faults = new ArrayList<>();
-    private final List<Delayed> delayed = new ArrayList<>();
+    /** Messages held by a Delay fault, the earliest (then the first held) at the head. */
+    private final PriorityQueue<Delayed> delayed = new PriorityQueue<>(
+            Comparator.comparing(Delayed::releaseAt).thenComparingLong(Delayed::sequence));
+    /** Each device's {@link DeviceRecord#nextTimer()}; kept in step by {@link #reschedule}. */
+    private final DeadlineIndex<DeviceRecord> deviceTimers = new DeadlineIndex<>();
+    /** Each running operation's deadline, until it completes. */
+    private final DeadlineIndex<Operation> operationTimers = new DeadlineIndex<>();
     private long reqIds;
     private long tokenIds;
     private long sequence;
@@ -198,7 +205,7 @@ public final class PlatformEngine implements DeviceRegistry {
             throw new IllegalArgumentException(QUICKSTART_REFUSAL);
         }
         String clientId = "d:" + orgId + ":" + typeId + ":" + deviceId;
-        devices.computeIfAbsent(clientId, id -> new DeviceRecord(id, orgId, typeId, deviceId));
+        devices.computeIfAbsent(clientId, id -> new DeviceRecord(id, devices.size(), orgId, typeId, deviceId));
         tokens.put(clientId, token.getBytes(StandardCharsets.UTF_8));
         return clientId;
     }
@@ -414,26 +421,20 @@ public final class PlatformEngine implements DeviceRegistry {
     }
 
     /**
-     * When {@link #tick} should be called next, if anything is scheduled.
+     * When {@link #tick} should be called next, if anything is scheduled. Read from the timer
+     * indexes, not by visiting every device: the platform asks after every input.
      *
      * @return the earliest operation deadline, lifetime expiry, request gap end or delayed
      *     message; empty when nothing waits for time
      */
     public Optional<Instant> nextTimer() {
-        Instant next = null;
-        for (Operation op : operations.values()) {
-            next = earliest(next, op.deadline);
+        Instant next = operationTimers.earliest().orElse(null);
+        Optional<Instant> device = deviceTimers.earliest();
+        if (device.isPresent()) {
+            next = earliest(next, device.get());
         }
-        for (DeviceRecord d : devices.values()) {
-            if (d.managed && d.dormantAt != null) {
-                next = earliest(next, d.dormantAt);
-            }
-            if (!d.outbox.isEmpty()) {
-                next = earliest(next, d.requestsAllowedAt);
-            }
-        }
-        for (Delayed m : delayed) {
-            next = earliest(next, m.releaseAt);
+        if (!delayed.isEmpty()) {
+            next = earliest(next, delayed.peek().releaseAt());
         }
         return Optional.ofNullable(next);
     }
@@ -668,6 +669,7 @@ public final class PlatformEngine implements DeviceRegistry {
             manage(d, topic, manage);
         } else if (request instanceof Unmanage) {
             d.clearManagement();
+            reschedule(d);
             respond(clientId, topic, reqId, Rc.OK, null);
             for (Operation op : operationsOf(d)) {
                 if (!op.survivesUnmanage()) {
@@ -930,6 +932,15 @@ public final class PlatformEngine implements DeviceRegistry {
                 out.onRelease().run();
             }
         }
+        reschedule(d);
+    }
+
+    /**
+     * Brings the device's entry in the timer index in step with its lifetime and outbox; called
+     * after every change to either (every outbox change ends in {@link #releaseOutbox}).
+     */
+    private void reschedule(DeviceRecord d) {
+        deviceTimers.schedule(d, d.ordinal, d.nextTimer());
     }
 
     /** Applies the outgoing faults, then hands the message to the transport and the observers. */
@@ -989,35 +1000,29 @@ public final class PlatformEngine implements DeviceRegistry {
         if (time.isAfter(now)) {
             now = time;
         }
-        for (DeviceRecord d : devices.values()) {
+        // Only what is due is visited (the indexes), in the order a scan of every device and
+        // operation would meet it: lifetimes, then operation timeouts, held messages, request gaps.
+        for (DeviceRecord d : deviceTimers.due(now)) {
             if (d.managed && d.dormantAt != null && !now.isBefore(d.dormantAt)) {
                 // Lifetime expired: dormant, every mgmt.* attribute deleted (§9.1).
                 d.clearManagement();
                 d.dormant = true;
                 d.dormantDateTime = now;
+                reschedule(d);
                 note(d.clientId, "lifetime expired: the device is dormant and unmanaged");
                 for (Operation op : operationsOf(d)) {
                     complete(op, new DeviceGone("lifetime expired; the device is dormant"));
                 }
             }
         }
-        for (Operation op : List.copyOf(operations.values())) {
-            if (!now.isBefore(op.deadline)) {
-                complete(op, new TimedOut(op.waitingFor));
-            }
+        for (Operation op : operationTimers.due(now)) {
+            complete(op, new TimedOut(op.waitingFor));
         }
-        if (!delayed.isEmpty()) {
-            delayed.sort(Comparator.comparing((Delayed m) -> m.releaseAt).thenComparingLong(m -> m.sequence));
-            for (Iterator<Delayed> it = delayed.iterator(); it.hasNext(); ) {
-                Delayed m = it.next();
-                if (now.isBefore(m.releaseAt)) {
-                    break;
-                }
-                it.remove();
-                emit(m.clientId, m.topic, m.payload, m.deliveryTimeout, m.copies);
-            }
+        while (!delayed.isEmpty() && !now.isBefore(delayed.peek().releaseAt())) {
+            Delayed m = delayed.poll();
+            emit(m.clientId, m.topic, m.payload, m.deliveryTimeout, m.copies);
         }
-        for (DeviceRecord d : devices.values()) {
+        for (DeviceRecord d : deviceTimers.due(now)) {
             releaseOutbox(d);
         }
     }
@@ -1046,6 +1051,7 @@ public final class PlatformEngine implements DeviceRegistry {
         }
         Operation op = factory.create(token, d, this.now.plus(timeout));
         operations.put(token.id(), op);
+        operationTimers.schedule(op, token.id(), op.deadline);
         op.start();
         return token;
     }
@@ -1058,6 +1064,7 @@ public final class PlatformEngine implements DeviceRegistry {
         if (operations.remove(op.token.id()) == null) {
             return;
         }
+        operationTimers.schedule(op, op.token.id(), null);
         pending.values().removeIf(p -> p.operation == op);
         actions.add(new OperationCompleted(op.token, outcome));
     }
