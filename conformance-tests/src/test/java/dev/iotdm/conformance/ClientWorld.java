@@ -217,14 +217,9 @@ final class ClientWorld implements ScenarioWorld {
         }
     }
 
-    /** The time left until {@code deadline} (a {@link System#nanoTime()} value), never negative. */
-    static Duration left(long deadline) {
-        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-    }
-
     private void awaitNetworkSettled(long deadline) {
         try {
-            network.awaitPublishesSettled(clientId, left(deadline));
+            network.awaitPublishesSettled(clientId, Deadlines.left(deadline));
         } catch (IllegalStateException | AssertionError e) {
             throw new ScenarioException("publishes still in flight after " + stepWait.toSeconds() + " s: "
                     + e.getMessage());
@@ -390,8 +385,8 @@ final class ClientWorld implements ScenarioWorld {
                 public void awaitPublishesSettled(String clientId, Duration timeout) {
                     long deadline = System.nanoTime() + timeout.toNanos();
                     link.awaitCopiesSent(deadline);
-                    platform.broker().awaitPublishesSettled(clientId, left(deadline));
-                    platform.broker().awaitAcknowledged(clientId, left(deadline));
+                    platform.broker().awaitPublishesSettled(clientId, Deadlines.left(deadline));
+                    platform.broker().awaitAcknowledged(clientId, Deadlines.left(deadline));
                 }
 
                 @Override

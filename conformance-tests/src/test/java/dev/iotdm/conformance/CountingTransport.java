@@ -6,7 +6,6 @@ import dev.iotdm.transport.ForwardingMqttTransport;
 import dev.iotdm.transport.MqttTransport;
 import dev.iotdm.transport.Qos;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The device's transport, counting its publishes: each one the client hands over is in flight
@@ -63,19 +62,8 @@ final class CountingTransport extends ForwardingMqttTransport {
      * @throws ScenarioException naming the counts at {@code deadline} (System.nanoTime)
      */
     synchronized void awaitSettled(long deadline) {
-        while (!tally().settled()) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new ScenarioException(
-                        "the device's publishes still have no outcome at the step's deadline: " + tally());
-            }
-            try {
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ScenarioException("interrupted while waiting for " + tally(), e);
-            }
-        }
+        Deadlines.await(this, () -> tally().settled(), deadline,
+                () -> "the device's publishes still have no outcome: " + tally());
     }
 
     @Override

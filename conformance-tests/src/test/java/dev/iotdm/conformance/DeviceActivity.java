@@ -89,18 +89,7 @@ final class DeviceActivity {
      * @throws ScenarioException naming the open tasks at the deadline
      */
     synchronized void awaitIdle(long deadline) {
-        while (finished < given) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new ScenarioException("the device still has " + (given - finished)
-                        + " task(s) running or queued at the step's deadline");
-            }
-            try {
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ScenarioException("interrupted while waiting for the device's tasks", e);
-            }
-        }
+        Deadlines.await(this, () -> finished == given, deadline,
+                () -> "the device still has " + (given - finished) + " task(s) running or queued");
     }
 }

@@ -89,18 +89,8 @@ final class DuplicatingLink implements DeviceLink {
      * @throws ScenarioException naming the counts at the deadline
      */
     synchronized void awaitCopiesSent(long deadline) {
-        while (!copies().settled()) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new ScenarioException("a duplicate copy is still on its way at the step's deadline: " + copies());
-            }
-            try {
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ScenarioException("interrupted while waiting for " + copies(), e);
-            }
-        }
+        Deadlines.await(this, () -> copies().settled(), deadline,
+                () -> "a duplicate copy is still on its way: " + copies());
     }
 
     @Override

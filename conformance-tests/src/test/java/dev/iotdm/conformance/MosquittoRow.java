@@ -207,9 +207,9 @@ final class MosquittoRow implements ScenarioRow, AutoCloseable {
         public void awaitPublishesSettled(String clientId, Duration timeout) {
             long deadline = System.nanoTime() + timeout.toNanos();
             link.awaitCopiesSent(deadline);
-            proxy.awaitPublishesSettled(ClientWorld.left(deadline));
-            proxy.awaitAcknowledged(Direction.DOWNSTREAM, ClientWorld.left(deadline));
-            broker.awaitPublishes(proxy.publishes(Direction.UPSTREAM).handedOn(), ClientWorld.left(deadline));
+            proxy.awaitPublishesSettled(Deadlines.left(deadline));
+            proxy.awaitAcknowledged(Direction.DOWNSTREAM, Deadlines.left(deadline));
+            broker.awaitPublishes(proxy.publishes(Direction.UPSTREAM).handedOn(), Deadlines.left(deadline));
         }
 
         @Override

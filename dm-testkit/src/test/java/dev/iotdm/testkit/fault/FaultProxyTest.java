@@ -499,15 +499,21 @@ class FaultProxyTest {
     /** A PUBACK (MQTT 3.1.1: the packet id only). */
     private static final byte[] PUBACK = {0x40, 2, 0, 1};
 
-    @Test
-    void a_qos_1_publish_written_to_the_device_is_in_flight_until_the_device_acknowledges_it() throws Exception {
+    /** A device connected through a fresh proxy, which has read {@link #STREAM} from its broker. */
+    private Socket deviceThatReadTheStream() throws Exception {
         server = LoopbackServer.manual();
         proxy = FaultProxy.open(server.address());
-        try (Socket client = connect(proxy.port())) {
-            Socket broker = server.awaitAccepted(PATIENCE);
-            broker.getOutputStream().write(STREAM);
-            broker.getOutputStream().flush();
-            assertThat(readExactly(client, STREAM.length)).isEqualTo(STREAM);
+        Socket client = connect(proxy.port());
+        Socket broker = server.awaitAccepted(PATIENCE);
+        broker.getOutputStream().write(STREAM);
+        broker.getOutputStream().flush();
+        assertThat(readExactly(client, STREAM.length)).isEqualTo(STREAM);
+        return client;
+    }
+
+    @Test
+    void a_qos_1_publish_written_to_the_device_is_in_flight_until_the_device_acknowledges_it() throws Exception {
+        try (Socket client = deviceThatReadTheStream()) {
             proxy.awaitPublishesSettled(PATIENCE);
 
             // Written on, so settled as a publish; the QoS 1 one still waits for the device's PUBACK.
@@ -526,13 +532,7 @@ class FaultProxyTest {
 
     @Test
     void an_unacknowledged_publish_is_known_lost_when_its_connection_drops() throws Exception {
-        server = LoopbackServer.manual();
-        proxy = FaultProxy.open(server.address());
-        try (Socket client = connect(proxy.port())) {
-            Socket broker = server.awaitAccepted(PATIENCE);
-            broker.getOutputStream().write(STREAM);
-            broker.getOutputStream().flush();
-            assertThat(readExactly(client, STREAM.length)).isEqualTo(STREAM);
+        try (Socket client = deviceThatReadTheStream()) {
 
             proxy.apply(new Fault.DropConnections());
 
