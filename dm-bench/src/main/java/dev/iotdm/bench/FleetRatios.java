@@ -61,6 +61,12 @@ final class FleetRatios {
      * this JVM's threads spent per device (JIT and GC threads and kernel time included).
      */
     static final String THREADS_PROPERTY = "iotdm.bench.p3.threads";
+    /**
+     * The system property that sets how many devices of a row come up (and manage) and close
+     * again before the measured fleet, with the measured fleet's ids (at most the row's size;
+     * default 1): the JIT compiles the connect path meanwhile, which a cold row pays per device.
+     */
+    static final String WARMUP_PROPERTY = "iotdm.bench.p3.warmup";
 
     private FleetRatios() {
     }
@@ -193,9 +199,12 @@ final class FleetRatios {
         // One device up and down first, so class loading and shared pools are not counted per device.
         List<ManagedClient> first = up(row, port, offset, 1, manage);
         first.forEach(ManagedClient::close);
+        int warmup = Math.min(n, Integer.getInteger(WARMUP_PROPERTY, 1) - 1);
+        if (warmup > 0) {
+            closeAll(up(row, port, offset + 1, warmup, manage));
+        }
         Footprint before = Footprint.now();
         List<ManagedClient> clients = new ArrayList<>(n);
-        ExecutorService closer = Executors.newFixedThreadPool(IN_FLIGHT);
         try {
             ThreadCpu threadsBefore = ThreadCpu.now();
             long cpuBefore = cpuNanos(ProcessHandle.current());
@@ -216,11 +225,20 @@ final class FleetRatios {
                     String.format("%.1f", n / seconds), String.format("%.2f", cpuMs), String.format("%.2f", brokerMs),
                     String.format("%.0f", Runtime.getRuntime().availableProcessors() * 1000 / (cpuMs + brokerMs)));
         } finally {
+            closeAll(clients);
+        }
+    }
+
+    /** Closes the devices, {@link #IN_FLIGHT} at a time. */
+    private static void closeAll(List<ManagedClient> clients) throws Exception {
+        ExecutorService closer = Executors.newFixedThreadPool(IN_FLIGHT);
+        try {
             List<CompletableFuture<Void>> closing = new ArrayList<>();
             for (ManagedClient c : clients) {
                 closing.add(CompletableFuture.runAsync(c::close, closer));
             }
             CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+        } finally {
             closer.shutdown();
         }
     }
