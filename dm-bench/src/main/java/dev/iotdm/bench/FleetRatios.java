@@ -51,6 +51,22 @@ final class FleetRatios {
     static final String PLATFORM_DEVICES_PROPERTY = "iotdm.bench.p3.platform.devices";
     /** How many Netty devices the platform row brings up by default (enough to leave the JIT's warm-up behind). */
     static final int PLATFORM_DEVICES = 1_000;
+    /**
+     * The system property that names the transports measured, comma-separated (default: every
+     * row); e.g. {@code netty} to profile the Netty rows alone.
+     */
+    static final String TRANSPORTS_PROPERTY = "iotdm.bench.p3.transports";
+    /**
+     * The system property that, when {@code true}, prints beside each row the CPU each group of
+     * this JVM's threads spent per device (JIT and GC threads and kernel time included).
+     */
+    static final String THREADS_PROPERTY = "iotdm.bench.p3.threads";
+    /**
+     * The system property that sets how many devices of a row come up (and manage) and close
+     * again before the measured fleet, with the measured fleet's ids (at most the row's size;
+     * default 1): the JIT compiles the connect path meanwhile, which a cold row pays per device.
+     */
+    static final String WARMUP_PROPERTY = "iotdm.bench.p3.warmup";
 
     private FleetRatios() {
     }
@@ -88,7 +104,7 @@ final class FleetRatios {
             int port = Integer.parseInt(parts[1]);
             brokerLimit = parts[2];
             int offset = 0;
-            for (Row row : Row.ALL) {
+            for (Row row : rows()) {
                 int n = row.transport().equals("paho") ? paho : netty;
                 rows.add(measure(row, port, offset, n, true, server.toHandle()));
                 offset += n + 1;
@@ -120,7 +136,7 @@ final class FleetRatios {
                     .filter(h -> h.info().command().map(c -> c.equals(Mosquitto.BINARY.toString())).orElse(false))
                     .findFirst().orElse(null);
             int offset = 0;
-            for (Row row : Row.ALL) {
+            for (Row row : rows()) {
                 int n = row.transport().equals("paho") ? paho : netty;
                 rows.add(measure(row, broker.port(), offset, n, false, process));
                 offset += n + 1;
@@ -130,6 +146,20 @@ final class FleetRatios {
                 + " connected and subscribed, not managed (a plain broker cannot route the platform's answers)%n",
                 mosquittoVersion(), Machine.openFileLimit());
         out.print(Ratios.table(header("connect+subscribe"), rows));
+    }
+
+    /** The rows {@link #TRANSPORTS_PROPERTY} asks for, in {@link Row#ALL}'s order. */
+    private static List<Row> rows() {
+        String asked = System.getProperty(TRANSPORTS_PROPERTY);
+        if (asked == null) {
+            return Row.ALL;
+        }
+        List<String> names = List.of(asked.split(","));
+        List<Row> rows = Row.ALL.stream().filter(r -> names.contains(r.transport())).toList();
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException(TRANSPORTS_PROPERTY + "=" + asked + " names no transport of " + Row.ALL);
+        }
+        return rows;
     }
 
     private static String mosquittoVersion() {
@@ -169,16 +199,24 @@ final class FleetRatios {
         // One device up and down first, so class loading and shared pools are not counted per device.
         List<ManagedClient> first = up(row, port, offset, 1, manage);
         first.forEach(ManagedClient::close);
+        int warmup = Math.min(n, Integer.getInteger(WARMUP_PROPERTY, 1) - 1);
+        if (warmup > 0) {
+            closeAll(up(row, port, offset + 1, warmup, manage));
+        }
         Footprint before = Footprint.now();
         List<ManagedClient> clients = new ArrayList<>(n);
-        ExecutorService closer = Executors.newFixedThreadPool(IN_FLIGHT);
         try {
+            ThreadCpu threadsBefore = ThreadCpu.now();
             long cpuBefore = cpuNanos(ProcessHandle.current());
             long brokerBefore = cpuNanos(broker);
             long start = System.nanoTime();
             clients.addAll(up(row, port, offset + 1, n, manage));
             double seconds = (System.nanoTime() - start) / 1e9;
             double cpuMs = (cpuNanos(ProcessHandle.current()) - cpuBefore) / 1e6 / n;
+            if (Boolean.getBoolean(THREADS_PROPERTY)) {
+                System.out.printf("CPU of this JVM's threads while %d %s devices came up:%n%s", n, row.label(),
+                        ThreadCpu.now().since(threadsBefore, n));
+            }
             long brokerAfter = cpuNanos(broker);
             double brokerMs = brokerBefore < 0 || brokerAfter < 0 ? Double.NaN : (brokerAfter - brokerBefore) / 1e6 / n;
             Footprint added = Footprint.now().minus(before);
@@ -187,11 +225,20 @@ final class FleetRatios {
                     String.format("%.1f", n / seconds), String.format("%.2f", cpuMs), String.format("%.2f", brokerMs),
                     String.format("%.0f", Runtime.getRuntime().availableProcessors() * 1000 / (cpuMs + brokerMs)));
         } finally {
+            closeAll(clients);
+        }
+    }
+
+    /** Closes the devices, {@link #IN_FLIGHT} at a time. */
+    private static void closeAll(List<ManagedClient> clients) throws Exception {
+        ExecutorService closer = Executors.newFixedThreadPool(IN_FLIGHT);
+        try {
             List<CompletableFuture<Void>> closing = new ArrayList<>();
             for (ManagedClient c : clients) {
                 closing.add(CompletableFuture.runAsync(c::close, closer));
             }
             CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+        } finally {
             closer.shutdown();
         }
     }

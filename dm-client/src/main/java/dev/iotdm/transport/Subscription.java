@@ -28,27 +28,46 @@ public record Subscription(String topicFilter, Qos qos) {
         checkFilter(topicFilter);
     }
 
+    /** Every client checks its filters on each connect: one pass, no copies (no split, no byte array). */
     private static void checkFilter(String filter) {
         if (filter.isEmpty()) {
             throw new IllegalArgumentException("topicFilter must not be empty");
         }
-        if (filter.getBytes(StandardCharsets.UTF_8).length > 65535) {
+        // At most 3 UTF-8 bytes per char: only a filter this long can exceed the limit.
+        if (filter.length() > 65535 / 3 && filter.getBytes(StandardCharsets.UTF_8).length > 65535) {
             throw new IllegalArgumentException("topicFilter is longer than 65535 UTF-8 bytes");
         }
-        String[] levels = filter.split("/", -1);
-        for (int i = 0; i < levels.length; i++) {
-            String level = levels[i];
-            if (level.indexOf('\0') >= 0) {
+        int n = filter.length();
+        for (int start = 0; start <= n;) {
+            int end = filter.indexOf('/', start);
+            if (end < 0) {
+                end = n;
+            }
+            checkLevel(filter, start, end, end == n);
+            start = end + 1;
+        }
+    }
+
+    /** The level {@code filter[start, end)}; the checks and their order as per level before. */
+    private static void checkLevel(String filter, int start, int end, boolean last) {
+        boolean hash = false;
+        boolean plus = false;
+        for (int i = start; i < end; i++) {
+            char c = filter.charAt(i);
+            if (c == '\0') {
                 throw new IllegalArgumentException("topicFilter must not contain NUL: '" + filter + "'");
             }
-            if (level.contains("#") && (!level.equals("#") || i != levels.length - 1)) {
-                throw new IllegalArgumentException(
-                        "topicFilter may use '#' only as the whole last level: '" + filter + "'");
-            }
-            if (level.contains("+") && !level.equals("+")) {
-                throw new IllegalArgumentException(
-                        "topicFilter may use '+' only as a whole level: '" + filter + "'");
-            }
+            hash |= c == '#';
+            plus |= c == '+';
+        }
+        boolean whole = end - start == 1;
+        if (hash && (!whole || !last)) {
+            throw new IllegalArgumentException(
+                    "topicFilter may use '#' only as the whole last level: '" + filter + "'");
+        }
+        if (plus && !whole) {
+            throw new IllegalArgumentException(
+                    "topicFilter may use '+' only as a whole level: '" + filter + "'");
         }
     }
 }

@@ -428,7 +428,9 @@ public final class ClientDriver {
             if (timer != null) {
                 timer.cancel(false);
             }
-            failConnectWaiters(new SessionClosedException("the client was closed"));
+            if (!connectWaiters.isEmpty()) {
+                failConnectWaiters(new SessionClosedException("the client was closed"));
+            }
             refreshViews();
             done.complete(outcome);
         });

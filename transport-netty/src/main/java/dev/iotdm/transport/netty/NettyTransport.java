@@ -60,6 +60,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -264,7 +265,8 @@ public final class NettyTransport implements MqttTransport {
         Connection c = new Connection(o, f);
         current = c;
         long timeoutMs = o.connectTimeout().toMillis();
-        Bootstrap b = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+        // A constructor reference, not channel(NioSocketChannel.class): no reflective call per connect.
+        Bootstrap b = new Bootstrap().group(loop).channelFactory(NioSocketChannel::new)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(timeoutMs, Integer.MAX_VALUE))
                 .handler(new ChannelInitializer<SocketChannel>() {
@@ -332,7 +334,7 @@ public final class NettyTransport implements MqttTransport {
         Phase was = phase;
         phase = Phase.IDLE;
         connected = false;
-        failPending(new NotConnectedException("not acknowledged before the connection ended: " + why), true);
+        failPending(() -> new NotConnectedException("not acknowledged before the connection ended: " + why), true);
         if (c == null) {
             done.complete(null);
             return;
@@ -355,7 +357,19 @@ public final class NettyTransport implements MqttTransport {
         c.channel.closeFuture().addListener(x -> done.complete(null));
     }
 
-    private void failPending(NotConnectedException e, boolean publishesToo) {
+    /**
+     * Fails the pending subscribes (and publishes, if asked) with one exception, made only when
+     * something is pending: every close passes here, mostly with nothing to fail, and an
+     * exception's stack trace is the dearest part of it.
+     */
+    private void failPending(Supplier<NotConnectedException> cause, boolean publishesToo) {
+        if (subscribes.isEmpty() && (!publishesToo || inFlight.isEmpty())) {
+            if (publishesToo) {
+                updateSlots();
+            }
+            return;
+        }
+        NotConnectedException e = cause.get();
         List<PendingSubscribe> subs = new ArrayList<>(subscribes.values());
         subscribes.clear();
         subs.forEach(s -> s.future.completeExceptionally(e));
@@ -561,7 +575,7 @@ public final class NettyTransport implements MqttTransport {
         connected = false;
         Throwable cause = c.cause != null ? c.cause : new IOException("the broker closed the connection");
         // A kept session keeps its unacknowledged publishes pending: they are re-sent on resume.
-        failPending(new NotConnectedException("the connection ended before the broker acknowledged it", cause),
+        failPending(() -> new NotConnectedException("the connection ended before the broker acknowledged it", cause),
                 options.cleanSession());
         LOG.info("{}: connection to {}:{} lost: {}", options.clientId(), options.host(), options.port(),
                 describe(cause));
