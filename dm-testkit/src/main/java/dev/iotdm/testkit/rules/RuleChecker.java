@@ -198,11 +198,28 @@ public final class RuleChecker implements TranscriptListener {
     private static final class DeviceReq {
         final String topic;
         final ManageRecord manage; // for manage only
+        /** The decoded request and the connection it went out on; null when it did not decode. */
+        final DeviceRequest request;
+        final Connection connection;
         boolean answered;
 
         DeviceReq(String topic, ManageRecord manage) {
+            this(topic, manage, null, null);
+        }
+
+        DeviceReq(String topic, ManageRecord manage, DeviceRequest request, Connection connection) {
             this.topic = topic;
             this.manage = manage;
+            this.request = request;
+            this.connection = connection;
+        }
+
+        /**
+         * Whether {@code again} on {@code now} is this request sent again: the same request on a later
+         * connection (its answer may have been lost with the earlier one), which is no reuse of its reqId.
+         */
+        boolean resentAs(String topic, DeviceRequest again, Connection now) {
+            return request != null && connection != now && this.topic.equals(topic) && request.equals(again);
         }
     }
 
@@ -813,10 +830,13 @@ public final class RuleChecker implements TranscriptListener {
         Optional<String> reqId = req.requestId();
         if (reqId.isPresent()) {
             exercise(ENV_UNIQUE_REQID);
-            if (s.deviceRequests.containsKey(reqId.get())) {
+            // The same request again on a later connection is a re-send of one whose answer the device may
+            // never have received (lost with the earlier connection), not a reuse: docs/reliability.md.
+            DeviceReq earlier = s.deviceRequests.get(reqId.get());
+            if (earlier != null && !earlier.resentAs(e.topic(), req, c)) {
                 violation(ENV_UNIQUE_REQID, e, "device reused reqId " + reqId.get());
             }
-            s.deviceRequests.put(reqId.get(), new DeviceReq(e.topic(), record));
+            s.deviceRequests.put(reqId.get(), new DeviceReq(e.topic(), record, req, c));
         }
     }
 

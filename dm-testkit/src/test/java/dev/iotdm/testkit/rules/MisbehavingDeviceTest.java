@@ -478,6 +478,25 @@ class MisbehavingDeviceTest {
         assertThat(r.violatedRuleIds()).containsExactly("DM-ENV-2");
     }
 
+    @Test
+    void the_device_sending_a_request_again_on_a_later_connection_is_no_reuse() {
+        // Answered on the first connection, which dropped before the answer arrived: the device re-sends it.
+        CheckReport r = new Script().started()
+                .device("iotdevice-1/clear/diag/log", "{\"reqId\":\"same\"}").platformAnswer("same", 200)
+                .disconnect().connect().managed("m9")
+                .device("iotdevice-1/clear/diag/log", "{\"reqId\":\"same\"}").platformAnswer("same", 200).report();
+        assertThat(r.violatedRuleIds()).isEmpty();
+    }
+
+    @Test
+    void the_device_reusing_a_req_id_for_another_request_on_a_later_connection_is_caught() {
+        CheckReport r = new Script().started()
+                .device("iotdevice-1/clear/diag/log", "{\"reqId\":\"same\"}").platformAnswer("same", 200)
+                .disconnect().connect().managed("m9")
+                .device("iotdevice-1/clear/diag/errorCodes", "{\"reqId\":\"same\"}").report();
+        assertThat(r.violatedRuleIds()).containsExactly("DM-ENV-2");
+    }
+
     // ---- platform side -----------------------------------------------------------------------
 
     @Test
