@@ -341,6 +341,8 @@ final class ProxyConnection {
                     try {
                         out.write(c.bytes());
                         out.flush();
+                        // The owed acknowledgements first: a waiter that sees these publishes
+                        // written also sees the PUBACKs they are owed.
                         qos1Written.addAndGet(c.qos1());
                         publishesWritten.addAndGet(c.publishes());
                         proxy.signalChanged();

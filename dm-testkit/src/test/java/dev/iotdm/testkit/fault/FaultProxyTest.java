@@ -499,7 +499,11 @@ class FaultProxyTest {
     /** A PUBACK (MQTT 3.1.1: the packet id only). */
     private static final byte[] PUBACK = {0x40, 2, 0, 1};
 
-    /** A device connected through a fresh proxy, which has read {@link #STREAM} from its broker. */
+    /**
+     * A device connected through a fresh proxy, which has read {@link #STREAM} from its broker, with
+     * the proxy's counters settled (the proxy counts a publish as written once its write returned,
+     * which may be after the device has read it).
+     */
     private Socket deviceThatReadTheStream() throws Exception {
         server = LoopbackServer.manual();
         proxy = FaultProxy.open(server.address());
@@ -508,14 +512,13 @@ class FaultProxyTest {
         broker.getOutputStream().write(STREAM);
         broker.getOutputStream().flush();
         assertThat(readExactly(client, STREAM.length)).isEqualTo(STREAM);
+        proxy.awaitPublishesSettled(PATIENCE);
         return client;
     }
 
     @Test
     void a_qos_1_publish_written_to_the_device_is_in_flight_until_the_device_acknowledges_it() throws Exception {
         try (Socket client = deviceThatReadTheStream()) {
-            proxy.awaitPublishesSettled(PATIENCE);
-
             // Written on, so settled as a publish; the QoS 1 one still waits for the device's PUBACK.
             assertThat(proxy.acknowledgements(Direction.DOWNSTREAM))
                     .isEqualTo(new PublishTally("acks of proxy downstream", 1, 0, 0));
