@@ -170,12 +170,14 @@ final class ClientWorld implements ScenarioWorld {
     @Override
     public void inject(ScenarioStep.Fault fault) {
         if (fault instanceof ScenarioStep.DropConnection) {
+            device.expectReconnect();
             device.expectManage();
             network.disconnect(clientId); // the client's supervisor reconnects and manages
         } else if (fault instanceof ScenarioStep.RestartDevice) {
             network.release();
             device.restart(false, null);
         } else if (fault instanceof ScenarioStep.RestartBroker) {
+            device.expectReconnect();
             device.expectManage(); // the client's supervisor reconnects and manages
             network.inject(fault);
         } else if (!network.inject(fault)) {
@@ -201,6 +203,7 @@ final class ClientWorld implements ScenarioWorld {
             await(((FuturePending) p).future(), deadline, p.describe());
         }
         await(device.restarting(), deadline, "the device's restart");
+        await(device.expectedReconnect(), deadline, "the device's session ready on a new connection");
         await(device.expectedManage(), deadline, "the device's manage on its new connection");
         while (true) {
             awaitAnswered(deadline);
@@ -344,6 +347,11 @@ final class ClientWorld implements ScenarioWorld {
          * link, which duplicates a request when asked.
          */
         static DeviceNetwork embedded(FakePlatform platform, DuplicatingLink link, boolean restarts) {
+            return embedded(platform, link, restarts, Runnable::run);
+        }
+
+        /** As above, the broker closing a device's connection through {@code disconnects} (a late close, say). */
+        static DeviceNetwork embedded(FakePlatform platform, DuplicatingLink link, boolean restarts, Executor disconnects) {
             return new DeviceNetwork() {
                 @Override
                 public boolean inject(ScenarioStep.Fault fault) {
@@ -369,7 +377,7 @@ final class ClientWorld implements ScenarioWorld {
 
                 @Override
                 public void disconnect(String clientId) {
-                    platform.broker().disconnectDevice(clientId);
+                    disconnects.execute(() -> platform.broker().disconnectDevice(clientId));
                 }
 
                 @Override
@@ -422,6 +430,8 @@ final class ClientWorld implements ScenarioWorld {
         private volatile CompletableFuture<Void> restarting = CompletableFuture.completedFuture(null);
         private volatile CompletableFuture<Void> nextManage = new CompletableFuture<>();
         private volatile CompletableFuture<Void> expectedManage = CompletableFuture.completedFuture(null);
+        private volatile CompletableFuture<Void> nextReady = new CompletableFuture<>();
+        private volatile CompletableFuture<Void> expectedReconnect = CompletableFuture.completedFuture(null);
         private volatile boolean unmanaged;
         private volatile Optional<Location> location = Optional.empty();
         private volatile Optional<JsonObject> metadata = Optional.empty();
@@ -483,6 +493,20 @@ final class ClientWorld implements ScenarioWorld {
             if (!unmanaged) {
                 expectedManage = nextManage;
             }
+        }
+
+        /**
+         * From now on a step waits until the client's session is ready on a new connection (after a
+         * dropped connection or a broker restart), managed or not: an unmanaged device sends no manage
+         * to wait for, and a step that ended before the drop took effect would let the next step's
+         * request go out on the old connection.
+         */
+        void expectReconnect() {
+            expectedReconnect = nextReady;
+        }
+
+        CompletableFuture<Void> expectedReconnect() {
+            return expectedReconnect;
         }
 
         CompletableFuture<Void> expectedManage() {
@@ -568,7 +592,11 @@ final class ClientWorld implements ScenarioWorld {
             if (!(event instanceof ClientEvent.Session s)) {
                 return;
             }
-            if (s.event() instanceof SessionEvent.AutoManageSucceeded) {
+            if (s.event() instanceof SessionEvent.Ready) {
+                CompletableFuture<Void> done = nextReady;
+                nextReady = new CompletableFuture<>();
+                done.complete(null);
+            } else if (s.event() instanceof SessionEvent.AutoManageSucceeded) {
                 CompletableFuture<Void> done = nextManage;
                 nextManage = new CompletableFuture<>();
                 done.complete(null);

@@ -10,6 +10,9 @@ import dev.iotdm.transport.MqttVersion;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,6 +29,7 @@ final class TransportRow implements ScenarioRow, AutoCloseable {
     private final DuplicatingLink link;
     private final boolean restarts;
     private final Optional<Duration> deviceLag;
+    private final Executor disconnects;
     private final AtomicInteger devices = new AtomicInteger();
 
     /**
@@ -33,7 +37,7 @@ final class TransportRow implements ScenarioRow, AutoCloseable {
      * restart the broker (about 5 s each, so one row of the build's budget does).
      */
     TransportRow(String transport, MqttVersion version, boolean restarts) {
-        this(transport, version, restarts, Duration.ZERO, Optional.empty());
+        this(transport, version, restarts, Duration.ZERO, Optional.empty(), Duration.ZERO);
     }
 
     /**
@@ -43,15 +47,26 @@ final class TransportRow implements ScenarioRow, AutoCloseable {
      * settle condition.
      */
     static TransportRow slow(String transport, MqttVersion version, Duration copyAfter, Duration deviceLag) {
-        return new TransportRow(transport, version, false, copyAfter, Optional.of(deviceLag));
+        return new TransportRow(transport, version, false, copyAfter, Optional.of(deviceLag), Duration.ZERO);
+    }
+
+    /**
+     * The row of {@code transport} speaking {@code version} whose broker closes a device's connection
+     * {@code lag} after it was told to (a broker's close is asynchronous). For the tests of the settle
+     * condition.
+     */
+    static TransportRow lateDisconnects(String transport, MqttVersion version, Duration lag) {
+        return new TransportRow(transport, version, false, Duration.ZERO, Optional.empty(), lag);
     }
 
     private TransportRow(String transport, MqttVersion version, boolean restarts, Duration copyAfter,
-            Optional<Duration> deviceLag) {
+            Optional<Duration> deviceLag, Duration disconnectLag) {
         this.transport = transport;
         this.version = version;
         this.restarts = restarts;
         this.deviceLag = deviceLag;
+        this.disconnects = disconnectLag.isZero() ? Runnable::run
+                : CompletableFuture.delayedExecutor(disconnectLag.toNanos(), TimeUnit.NANOSECONDS);
         EmbeddedBroker broker = platform.broker();
         link = DuplicatingLink.copyAfter(DeviceLink.of(broker, broker::disconnectDevice), copyAfter);
         platform.attach(link);
@@ -68,7 +83,7 @@ final class TransportRow implements ScenarioRow, AutoCloseable {
     }
 
     private ScenarioWorld newWorld(Duration stepWait) {
-        return new ClientWorld(platform, ClientWorld.DeviceNetwork.embedded(platform, link, restarts), transport, version,
+        return new ClientWorld(platform, ClientWorld.DeviceNetwork.embedded(platform, link, restarts, disconnects), transport, version,
                 "scenario" + devices.incrementAndGet(), stepWait, () -> { },
                 deviceLag.map(DeviceActivity::lagging).orElseGet(DeviceActivity::new));
     }
