@@ -85,9 +85,9 @@ final class ClientPublishes {
     /**
      * Waits until every publish queued for {@code clientId} was written or is known lost.
      *
-     * @throws IllegalStateException naming the counts when {@code timeout} passes first
+     * @throws IllegalStateException naming the counts when {@code timeout} passes first, or when interrupted
      */
-    synchronized void awaitSettled(String clientId, Duration timeout) throws InterruptedException {
+    synchronized void awaitSettled(String clientId, Duration timeout) {
         await(clientId, timeout, this::tally, "holds publishes for ");
     }
 
@@ -95,14 +95,15 @@ final class ClientPublishes {
      * Waits until {@code clientId} acknowledged every QoS 1 publish written to it, or its connection
      * closed.
      *
-     * @throws IllegalStateException naming the counts when {@code timeout} passes first
+     * @throws IllegalStateException naming the counts when {@code timeout} passes first, or when interrupted
      */
-    synchronized void awaitAcknowledged(String clientId, Duration timeout) throws InterruptedException {
+    synchronized void awaitAcknowledged(String clientId, Duration timeout) {
         await(clientId, timeout, this::acknowledgements, "waits for the acknowledgements of ");
     }
 
+    /** One wait for both: the interrupt becomes the same unchecked failure, with the flag kept. */
     private void await(String clientId, Duration timeout, java.util.function.Function<String, PublishTally> count,
-            String what) throws InterruptedException {
+            String what) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!count.apply(clientId).settled()) {
             long left = deadline - System.nanoTime();
@@ -110,7 +111,13 @@ final class ClientPublishes {
                 throw new IllegalStateException("the broker still " + what + clientId + " after "
                         + timeout.toMillis() + " ms (" + count.apply(clientId) + ")");
             }
-            TimeUnit.NANOSECONDS.timedWait(this, left);
+            try {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the broker " + what + clientId + " ("
+                        + count.apply(clientId) + ")", e);
+            }
         }
     }
 

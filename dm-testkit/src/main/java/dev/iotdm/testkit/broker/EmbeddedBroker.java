@@ -352,15 +352,11 @@ public final class EmbeddedBroker implements DeviceBroker, AutoCloseable {
      *
      * @param clientId the client's MQTT client id
      * @param timeout how long to wait
-     * @throws IllegalStateException naming the counts when {@code timeout} passes first
+     * @throws IllegalStateException naming the counts when {@code timeout} passes first, or when
+     *     interrupted (the interrupt flag is kept)
      */
     public void awaitPublishesSettled(String clientId, Duration timeout) {
-        try {
-            publishes.awaitSettled(clientId, timeout);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the publishes to " + clientId, e);
-        }
+        publishes.awaitSettled(clientId, timeout);
     }
 
     /**
@@ -382,15 +378,11 @@ public final class EmbeddedBroker implements DeviceBroker, AutoCloseable {
      *
      * @param clientId the client's MQTT client id
      * @param timeout how long to wait
-     * @throws IllegalStateException naming the counts when {@code timeout} passes first
+     * @throws IllegalStateException naming the counts when {@code timeout} passes first, or when
+     *     interrupted (the interrupt flag is kept)
      */
     public void awaitAcknowledged(String clientId, Duration timeout) {
-        try {
-            publishes.awaitAcknowledged(clientId, timeout);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the acknowledgements of " + clientId, e);
-        }
+        publishes.awaitAcknowledged(clientId, timeout);
     }
 
     /**

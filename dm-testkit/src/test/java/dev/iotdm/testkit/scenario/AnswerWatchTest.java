@@ -23,11 +23,17 @@ class AnswerWatchTest {
         return new TranscriptEntry(T0, direction, CLIENT, topic, json.getBytes(StandardCharsets.UTF_8), 1, false);
     }
 
+    /** A transcript holding one request. */
+    private static Transcript transcriptWith(Direction direction, String topic, String json) {
+        Transcript transcript = new Transcript();
+        transcript.add(entry(direction, topic, json));
+        return transcript;
+    }
+
     @Test
     void an_answer_appended_by_another_thread_ends_the_wait_with_nothing_open() throws Exception {
-        Transcript transcript = new Transcript();
-        transcript.add(entry(Direction.PLATFORM_TO_DEVICE, "iotdm-1/observe/cancel",
-                "{\"reqId\":\"p-26\",\"d\":{\"fields\":[{\"field\":\"mgmt.firmware\"}]}}"));
+        Transcript transcript = transcriptWith(Direction.PLATFORM_TO_DEVICE, "iotdm-1/observe/cancel",
+                "{\"reqId\":\"p-26\",\"d\":{\"fields\":[{\"field\":\"mgmt.firmware\"}]}}");
         try (AnswerWatch watch = new AnswerWatch(transcript)) {
             assertThat(watch.unanswered()).extracting(Problem::detail)
                     .containsExactly("the device never answered platform request p-26");
@@ -47,9 +53,8 @@ class AnswerWatchTest {
 
     @Test
     void a_request_never_answered_is_returned_at_the_deadline() throws Exception {
-        Transcript transcript = new Transcript();
-        transcript.add(entry(Direction.DEVICE_TO_PLATFORM, "iotdevice-1/add/diag/errorCodes",
-                "{\"reqId\":\"d-1\",\"d\":{\"errorCode\":1}}"));
+        Transcript transcript = transcriptWith(Direction.DEVICE_TO_PLATFORM, "iotdevice-1/add/diag/errorCodes",
+                "{\"reqId\":\"d-1\",\"d\":{\"errorCode\":1}}");
         try (AnswerWatch watch = new AnswerWatch(transcript)) {
             assertThat(watch.awaitAnswered(System.nanoTime() + Duration.ofMillis(50).toNanos()))
                     .extracting(Problem::detail).containsExactly("the platform never answered device request d-1");
